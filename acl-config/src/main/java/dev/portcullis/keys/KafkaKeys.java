@@ -1,0 +1,62 @@
+package dev.portcullis.keys;
+
+import dev.portcullis.address.Cidr;
+import dev.portcullis.address.IpAddress;
+
+/**
+ * The Kafka record keys and topic names. {@code acl.access} is keyed {@code <app>|<ip>} so that one
+ * IP of one app always lands on one partition; {@code acl.notices} is keyed {@code <app>|<target>}
+ * so that a re-issue replaces the old notice under compaction and a tombstone releases it.
+ */
+public final class KafkaKeys {
+
+  public static final String ACCESS_TOPIC = "acl.access";
+  public static final String ACCESS_DLQ_TOPIC = "acl.access.dlq";
+  public static final String NOTICES_TOPIC = "acl.notices";
+  public static final String AUDIT_TOPIC = "acl.audit";
+
+  /** The app of a notice that applies to every app. */
+  public static final String ALL_APPS = "*";
+
+  private static final char SEP = '|';
+
+  private KafkaKeys() {}
+
+  /** Key of an access event: {@code <app>|<ip>}. */
+  public static String access(String app, IpAddress ip) {
+    Identifiers.requireApp("app", app);
+    return app + SEP + ip;
+  }
+
+  /** Key of an intercept notice: {@code <app>|<target>}, target compact (bare IP for a single address). */
+  public static String notice(String app, Cidr target) {
+    if (!ALL_APPS.equals(app)) {
+      Identifiers.requireApp("app", app);
+    }
+    return app + SEP + target.toCompactString();
+  }
+
+  /** The two parts of a key. */
+  public record Parts(String app, String rest) {}
+
+  /**
+   * Splits a key at its separator.
+   *
+   * @throws IllegalArgumentException if the key has no separator or an empty part
+   */
+  public static Parts split(String key) {
+    if (key == null) {
+      throw new IllegalArgumentException("key must not be null");
+    }
+    int bar = key.indexOf(SEP);
+    if (bar <= 0 || bar == key.length() - 1 || key.indexOf(SEP, bar + 1) >= 0) {
+      throw new IllegalArgumentException("key \"" + key + "\" must be <app>|<address>");
+    }
+    return new Parts(key.substring(0, bar), key.substring(bar + 1));
+  }
+
+  /** The target block named by a notice key. */
+  public static Cidr noticeTarget(String key) {
+    return Cidr.parse(split(key).rest());
+  }
+}

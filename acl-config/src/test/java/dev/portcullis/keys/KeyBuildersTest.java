@@ -1,0 +1,102 @@
+package dev.portcullis.keys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.portcullis.address.Cidr;
+import dev.portcullis.address.IpAddress;
+import dev.portcullis.config.ListKind;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class KeyBuildersTest {
+
+  @Test
+  void kafkaKeys_accessAndNoticeKeysFollowTheContract() {
+    assertThat(KafkaKeys.access("shop", IpAddress.parse("203.0.113.7"))).isEqualTo("shop|203.0.113.7");
+    assertThat(KafkaKeys.access("shop", IpAddress.parse("::ffff:203.0.113.7"))).isEqualTo("shop|203.0.113.7");
+    assertThat(KafkaKeys.notice("*", Cidr.parse("10.0.0.0/8"))).isEqualTo("*|10.0.0.0/8");
+    assertThat(KafkaKeys.notice("shop", Cidr.parse("2001:db8::1/128"))).isEqualTo("shop|2001:db8::1");
+    assertThat(KafkaKeys.noticeTarget("shop|2001:db8::1")).isEqualTo(Cidr.parse("2001:db8::1/128"));
+    assertThat(KafkaKeys.split("shop|10.0.0.0/8")).isEqualTo(new KafkaKeys.Parts("shop", "10.0.0.0/8"));
+  }
+
+  @Test
+  void kafkaKeys_rejectMalformedKeysAndApps() {
+    assertThatThrownBy(() -> KafkaKeys.split("nobar")).hasMessageContaining("must be <app>|<address>");
+    assertThatThrownBy(() -> KafkaKeys.split("a|b|c")).hasMessageContaining("must be <app>|<address>");
+    assertThatThrownBy(() -> KafkaKeys.split("|1.2.3.4")).hasMessageContaining("must be <app>|<address>");
+    assertThatThrownBy(() -> KafkaKeys.access("Shop", IpAddress.parse("1.2.3.4"))).hasMessageContaining("app must be");
+    assertThatThrownBy(() -> KafkaKeys.access("*", IpAddress.parse("1.2.3.4"))).hasMessageContaining("app must be");
+  }
+
+  @Test
+  void zkPaths_followTheLayout() {
+    ZkPaths p = new ZkPaths("/portcullis");
+    assertThat(p.globalPolicy()).isEqualTo("/portcullis/global/policy");
+    assertThat(p.appPolicy("shop")).isEqualTo("/portcullis/apps/shop/policy");
+    assertThat(p.limit("shop", Cidr.parse("198.51.100.7/32"))).isEqualTo("/portcullis/apps/shop/limits/198.51.100.7_32");
+    String entry = p.listEntry(null, ListKind.ALLOW, Cidr.parse("10.0.0.0/8"));
+    assertThat(entry).matches("/portcullis/global/allow/[0-9a-f]{2}/10\\.0\\.0\\.0_8");
+    assertThat(p.listEntry("shop", ListKind.DENY, Cidr.parse("2001:db8::/32")))
+        .matches("/portcullis/apps/shop/deny/[0-9a-f]{2}/2001:db8::_32");
+    assertThat(p.node("shop", "shop-1:8080")).isEqualTo("/portcullis/apps/shop/nodes/shop-1:8080");
+    assertThat(p.notifierLeader()).isEqualTo("/portcullis/notifier/leader");
+    assertThat(new ZkPaths("/x/y").globalPolicy()).isEqualTo("/x/y/global/policy");
+  }
+
+  @Test
+  void zkPaths_entryNamesRoundTrip() {
+    for (String c : new String[] {"10.0.0.0/8", "203.0.113.7/32", "2001:db8::/32", "::/0", "::1/128"}) {
+      Cidr cidr = Cidr.parse(c);
+      assertThat(ZkPaths.parseEntryName(ZkPaths.entryName(cidr))).isEqualTo(cidr);
+    }
+    assertThatThrownBy(() -> ZkPaths.parseEntryName("10.0.0.0")).hasMessageContaining("must be <address>_<prefix>");
+    assertThatThrownBy(() -> ZkPaths.parseEntryName("10.0.0.1_8")).hasMessageContaining("host bits");
+  }
+
+  @Test
+  void zkPaths_rejectBadRoots() {
+    for (String bad : new String[] {"portcullis", "/", "/a/", "/a//b", ""}) {
+      assertThatThrownBy(() -> new ZkPaths(bad)).hasMessageContaining("ZooKeeper root must be");
+    }
+  }
+
+  @Test
+  void zkPaths_bucketsSpreadEntries() {
+    Set<String> buckets = new HashSet<>();
+    for (int i = 0; i < 5000; i++) {
+      buckets.add(ZkPaths.bucket(ZkPaths.entryName(Cidr.of(IpAddress.ofV4(0x0A000000 + i)))));
+    }
+    assertThat(buckets).hasSize(256);
+  }
+
+  @Test
+  void redisKeys_useOneHashTagPerAppShard() {
+    RedisKeys k = new RedisKeys(64);
+    assertThat(k.secondWindow("shop", 5, 1763880000)).isEqualTo("pc:{shop:5}:s:1763880000");
+    assertThat(k.minuteWindow("shop", 63, 29398000)).isEqualTo("pc:{shop:63}:m:29398000");
+    assertThat(k.quotaDay("shop", 0, 20261123)).isEqualTo("pc:{shop:0}:q:20261123");
+    assertThat(k.offenderHistory("shop", 1)).isEqualTo("pc:{shop:1}:h");
+    assertThatThrownBy(() -> k.secondWindow("shop", 64, 1)).hasMessageContaining("shard must be between 0 and 63");
+    assertThatThrownBy(() -> new RedisKeys(0)).hasMessageContaining("shards must be between 1 and 16384");
+  }
+
+  @Test
+  void redisKeys_shardIsStableAndEven() {
+    RedisKeys k = new RedisKeys(64);
+    assertThat(k.shard(IpAddress.parse("203.0.113.7"))).isEqualTo(k.shard(IpAddress.parse("::ffff:203.0.113.7")));
+    int[] counts = new int[64];
+    SplittableRandom rnd = new SplittableRandom(5);
+    int n = 64_000;
+    for (int i = 0; i < n; i++) {
+      IpAddress ip = i % 2 == 0 ? IpAddress.ofV4(0xC6336400 + i) : IpAddress.ofV6(rnd.nextLong(), rnd.nextLong());
+      counts[k.shard(ip)]++;
+    }
+    for (int c : counts) {
+      assertThat(c).isBetween(n / 64 * 8 / 10, n / 64 * 12 / 10);
+    }
+  }
+}
