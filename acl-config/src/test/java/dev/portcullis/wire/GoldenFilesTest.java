@@ -15,7 +15,10 @@ import dev.portcullis.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.FileSystemAlreadyExistsException;
+import java.nio.file.FileSystems;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -62,9 +65,17 @@ class GoldenFilesTest {
       throw new IllegalStateException("schemas/examples is not on the test classpath");
     }
     try {
-      return Path.of(url.toURI());
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException(e);
+      URI uri = url.toURI();
+      if ("jar".equals(uri.getScheme())) {
+        try {
+          FileSystems.newFileSystem(uri, Map.of());
+        } catch (FileSystemAlreadyExistsException alreadyOpen) {
+          // opened by an earlier call
+        }
+      }
+      return Path.of(uri);
+    } catch (URISyntaxException | IOException e) {
+      throw new IllegalStateException("cannot open " + url, e);
     }
   }
 
@@ -90,11 +101,11 @@ class GoldenFilesTest {
   }
 
   private static String type(Path file) {
-    return file.getParent().getParent().getFileName().toString();
+    return file.getParent().getParent().getFileName().toString().replace("/", "");
   }
 
   private static String expectedField(Path file) {
-    String name = file.getFileName().toString();
+    String name = file.getFileName().toString().replace("/", "");
     return name.substring(0, name.indexOf("--"));
   }
 

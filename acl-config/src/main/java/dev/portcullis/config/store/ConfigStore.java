@@ -1,0 +1,337 @@
+package dev.portcullis.config.store;
+
+import dev.portcullis.address.Cidr;
+import dev.portcullis.config.AppConfig;
+import dev.portcullis.config.AppPolicy;
+import dev.portcullis.config.ConfigCodec;
+import dev.portcullis.config.ConfigSnapshot;
+import dev.portcullis.config.GlobalPolicy;
+import dev.portcullis.config.LimitEntry;
+import dev.portcullis.config.ListEntry;
+import dev.portcullis.config.ListKind;
+import dev.portcullis.keys.ZkPaths;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.BiFunction;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
+
+/**
+ * Reads and writes the configuration documents in ZooKeeper.
+ *
+ * <p>Every write is of a validated record (the records validate in their constructors, the codec
+ * reads strictly), so nothing invalid is ever written by this class. Policy writes are
+ * compare-and-set on the znode version: pass the version you read, and a concurrent change by
+ * someone else fails with {@link ConfigConflictException} instead of being overwritten. Entry adds
+ * fail if the entry exists unless {@code replace} is set.
+ *
+ * <p>Thread-safe; uses the caller's started {@link CuratorFramework}, which it does not close.
+ */
+public final class ConfigStore {
+
+  private final CuratorFramework curator;
+  private final ZkPaths paths;
+  private final ConfigCodec codec;
+  private final ZkAccess access;
+
+  public ConfigStore(CuratorFramework curator, ZkPaths paths, ConfigCodec codec, ZkAccess access) {
+    this.curator = curator;
+    this.paths = paths;
+    this.codec = codec;
+    this.access = access;
+  }
+
+  public ZkPaths paths() {
+    return paths;
+  }
+
+  // ---- policies
+
+  public Versioned<GlobalPolicy> globalPolicy() {
+    return read(paths.globalPolicy(), GlobalPolicy.DEFAULT, codec::readGlobalPolicy);
+  }
+
+  /** Writes the global policy if its znode is still at {@code expectedVersion} ({@link Versioned#ABSENT}: must not exist). */
+  public void setGlobalPolicy(GlobalPolicy policy, int expectedVersion) {
+    writeCas(paths.globalPolicy(), codec.write(policy), expectedVersion);
+  }
+
+  public Versioned<AppPolicy> appPolicy(String app) {
+    return read(paths.appPolicy(app), AppPolicy.DEFAULT, codec::readAppPolicy);
+  }
+
+  public void setAppPolicy(String app, AppPolicy policy, int expectedVersion) {
+    writeCas(paths.appPolicy(app), codec.write(policy), expectedVersion);
+  }
+
+  /** Apps that have a znode under {@code /apps}. */
+  public List<String> apps() {
+    return children(paths.apps());
+  }
+
+  // ---- limits
+
+  public List<LimitEntry> limits(String app) {
+    List<LimitEntry> out = new ArrayList<>();
+    for (String name : children(paths.limits(app))) {
+      String path = paths.limits(app) + "/" + name;
+      Versioned<LimitEntry> v = read(path, null, codec::readLimitEntry);
+      if (v.value() != null) {
+        out.add(v.value());
+      }
+    }
+    out.sort(Comparator.comparing(l -> l.cidr().toString()));
+    return out;
+  }
+
+  /** Creates or replaces the limit for one block of one app. */
+  public void setLimit(String app, LimitEntry limit) {
+    upsert(paths.limit(app, limit.cidr()), codec.write(limit));
+  }
+
+  /** @return false if there was no such limit */
+  public boolean removeLimit(String app, Cidr cidr) {
+    return delete(paths.limit(app, cidr));
+  }
+
+  // ---- allow / deny lists
+
+  /** The entries of one list ({@code app == null}: global), expired ones included. */
+  public List<ListEntry> list(String app, ListKind kind) {
+    return storedEntries(app, kind).stream().map(StoredEntry::entry).toList();
+  }
+
+  /** A list entry with the znode it was read from, for conditional deletes. */
+  public record StoredEntry(String path, int version, ListEntry entry) {}
+
+  /**
+   * The entries of one list with their paths and versions, sorted by block.
+   *
+   * @throws dev.portcullis.json.InvalidDocumentException at the first invalid entry document
+   */
+  public List<StoredEntry> storedEntries(String app, ListKind kind) {
+    return storedEntries(app, kind, e -> {
+      throw e;
+    });
+  }
+
+  /** Like {@link #storedEntries(String, ListKind)}, handing invalid documents to {@code onInvalid} and going on. */
+  public List<StoredEntry> storedEntries(String app, ListKind kind,
+      java.util.function.Consumer<dev.portcullis.json.InvalidDocumentException> onInvalid) {
+    List<StoredEntry> out = new ArrayList<>();
+    String dir = paths.list(app, kind);
+    for (String bucket : children(dir)) {
+      for (String name : children(dir + "/" + bucket)) {
+        String path = dir + "/" + bucket + "/" + name;
+        try {
+          Versioned<ListEntry> v = read(path, null, codec::readListEntry);
+          if (v.value() != null) {
+            out.add(new StoredEntry(path, v.version(), v.value()));
+          }
+        } catch (dev.portcullis.json.InvalidDocumentException e) {
+          onInvalid.accept(e);
+        }
+      }
+    }
+    out.sort(Comparator.comparing(e -> e.entry().cidr().toString()));
+    return out;
+  }
+
+  /**
+   * Adds an entry to a list.
+   *
+   * @throws ConfigConflictException if the block is already listed and {@code replace} is false
+   */
+  public void addEntry(String app, ListKind kind, ListEntry entry, boolean replace) {
+    String path = paths.listEntry(app, kind, entry.cidr());
+    if (replace) {
+      upsert(path, codec.write(entry));
+    } else {
+      writeCas(path, codec.write(entry), Versioned.ABSENT);
+    }
+  }
+
+  /** @return false if the block was not listed */
+  public boolean removeEntry(String app, ListKind kind, Cidr cidr) {
+    return delete(paths.listEntry(app, kind, cidr));
+  }
+
+  /**
+   * Deletes one list entry only if it is still the version that was read, so that an entry renewed
+   * concurrently is not removed by a janitor that saw the old one.
+   */
+  public boolean removeEntryIfUnchanged(String path, int version) {
+    requireWritable();
+    try {
+      curator.delete().withVersion(version).forPath(path);
+      return true;
+    } catch (KeeperException.NoNodeException | KeeperException.BadVersionException e) {
+      return false;
+    } catch (Exception e) {
+      throw failure("delete " + path, e);
+    }
+  }
+
+  // ---- whole tree
+
+  /** Reads everything directly from ZooKeeper (not through a cache). */
+  public ConfigSnapshot readAll() {
+    List<ListEntry> gAllow = list(null, ListKind.ALLOW);
+    List<ListEntry> gDeny = list(null, ListKind.DENY);
+    Map<String, AppConfig> apps = new TreeMap<>();
+    for (String app : apps()) {
+      apps.put(app, new AppConfig(app, appPolicy(app).value(), limits(app), list(app, ListKind.ALLOW),
+          list(app, ListKind.DENY)));
+    }
+    return new ConfigSnapshot(globalPolicy().value(), gAllow, gDeny, apps, 0);
+  }
+
+  /**
+   * Writes every document of {@code tree} (policies overwrite, entries upsert). With {@code prune},
+   * also deletes limits and list entries that the tree does not contain, so that ZooKeeper ends up
+   * equal to the tree.
+   */
+  public void importTree(ConfigSnapshot tree, boolean prune) {
+    requireWritable();
+    upsert(paths.globalPolicy(), codec.write(tree.global()));
+    importList(null, ListKind.ALLOW, tree.globalAllow(), prune);
+    importList(null, ListKind.DENY, tree.globalDeny(), prune);
+    for (AppConfig a : tree.apps().values()) {
+      upsert(paths.appPolicy(a.app()), codec.write(a.policy()));
+      Set<Cidr> keep = new HashSet<>();
+      for (LimitEntry l : a.limits()) {
+        setLimit(a.app(), l);
+        keep.add(l.cidr());
+      }
+      if (prune) {
+        for (LimitEntry l : limits(a.app())) {
+          if (!keep.contains(l.cidr())) {
+            removeLimit(a.app(), l.cidr());
+          }
+        }
+      }
+      importList(a.app(), ListKind.ALLOW, a.allow(), prune);
+      importList(a.app(), ListKind.DENY, a.deny(), prune);
+    }
+  }
+
+  private void importList(String app, ListKind kind, List<ListEntry> entries, boolean prune) {
+    Set<Cidr> keep = new HashSet<>();
+    for (ListEntry e : entries) {
+      addEntry(app, kind, e, true);
+      keep.add(e.cidr());
+    }
+    if (prune) {
+      for (ListEntry e : list(app, kind)) {
+        if (!keep.contains(e.cidr())) {
+          removeEntry(app, kind, e.cidr());
+        }
+      }
+    }
+  }
+
+  // ---- primitives
+
+  private <T> Versioned<T> read(String path, T absent, BiFunction<byte[], String, T> reader) {
+    try {
+      Stat stat = new Stat();
+      byte[] data = curator.getData().storingStatIn(stat).forPath(path);
+      return new Versioned<>(reader.apply(data, path), stat.getVersion());
+    } catch (KeeperException.NoNodeException e) {
+      return new Versioned<>(absent, Versioned.ABSENT);
+    } catch (IllegalArgumentException e) {
+      throw e;
+    } catch (Exception e) {
+      throw failure("read " + path, e);
+    }
+  }
+
+  private List<String> children(String path) {
+    try {
+      List<String> c = new ArrayList<>(curator.getChildren().forPath(path));
+      c.sort(null);
+      return c;
+    } catch (KeeperException.NoNodeException e) {
+      return List.of();
+    } catch (Exception e) {
+      throw failure("list " + path, e);
+    }
+  }
+
+  private void writeCas(String path, byte[] data, int expectedVersion) {
+    requireWritable();
+    try {
+      if (expectedVersion == Versioned.ABSENT) {
+        curator.create().creatingParentsIfNeeded().withACL(access.aclForCreate(), true).forPath(path, data);
+      } else {
+        curator.setData().withVersion(expectedVersion).forPath(path, data);
+      }
+    } catch (KeeperException.NodeExistsException e) {
+      throw new ConfigConflictException(path + " already exists; read it and write again with its version (or replace it)");
+    } catch (KeeperException.BadVersionException e) {
+      throw new ConfigConflictException(path + " was changed by someone else since version " + expectedVersion
+          + "; read it again and retry");
+    } catch (KeeperException.NoNodeException e) {
+      throw new ConfigConflictException(path + " was deleted by someone else since version " + expectedVersion);
+    } catch (Exception e) {
+      throw failure("write " + path, e);
+    }
+  }
+
+  private void upsert(String path, byte[] data) {
+    requireWritable();
+    for (int attempt = 0; attempt < 5; attempt++) {
+      try {
+        curator.setData().forPath(path, data);
+        return;
+      } catch (KeeperException.NoNodeException e) {
+        try {
+          curator.create().creatingParentsIfNeeded().withACL(access.aclForCreate(), true).forPath(path, data);
+          return;
+        } catch (KeeperException.NodeExistsException raced) {
+          // created concurrently; set it on the next attempt
+        } catch (Exception ex) {
+          throw failure("write " + path, ex);
+        }
+      } catch (Exception e) {
+        throw failure("write " + path, e);
+      }
+    }
+    throw new ConfigConflictException(path + " kept changing while being written");
+  }
+
+  private boolean delete(String path) {
+    requireWritable();
+    try {
+      curator.delete().forPath(path);
+      return true;
+    } catch (KeeperException.NoNodeException e) {
+      return false;
+    } catch (Exception e) {
+      throw failure("delete " + path, e);
+    }
+  }
+
+  private void requireWritable() {
+    if (!access.canWrite()) {
+      throw new ConfigStoreException("ZooKeeper ACLs are enabled but no credentials (user:password) are configured;"
+          + " refusing to write");
+    }
+  }
+
+  private static ConfigStoreException failure(String what, Exception e) {
+    if (e instanceof InterruptedException) {
+      Thread.currentThread().interrupt();
+    }
+    if (e instanceof KeeperException.NoAuthException) {
+      return new ConfigStoreException("not authorised to " + what + ": check the ZooKeeper credentials", e);
+    }
+    return new ConfigStoreException("could not " + what + ": " + e, e);
+  }
+}

@@ -1,0 +1,211 @@
+package dev.portcullis.config.watch;
+
+import dev.portcullis.config.ConfigCodec;
+import dev.portcullis.config.ConfigSnapshot;
+import dev.portcullis.keys.ZkPaths;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.recipes.cache.ChildData;
+import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a live {@link ConfigSnapshot} of everything under the ZooKeeper root and tells listeners
+ * when it changes.
+ *
+ * <p>Lifecycle LATENT → STARTED → CLOSED: {@link #start()} once, {@link #close()} any number of
+ * times. On start it publishes the local snapshot file if there is one (so a process that starts
+ * while ZooKeeper is down enforces its last known lists), then starts a {@link CuratorCache} on
+ * the root, which connects and reconnects by itself and re-reads the tree after a session expiry.
+ * Every change schedules one rebuild on the watcher's own thread; rebuilds coalesce, so a burst of
+ * a thousand writes costs a few rebuilds. A bad document is reported in {@link #stats()} and the
+ * last good version of it stays in force. After each rebuild from ZooKeeper the snapshot is written
+ * to the snapshot file.
+ *
+ * <p>Listeners run on the watcher thread, one at a time; an exception from one is logged and does
+ * not reach the others. {@link #current()} is safe from any thread and never blocks.
+ */
+public final class ConfigWatcher implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ConfigWatcher.class);
+
+  private enum State { LATENT, STARTED, CLOSED }
+
+  /** Where the current snapshot came from. */
+  public enum Source { NONE, SNAPSHOT_FILE, ZOOKEEPER }
+
+  /** Counters and the current state, for health checks and metrics. */
+  public record Stats(Source source, long version, long updates, long invalidDocuments, long listenerFailures,
+      Map<String, String> problems, long lastUpdateMillis) {}
+
+  private final CuratorFramework curator;
+  private final ZkPaths paths;
+  private final SnapshotFile snapshotFile;
+  private final Clock clock;
+  private final ConfigTreeReader reader;
+  private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
+  private final AtomicReference<ConfigSnapshot> current = new AtomicReference<>(ConfigSnapshot.EMPTY);
+  private final List<Consumer<ConfigSnapshot>> listeners = new CopyOnWriteArrayList<>();
+  private final AtomicBoolean rebuildPending = new AtomicBoolean();
+  private final AtomicBoolean initialized = new AtomicBoolean();
+  private final AtomicLong updates = new AtomicLong();
+  private final AtomicLong listenerFailures = new AtomicLong();
+  private volatile Source source = Source.NONE;
+  private volatile long lastUpdateMillis;
+  private volatile Map<String, String> problems = Map.of();
+  private volatile long invalidDocuments;
+  private ExecutorService thread;
+  private CuratorCache cache;
+
+  /**
+   * @param curator      a started client, owned by the caller
+   * @param snapshotFile where to keep the last good snapshot, or {@code null} for none
+   */
+  public ConfigWatcher(CuratorFramework curator, ZkPaths paths, ConfigCodec codec, SnapshotFile snapshotFile, Clock clock) {
+    this.curator = curator;
+    this.paths = paths;
+    this.snapshotFile = snapshotFile;
+    this.clock = clock;
+    this.reader = new ConfigTreeReader(paths, codec);
+  }
+
+  /** Adds a listener called with every new snapshot (on the watcher thread). */
+  public void addListener(Consumer<ConfigSnapshot> listener) {
+    listeners.add(listener);
+  }
+
+  public void start() {
+    if (!state.compareAndSet(State.LATENT, State.STARTED)) {
+      throw new IllegalStateException("a ConfigWatcher can be started once; it is " + state.get());
+    }
+    thread = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "portcullis-config-watcher");
+      t.setDaemon(true);
+      return t;
+    });
+    if (snapshotFile != null) {
+      Optional<ConfigSnapshot> fromFile = snapshotFile.read();
+      fromFile.ifPresent(s -> thread.execute(() -> {
+        if (source == Source.NONE) {
+          LOG.info("enforcing the config snapshot from {} until ZooKeeper answers", snapshotFile.path());
+          publish(s, Source.SNAPSHOT_FILE);
+        }
+      }));
+    }
+    cache = CuratorCache.build(curator, paths.root());
+    cache.listenable().addListener(CuratorCacheListener.builder()
+        .forAll((type, oldData, data) -> scheduleRebuild())
+        .forInitialized(() -> {
+          initialized.set(true);
+          scheduleRebuild();
+        })
+        .build(), thread);
+    cache.start();
+  }
+
+  /** The newest snapshot; {@link ConfigSnapshot#EMPTY} until the first one arrives. */
+  public ConfigSnapshot current() {
+    return current.get();
+  }
+
+  /** True once a snapshot from ZooKeeper has been published. */
+  public boolean isSynced() {
+    return source == Source.ZOOKEEPER;
+  }
+
+  public Stats stats() {
+    return new Stats(source, current.get().version(), updates.get(), invalidDocuments, listenerFailures.get(), problems,
+        lastUpdateMillis);
+  }
+
+  private void scheduleRebuild() {
+    if (!initialized.get() || state.get() != State.STARTED) {
+      return;
+    }
+    if (rebuildPending.compareAndSet(false, true)) {
+      try {
+        thread.execute(this::rebuild);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        rebuildPending.set(false); // closing
+      }
+    }
+  }
+
+  private void rebuild() {
+    rebuildPending.set(false);
+    try {
+      List<ConfigTreeReader.Node> nodes = new ArrayList<>();
+      cache.stream().forEach(d -> nodes.add(node(d)));
+      ConfigSnapshot next = reader.read(nodes);
+      problems = reader.problems();
+      invalidDocuments = reader.invalidDocuments();
+      if (!problems.isEmpty()) {
+        LOG.warn("config has {} invalid document(s); last good versions stay in force: {}", problems.size(), problems);
+      }
+      publish(next, Source.ZOOKEEPER);
+      if (snapshotFile != null) {
+        snapshotFile.write(next);
+      }
+    } catch (IOException e) {
+      LOG.error("could not write the config snapshot file {}: {}", snapshotFile.path(), e.toString());
+    } catch (RuntimeException e) {
+      LOG.error("config rebuild failed; keeping the current snapshot", e);
+    }
+  }
+
+  private static ConfigTreeReader.Node node(ChildData d) {
+    return new ConfigTreeReader.Node(d.getPath(), d.getData() == null ? new byte[0] : d.getData(),
+        d.getStat() == null ? 0 : d.getStat().getMzxid());
+  }
+
+  private void publish(ConfigSnapshot s, Source from) {
+    current.set(s);
+    source = from;
+    lastUpdateMillis = clock.millis();
+    updates.incrementAndGet();
+    for (Consumer<ConfigSnapshot> l : listeners) {
+      try {
+        l.accept(s);
+      } catch (RuntimeException e) {
+        listenerFailures.incrementAndGet();
+        LOG.error("config listener {} failed; other listeners still run", l, e);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    if (state.getAndSet(State.CLOSED) != State.STARTED) {
+      return;
+    }
+    try {
+      cache.close();
+    } catch (RuntimeException e) {
+      LOG.warn("closing the config cache failed", e);
+    }
+    thread.shutdown();
+    try {
+      if (!thread.awaitTermination(5, TimeUnit.SECONDS)) {
+        thread.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      thread.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+}
