@@ -69,6 +69,7 @@ public final class ConfigCodec {
   }
 
   GlobalPolicy readGlobalPolicy(JsonNode node, String path, Problems problems) {
+    int before = problems.size();
     DocumentReader r = new DocumentReader(node, path, problems);
     optionalVersion(r);
     Long lps = r.integer("limitPerSecond", false, 1, Long.MAX_VALUE);
@@ -86,7 +87,7 @@ public final class ConfigCodec {
       }
     }
     r.finish();
-    if (!problems.isEmpty()) {
+    if (problems.size() != before) {
       return null;
     }
     return new GlobalPolicy(lps, lpm, ladder == null ? Ladder.DEFAULT : ladder,
@@ -166,22 +167,24 @@ public final class ConfigCodec {
   }
 
   AppPolicy readAppPolicy(JsonNode node, String path, Problems problems) {
+    int before = problems.size();
     DocumentReader r = new DocumentReader(node, path, problems);
     optionalVersion(r);
     AppMode mode = r.enumValue("mode", false, AppMode.class);
     Long lps = r.integer("limitPerSecond", false, 1, Long.MAX_VALUE);
     Long lpm = r.integer("limitPerMinute", false, 1, Long.MAX_VALUE);
     List<Quota> quotas = r.list("quotas", false, 1000, (q, at, pr) -> {
+      int mark = pr.size();
       DocumentReader qr = new DocumentReader(q, at, pr);
       String caller = qr.string("caller", true, 200, Identifiers.LABEL, Identifiers.LABEL_RULE);
       String iface = qr.string("iface", true, 200, Identifiers.LABEL, Identifiers.LABEL_RULE);
       Long perDay = qr.integer("perDay", true, 1, Long.MAX_VALUE);
       qr.finish();
-      return caller == null || iface == null || perDay == null ? null : new Quota(caller, iface, perDay);
+      return pr.size() != mark ? null : new Quota(caller, iface, perDay);
     });
     Boolean shadow = r.bool("shadow", false);
     r.finish();
-    if (!problems.isEmpty()) {
+    if (problems.size() != before) {
       return null;
     }
     return new AppPolicy(mode == null ? AppMode.OPEN : mode, lps, lpm, quotas, shadow != null && shadow);
@@ -213,16 +216,17 @@ public final class ConfigCodec {
   }
 
   LimitEntry readLimitEntry(JsonNode node, String path, Problems problems) {
+    int before = problems.size();
     DocumentReader r = new DocumentReader(node, path, problems);
     optionalVersion(r);
     var cidr = r.cidr("cidr", true);
     Long lps = r.integer("limitPerSecond", false, 1, Long.MAX_VALUE);
     Long lpm = r.integer("limitPerMinute", false, 1, Long.MAX_VALUE);
     r.finish();
-    if (problems.isEmpty() && lps == null && lpm == null) {
+    if (problems.size() == before && lps == null && lpm == null) {
       problems.add(prefixed(path, "limitPerSecond") + " or limitPerMinute is required");
     }
-    return problems.isEmpty() ? new LimitEntry(cidr, lps, lpm) : null;
+    return problems.size() == before ? new LimitEntry(cidr, lps, lpm) : null;
   }
 
   // ---- list entries
@@ -249,6 +253,7 @@ public final class ConfigCodec {
   }
 
   ListEntry readListEntry(JsonNode node, String path, Problems problems) {
+    int before = problems.size();
     DocumentReader r = new DocumentReader(node, path, problems);
     optionalVersion(r);
     var cidr = r.cidr("cidr", true);
@@ -257,10 +262,10 @@ public final class ConfigCodec {
     String by = r.string("by", true, 200, null, null);
     Long createdAt = r.integer("createdAt", true, 0, Long.MAX_VALUE);
     r.finish();
-    if (problems.isEmpty() && expiresAt != null && expiresAt <= createdAt) {
+    if (problems.size() == before && expiresAt != null && expiresAt <= createdAt) {
       problems.add(prefixed(path, "expiresAt") + " must be after createdAt (" + createdAt + "), was " + expiresAt);
     }
-    return problems.isEmpty() ? new ListEntry(cidr, expiresAt, note, by, createdAt) : null;
+    return problems.size() == before ? new ListEntry(cidr, expiresAt, note, by, createdAt) : null;
   }
 
   // ---- helpers

@@ -25,6 +25,11 @@ public final class Problems {
     messages.add(message);
   }
 
+  /** Number of problems so far; readers compare it before and after reading one part. */
+  public int size() {
+    return messages.size();
+  }
+
   public boolean isEmpty() {
     return messages.isEmpty();
   }
