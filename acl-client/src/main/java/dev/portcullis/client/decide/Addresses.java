@@ -1,0 +1,209 @@
+package dev.portcullis.client.decide;
+
+/**
+ * Allocation-free parsing of a textual address on the request path into primitive bits, and the
+ * mixing hash used by in-process tables. IPv4 (and IPv4-mapped IPv6) parse to a non-negative long
+ * holding 32 bits; IPv6 parses into a caller-supplied {@code long[2]}. Bracketed IPv6
+ * ({@code [::1]}) is accepted because that is how some proxies and servlet containers report it.
+ */
+public final class Addresses {
+
+  /** Returned when the text is not an IPv4 address. */
+  public static final long NOT_V4 = -1;
+  /** Returned by {@link #parse} when the text is IPv6; the bits are in the scratch array. */
+  public static final long IS_V6 = -2;
+
+  private Addresses() {}
+
+  /**
+   * Parses {@code s}. Returns the IPv4 bits (0..2^32-1), {@link #IS_V6} with {@code v6[0..1]} filled,
+   * or {@link #NOT_V4} if the text is neither (including null and empty).
+   */
+  public static long parse(CharSequence s, long[] v6) {
+    if (s == null) {
+      return NOT_V4;
+    }
+    int from = 0;
+    int to = s.length();
+    if (to > 1 && s.charAt(0) == '[' && s.charAt(to - 1) == ']') {
+      from = 1;
+      to--;
+    }
+    if (to - from < 2 || to - from > 45) {
+      return NOT_V4;
+    }
+    boolean colon = false;
+    for (int i = from; i < to; i++) {
+      if (s.charAt(i) == ':') {
+        colon = true;
+        break;
+      }
+    }
+    if (!colon) {
+      return from == 0 ? parseV4(s, from, to) : NOT_V4;
+    }
+    return parseV6(s, from, to, v6);
+  }
+
+  static long parseV4(CharSequence s, int from, int to) {
+    long value = 0;
+    int octets = 0;
+    int i = from;
+    while (true) {
+      int start = i;
+      int octet = 0;
+      while (i < to) {
+        char c = s.charAt(i);
+        if (c == '.') {
+          break;
+        }
+        if (c < '0' || c > '9' || i - start >= 3) {
+          return NOT_V4;
+        }
+        octet = octet * 10 + (c - '0');
+        i++;
+      }
+      int len = i - start;
+      if (len == 0 || octet > 255 || (len > 1 && s.charAt(start) == '0')) {
+        return NOT_V4;
+      }
+      value = (value << 8) | octet;
+      if (++octets == 4) {
+        return i == to ? value : NOT_V4;
+      }
+      if (i == to) {
+        return NOT_V4;
+      }
+      i++;
+    }
+  }
+
+  private static long parseV6(CharSequence s, int from, int to, long[] out) {
+    long hi = 0;
+    long lo = 0;
+    int count = 0;
+    int gap = -1;
+    int i = from;
+    // groups accumulate right-aligned in (hi, lo); at '::' the head is set aside and moved
+    // to the top at the end, which expands the gap with zeros
+    long headHi = 0;
+    long headLo = 0;
+    int headCount = 0;
+    if (s.charAt(i) == ':') {
+      if (s.charAt(i + 1) != ':') {
+        return NOT_V4;
+      }
+      gap = 0;
+      i += 2;
+    }
+    while (i < to) {
+      int start = i;
+      int value = 0;
+      while (i < to && s.charAt(i) != ':') {
+        char c = s.charAt(i);
+        if (c == '.') {
+          // trailing dotted quad: two groups
+          if (count > 6) {
+            return NOT_V4;
+          }
+          long v4 = parseV4(s, start, to);
+          if (v4 < 0) {
+            return NOT_V4;
+          }
+          hi = (hi << 32) | (lo >>> 32);
+          lo = (lo << 32) | v4;
+          count += 2;
+          i = to;
+          value = -1;
+          break;
+        }
+        int d = hex(c);
+        if (d < 0 || i - start >= 4) {
+          return NOT_V4;
+        }
+        value = (value << 4) | d;
+        i++;
+      }
+      if (value == -1) {
+        break;
+      }
+      if (i == start || count == 8) {
+        return NOT_V4;
+      }
+      hi = (hi << 16) | (lo >>> 48);
+      lo = (lo << 16) | value;
+      count++;
+      if (i < to) {
+        i++;
+        if (i < to && s.charAt(i) == ':') {
+          if (gap >= 0) {
+            return NOT_V4;
+          }
+          gap = count;
+          headHi = hi;
+          headLo = lo;
+          headCount = count;
+          hi = 0;
+          lo = 0;
+          i++;
+        } else if (i == to) {
+          return NOT_V4;
+        }
+      }
+    }
+    if (gap < 0) {
+      if (count != 8) {
+        return NOT_V4;
+      }
+    } else {
+      if (count >= 8) {
+        return NOT_V4;
+      }
+      // head groups shift left past the (8 - headCount) groups that follow them
+      int shift = (8 - headCount) * 16;
+      long shHi;
+      long shLo;
+      if (shift >= 128) {
+        shHi = 0;
+        shLo = 0;
+      } else if (shift >= 64) {
+        shHi = headLo << (shift - 64);
+        shLo = 0;
+      } else if (shift == 0) {
+        shHi = headHi;
+        shLo = headLo;
+      } else {
+        shHi = (headHi << shift) | (headLo >>> (64 - shift));
+        shLo = headLo << shift;
+      }
+      hi |= shHi;
+      lo |= shLo;
+    }
+    if (hi == 0 && (lo >>> 32) == 0xFFFFL) {
+      return lo & 0xFFFF_FFFFL;
+    }
+    out[0] = hi;
+    out[1] = lo;
+    return IS_V6;
+  }
+
+  private static int hex(char c) {
+    if (c >= '0' && c <= '9') {
+      return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+      return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+      return c - 'A' + 10;
+    }
+    return -1;
+  }
+
+  /** A 64-bit mix (murmur3 finaliser), for open-addressing tables. */
+  public static long mix(long z) {
+    z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
+    z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;
+    return z ^ (z >>> 33);
+  }
+}

@@ -1,0 +1,93 @@
+package dev.portcullis.client.decide;
+
+import dev.portcullis.address.IpAddress;
+import dev.portcullis.config.AppMode;
+import dev.portcullis.config.ConfigSnapshot;
+import dev.portcullis.config.ListEntry;
+
+/**
+ * One app's lists compiled from a {@link ConfigSnapshot} into range tables: allow and deny, each
+ * merging the app's entries with the global ones (for the same block the app's entry wins; for
+ * nested blocks the most specific wins, whichever scope it is in). Immutable; rebuilt whenever the
+ * snapshot changes and whenever an entry in it expires.
+ */
+public final class CompiledRules {
+
+  private final String app;
+  private final ConfigSnapshot snapshot;
+  private final AppMode mode;
+  private final LabelledRanges allow;
+  private final LabelledRanges deny;
+
+  private CompiledRules(String app, ConfigSnapshot snapshot) {
+    this.app = app;
+    this.snapshot = snapshot;
+    this.mode = snapshot.policy(app).mode();
+    this.allow = lists(snapshot, app, true);
+    this.deny = lists(snapshot, app, false);
+  }
+
+  public static CompiledRules compile(String app, ConfigSnapshot snapshot) {
+    return new CompiledRules(app, snapshot);
+  }
+
+  private static LabelledRanges lists(ConfigSnapshot s, String app, boolean allow) {
+    LabelledRanges.Builder b = new LabelledRanges.Builder();
+    for (ListEntry e : allow ? s.globalAllow() : s.globalDeny()) {
+      b.add(e.cidr(), decision(e, allow, "global"), e.expiresAt());
+    }
+    var a = s.apps().get(app);
+    if (a != null) {
+      for (ListEntry e : allow ? a.allow() : a.deny()) {
+        b.add(e.cidr(), decision(e, allow, app), e.expiresAt());
+      }
+    }
+    return b.build();
+  }
+
+  static Decision decision(ListEntry e, boolean allow, String scope) {
+    String detail = (allow ? "allow" : "deny") + " list " + e.cidr().toCompactString() + " (" + scope + ")"
+        + (e.note().isEmpty() ? "" : ": " + e.note());
+    return new Decision(allow ? Decision.Outcome.ALLOW : Decision.Outcome.DENY,
+        allow ? Decision.Reason.ALLOW_LIST : Decision.Reason.DENY_LIST, detail, e.expiresAt() == null ? 0 : e.expiresAt());
+  }
+
+  public ConfigSnapshot snapshot() {
+    return snapshot;
+  }
+
+  public AppMode mode() {
+    return mode;
+  }
+
+  /** Earliest entry expiry after {@code nowMillis}: when to recompile. Long.MAX_VALUE if none. */
+  public long nextExpiryAfter(long nowMillis) {
+    return Math.min(allow.nextExpiryAfter(nowMillis), deny.nextExpiryAfter(nowMillis));
+  }
+
+  /** The allow-list decision for an address, or null. */
+  Decision allow(long v4, long[] v6, long now) {
+    Decision d = allow.lookup(v4, v6, now);
+    return d == LabelledRanges.EXPIRED ? exact(v4, v6, now, true) : d;
+  }
+
+  Decision deny(long v4, long[] v6, long now) {
+    Decision d = deny.lookup(v4, v6, now);
+    return d == LabelledRanges.EXPIRED ? exact(v4, v6, now, false) : d;
+  }
+
+  /** The exact answer when the fast table's best match has expired: only until the next recompile. */
+  private Decision exact(long v4, long[] v6, long now, boolean allowList) {
+    IpAddress ip = v4 >= 0 ? IpAddress.ofV4((int) v4) : IpAddress.ofV6(v6[0], v6[1]);
+    ListEntry e = allowList ? snapshot.allowEntry(app, ip, now) : snapshot.denyEntry(app, ip, now);
+    return e == null ? null : decision(e, allowList, snapshot.apps().containsKey(app) ? app : "global");
+  }
+
+  int allowBlocks() {
+    return allow.size();
+  }
+
+  int denyBlocks() {
+    return deny.size();
+  }
+}

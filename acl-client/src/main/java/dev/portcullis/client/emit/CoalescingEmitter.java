@@ -1,0 +1,217 @@
+package dev.portcullis.client.emit;
+
+import dev.portcullis.address.IpAddress;
+import dev.portcullis.keys.KafkaKeys;
+import dev.portcullis.wire.AccessEvent;
+import dev.portcullis.wire.WireCodec;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single background thread that turns accesses into {@code acl.access} records.
+ *
+ * <p>Design note (the coalescing slice). Request threads only offer to the {@link AccessRing}. This
+ * thread drains it in batches and adds each access to a count for its (ip, iface, caller) in the
+ * current slice (default 100 ms, aligned to the epoch). When the slice ends it sends one record per
+ * key with {@code n} requests and {@code denied} refusals, so under attack one record stands for
+ * thousands of requests. The per-slice map is bounded ({@code maxKeysPerSlice}); an access that
+ * would need a new key beyond it is dropped and counted. When Kafka is slow or down the producer's
+ * own bounded buffer fills, {@code send} fails fast ({@code max.block.ms}), and records are dropped
+ * and counted here; nothing waits on a request thread, and sending resumes when Kafka returns.
+ * {@link #close()} flushes the current slice before closing the producer.
+ */
+public final class CoalescingEmitter implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CoalescingEmitter.class);
+
+  private enum State { LATENT, STARTED, CLOSED }
+
+  private record Key(long v4, long hi, long lo, String iface, String caller) {}
+
+  private final String app;
+  private final String node;
+  private final String topic;
+  private final AccessRing ring;
+  private final Producer<String, byte[]> producer;
+  private final LongSupplier clock;
+  private final long sliceMillis;
+  private final int maxKeysPerSlice;
+  private final WireCodec codec = new WireCodec();
+  private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
+  private final Map<Key, long[]> slice = new HashMap<>();
+  private final LongAdder sentRecords = new LongAdder();
+  private final LongAdder sentRequests = new LongAdder();
+  private final LongAdder failedRecords = new LongAdder();
+  private final LongAdder droppedAccesses = new LongAdder();
+  private long sliceStart = -1;
+  private Thread thread;
+
+  /**
+   * @param producer owned: closed by {@link #close()}
+   * @param clock    wall-clock epoch ms (the client's coarse clock)
+   */
+  public CoalescingEmitter(String app, String node, String topic, AccessRing ring, Producer<String, byte[]> producer,
+      LongSupplier clock, Duration slice, int maxKeysPerSlice) {
+    if (slice.toMillis() < 1) {
+      throw new IllegalArgumentException("slice must be at least 1 ms, was " + slice);
+    }
+    if (maxKeysPerSlice < 1) {
+      throw new IllegalArgumentException("maxKeysPerSlice must be >= 1, was " + maxKeysPerSlice);
+    }
+    this.app = app;
+    this.node = node;
+    this.topic = topic;
+    this.ring = ring;
+    this.producer = producer;
+    this.clock = clock;
+    this.sliceMillis = slice.toMillis();
+    this.maxKeysPerSlice = maxKeysPerSlice;
+  }
+
+  public void start() {
+    if (!state.compareAndSet(State.LATENT, State.STARTED)) {
+      throw new IllegalStateException("the emitter can be started once; it is " + state.get());
+    }
+    thread = new Thread(this::run, "portcullis-emitter-" + app);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private void run() {
+    while (state.get() == State.STARTED) {
+      try {
+        int drained = pump();
+        if (drained == 0) {
+          LockSupport.parkNanos(2_000_000L);
+        }
+      } catch (RuntimeException e) {
+        LOG.error("emitter iteration failed; continuing", e);
+      }
+    }
+  }
+
+  /** One iteration: drain, and flush the slice if it has ended. Emitter thread (or tests) only. */
+  int pump() {
+    long now = clock.getAsLong();
+    long currentSlice = now - Math.floorMod(now, sliceMillis);
+    if (sliceStart >= 0 && currentSlice != sliceStart) {
+      flushSlice();
+    }
+    if (sliceStart < 0 || currentSlice != sliceStart) {
+      sliceStart = currentSlice;
+    }
+    return ring.drain(this::add, 8192);
+  }
+
+  private void add(long v4, long hi, long lo, String iface, String caller, boolean denied) {
+    Key k = new Key(v4, hi, lo, iface, caller);
+    long[] c = slice.get(k);
+    if (c == null) {
+      if (slice.size() >= maxKeysPerSlice) {
+        droppedAccesses.increment();
+        return;
+      }
+      c = new long[2];
+      slice.put(k, c);
+    }
+    c[0]++;
+    if (denied) {
+      c[1]++;
+    }
+  }
+
+  private void flushSlice() {
+    if (slice.isEmpty()) {
+      return;
+    }
+    long ts = sliceStart;
+    for (Map.Entry<Key, long[]> e : slice.entrySet()) {
+      Key k = e.getKey();
+      long n = e.getValue()[0];
+      IpAddress ip = k.v4() >= 0 ? IpAddress.ofV4((int) k.v4()) : IpAddress.ofV6(k.hi(), k.lo());
+      byte[] value;
+      try {
+        value = codec.write(new AccessEvent(app, k.iface(), ip, k.caller(), ts, n, e.getValue()[1], node));
+      } catch (IllegalArgumentException bad) {
+        // an iface or caller the wire format refuses (e.g. contains '|'): drop, never crash
+        droppedAccesses.add(n);
+        LOG.debug("dropping an access that cannot be encoded: {}", bad.getMessage());
+        continue;
+      }
+      try {
+        producer.send(new ProducerRecord<>(topic, KafkaKeys.access(app, ip), value), (md, ex) -> {
+          if (ex == null) {
+            sentRecords.increment();
+            sentRequests.add(n);
+          } else {
+            failedRecords.increment();
+            droppedAccesses.add(n);
+          }
+        });
+      } catch (RuntimeException ex) {
+        failedRecords.increment();
+        droppedAccesses.add(n);
+      }
+    }
+    slice.clear();
+  }
+
+  /** Records acknowledged by Kafka. */
+  public long sentRecords() {
+    return sentRecords.sum();
+  }
+
+  /** Requests represented by acknowledged records. */
+  public long sentRequests() {
+    return sentRequests.sum();
+  }
+
+  /** Records Kafka refused or that timed out. */
+  public long failedRecords() {
+    return failedRecords.sum();
+  }
+
+  /** Accesses lost after the ring (slice map full, send failed), plus those the ring dropped. */
+  public long droppedAccesses() {
+    return droppedAccesses.sum() + ring.dropped();
+  }
+
+  /**
+   * Stops the thread, sends what is buffered and closes the producer, waiting at most 5 s for
+   * Kafka. Idempotent.
+   */
+  @Override
+  public void close() {
+    State previous = state.getAndSet(State.CLOSED);
+    if (previous == State.CLOSED) {
+      return;
+    }
+    if (thread != null) {
+      LockSupport.unpark(thread);
+      try {
+        thread.join(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    try {
+      while (ring.drain(this::add, 8192) > 0) {
+        // drain everything offered before close
+      }
+      flushSlice();
+    } catch (RuntimeException e) {
+      LOG.warn("final flush of access events failed", e);
+    } finally {
+      producer.close(Duration.ofSeconds(5));
+    }
+  }
+}

@@ -1,0 +1,225 @@
+package dev.portcullis.client.notice;
+
+import dev.portcullis.client.decide.InterceptSet;
+import dev.portcullis.keys.KafkaKeys;
+import dev.portcullis.wire.InterceptNotice;
+import dev.portcullis.wire.WireCodec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads {@code acl.notices} as a broadcast: every partition assigned, no consumer group, from the
+ * beginning at start (which rebuilds the set of active intercepts from the compacted topic), then
+ * tailing. Notices for this app and for every app ({@code *}) are kept; a tombstone releases one;
+ * an expired one is dropped by the next sweep (and ignored by lookups before that). Each change
+ * publishes a new immutable {@link InterceptSet} to the listener on this thread.
+ *
+ * <p>A record that does not parse is logged, counted and skipped; the notice it would have replaced
+ * stays. When Kafka is away the consumer retries by itself and the last set stays in force.
+ */
+public final class NoticeSubscriber implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(NoticeSubscriber.class);
+
+  private enum State { LATENT, STARTED, CLOSED }
+
+  private final String app;
+  private final String topic;
+  private final KafkaConsumer<String, byte[]> consumer;
+  private final Consumer<InterceptSet> listener;
+  private final LongSupplier clock;
+  private final WireCodec codec = new WireCodec();
+  private final Map<String, InterceptNotice> active = new HashMap<>();
+  private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
+  private final LongAdder applied = new LongAdder();
+  private final LongAdder poison = new LongAdder();
+  private volatile long lastLagMillis = -1;
+  private volatile boolean caughtUp;
+  private Map<TopicPartition, Long> startEnd;
+  private Thread thread;
+
+  /** @param consumer owned: closed by {@link #close()}; configured without a group id */
+  public NoticeSubscriber(String app, String topic, KafkaConsumer<String, byte[]> consumer, Consumer<InterceptSet> listener,
+      LongSupplier clock) {
+    this.app = app;
+    this.topic = topic;
+    this.consumer = consumer;
+    this.listener = listener;
+    this.clock = clock;
+  }
+
+  public void start() {
+    if (!state.compareAndSet(State.LATENT, State.STARTED)) {
+      throw new IllegalStateException("the notice subscriber can be started once; it is " + state.get());
+    }
+    thread = new Thread(this::run, "portcullis-notices-" + app);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private void run() {
+    try {
+      while (state.get() == State.STARTED && !assign()) {
+        sleep(500);
+      }
+      while (state.get() == State.STARTED) {
+        try {
+          ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
+          boolean changed = false;
+          for (ConsumerRecord<String, byte[]> r : records) {
+            changed |= apply(r);
+          }
+          changed |= sweepExpired();
+          if (!caughtUp && startEnd != null) {
+            caughtUp = startEnd.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
+            changed |= caughtUp;
+          }
+          if (changed) {
+            publish();
+          }
+        } catch (WakeupException e) {
+          break;
+        } catch (RuntimeException e) {
+          LOG.warn("notice poll failed; retrying: {}", e.toString());
+          sleep(500);
+        }
+      }
+    } finally {
+      try {
+        consumer.close(Duration.ofSeconds(2));
+      } catch (RuntimeException e) {
+        LOG.debug("closing the notice consumer failed", e);
+      }
+    }
+  }
+
+  private boolean assign() {
+    try {
+      List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(2));
+      if (infos == null || infos.isEmpty()) {
+        LOG.info("topic {} has no partitions yet; waiting", topic);
+        return false;
+      }
+      List<TopicPartition> parts = new ArrayList<>();
+      for (PartitionInfo p : infos) {
+        parts.add(new TopicPartition(topic, p.partition()));
+      }
+      consumer.assign(parts);
+      consumer.seekToBeginning(parts);
+      startEnd = consumer.endOffsets(parts, Duration.ofSeconds(5));
+      return true;
+    } catch (WakeupException e) {
+      return false;
+    } catch (RuntimeException e) {
+      LOG.info("cannot read {} yet ({}); retrying", topic, e.toString());
+      return false;
+    }
+  }
+
+  private boolean apply(ConsumerRecord<String, byte[]> r) {
+    String key = r.key();
+    KafkaKeys.Parts parts;
+    try {
+      parts = KafkaKeys.split(key);
+    } catch (IllegalArgumentException e) {
+      poison.increment();
+      LOG.warn("skipping a notice with a bad key at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
+      return false;
+    }
+    if (!parts.app().equals(app) && !parts.app().equals(KafkaKeys.ALL_APPS)) {
+      return false;
+    }
+    if (r.value() == null) {
+      return active.remove(key) != null;
+    }
+    InterceptNotice n;
+    try {
+      n = codec.readNotice(r.value(), r.topic() + "-" + r.partition() + "@" + r.offset());
+    } catch (IllegalArgumentException e) {
+      poison.increment();
+      LOG.warn("skipping an invalid notice: {}", e.getMessage());
+      return false;
+    }
+    if (!n.key().equals(key)) {
+      poison.increment();
+      LOG.warn("skipping a notice whose key {} does not match its content {}", key, n.key());
+      return false;
+    }
+    long now = clock.getAsLong();
+    if (!n.isActiveAt(now)) {
+      return active.remove(key) != null;
+    }
+    active.put(key, n);
+    applied.increment();
+    lastLagMillis = Math.max(0, now - n.issuedAt());
+    return true;
+  }
+
+  private boolean sweepExpired() {
+    long now = clock.getAsLong();
+    return active.values().removeIf(n -> !n.isActiveAt(now));
+  }
+
+  private void publish() {
+    try {
+      listener.accept(InterceptSet.of(app, active.values()));
+    } catch (RuntimeException e) {
+      LOG.error("intercept listener failed", e);
+    }
+  }
+
+  /** True once everything that was in the topic at start has been read. */
+  public boolean isCaughtUp() {
+    return caughtUp;
+  }
+
+  public long appliedNotices() {
+    return applied.sum();
+  }
+
+  public long poisonRecords() {
+    return poison.sum();
+  }
+
+  /** issuedAt → applied for the last notice applied, ms; -1 before the first. */
+  public long lastLagMillis() {
+    return lastLagMillis;
+  }
+
+  private void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      state.set(State.CLOSED);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (state.getAndSet(State.CLOSED) != State.STARTED) {
+      return;
+    }
+    consumer.wakeup();
+    try {
+      thread.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package dev.portcullis.client.emit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class AccessRingTest {
+
+  @Test
+  void offer_returnsFalseAndCountsWhenFull() {
+    AccessRing ring = new AccessRing(4);
+    for (int i = 0; i < 4; i++) {
+      assertThat(ring.offer(i, 0, 0, "i", null, false)).isTrue();
+    }
+    assertThat(ring.offer(9, 0, 0, "i", null, false)).isFalse();
+    assertThat(ring.dropped()).isEqualTo(1);
+    AtomicLong sum = new AtomicLong();
+    assertThat(ring.drain((v4, hi, lo, iface, caller, denied) -> sum.addAndGet(v4), 100)).isEqualTo(4);
+    assertThat(sum.get()).isEqualTo(0 + 1 + 2 + 3);
+    assertThat(ring.offer(5, 0, 0, "i", null, false)).as("space again after a drain").isTrue();
+  }
+
+  @Test
+  void concurrentProducers_everyAcceptedOfferIsDrainedExactlyOnce() throws Exception {
+    AccessRing ring = new AccessRing(1024);
+    int threads = 4;
+    int perThread = 200_000;
+    AtomicLong accepted = new AtomicLong();
+    AtomicLong acceptedSum = new AtomicLong();
+    CountDownLatch start = new CountDownLatch(1);
+    Thread[] producers = new Thread[threads];
+    for (int t = 0; t < threads; t++) {
+      final long base = t * 1_000_000L;
+      producers[t] = new Thread(() -> {
+        try {
+          start.await();
+        } catch (InterruptedException e) {
+          return;
+        }
+        for (int i = 0; i < perThread; i++) {
+          if (ring.offer(base + i, 0, 0, "i", null, false)) {
+            accepted.incrementAndGet();
+            acceptedSum.addAndGet(base + i);
+          }
+        }
+      });
+      producers[t].start();
+    }
+    AtomicLong drained = new AtomicLong();
+    AtomicLong drainedSum = new AtomicLong();
+    start.countDown();
+    boolean running = true;
+    while (running) {
+      running = false;
+      for (Thread p : producers) {
+        running |= p.isAlive();
+      }
+      ring.drain((v4, hi, lo, iface, caller, denied) -> {
+        drained.incrementAndGet();
+        drainedSum.addAndGet(v4);
+      }, 512);
+    }
+    while (ring.drain((v4, hi, lo, iface, caller, denied) -> {
+      drained.incrementAndGet();
+      drainedSum.addAndGet(v4);
+    }, 512) > 0) {
+      // drain the rest
+    }
+    assertThat(drained.get()).isEqualTo(accepted.get());
+    assertThat(drainedSum.get()).isEqualTo(acceptedSum.get());
+    assertThat(accepted.get() + ring.dropped()).isEqualTo((long) threads * perThread);
+  }
+}
