@@ -1,0 +1,46 @@
+package dev.portcullis.client;
+
+import dev.portcullis.client.decide.UnparseableAddressPolicy;
+import dev.portcullis.keys.Identifiers;
+import dev.portcullis.keys.ZkPaths;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Everything an {@link AclClient} is configured with, validated as a whole. Built by
+ * {@link AclClient.Builder}; immutable.
+ *
+ * @param kafkaBootstrap  {@code bootstrap.servers}, or null to run without Kafka (no reporting, no notices)
+ * @param zooKeeper       ZooKeeper connect string, or null to run without ZooKeeper (lists from the snapshot file only)
+ * @param snapshotFile    where to keep the last good config, or null
+ * @param localLimitPerSecond per-IP in-process limit, or 0 for none
+ */
+public record AclClientSettings(
+    String app, String node, String version, String kafkaBootstrap, String zooKeeper, String zkRoot, String zkCredentials,
+    Path snapshotFile, Duration slice, int ringCapacity, int maxKeysPerSlice, long localLimitPerSecond,
+    int localLimiterSlots, UnparseableAddressPolicy unparseable, String accessTopic, String noticesTopic,
+    Map<String, Object> producerOverrides) {
+
+  public AclClientSettings {
+    Identifiers.requireApp("app", app);
+    Identifiers.requireNode("node", node);
+    new ZkPaths(zkRoot);
+    if (slice.toMillis() < 10 || slice.toMillis() > 10_000) {
+      throw new IllegalArgumentException("slice must be between 10 ms and 10 s, was " + slice);
+    }
+    if (ringCapacity < 1024 || Integer.bitCount(ringCapacity) != 1) {
+      throw new IllegalArgumentException("ringCapacity must be a power of two >= 1024, was " + ringCapacity);
+    }
+    if (maxKeysPerSlice < 1) {
+      throw new IllegalArgumentException("maxKeysPerSlice must be >= 1, was " + maxKeysPerSlice);
+    }
+    if (localLimitPerSecond < 0) {
+      throw new IllegalArgumentException("localLimitPerSecond must be >= 0 (0 = none), was " + localLimitPerSecond);
+    }
+    if (unparseable == null) {
+      throw new IllegalArgumentException("unparseable must not be null");
+    }
+    producerOverrides = Map.copyOf(producerOverrides);
+  }
+}
