@@ -1,0 +1,66 @@
+package dev.portcullis.client.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.portcullis.client.AclClient;
+import dev.portcullis.client.decide.Decision;
+import dev.portcullis.testkit.KRaftBroker;
+import dev.portcullis.testkit.Timeouts;
+import dev.portcullis.testkit.Topics;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Kafka goes away mid-run: requests keep being decided, memory stays bounded by the ring and the
+ * producer buffer, every access is either delivered or counted as dropped, and sending resumes by
+ * itself when Kafka returns. Uses a broker of its own, since it stops it.
+ */
+class KafkaOutageIT {
+
+  @Test
+  void kafkaStoppedMidRun_requestsFlowDropsAreCountedAndSendingResumes() throws Exception {
+    try (KRaftBroker kafka = KRaftBroker.start()) {
+      Topics.create(kafka.bootstrapServers(), "acl.access", 3, false);
+      Topics.create(kafka.bootstrapServers(), "acl.notices", 1, true);
+      try (AclClient c = AclClient.builder("shop").node("outage:1").kafka(kafka.bootstrapServers())
+          .ringCapacity(1024).slice(Duration.ofMillis(20))
+          .producerOverrides(Map.of(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 3_000,
+              ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 1_000, ProducerConfig.LINGER_MS_CONFIG, 5))
+          .build()) {
+        c.start();
+        long made = 0;
+        for (int i = 0; i < 1000; i++, made++) {
+          c.check("198.51.100." + (i % 200), "GET /");
+        }
+        final long before = made;
+        Timeouts.await("the first requests delivered", Duration.ofSeconds(20), () -> c.status().sentRequests() == before);
+
+        kafka.stop();
+        long deadline = System.nanoTime() + Duration.ofSeconds(6).toNanos();
+        while (System.nanoTime() < deadline) {
+          for (int i = 0; i < 5_000; i++, made++) {
+            Decision d = c.check("203.0.113." + (i % 250), "GET /items");
+            assertThat(d.allowed()).isTrue();
+          }
+          Thread.sleep(5); // request pacing
+        }
+        AclClient.Status during = c.status();
+        assertThat(during.droppedAccesses()).as("drops are counted while Kafka is down").isPositive();
+
+        kafka.restart();
+        for (int i = 0; i < 1000; i++, made++) {
+          c.check("192.0.2." + (i % 100), "GET /");
+        }
+        final long total = made;
+        Timeouts.await("every access delivered or counted as dropped", Duration.ofSeconds(60), () -> {
+          AclClient.Status s = c.status();
+          return s.sentRequests() + s.droppedAccesses() == total;
+        });
+        assertThat(c.status().sentRequests()).as("sending resumed after the restart")
+            .isGreaterThanOrEqualTo(before + 1000);
+      }
+    }
+  }
+}
