@@ -1,0 +1,81 @@
+package dev.portcullis.aggregator;
+
+import dev.portcullis.keys.KafkaKeys;
+import dev.portcullis.keys.RedisKeys;
+import dev.portcullis.redis.RedisEndpoints;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+
+/**
+ * Everything the aggregator is configured with, validated as a whole.
+ *
+ * @param secondWindows how many 1 s windows each key retains (the grace for late records is one less)
+ * @param minuteWindows how many 1 min windows each key retains
+ * @param adminPort     port of the health/metrics endpoint on 127.0.0.1; 0 for any free port, -1 for none
+ */
+public record AggregatorSettings(
+    String bootstrapServers, String applicationId, String accessTopic, String dlqTopic, int partitions,
+    RedisEndpoints redis, int shards, Duration flushInterval, int secondWindows, int minuteWindows,
+    int ipv4Prefix, int ipv6Prefix, ZoneId quotaZone, StoreType storeType, Path stateDir, int streamThreads,
+    boolean exactlyOnce, int adminPort) {
+
+  /** Where the per-key window state lives between commits. */
+  public enum StoreType { ROCKSDB, IN_MEMORY }
+
+  public AggregatorSettings {
+    require(bootstrapServers != null && !bootstrapServers.isBlank(), "bootstrapServers must be set");
+    require(applicationId != null && applicationId.matches("[A-Za-z0-9._-]{1,200}"),
+        "applicationId must be 1-200 characters of letters, digits, '.', '_', '-', was " + applicationId);
+    require(partitions >= 1 && partitions <= 1000, "partitions must be 1-1000, was " + partitions);
+    require(redis != null, "redis must be set");
+    new RedisKeys(shards);
+    require(flushInterval.toMillis() >= 10 && flushInterval.toMillis() <= 60_000,
+        "flushInterval must be between 10 ms and 60 s, was " + flushInterval);
+    require(secondWindows >= 2 && secondWindows <= 60, "secondWindows must be 2-60, was " + secondWindows);
+    require(minuteWindows >= 2 && minuteWindows <= 60, "minuteWindows must be 2-60, was " + minuteWindows);
+    require(ipv4Prefix >= 8 && ipv4Prefix <= 32, "ipv4Prefix must be 8-32, was " + ipv4Prefix);
+    require(ipv6Prefix >= 16 && ipv6Prefix <= 128, "ipv6Prefix must be 16-128, was " + ipv6Prefix);
+    require(quotaZone != null, "quotaZone must be set");
+    require(storeType != null, "storeType must be set");
+    require(streamThreads >= 1 && streamThreads <= 64, "streamThreads must be 1-64, was " + streamThreads);
+    require(adminPort >= -1 && adminPort <= 65535, "adminPort must be -1, 0 or a port, was " + adminPort);
+  }
+
+  private static void require(boolean ok, String message) {
+    if (!ok) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+
+  /** Defaults for everything but the servers. */
+  public static AggregatorSettings defaults(String bootstrapServers, RedisEndpoints redis, Path stateDir) {
+    return new AggregatorSettings(bootstrapServers, "portcullis-aggregator", KafkaKeys.ACCESS_TOPIC,
+        KafkaKeys.ACCESS_DLQ_TOPIC, 12, redis, RedisKeys.DEFAULT_SHARDS, Duration.ofMillis(250), 4, 3, 24, 64,
+        ZoneId.of("UTC"), StoreType.ROCKSDB, stateDir, 1, true, 0);
+  }
+
+  public AggregatorSettings withApplicationId(String id) {
+    return new AggregatorSettings(bootstrapServers, id, accessTopic, dlqTopic, partitions, redis, shards, flushInterval,
+        secondWindows, minuteWindows, ipv4Prefix, ipv6Prefix, quotaZone, storeType, stateDir, streamThreads, exactlyOnce,
+        adminPort);
+  }
+
+  public AggregatorSettings withTopics(String access, String dlq, int partitionCount) {
+    return new AggregatorSettings(bootstrapServers, applicationId, access, dlq, partitionCount, redis, shards,
+        flushInterval, secondWindows, minuteWindows, ipv4Prefix, ipv6Prefix, quotaZone, storeType, stateDir,
+        streamThreads, exactlyOnce, adminPort);
+  }
+
+  public AggregatorSettings withStore(StoreType type, Path dir) {
+    return new AggregatorSettings(bootstrapServers, applicationId, accessTopic, dlqTopic, partitions, redis, shards,
+        flushInterval, secondWindows, minuteWindows, ipv4Prefix, ipv6Prefix, quotaZone, type, dir, streamThreads,
+        exactlyOnce, adminPort);
+  }
+
+  public AggregatorSettings withAdminPort(int port) {
+    return new AggregatorSettings(bootstrapServers, applicationId, accessTopic, dlqTopic, partitions, redis, shards,
+        flushInterval, secondWindows, minuteWindows, ipv4Prefix, ipv6Prefix, quotaZone, storeType, stateDir,
+        streamThreads, exactlyOnce, port);
+  }
+}

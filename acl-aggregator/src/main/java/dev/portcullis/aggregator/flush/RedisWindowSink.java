@@ -1,0 +1,51 @@
+package dev.portcullis.aggregator.flush;
+
+import dev.portcullis.redis.RedisEndpoints;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * Writes windows to Redis (standalone or Cluster) with one pipeline per flush: the writes to one
+ * sorted-set key are combined into one {@code ZADD key score member ...}, followed by one
+ * {@code EXPIRE} for that key. In cluster mode Jedis groups the pipeline by node. The number of
+ * commands therefore grows with the distinct window keys touched, not with requests or members.
+ */
+public final class RedisWindowSink implements WindowSink {
+
+  private final UnifiedJedis redis;
+
+  public RedisWindowSink(RedisEndpoints endpoints) {
+    this.redis = endpoints.connect();
+  }
+
+  @Override
+  public int write(List<WindowWrite> batch) {
+    if (batch.isEmpty()) {
+      return 0;
+    }
+    Map<String, Map<String, Double>> byKey = new HashMap<>();
+    Map<String, Long> ttl = new HashMap<>();
+    for (WindowWrite w : batch) {
+      byKey.computeIfAbsent(w.key(), k -> new HashMap<>()).put(w.member(), (double) w.count());
+      ttl.merge(w.key(), w.ttlSeconds(), Math::max);
+    }
+    int commands = 0;
+    try (AbstractPipeline p = redis.pipelined()) {
+      for (Map.Entry<String, Map<String, Double>> e : byKey.entrySet()) {
+        p.zadd(e.getKey(), e.getValue());
+        p.expire(e.getKey(), ttl.get(e.getKey()));
+        commands += 2;
+      }
+      p.sync();
+    }
+    return commands;
+  }
+
+  @Override
+  public void close() {
+    redis.close();
+  }
+}

@@ -1,0 +1,85 @@
+package dev.portcullis.aggregator.topology;
+
+import java.util.Arrays;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counters shared by every task of one worker. Thread-safe. */
+public final class AggregatorMetrics {
+
+  final LongAdder records = new LongAdder();
+  final LongAdder requests = new LongAdder();
+  final LongAdder deadLettered = new LongAdder();
+  final LongAdder late = new LongAdder();
+  final LongAdder flushes = new LongAdder();
+  final LongAdder flushFailures = new LongAdder();
+  final LongAdder redisCommands = new LongAdder();
+  final LongAdder windowWrites = new LongAdder();
+  private final long[] latencies = new long[1024];
+  private int latencyIndex;
+  private int latencyCount;
+  private volatile boolean redisHealthy = true;
+  private volatile String lastRedisError = "";
+
+  public long records() {
+    return records.sum();
+  }
+
+  public long requests() {
+    return requests.sum();
+  }
+
+  public long deadLettered() {
+    return deadLettered.sum();
+  }
+
+  public long late() {
+    return late.sum();
+  }
+
+  public long flushes() {
+    return flushes.sum();
+  }
+
+  public long flushFailures() {
+    return flushFailures.sum();
+  }
+
+  public long redisCommands() {
+    return redisCommands.sum();
+  }
+
+  public long windowWrites() {
+    return windowWrites.sum();
+  }
+
+  public boolean redisHealthy() {
+    return redisHealthy;
+  }
+
+  public String lastRedisError() {
+    return lastRedisError;
+  }
+
+  void redis(boolean healthy, String error) {
+    this.redisHealthy = healthy;
+    if (error != null) {
+      this.lastRedisError = error;
+    }
+  }
+
+  synchronized void flushLatency(long micros) {
+    latencies[latencyIndex] = micros;
+    latencyIndex = (latencyIndex + 1) % latencies.length;
+    latencyCount = Math.min(latencyCount + 1, latencies.length);
+  }
+
+  /** A percentile (0-100) of the last 1024 flush latencies, in microseconds; -1 before the first flush. */
+  public synchronized long flushLatencyPercentile(double p) {
+    if (latencyCount == 0) {
+      return -1;
+    }
+    long[] copy = Arrays.copyOf(latencies, latencyCount);
+    Arrays.sort(copy);
+    return copy[(int) Math.min(copy.length - 1, Math.ceil(p / 100.0 * copy.length) - 1)];
+  }
+}

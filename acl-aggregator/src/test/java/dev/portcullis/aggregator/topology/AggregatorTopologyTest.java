@@ -1,0 +1,219 @@
+package dev.portcullis.aggregator.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.portcullis.address.IpAddress;
+import dev.portcullis.aggregator.AggregatorSettings;
+import dev.portcullis.aggregator.flush.WindowSink;
+import dev.portcullis.aggregator.flush.WindowWrite;
+import dev.portcullis.keys.RedisKeys;
+import dev.portcullis.redis.RedisEndpoints;
+import dev.portcullis.wire.AccessEvent;
+import dev.portcullis.wire.WireCodec;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The topology with {@link TopologyTestDriver}; the flush punctuator is fired by advancing wall-clock
+ * time by hand, and the sink is an in-memory map standing in for Redis (the real Redis is in the ITs).
+ */
+class AggregatorTopologyTest {
+
+  private static final long T0 = 1_763_880_000_000L; // a minute boundary
+  private static final RedisKeys KEYS = new RedisKeys(64);
+
+  /** Records writes like Redis would: last absolute value per (key, member). Can be told to fail. */
+  static final class MapSink implements WindowSink {
+    final Map<String, Map<String, Long>> data = new HashMap<>();
+    final List<Integer> batches = new ArrayList<>();
+    boolean failing;
+
+    @Override
+    public int write(List<WindowWrite> batch) {
+      if (failing) {
+        throw new IllegalStateException("redis is down");
+      }
+      batches.add(batch.size());
+      for (WindowWrite w : batch) {
+        data.computeIfAbsent(w.key(), k -> new HashMap<>()).put(w.member(), w.count());
+      }
+      return batch.size();
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  @TempDir
+  Path state;
+
+  private final WireCodec codec = new WireCodec();
+  private final MapSink sink = new MapSink();
+  private final AggregatorMetrics metrics = new AggregatorMetrics();
+  private TopologyTestDriver driver;
+  private TestInputTopic<String, byte[]> in;
+  private TestOutputTopic<String, byte[]> dlq;
+
+  @BeforeEach
+  void setUp() {
+    AggregatorSettings s = AggregatorSettings.defaults("unused:9092", RedisEndpoints.of("127.0.0.1:6379", false), state)
+        .withStore(AggregatorSettings.StoreType.IN_MEMORY, state);
+    Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    p.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
+    driver = new TopologyTestDriver(AggregatorTopology.build(s, sink, metrics), p, Instant.ofEpochMilli(T0));
+    in = driver.createInputTopic(s.accessTopic(), new StringSerializer(), new ByteArraySerializer());
+    dlq = driver.createOutputTopic(s.dlqTopic(), new StringDeserializer(), new ByteArrayDeserializer());
+  }
+
+  @AfterEach
+  void tearDown() {
+    driver.close();
+  }
+
+  private void send(String ip, long ts, long n, long denied, String caller, String iface) {
+    AccessEvent e = new AccessEvent("shop", iface, IpAddress.parse(ip), caller, ts, n, denied, "shop-1:8080");
+    in.pipeInput("shop|" + e.ip(), codec.write(e));
+  }
+
+  private void flush() {
+    driver.advanceWallClockTime(Duration.ofMillis(250));
+  }
+
+  private Long second(String ip, long ts) {
+    IpAddress a = IpAddress.parse(ip);
+    Map<String, Long> z = sink.data.get(KEYS.secondWindow("shop", KEYS.shard(a), ts / 1000));
+    return z == null ? null : z.get(a.toString());
+  }
+
+  private Long minute(String ip, long ts) {
+    IpAddress a = IpAddress.parse(ip);
+    Map<String, Long> z = sink.data.get(KEYS.minuteWindow("shop", KEYS.shard(a), ts / 60_000));
+    return z == null ? null : z.get(a.toString());
+  }
+
+  @Test
+  void secondAndMinuteWindows_holdTheSumOfTheirRecords() {
+    send("203.0.113.7", T0, 10, 2, null, "GET /");
+    send("203.0.113.7", T0 + 100, 5, 0, null, "GET /");
+    send("203.0.113.7", T0 + 1_100, 7, 0, null, "POST /");
+    send("2001:db8::1", T0 + 200, 3, 3, null, "GET /");
+    flush();
+    assertThat(second("203.0.113.7", T0)).isEqualTo(15);
+    assertThat(second("203.0.113.7", T0 + 1_000)).isEqualTo(7);
+    assertThat(minute("203.0.113.7", T0)).isEqualTo(22);
+    assertThat(second("2001:db8::1", T0)).isEqualTo(3);
+    assertThat(metrics.records()).isEqualTo(4);
+    assertThat(metrics.requests()).isEqualTo(25);
+    assertThat(dlq.isEmpty()).as("nothing extra came out").isTrue();
+  }
+
+  @Test
+  void flush_writesAbsoluteCountsAndOnlyWhatChanged() {
+    send("203.0.113.7", T0, 10, 0, null, "GET /");
+    flush();
+    int first = sink.batches.get(sink.batches.size() - 1);
+    flush();
+    assertThat(sink.batches).as("an idle flush writes nothing").hasSize(1);
+    send("203.0.113.7", T0 + 10, 1, 0, null, "GET /");
+    flush();
+    assertThat(second("203.0.113.7", T0)).as("absolute, not a delta").isEqualTo(11);
+    assertThat(sink.batches.get(sink.batches.size() - 1)).isEqualTo(first);
+  }
+
+  @Test
+  void prefixWindows_sumTheAddressesOfOneSubnet() {
+    for (int i = 1; i <= 20; i++) {
+      send("198.51.100." + i, T0 + i, 2, 0, null, "GET /");
+    }
+    send("2001:db8:0:1::5", T0, 4, 0, null, "GET /");
+    send("2001:db8:0:1::6", T0, 6, 0, null, "GET /");
+    flush();
+    Map<String, Long> z = sink.data.get(KEYS.prefixSecondWindow("shop", KEYS.shard("198.51.100.0/24"), T0 / 1000));
+    assertThat(z).containsEntry("198.51.100.0/24", 40L);
+    Map<String, Long> m = sink.data.get(KEYS.prefixMinuteWindow("shop", KEYS.shard("2001:db8:0:1::/64"), T0 / 60_000));
+    assertThat(m).containsEntry("2001:db8:0:1::/64", 10L);
+  }
+
+  @Test
+  void quotas_countPerCallerAndInterfacePerDay() {
+    send("203.0.113.7", T0, 10, 0, "partner-42", "GET /export");
+    send("203.0.113.8", T0 + 5_000, 5, 0, "partner-42", "GET /export");
+    send("203.0.113.8", T0 + 5_000, 1, 0, "partner-7", "GET /export");
+    send("203.0.113.8", T0 + 86_400_000L, 3, 0, "partner-42", "GET /export");
+    flush();
+    String member = RedisKeys.quotaMember("partner-42", "GET /export");
+    assertThat(sink.data.get(KEYS.quotaDay("shop", KEYS.shard(member), 20251123))).containsEntry(member, 15L);
+    assertThat(sink.data.get(KEYS.quotaDay("shop", KEYS.shard(member), 20251124))).containsEntry(member, 3L);
+  }
+
+  @Test
+  void poisonRecords_goToTheDeadLetterTopicWithTheReasonAndDoNotStopTheTask() {
+    in.pipeInput("shop|1.2.3.4", "not json".getBytes(StandardCharsets.UTF_8));
+    in.pipeInput("shop|1.2.3.4", "{\"v\":1,\"app\":\"shop\"}".getBytes(StandardCharsets.UTF_8));
+    AccessEvent e = new AccessEvent("shop", "GET /", IpAddress.parse("10.0.0.1"), null, T0, 1, 0, "n");
+    in.pipeInput("shop|10.0.0.2", codec.write(e));
+    in.pipeInput("shop|10.0.0.1", null);
+    send("203.0.113.7", T0, 4, 0, null, "GET /");
+    List<TestRecord<String, byte[]>> dead = dlq.readRecordsToList();
+    assertThat(dead).hasSize(4);
+    assertThat(new String(dead.get(0).headers().lastHeader(AccessProcessor.ERROR_HEADER).value(), StandardCharsets.UTF_8))
+        .contains("not valid JSON");
+    assertThat(new String(dead.get(1).headers().lastHeader(AccessProcessor.ERROR_HEADER).value(), StandardCharsets.UTF_8))
+        .contains("iface is required");
+    assertThat(new String(dead.get(2).headers().lastHeader(AccessProcessor.ERROR_HEADER).value(), StandardCharsets.UTF_8))
+        .contains("does not match its content");
+    assertThat(dead.get(3).value()).isNull();
+    assertThat(metrics.deadLettered()).isEqualTo(4);
+    flush();
+    assertThat(second("203.0.113.7", T0)).as("the good record after the poison").isEqualTo(4);
+  }
+
+  @Test
+  void lateRecords_beyondTheRetainedWindowsAreCountedAndDropped() {
+    send("203.0.113.7", T0 + 10_000, 1, 0, null, "GET /");
+    send("203.0.113.7", T0 + 8_000, 1, 0, null, "GET /"); // 2 s late: inside 4 retained seconds
+    send("203.0.113.7", T0 + 6_000, 1, 0, null, "GET /"); // 4 s late: its slot holds a newer second
+    flush();
+    assertThat(second("203.0.113.7", T0 + 8_000)).isEqualTo(1);
+    assertThat(second("203.0.113.7", T0 + 6_000)).isNull();
+    assertThat(metrics.late()).as("late for the address and for its prefix").isEqualTo(2);
+    assertThat(minute("203.0.113.7", T0)).as("the late record still counts in its minute").isEqualTo(3);
+  }
+
+  @Test
+  void redisDown_countingGoesOnAndTheLatestValuesAreWrittenWhenItReturns() {
+    send("203.0.113.7", T0, 5, 0, null, "GET /");
+    sink.failing = true;
+    flush();
+    send("203.0.113.7", T0 + 10, 5, 0, null, "GET /");
+    flush();
+    assertThat(metrics.flushFailures()).isPositive();
+    assertThat(metrics.redisHealthy()).isFalse();
+    sink.failing = false;
+    driver.advanceWallClockTime(Duration.ofSeconds(6)); // past the backoff
+    assertThat(second("203.0.113.7", T0)).isEqualTo(10);
+    assertThat(metrics.redisHealthy()).isTrue();
+  }
+}

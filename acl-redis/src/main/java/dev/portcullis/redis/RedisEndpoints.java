@@ -1,0 +1,76 @@
+package dev.portcullis.redis;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.JedisCluster;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * Where Redis is: one standalone server, or the seed nodes of a Redis Cluster. Both are used through
+ * {@link UnifiedJedis}, whose pipelines group commands per node in cluster mode.
+ *
+ * @param nodes   {@code host:port}, one or more
+ * @param cluster true for Redis Cluster
+ */
+public record RedisEndpoints(List<String> nodes, boolean cluster, int timeoutMillis) {
+
+  public RedisEndpoints {
+    if (nodes == null || nodes.isEmpty()) {
+      throw new IllegalArgumentException("redis nodes must list at least one host:port");
+    }
+    nodes = List.copyOf(nodes);
+    for (String n : nodes) {
+      parse(n);
+    }
+    if (!cluster && nodes.size() != 1) {
+      throw new IllegalArgumentException("a standalone Redis has exactly one node, got " + nodes);
+    }
+    if (timeoutMillis < 10) {
+      throw new IllegalArgumentException("redis timeoutMillis must be >= 10, was " + timeoutMillis);
+    }
+  }
+
+  /** {@code host:port[,host:port...]}. */
+  public static RedisEndpoints of(String spec, boolean cluster) {
+    return new RedisEndpoints(List.of(spec.split(",")), cluster, 2000);
+  }
+
+  static HostAndPort parse(String node) {
+    String s = node.trim();
+    int colon = s.lastIndexOf(':');
+    if (colon <= 0 || colon == s.length() - 1) {
+      throw new IllegalArgumentException("redis node must be host:port, was \"" + node + "\"");
+    }
+    try {
+      int port = Integer.parseInt(s.substring(colon + 1));
+      if (port < 1 || port > 65535) {
+        throw new NumberFormatException();
+      }
+      return new HostAndPort(s.substring(0, colon), port);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("redis node port must be 1-65535, was \"" + node + "\"");
+    }
+  }
+
+  /** A new client; the caller owns and closes it. Connecting is lazy for standalone, eager for cluster. */
+  public UnifiedJedis connect() {
+    JedisClientConfig config = DefaultJedisClientConfig.builder()
+        .connectionTimeoutMillis(timeoutMillis).socketTimeoutMillis(timeoutMillis).build();
+    if (cluster) {
+      Set<HostAndPort> seeds = new LinkedHashSet<>();
+      nodes.forEach(n -> seeds.add(parse(n)));
+      return new JedisCluster(seeds, config);
+    }
+    return new JedisPooled(parse(nodes.get(0)), config);
+  }
+
+  @Override
+  public String toString() {
+    return (cluster ? "cluster " : "") + String.join(",", nodes);
+  }
+}
