@@ -1,0 +1,151 @@
+package dev.portcullis.aggregator;
+
+import dev.portcullis.aggregator.admin.AdminServer;
+import dev.portcullis.aggregator.flush.RedisWindowSink;
+import dev.portcullis.aggregator.flush.WindowSink;
+import dev.portcullis.aggregator.topology.AggregatorMetrics;
+import dev.portcullis.aggregator.topology.AggregatorTopology;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One aggregator worker: ensures the topics, runs the Kafka Streams topology against Redis, and
+ * serves health and metrics. Run more workers with the same application id and Kafka spreads the
+ * partitions over them. Lifecycle LATENT → STARTED → CLOSED; {@link #close()} is idempotent.
+ */
+public final class AggregatorWorker implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AggregatorWorker.class);
+
+  private enum State { LATENT, STARTED, CLOSED }
+
+  private final AggregatorSettings settings;
+  private final AggregatorMetrics metrics = new AggregatorMetrics();
+  private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
+  private WindowSink sink;
+  private KafkaStreams streams;
+  private AdminServer admin;
+
+  public AggregatorWorker(AggregatorSettings settings) {
+    this.settings = settings;
+  }
+
+  /** The Kafka Streams configuration: exactly-once v2, commit every flush interval, state in stateDir. */
+  static Properties streamsConfig(AggregatorSettings s) {
+    Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, s.applicationId());
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
+    p.put(StreamsConfig.STATE_DIR_CONFIG, s.stateDir().toString());
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, s.streamThreads());
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, s.exactlyOnce() ? StreamsConfig.EXACTLY_ONCE_V2 : StreamsConfig.AT_LEAST_ONCE);
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, s.flushInterval().toMillis());
+    p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 64L * 1024 * 1024);
+    p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 5000);
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MIN_BYTES_CONFIG), 64 * 1024);
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 50);
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 20);
+    return p;
+  }
+
+  public void start() {
+    if (!state.compareAndSet(State.LATENT, State.STARTED)) {
+      throw new IllegalStateException("a worker can be started once; it is " + state.get());
+    }
+    try {
+      TopicAdmin.ensure(settings.bootstrapServers(), List.of(
+          TopicAdmin.access(settings.accessTopic(), settings.partitions(), (short) -1),
+          TopicAdmin.deadLetters(settings.dlqTopic(), (short) -1)));
+      sink = new RedisWindowSink(settings.redis());
+      streams = new KafkaStreams(AggregatorTopology.build(settings, sink, metrics), streamsConfig(settings));
+      streams.setUncaughtExceptionHandler(e -> {
+        LOG.error("stream thread failed; replacing it", e);
+        return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+      });
+      streams.start();
+      if (settings.adminPort() >= 0) {
+        admin = new AdminServer(settings.adminPort(), this::health, this::metricsView);
+        admin.start();
+      }
+      LOG.info("aggregator {} started: {} -> Redis {}", settings.applicationId(), settings.accessTopic(), settings.redis());
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  public AggregatorMetrics metrics() {
+    return metrics;
+  }
+
+  public KafkaStreams.State streamsState() {
+    return streams == null ? KafkaStreams.State.NOT_RUNNING : streams.state();
+  }
+
+  /** The admin port actually bound, or -1. */
+  public int adminPort() {
+    return admin == null ? -1 : admin.port();
+  }
+
+  /** Health per dependency: true = ok. */
+  public Map<String, Object> health() {
+    Map<String, Object> h = new LinkedHashMap<>();
+    KafkaStreams.State s = streamsState();
+    h.put("kafkaStreams", Map.of("healthy", s == KafkaStreams.State.RUNNING || s == KafkaStreams.State.REBALANCING,
+        "state", s.name()));
+    h.put("redis", Map.of("healthy", metrics.redisHealthy(), "lastError", metrics.lastRedisError()));
+    return h;
+  }
+
+  Map<String, Object> metricsView() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("records", metrics.records());
+    m.put("requests", metrics.requests());
+    m.put("deadLettered", metrics.deadLettered());
+    m.put("late", metrics.late());
+    m.put("flushes", metrics.flushes());
+    m.put("flushFailures", metrics.flushFailures());
+    m.put("redisCommands", metrics.redisCommands());
+    m.put("windowWrites", metrics.windowWrites());
+    m.put("flushLatencyP50Micros", metrics.flushLatencyPercentile(50));
+    m.put("flushLatencyP99Micros", metrics.flushLatencyPercentile(99));
+    return m;
+  }
+
+  /** Stops processing (committing what was processed), closes Redis and the admin endpoint. Idempotent. */
+  @Override
+  public void close() {
+    if (state.getAndSet(State.CLOSED) == State.CLOSED) {
+      return;
+    }
+    if (admin != null) {
+      admin.close();
+    }
+    if (streams != null) {
+      try {
+        streams.close(Duration.ofSeconds(30));
+      } catch (RuntimeException e) {
+        LOG.warn("closing Kafka Streams failed", e);
+      }
+    }
+    if (sink != null) {
+      try {
+        sink.close();
+      } catch (RuntimeException e) {
+        LOG.warn("closing Redis failed", e);
+      }
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package dev.portcullis.aggregator;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * Creates the Portcullis topics with sensible shapes, or checks that existing ones have them and
+ * fails with a message naming the difference. A topic with more partitions than asked is fine for
+ * {@code acl.access} (more parallelism), but its cleanup policy must match.
+ */
+public final class TopicAdmin {
+
+  /** The shape a topic should have. */
+  public record TopicSpec(String name, int partitions, short replication, Map<String, String> configs) {}
+
+  private TopicAdmin() {}
+
+  public static TopicSpec access(String name, int partitions, short replication) {
+    return new TopicSpec(name, partitions, replication, Map.of("cleanup.policy", "delete", "retention.ms", "3600000"));
+  }
+
+  public static TopicSpec deadLetters(String name, short replication) {
+    return new TopicSpec(name, 1, replication, Map.of("cleanup.policy", "delete", "retention.ms", "604800000"));
+  }
+
+  public static TopicSpec notices(String name, short replication) {
+    return new TopicSpec(name, 3, replication, Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "0",
+        "segment.ms", "600000"));
+  }
+
+  public static TopicSpec audit(String name, short replication) {
+    return new TopicSpec(name, 1, replication, Map.of("cleanup.policy", "delete", "retention.ms", "2592000000"));
+  }
+
+  /** Creates missing topics; verifies existing ones. @throws IllegalStateException naming the mismatch */
+  public static void ensure(String bootstrap, List<TopicSpec> specs) {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
+      for (TopicSpec spec : specs) {
+        NewTopic t = new NewTopic(spec.name(), Optional.of(spec.partitions()),
+            spec.replication() < 0 ? Optional.empty() : Optional.of(spec.replication())).configs(spec.configs());
+        try {
+          admin.createTopics(List.of(t)).all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof TopicExistsException)) {
+            throw new IllegalStateException("cannot create topic " + spec.name() + ": " + e.getCause().getMessage(), e);
+          }
+          verify(admin, spec);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating topics", e);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("Kafka at " + bootstrap + " did not answer while creating topics", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot inspect topics: " + e.getCause().getMessage(), e);
+    }
+  }
+
+  private static void verify(Admin admin, TopicSpec spec) throws ExecutionException, InterruptedException, TimeoutException {
+    TopicDescription d = admin.describeTopics(Set.of(spec.name())).allTopicNames().get(30, TimeUnit.SECONDS).get(spec.name());
+    if (d.partitions().size() < spec.partitions()) {
+      throw new IllegalStateException("topic " + spec.name() + " exists with " + d.partitions().size()
+          + " partitions; Portcullis needs at least " + spec.partitions());
+    }
+    ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, spec.name());
+    Config c = admin.describeConfigs(Set.of(r)).all().get(30, TimeUnit.SECONDS).get(r);
+    String wanted = spec.configs().get("cleanup.policy");
+    String actual = c.get("cleanup.policy") == null ? null : c.get("cleanup.policy").value();
+    if (wanted != null && !wanted.equals(actual)) {
+      throw new IllegalStateException("topic " + spec.name() + " exists with cleanup.policy=" + actual
+          + "; Portcullis needs cleanup.policy=" + wanted);
+    }
+  }
+}

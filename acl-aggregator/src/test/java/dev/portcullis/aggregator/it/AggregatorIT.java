@@ -1,0 +1,209 @@
+package dev.portcullis.aggregator.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.portcullis.aggregator.AggregatorSettings;
+import dev.portcullis.aggregator.AggregatorWorker;
+import dev.portcullis.redis.RedisEndpoints;
+import dev.portcullis.testkit.KafkaBroker;
+import dev.portcullis.testkit.RealServers;
+import dev.portcullis.testkit.RedisCluster;
+import dev.portcullis.testkit.RedisProcess;
+import dev.portcullis.testkit.Timeouts;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+
+/** The aggregator against a real KRaft broker and a real 3-master Redis Cluster. */
+@ExtendWith(RealServers.class)
+class AggregatorIT {
+
+  private static final AtomicInteger RUN = new AtomicInteger();
+  private final List<AutoCloseable> owned = new ArrayList<>();
+
+  @TempDir
+  Path state;
+
+  @AfterEach
+  void tearDown() throws Exception {
+    for (int i = owned.size() - 1; i >= 0; i--) {
+      owned.get(i).close();
+    }
+  }
+
+  private AggregatorSettings settings(KafkaBroker kafka, RedisEndpoints redis, String run) {
+    return AggregatorSettings.defaults(kafka.bootstrapServers(), redis, state.resolve(run))
+        .withApplicationId("agg-" + run).withTopics("access-" + run, "dlq-" + run, 4);
+  }
+
+  private AggregatorWorker worker(AggregatorSettings s, String name) {
+    AggregatorWorker w = new AggregatorWorker(s.withStore(s.storeType(), s.stateDir().resolve(name)));
+    owned.add(w);
+    w.start();
+    return w;
+  }
+
+  private static void awaitRunning(AggregatorWorker... workers) {
+    for (AggregatorWorker w : workers) {
+      Timeouts.await("the worker to run", Duration.ofSeconds(60), () -> w.streamsState() == KafkaStreams.State.RUNNING);
+    }
+  }
+
+  private static RedisEndpoints endpoints(RedisCluster cluster) {
+    return new RedisEndpoints(cluster.nodes(), true, 2000);
+  }
+
+  @Test
+  void countsInRedis_equalTheRequestsSentForEveryWindow_andSpreadEvenlyOverTheMasters(KafkaBroker kafka,
+      RedisCluster cluster) throws Exception {
+    String run = "c" + RUN.incrementAndGet();
+    String app = "app-" + run;
+    Map<String, Long> commandsBefore = commandsPerMaster(cluster);
+    AggregatorWorker w = worker(settings(kafka, endpoints(cluster), run), "w1");
+    awaitRunning(w);
+    try (Traffic t = new Traffic(kafka.bootstrapServers(), "access-" + run, app, 1);
+        UnifiedJedis redis = endpoints(cluster).connect()) {
+      t.send(20_000, 2_000, System.currentTimeMillis());
+      Timeouts.await("Redis to hold every count", Duration.ofSeconds(60), () -> t.differenceIn(redis) == null);
+      assertThat(w.metrics().records()).isEqualTo(t.records);
+
+      Map<String, Long> keysPerMaster = keysPerMaster(cluster, "pc:{" + app + ":*");
+      assertThat(keysPerMaster.values().stream().mapToLong(Long::longValue).sum()).isPositive();
+      assertEven("keys", keysPerMaster);
+      Map<String, Long> commandsAfter = commandsPerMaster(cluster);
+      Map<String, Long> delta = new HashMap<>();
+      commandsAfter.forEach((k, v) -> delta.put(k, v - commandsBefore.getOrDefault(k, 0L)));
+      assertEven("commands", delta);
+      assertThat(w.metrics().windowWrites()).as("writes grow with distinct windows, not requests").isLessThan(t.records * 4);
+    }
+    HttpResponse<String> health = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + w.adminPort() + "/health")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(health.statusCode()).isEqualTo(200);
+    assertThat(health.body()).contains("\"kafkaStreams\"").contains("RUNNING");
+  }
+
+  @Test
+  void twoWorkers_shareThePartitionsAndTheTotalsStayExact(KafkaBroker kafka, RedisCluster cluster) throws Exception {
+    String run = "c" + RUN.incrementAndGet();
+    AggregatorSettings s = settings(kafka, endpoints(cluster), run);
+    AggregatorWorker a = worker(s, "a");
+    AggregatorWorker b = worker(s, "b");
+    awaitRunning(a, b);
+    try (Traffic t = new Traffic(kafka.bootstrapServers(), "access-" + run, "app-" + run, 2);
+        UnifiedJedis redis = endpoints(cluster).connect()) {
+      t.send(10_000, 1_000, System.currentTimeMillis());
+      Timeouts.await("Redis to hold every count", Duration.ofSeconds(60), () -> t.differenceIn(redis) == null);
+      assertThat(a.metrics().records()).as("worker a got partitions").isPositive();
+      assertThat(b.metrics().records()).as("worker b got partitions").isPositive();
+      assertThat(a.metrics().records() + b.metrics().records()).isEqualTo(t.records);
+    }
+  }
+
+  @Test
+  void redisStoppedAndRestartedMidStream_totalsAreExact(KafkaBroker kafka) throws Exception {
+    String run = "c" + RUN.incrementAndGet();
+    RedisProcess redisServer = RedisProcess.startOn(dev.portcullis.testkit.Ports.freeLoopbackPort(),
+        List.of("--appendonly", "yes", "--appendfsync", "always"));
+    owned.add(redisServer);
+    RedisEndpoints ep = RedisEndpoints.of("127.0.0.1:" + redisServer.port(), false);
+    AggregatorWorker w = worker(settings(kafka, ep, run), "w");
+    awaitRunning(w);
+    try (Traffic t = new Traffic(kafka.bootstrapServers(), "access-" + run, "app-" + run, 3);
+        UnifiedJedis redis = ep.connect()) {
+      long base = System.currentTimeMillis();
+      t.send(3_000, 300, base);
+      Timeouts.await("the first counts", Duration.ofSeconds(60), () -> t.differenceIn(redis) == null);
+      redisServer.stop();
+      t.send(3_000, 300, base);
+      Timeouts.await("a failed flush", Duration.ofSeconds(30), () -> !w.metrics().redisHealthy());
+      redisServer.start();
+      t.send(1_000, 300, base);
+      Timeouts.await("every count after Redis came back", Duration.ofSeconds(60), () -> t.differenceIn(redis) == null);
+      assertThat(w.metrics().flushFailures()).isPositive();
+    }
+  }
+
+  @Test
+  void workerKilledHardMidStream_totalsAreExactAfterRecovery(KafkaBroker kafka, RedisCluster cluster) throws Exception {
+    String run = "c" + RUN.incrementAndGet();
+    AggregatorSettings s = settings(kafka, endpoints(cluster), run);
+    ChildWorker child = ChildWorker.start(s.withStore(s.storeType(), state.resolve("child")), state.resolve("child.yml"));
+    owned.add(child);
+    try (Traffic t = new Traffic(kafka.bootstrapServers(), "access-" + run, "app-" + run, 4);
+        UnifiedJedis redis = endpoints(cluster).connect()) {
+      long base = System.currentTimeMillis();
+      child.awaitHealthy(Duration.ofSeconds(90));
+      t.send(5_000, 500, base);
+      Timeouts.await("some counts from the child", Duration.ofSeconds(60), () -> child.records() > 0);
+      t.send(5_000, 500, base);
+      child.kill();
+      AggregatorWorker survivor = worker(s, "survivor");
+      awaitRunning(survivor);
+      t.send(2_000, 500, base);
+      Timeouts.await("every count after the hard kill", Duration.ofSeconds(90), () -> t.differenceIn(redis) == null);
+    }
+  }
+
+  private static void assertEven(String what, Map<String, Long> perMaster) {
+    assertThat(perMaster).hasSize(3);
+    double mean = perMaster.values().stream().mapToLong(Long::longValue).average().orElse(0);
+    for (Map.Entry<String, Long> e : perMaster.entrySet()) {
+      assertThat((double) e.getValue()).as(what + " on " + e.getKey() + " of " + perMaster).isLessThan(1.5 * mean);
+    }
+  }
+
+  private static Map<String, Long> keysPerMaster(RedisCluster cluster, String pattern) {
+    Map<String, Long> out = new HashMap<>();
+    for (String node : cluster.nodes()) {
+      String[] hp = node.split(":");
+      try (Jedis j = new Jedis(hp[0], Integer.parseInt(hp[1]))) {
+        long n = 0;
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+          ScanResult<String> r = j.scan(cursor, new ScanParams().match(pattern).count(1000));
+          n += r.getResult().size();
+          cursor = r.getCursor();
+        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+        out.put(node, n);
+      }
+    }
+    return out;
+  }
+
+  private static Map<String, Long> commandsPerMaster(RedisCluster cluster) throws IOException {
+    Map<String, Long> out = new HashMap<>();
+    for (String node : cluster.nodes()) {
+      String[] hp = node.split(":");
+      try (Jedis j = new Jedis(hp[0], Integer.parseInt(hp[1]))) {
+        long total = -1;
+        for (String line : j.info("stats").split("\r?\n")) {
+          if (line.startsWith("total_commands_processed:")) {
+            total = Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+          }
+        }
+        assertThat(total).as("total_commands_processed of " + node).isNotNegative();
+        out.put(node, total);
+      }
+    }
+    return out;
+  }
+}

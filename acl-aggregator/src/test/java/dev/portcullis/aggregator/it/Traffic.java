@@ -1,0 +1,77 @@
+package dev.portcullis.aggregator.it;
+
+import dev.portcullis.address.IpAddress;
+import dev.portcullis.keys.KafkaKeys;
+import dev.portcullis.keys.RedisKeys;
+import dev.portcullis.wire.AccessEvent;
+import dev.portcullis.wire.WireCodec;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.SplittableRandom;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import redis.clients.jedis.UnifiedJedis;
+
+/** Generates coalesced access records and remembers what Redis must end up holding. */
+final class Traffic implements AutoCloseable {
+
+  private final String app;
+  private final String topic;
+  private final KafkaProducer<String, byte[]> producer;
+  private final WireCodec codec = new WireCodec();
+  private final RedisKeys keys = new RedisKeys(64);
+  private final SplittableRandom rnd;
+  final Map<String, Map<String, Long>> expected = new HashMap<>();
+  long records;
+
+  Traffic(String bootstrap, String topic, String app, long seed) {
+    this.app = app;
+    this.topic = topic;
+    this.rnd = new SplittableRandom(seed);
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+  }
+
+  /** Sends {@code count} records over {@code ips} addresses around {@code baseMillis}. */
+  void send(int count, int ips, long baseMillis) {
+    for (int i = 0; i < count; i++) {
+      int k = rnd.nextInt(ips);
+      IpAddress ip = k % 7 == 0 ? IpAddress.ofV6(0x20010db800000000L, k) : IpAddress.ofV4(0xC6336400 + k);
+      long ts = baseMillis + rnd.nextInt(3000);
+      long n = 1 + rnd.nextInt(50);
+      AccessEvent e = new AccessEvent(app, "GET /items", ip, null, ts, n, rnd.nextInt((int) n + 1), "gen:1");
+      producer.send(new ProducerRecord<>(topic, KafkaKeys.access(app, ip), codec.write(e)));
+      int shard = keys.shard(ip);
+      expected.computeIfAbsent(keys.secondWindow(app, shard, ts / 1000), x -> new HashMap<>())
+          .merge(ip.toString(), n, Long::sum);
+      expected.computeIfAbsent(keys.minuteWindow(app, shard, ts / 60_000), x -> new HashMap<>())
+          .merge(ip.toString(), n, Long::sum);
+      records++;
+    }
+    producer.flush();
+  }
+
+  /** Null if Redis holds exactly the expected counts, else the first difference. */
+  String differenceIn(UnifiedJedis redis) {
+    for (Map.Entry<String, Map<String, Long>> key : expected.entrySet()) {
+      for (Map.Entry<String, Long> m : key.getValue().entrySet()) {
+        Double actual = redis.zscore(key.getKey(), m.getKey());
+        if (actual == null || actual.longValue() != m.getValue()) {
+          return key.getKey() + " " + m.getKey() + ": expected " + m.getValue() + ", Redis has " + actual;
+        }
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public void close() {
+    producer.close();
+  }
+}
