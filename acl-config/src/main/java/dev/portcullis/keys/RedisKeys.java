@@ -18,7 +18,12 @@ import dev.portcullis.address.IpAddress;
  * pc:{app:shard}:pm:&lt;windowStartMin&gt;  ZSET prefix → requests of the prefix in 1 min
  * pc:{app:shard}:q:&lt;yyyymmdd&gt;         ZSET caller|iface → requests that day
  * pc:{app:shard}:h                      HASH target → offender history
+ * pc:{app:t}:ts:&lt;windowStartSec&gt;       ZSET task   → requests of the whole app counted by one worker task
+ * pc:{app:t}:tm:&lt;windowStartMin&gt;       ZSET task   → the same per minute
  * </pre>
+ *
+ * The app totals live in one key per app and window, written once per flush by each task (never per
+ * request), so they stay cool; their sum over members is the app's request rate.
  */
 public final class RedisKeys {
 
@@ -85,6 +90,15 @@ public final class RedisKeys {
 
   public String prefixMinuteWindow(String app, int shard, long windowStartMin) {
     return "pc:" + tag(app, shard) + ":pm:" + windowStartMin;
+  }
+
+  /** Requests of the whole app in one second, one member per worker task. */
+  public String totalSecondWindow(String app, long windowStartSec) {
+    return "pc:{" + Identifiers.requireApp("app", app) + ":t}:ts:" + windowStartSec;
+  }
+
+  public String totalMinuteWindow(String app, long windowStartMin) {
+    return "pc:{" + Identifiers.requireApp("app", app) + ":t}:tm:" + windowStartMin;
   }
 
   /** Daily quota counters; {@code day} as yyyymmdd in the quota zone. */

@@ -31,9 +31,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Counts access events into per-key windows and flushes changed windows to a {@link WindowSink}.
  *
- * <p>Three kinds of key share one store, each with one entry holding all its windows:
+ * <p>Four kinds of key share one store, each with one entry holding all its windows:
  * {@code s|app|ip} (1 s and 1 min windows of one address), {@code p|app|prefix} (the same for the
- * address's /24 or /64) and {@code q|app|caller|iface} (daily totals for quotas). A record costs
+ * address's /24 or /64), {@code t|app|task} (the app's total as counted by this task, for rate
+ * charts) and {@code q|app|caller|iface} (daily totals for quotas). A record costs
  * one read and one write per kind. Which windows changed since the last flush is kept in memory;
  * after a restart every retained window is marked changed, so the first flush rewrites them all.
  * That is harmless because a flush writes absolute counts, and it is what makes a crash lose
@@ -107,6 +108,7 @@ public final class AccessProcessor implements Processor<String, byte[], String, 
     IpAddress ip = e.ip();
     Cidr prefix = Cidr.covering(ip, ip.isV4() ? settings.ipv4Prefix() : settings.ipv6Prefix());
     update("p|" + e.app() + "|" + prefix, ADDRESS, new long[] {sec, min}, e.n(), e.denied());
+    update("t|" + e.app() + "|" + context.taskId(), ADDRESS, new long[] {sec, min}, e.n(), e.denied());
     if (e.caller() != null) {
       long epochDay = Instant.ofEpochMilli(e.ts()).atZone(settings.quotaZone()).toLocalDate().toEpochDay();
       update("q|" + e.app() + "|" + e.caller() + "|" + e.iface(), QUOTA, new long[] {epochDay}, e.n(), e.denied());
@@ -197,15 +199,20 @@ public final class AccessProcessor implements Processor<String, byte[], String, 
       long start = st.start(slot);
       long count = st.count(slot);
       switch (kind) {
-        case "s", "p" -> {
+        case "s", "p", "t" -> {
           boolean second = st.ringOf(slot) == 0;
           if (second ? start < nowSec - SECOND_TTL : start * 60 < nowSec - MINUTE_TTL) {
             continue; // its Redis key has expired anyway
           }
-          int shard = kind.equals("s") ? keys.shard(IpAddress.parse(member)) : keys.shard(member);
-          String key = kind.equals("s")
-              ? (second ? keys.secondWindow(app, shard, start) : keys.minuteWindow(app, shard, start))
-              : (second ? keys.prefixSecondWindow(app, shard, start) : keys.prefixMinuteWindow(app, shard, start));
+          String key;
+          if (kind.equals("t")) {
+            key = second ? keys.totalSecondWindow(app, start) : keys.totalMinuteWindow(app, start);
+          } else {
+            int shard = kind.equals("s") ? keys.shard(IpAddress.parse(member)) : keys.shard(member);
+            key = kind.equals("s")
+                ? (second ? keys.secondWindow(app, shard, start) : keys.minuteWindow(app, shard, start))
+                : (second ? keys.prefixSecondWindow(app, shard, start) : keys.prefixMinuteWindow(app, shard, start));
+          }
           out.add(new WindowWrite(key, member, count, second ? SECOND_TTL : MINUTE_TTL));
         }
         case "q" -> {

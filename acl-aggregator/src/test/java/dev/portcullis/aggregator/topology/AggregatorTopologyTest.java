@@ -127,6 +127,8 @@ class AggregatorTopologyTest {
     assertThat(metrics.records()).isEqualTo(4);
     assertThat(metrics.requests()).isEqualTo(25);
     assertThat(dlq.isEmpty()).as("nothing extra came out").isTrue();
+    assertThat(sink.data.get(KEYS.totalSecondWindow("shop", T0 / 1000)).values().stream().mapToLong(Long::longValue).sum())
+        .as("the app total of the first second").isEqualTo(18);
   }
 
   @Test
@@ -198,7 +200,7 @@ class AggregatorTopologyTest {
     flush();
     assertThat(second("203.0.113.7", T0 + 8_000)).isEqualTo(1);
     assertThat(second("203.0.113.7", T0 + 6_000)).isNull();
-    assertThat(metrics.late()).as("late for the address and for its prefix").isEqualTo(2);
+    assertThat(metrics.late()).as("late for the address, its prefix and the app total").isEqualTo(3);
     assertThat(minute("203.0.113.7", T0)).as("the late record still counts in its minute").isEqualTo(3);
   }
 
