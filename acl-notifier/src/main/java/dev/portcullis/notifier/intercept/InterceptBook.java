@@ -1,0 +1,179 @@
+package dev.portcullis.notifier.intercept;
+
+import dev.portcullis.address.Cidr;
+import dev.portcullis.config.ConfigSnapshot;
+import dev.portcullis.config.GlobalPolicy;
+import dev.portcullis.keys.KafkaKeys;
+import dev.portcullis.notifier.escalation.Escalation;
+import dev.portcullis.notifier.escalation.HistoryStore;
+import dev.portcullis.notifier.escalation.OffenderHistory;
+import dev.portcullis.notifier.scan.Breach;
+import dev.portcullis.wire.AuditRecord;
+import dev.portcullis.wire.InterceptNotice;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * The set of active intercepts and every decision about them: automatic ones from breaches (with
+ * the escalation ladder, the allowlist, shadow mode and the safety valve), manual ones from the API,
+ * releases, and expiry. Every decision is published and audited through a {@link NoticeSink}.
+ *
+ * <p>Only the elected leader drives it. Methods are synchronized: the scan thread and API threads
+ * share it, and decisions are rare compared to checks.
+ */
+public final class InterceptBook {
+
+  /** What became of a breach. */
+  public enum Outcome { ISSUED, ALREADY_ACTIVE, ALLOWLISTED, SHADOWED, REFUSED }
+
+  private final Clock clock;
+  private final NoticeSink sink;
+  private final HistoryStore history;
+  private final SafetyValve valve;
+  private final Supplier<String> ids;
+  private final Map<String, InterceptNotice> active = new ConcurrentHashMap<>();
+  private final Map<String, Long> shadowedUntil = new HashMap<>();
+
+  public InterceptBook(Clock clock, NoticeSink sink, HistoryStore history, SafetyValve valve, Supplier<String> ids) {
+    this.clock = clock;
+    this.sink = sink;
+    this.history = history;
+    this.valve = valve;
+    this.ids = ids;
+  }
+
+  /** Replaces the active set, e.g. with what the compacted topic holds when this notifier becomes leader. */
+  public synchronized void load(Collection<InterceptNotice> notices) {
+    active.clear();
+    long now = clock.millis();
+    for (InterceptNotice n : notices) {
+      if (n.isActiveAt(now)) {
+        active.put(n.key(), n);
+      }
+    }
+  }
+
+  /** A snapshot of the active intercepts. */
+  public List<InterceptNotice> active() {
+    return new ArrayList<>(active.values());
+  }
+
+  /** Decides what to do about one breach. */
+  public synchronized Outcome consider(Breach b, ConfigSnapshot config) {
+    long now = clock.millis();
+    String key = KafkaKeys.notice(b.app(), b.target());
+    InterceptNotice current = active.get(key);
+    if (current != null && current.isActiveAt(now)) {
+      return Outcome.ALREADY_ACTIVE;
+    }
+    if (config.allowEntry(b.app(), b.target().network(), now) != null) {
+      return Outcome.ALLOWLISTED;
+    }
+    GlobalPolicy global = config.global();
+    OffenderHistory h = history.get(b.app(), b.target());
+    int level = Escalation.nextLevel(h, now, global.forgiveAfter());
+    Long expiresAt = Escalation.expiresAt(global.ladder(), level, now);
+    Map<String, String> evidence = evidence(b);
+    if (global.shadow() || config.policy(b.app()).shadow()) {
+      Long until = shadowedUntil.get(key);
+      if (until != null && until > now) {
+        return Outcome.SHADOWED;
+      }
+      shadowedUntil.put(key, expiresAt == null ? Long.MAX_VALUE : expiresAt);
+      sink.audit(audit(now, "notifier", AuditRecord.Kind.INTERCEPT_SHADOWED, b.app(), b.target(), level,
+          "shadow mode: would deny, " + b.reason(), config.version(), evidence));
+      return Outcome.SHADOWED;
+    }
+    String refusal = valve.check(b.target(), now);
+    if (refusal != null) {
+      sink.audit(audit(now, "notifier", AuditRecord.Kind.INTERCEPT_REFUSED, b.app(), b.target(), level, refusal,
+          config.version(), evidence));
+      return Outcome.REFUSED;
+    }
+    InterceptNotice n = new InterceptNotice(ids.get(), b.app(), b.target(), InterceptNotice.Action.DENY, level,
+        b.reason(), now, expiresAt);
+    history.put(b.app(), b.target(), new OffenderHistory(level, now, expiresAt));
+    active.put(key, n);
+    sink.publish(n);
+    sink.audit(audit(now, "notifier", AuditRecord.Kind.INTERCEPT_ISSUED, b.app(), b.target(), level, b.reason(),
+        config.version(), evidence));
+    return Outcome.ISSUED;
+  }
+
+  /** A manual intercept (level 0); {@code duration} null for permanent. */
+  public synchronized InterceptNotice issueManual(String app, Cidr target, Duration duration, String reason, String actor) {
+    long now = clock.millis();
+    InterceptNotice n = new InterceptNotice(ids.get(), app, target, InterceptNotice.Action.DENY, 0, reason, now,
+        duration == null ? null : now + duration.toMillis());
+    active.put(n.key(), n);
+    sink.publish(n);
+    sink.audit(audit(now, actor, AuditRecord.Kind.INTERCEPT_ISSUED, app, target, 0, reason, -1,
+        Map.of("manual", "true", "duration", duration == null ? "PERMANENT" : duration.toString())));
+    return n;
+  }
+
+  /** Releases an intercept now; false if there was none. */
+  public synchronized boolean release(String app, Cidr target, String actor, String reason) {
+    String key = KafkaKeys.notice(app, target);
+    InterceptNotice n = active.remove(key);
+    if (n == null) {
+      return false;
+    }
+    long now = clock.millis();
+    OffenderHistory h = history.get(app, target);
+    if (h != null) {
+      history.put(app, target, new OffenderHistory(h.level(), h.lastIssuedAt(), now));
+    }
+    sink.release(key);
+    sink.audit(audit(now, actor, AuditRecord.Kind.INTERCEPT_RELEASED, app, target, n.level(), reason, -1, Map.of()));
+    return true;
+  }
+
+  /** Publishes a tombstone for every intercept past its expiry. Returns how many. */
+  public synchronized int expire() {
+    long now = clock.millis();
+    int n = 0;
+    for (InterceptNotice notice : new ArrayList<>(active.values())) {
+      if (!notice.isActiveAt(now)) {
+        active.remove(notice.key());
+        sink.release(notice.key());
+        sink.audit(audit(now, "notifier", AuditRecord.Kind.INTERCEPT_RELEASED, notice.app(), notice.target(),
+            notice.level(), "expired", -1, Map.of()));
+        n++;
+      }
+    }
+    shadowedUntil.values().removeIf(until -> until <= now);
+    return n;
+  }
+
+  /** Publishes every active notice again, so that the compacted topic keeps equal to the truth. */
+  public synchronized void reassert() {
+    for (InterceptNotice n : active.values()) {
+      sink.publish(n);
+    }
+  }
+
+  private AuditRecord audit(long now, String actor, AuditRecord.Kind kind, String app, Cidr target, int level,
+      String reason, long ruleVersion, Map<String, String> evidence) {
+    return new AuditRecord(ids.get(), now, actor, kind, app, target, level,
+        reason.length() > 500 ? reason.substring(0, 500) : reason, ruleVersion, evidence);
+  }
+
+  private static Map<String, String> evidence(Breach b) {
+    Map<String, String> e = new TreeMap<>();
+    e.put("window", b.window());
+    e.put("windowStart", Long.toString(b.windowStart()));
+    e.put("count", Long.toString(b.count()));
+    e.put("limit", Long.toString(b.limit()));
+    e.put("rule", b.rule());
+    return e;
+  }
+}

@@ -1,0 +1,206 @@
+package dev.portcullis.notifier.intercept;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.portcullis.address.Cidr;
+import dev.portcullis.config.AppConfig;
+import dev.portcullis.config.AppMode;
+import dev.portcullis.config.AppPolicy;
+import dev.portcullis.config.ConfigSnapshot;
+import dev.portcullis.config.GlobalPolicy;
+import dev.portcullis.config.Ladder;
+import dev.portcullis.config.ListEntry;
+import dev.portcullis.notifier.escalation.HistoryStore;
+import dev.portcullis.notifier.escalation.OffenderHistory;
+import dev.portcullis.notifier.scan.Breach;
+import dev.portcullis.wire.AuditRecord;
+import dev.portcullis.wire.InterceptNotice;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class InterceptBookTest {
+
+  private static final long T0 = 1_763_880_000_000L;
+
+  /** A clock the test moves by hand. */
+  static final class FakeClock extends Clock {
+    long now = T0;
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return Instant.ofEpochMilli(now);
+    }
+
+    void advance(Duration d) {
+      now += d.toMillis();
+    }
+  }
+
+  static final class Recorder implements NoticeSink {
+    final List<InterceptNotice> published = new ArrayList<>();
+    final List<String> released = new ArrayList<>();
+    final List<AuditRecord> audits = new ArrayList<>();
+
+    @Override
+    public void publish(InterceptNotice notice) {
+      published.add(notice);
+    }
+
+    @Override
+    public void release(String noticeKey) {
+      released.add(noticeKey);
+    }
+
+    @Override
+    public void audit(AuditRecord record) {
+      audits.add(record);
+    }
+  }
+
+  static final class MapHistory implements HistoryStore {
+    final Map<String, OffenderHistory> map = new HashMap<>();
+
+    @Override
+    public OffenderHistory get(String app, Cidr target) {
+      return map.get(app + "|" + target);
+    }
+
+    @Override
+    public void put(String app, Cidr target, OffenderHistory h) {
+      map.put(app + "|" + target, h);
+    }
+  }
+
+  private final FakeClock clock = new FakeClock();
+  private final Recorder sink = new Recorder();
+  private final MapHistory history = new MapHistory();
+  private final AtomicInteger ids = new AtomicInteger();
+
+  private InterceptBook book(SafetyValve valve) {
+    return new InterceptBook(clock, sink, history, valve, () -> "id-" + ids.incrementAndGet());
+  }
+
+  private static Breach breach(String target) {
+    return new Breach("shop", Cidr.parse(target), "1s", T0 / 1000, 84, 50, "shop default");
+  }
+
+  private static ConfigSnapshot config(boolean globalShadow, boolean appShadow, List<ListEntry> allow) {
+    GlobalPolicy g = new GlobalPolicy(50L, null, Ladder.DEFAULT, Duration.ofHours(24), globalShadow, ZoneOffset.UTC);
+    return new ConfigSnapshot(g, allow, List.of(),
+        Map.of("shop", new AppConfig("shop", new AppPolicy(AppMode.OPEN, null, null, List.of(), appShadow), List.of(),
+            List.of(), List.of())), 7);
+  }
+
+  @Test
+  void ladder_escalatesOneMinuteOneHourOneDayThenPermanent() {
+    InterceptBook b = book(new SafetyValve(100, 16, 48));
+    ConfigSnapshot c = config(false, false, List.of());
+    long[] expected = {60_000, 3_600_000, 86_400_000};
+    for (int level = 1; level <= 3; level++) {
+      assertThat(b.consider(breach("203.0.113.7"), c)).isEqualTo(InterceptBook.Outcome.ISSUED);
+      InterceptNotice n = sink.published.get(sink.published.size() - 1);
+      assertThat(n.level()).isEqualTo(level);
+      assertThat(n.expiresAt() - n.issuedAt()).isEqualTo(expected[level - 1]);
+      assertThat(n.reason()).isEqualTo("84 req/s > 50 req/s (shop default)");
+      assertThat(b.consider(breach("203.0.113.7"), c)).isEqualTo(InterceptBook.Outcome.ALREADY_ACTIVE);
+      clock.advance(Duration.ofMillis(expected[level - 1]));
+      assertThat(b.expire()).isEqualTo(1);
+      assertThat(sink.released).last().isEqualTo("shop|203.0.113.7");
+      clock.advance(Duration.ofMinutes(5)); // offends again soon after the release
+    }
+    b.consider(breach("203.0.113.7"), c);
+    InterceptNotice permanent = sink.published.get(sink.published.size() - 1);
+    assertThat(permanent.level()).isEqualTo(4);
+    assertThat(permanent.isPermanent()).isTrue();
+    clock.advance(Duration.ofDays(365));
+    assertThat(b.expire()).isZero();
+  }
+
+  @Test
+  void forgiveness_afterAQuietPeriodTheOffenderStartsAtLevelOneAgain() {
+    InterceptBook b = book(new SafetyValve(100, 16, 48));
+    ConfigSnapshot c = config(false, false, List.of());
+    b.consider(breach("203.0.113.7"), c);
+    clock.advance(Duration.ofMinutes(1));
+    b.expire();
+    clock.advance(Duration.ofHours(23).plusMinutes(59));
+    b.consider(breach("203.0.113.7"), c);
+    assertThat(sink.published.get(1).level()).as("not yet forgiven").isEqualTo(2);
+    clock.advance(Duration.ofHours(1));
+    b.expire();
+    clock.advance(Duration.ofHours(24));
+    b.consider(breach("203.0.113.7"), c);
+    assertThat(sink.published.get(2).level()).as("forgiven after 24 h of quiet").isEqualTo(1);
+  }
+
+  @Test
+  void allowlistedTargets_areNeverIntercepted() {
+    InterceptBook b = book(new SafetyValve(100, 16, 48));
+    ConfigSnapshot c = config(false, false, List.of(new ListEntry(Cidr.parse("203.0.113.0/24"), null, "office", "ops", 1)));
+    assertThat(b.consider(breach("203.0.113.7"), c)).isEqualTo(InterceptBook.Outcome.ALLOWLISTED);
+    assertThat(sink.published).isEmpty();
+  }
+
+  @Test
+  void shadowMode_auditsOnceButBroadcastsNothing() {
+    InterceptBook b = book(new SafetyValve(100, 16, 48));
+    for (ConfigSnapshot c : List.of(config(true, false, List.of()), config(false, true, List.of()))) {
+      sink.audits.clear();
+      String target = c.global().shadow() ? "203.0.113.7" : "203.0.113.8";
+      assertThat(b.consider(breach(target), c)).isEqualTo(InterceptBook.Outcome.SHADOWED);
+      assertThat(b.consider(breach(target), c)).isEqualTo(InterceptBook.Outcome.SHADOWED);
+      assertThat(sink.audits).hasSize(1);
+      assertThat(sink.audits.get(0).kind()).isEqualTo(AuditRecord.Kind.INTERCEPT_SHADOWED);
+      assertThat(sink.audits.get(0).evidence()).containsEntry("count", "84").containsEntry("limit", "50");
+    }
+    assertThat(sink.published).isEmpty();
+    assertThat(b.active()).isEmpty();
+  }
+
+  @Test
+  void safetyValve_refusesTooManyNewTargetsAndTooWideBlocks() {
+    InterceptBook b = book(new SafetyValve(2, 16, 48));
+    ConfigSnapshot c = config(false, false, List.of());
+    assertThat(b.consider(breach("10.0.0.0/8"), c)).isEqualTo(InterceptBook.Outcome.REFUSED);
+    assertThat(b.consider(breach("2001:db8::/32"), c)).isEqualTo(InterceptBook.Outcome.REFUSED);
+    assertThat(b.consider(breach("198.51.100.1"), c)).isEqualTo(InterceptBook.Outcome.ISSUED);
+    assertThat(b.consider(breach("198.51.100.2"), c)).isEqualTo(InterceptBook.Outcome.ISSUED);
+    assertThat(b.consider(breach("198.51.100.3"), c)).isEqualTo(InterceptBook.Outcome.REFUSED);
+    assertThat(sink.audits).filteredOn(a -> a.kind() == AuditRecord.Kind.INTERCEPT_REFUSED).hasSize(3)
+        .anySatisfy(a -> assertThat(a.reason()).contains("wider than /16"))
+        .anySatisfy(a -> assertThat(a.reason()).contains("new intercepts in the last minute"));
+    clock.advance(Duration.ofMinutes(1));
+    assertThat(b.consider(breach("198.51.100.3"), c)).as("the valve refills").isEqualTo(InterceptBook.Outcome.ISSUED);
+  }
+
+  @Test
+  void manualInterceptAndRelease_arePublishedAndAudited() {
+    InterceptBook b = book(new SafetyValve(100, 16, 48));
+    InterceptNotice n = b.issueManual("*", Cidr.parse("192.0.2.0/24"), Duration.ofMinutes(10), "incident 42", "alice");
+    assertThat(n.level()).isZero();
+    assertThat(b.active()).containsExactly(n);
+    assertThat(b.release("*", Cidr.parse("192.0.2.0/24"), "bob", "resolved")).isTrue();
+    assertThat(b.release("*", Cidr.parse("192.0.2.0/24"), "bob", "resolved")).isFalse();
+    assertThat(sink.released).containsExactly("*|192.0.2.0/24");
+    assertThat(sink.audits).extracting(AuditRecord::actor).containsExactly("alice", "bob");
+  }
+}
