@@ -1,0 +1,131 @@
+package dev.portcullis.notifier;
+
+import dev.portcullis.config.ConfigCodec;
+import dev.portcullis.config.store.ConfigStore;
+import dev.portcullis.config.store.ZkAccess;
+import dev.portcullis.config.watch.ConfigWatcher;
+import dev.portcullis.keys.RedisKeys;
+import dev.portcullis.keys.ZkPaths;
+import dev.portcullis.notifier.api.ApiErrors;
+import dev.portcullis.notifier.api.AuditResource;
+import dev.portcullis.notifier.api.BearerAuthFilter;
+import dev.portcullis.notifier.api.ConfigResource;
+import dev.portcullis.notifier.api.DashboardResource;
+import dev.portcullis.notifier.api.InterceptsResource;
+import dev.portcullis.notifier.api.TrafficResource;
+import dev.portcullis.notifier.escalation.RedisHistoryStore;
+import dev.portcullis.notifier.health.DependencyHealthChecks;
+import dev.portcullis.notifier.intercept.InterceptBook;
+import dev.portcullis.notifier.intercept.KafkaNoticeSink;
+import dev.portcullis.notifier.intercept.SafetyValve;
+import dev.portcullis.notifier.leader.NotifierService;
+import dev.portcullis.notifier.scan.RuleScanner;
+import dev.portcullis.notifier.scan.WindowReader;
+import dev.portcullis.redis.RedisEndpoints;
+import io.dropwizard.core.Application;
+import io.dropwizard.core.setup.Environment;
+import io.dropwizard.lifecycle.Managed;
+import java.time.Clock;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.curator.framework.CuratorFramework;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * The notifier as a Dropwizard application: wiring only. Run with
+ * {@code portcullis notifier config/notifier.yml}.
+ */
+public final class NotifierApplication extends Application<NotifierConfiguration> {
+
+  private final AtomicReference<NotifierService> service = new AtomicReference<>();
+
+  public static void main(String[] args) throws Exception {
+    new NotifierApplication().run(args);
+  }
+
+  @Override
+  public String getName() {
+    return "portcullis-notifier";
+  }
+
+  /** The running service, once {@link #run} has wired it; for tests and the demo. */
+  public NotifierService service() {
+    return service.get();
+  }
+
+  @Override
+  public void run(NotifierConfiguration c, Environment env) {
+    Clock clock = Clock.systemUTC();
+    ZkAccess access = new ZkAccess(c.zooKeeper.connect, c.zooKeeper.acl, c.zooKeeper.credentials, true,
+        java.time.Duration.ofSeconds(15));
+    CuratorFramework curator = access.newClient();
+    curator.start();
+    env.lifecycle().manage(closing(curator));
+    ZkPaths paths = new ZkPaths(c.zooKeeper.root);
+    ConfigCodec codec = new ConfigCodec();
+    ConfigStore store = new ConfigStore(curator, paths, codec, access);
+    ConfigWatcher watcher = new ConfigWatcher(curator, paths, codec, null, clock);
+    watcher.start();
+    env.lifecycle().manage(closing(watcher));
+
+    UnifiedJedis redis = new RedisEndpoints(c.redis.nodes, c.redis.cluster, 2000).connect();
+    env.lifecycle().manage(closing(redis));
+    RedisKeys keys = new RedisKeys(c.redis.shards);
+    WindowReader reader = new WindowReader(redis, keys);
+
+    NotifierTopics.ensure(c.kafka.bootstrapServers, c.kafka.noticesTopic, c.kafka.auditTopic);
+    KafkaNoticeSink sink = new KafkaNoticeSink(c.kafka.bootstrapServers, c.kafka.noticesTopic, c.kafka.auditTopic,
+        () -> service.get() != null && service.get().isLeader());
+    env.lifecycle().manage(closing(sink));
+    InterceptBook book = new InterceptBook(clock, sink, new RedisHistoryStore(redis, keys),
+        new SafetyValve(c.scan.maxNewInterceptsPerMinute, c.scan.minPrefixV4, c.scan.minPrefixV6),
+        () -> UUID.randomUUID().toString());
+    String id = c.id != null ? c.id : "notifier-" + UUID.randomUUID().toString().substring(0, 8);
+    NotifierService s = new NotifierService(new NotifierService.Settings(id, paths.notifierLeader(),
+        c.kafka.bootstrapServers, c.kafka.noticesTopic, c.scan.interval, c.scan.janitorInterval, c.scan.reassertInterval),
+        curator, watcher, store, new RuleScanner(reader, c.scan.prefixLimitPerSecond, c.scan.prefixLimitPerMinute), book,
+        clock);
+    service.set(s);
+    env.lifecycle().manage(new Managed() {
+      @Override
+      public void start() {
+        s.start();
+      }
+
+      @Override
+      public void stop() {
+        s.close();
+      }
+    });
+
+    env.jersey().register(new BearerAuthFilter(c.api.token, c.api.protectReads));
+    env.jersey().register(new ApiErrors.BadInput());
+    env.jersey().register(new ApiErrors.Conflict());
+    env.jersey().register(new ApiErrors.StoreDown());
+    env.jersey().register(new TrafficResource(store, curator, reader));
+    env.jersey().register(new InterceptsResource(book, s));
+    env.jersey().register(new ConfigResource(store, codec, clock));
+    env.jersey().register(new AuditResource(sink));
+    env.jersey().register(new DashboardResource());
+
+    DependencyHealthChecks.Kafka kafkaHealth = new DependencyHealthChecks.Kafka(c.kafka.bootstrapServers);
+    env.lifecycle().manage(closing(kafkaHealth));
+    env.healthChecks().register("kafka", kafkaHealth);
+    env.healthChecks().register("redis", new DependencyHealthChecks.Redis(redis));
+    env.healthChecks().register("zookeeper", new DependencyHealthChecks.ZooKeeper(curator));
+    env.healthChecks().register("leadership", new DependencyHealthChecks.Leadership(s));
+    env.metrics().gauge("portcullis.notifier.scans", () -> s::scans);
+    env.metrics().gauge("portcullis.notifier.breaches", () -> s::breaches);
+    env.metrics().gauge("portcullis.notifier.lastScanMicros", () -> s::lastScanMicros);
+    env.metrics().gauge("portcullis.notifier.activeIntercepts", () -> () -> book.active().size());
+  }
+
+  private static Managed closing(AutoCloseable c) {
+    return new Managed() {
+      @Override
+      public void stop() throws Exception {
+        c.close();
+      }
+    };
+  }
+}

@@ -1,0 +1,42 @@
+package dev.portcullis.notifier.api;
+
+import dev.portcullis.config.store.ConfigConflictException;
+import dev.portcullis.config.store.ConfigStoreException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import java.util.Map;
+
+/** Maps domain exceptions to HTTP answers whose body names the problem. */
+public final class ApiErrors {
+
+  private ApiErrors() {}
+
+  static Response error(int status, String message) {
+    return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(Map.of("error", message)).build();
+  }
+
+  /** 400 for invalid input (bad IP, bad document, bad argument). */
+  public static final class BadInput implements ExceptionMapper<IllegalArgumentException> {
+    @Override
+    public Response toResponse(IllegalArgumentException e) {
+      return error(400, e.getMessage());
+    }
+  }
+
+  /** 409 when a compare-and-set write lost a race or the entry exists. */
+  public static final class Conflict implements ExceptionMapper<ConfigConflictException> {
+    @Override
+    public Response toResponse(ConfigConflictException e) {
+      return error(409, e.getMessage());
+    }
+  }
+
+  /** 503 when ZooKeeper is unreachable or refuses. */
+  public static final class StoreDown implements ExceptionMapper<ConfigStoreException> {
+    @Override
+    public Response toResponse(ConfigStoreException e) {
+      return error(503, e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,211 @@
+package dev.portcullis.notifier.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portcullis.address.Cidr;
+import dev.portcullis.config.AppPolicy;
+import dev.portcullis.config.ConfigCodec;
+import dev.portcullis.config.GlobalPolicy;
+import dev.portcullis.config.LimitEntry;
+import dev.portcullis.config.ListEntry;
+import dev.portcullis.config.ListKind;
+import dev.portcullis.config.store.ConfigStore;
+import dev.portcullis.config.store.Versioned;
+import dev.portcullis.keys.Identifiers;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Policies, limits and allow/deny lists, through the acl-config store: the same strict validation
+ * and compare-and-set as the CLI. A policy write may carry {@code If-Match: <version>} (from the
+ * {@code ETag} of a read); without it the write is still compare-and-set against the version read
+ * just before.
+ */
+@Path("/api")
+@Produces(MediaType.APPLICATION_JSON)
+public final class ConfigResource {
+
+  private final ConfigStore store;
+  private final ConfigCodec codec;
+  private final Clock clock;
+  private final ObjectMapper json = new ObjectMapper();
+
+  public ConfigResource(ConfigStore store, ConfigCodec codec, Clock clock) {
+    this.store = store;
+    this.codec = codec;
+    this.clock = clock;
+  }
+
+  private Response doc(JsonNode tree, int version) {
+    return Response.ok(codec.json().text(tree)).tag(Integer.toString(version)).build();
+  }
+
+  private static int expected(String ifMatch, int current) {
+    if (ifMatch == null) {
+      return current;
+    }
+    try {
+      return Integer.parseInt(ifMatch.replace("\"", "").trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("If-Match must be a version number, was " + ifMatch);
+    }
+  }
+
+  @GET
+  @Path("policy")
+  public Response globalPolicy() {
+    Versioned<GlobalPolicy> v = store.globalPolicy();
+    return doc(codec.tree(v.value()), v.version());
+  }
+
+  @PUT
+  @Path("policy")
+  @Consumes(MediaType.APPLICATION_JSON)
+  public Response setGlobalPolicy(byte[] body, @HeaderParam("If-Match") String ifMatch) {
+    GlobalPolicy p = codec.readGlobalPolicy(body, "PUT /api/policy");
+    store.setGlobalPolicy(p, expected(ifMatch, store.globalPolicy().version()));
+    return globalPolicy();
+  }
+
+  @GET
+  @Path("apps/{app}/policy")
+  public Response appPolicy(@PathParam("app") String app) {
+    Versioned<AppPolicy> v = store.appPolicy(Identifiers.requireApp("app", app));
+    return doc(codec.tree(v.value()), v.version());
+  }
+
+  @PUT
+  @Path("apps/{app}/policy")
+  @Consumes(MediaType.APPLICATION_JSON)
+  public Response setAppPolicy(@PathParam("app") String app, byte[] body, @HeaderParam("If-Match") String ifMatch) {
+    Identifiers.requireApp("app", app);
+    AppPolicy p = codec.readAppPolicy(body, "PUT /api/apps/" + app + "/policy");
+    store.setAppPolicy(app, p, expected(ifMatch, store.appPolicy(app).version()));
+    return appPolicy(app);
+  }
+
+  @GET
+  @Path("apps/{app}/limits")
+  public String limits(@PathParam("app") String app) {
+    var arr = codec.json().mapper().createArrayNode();
+    store.limits(Identifiers.requireApp("app", app)).forEach(l -> arr.add(codec.tree(l)));
+    return codec.json().text(arr);
+  }
+
+  @PUT
+  @Path("apps/{app}/limits")
+  @Consumes(MediaType.APPLICATION_JSON)
+  public String setLimit(@PathParam("app") String app, byte[] body) {
+    Identifiers.requireApp("app", app);
+    LimitEntry e = codec.readLimitEntry(body, "PUT /api/apps/" + app + "/limits");
+    store.setLimit(app, e);
+    return codec.json().text(codec.tree(e));
+  }
+
+  @DELETE
+  @Path("apps/{app}/limits")
+  public Response removeLimit(@PathParam("app") String app, @QueryParam("cidr") String cidr) {
+    Identifiers.requireApp("app", app);
+    Cidr c = Cidr.parse(required("cidr", cidr));
+    return store.removeLimit(app, c) ? Response.noContent().build()
+        : ApiErrors.error(404, app + " has no limit for " + c);
+  }
+
+  @GET
+  @Path("lists/{kind}")
+  public String list(@PathParam("kind") String kind, @QueryParam("app") String app) {
+    var arr = codec.json().mapper().createArrayNode();
+    long now = clock.millis();
+    for (ListEntry e : store.list(app == null ? null : Identifiers.requireApp("app", app), kind(kind))) {
+      var o = codec.tree(e);
+      o.put("active", e.isActiveAt(now));
+      arr.add(o);
+    }
+    return codec.json().text(arr);
+  }
+
+  /** Body: {@code {"cidr":"203.0.113.9","app":"proxy","ttl":"24h","note":"...","by":"alice","replace":false}}. */
+  @POST
+  @Path("lists/{kind}")
+  @Consumes(MediaType.APPLICATION_JSON)
+  public Response add(@PathParam("kind") String kind, byte[] body) throws IOException {
+    JsonNode n = json.readTree(body);
+    if (n == null || !n.isObject()) {
+      throw new IllegalArgumentException("body must be a JSON object with cidr and optional app, ttl, note, by");
+    }
+    for (var it = n.fieldNames(); it.hasNext(); ) {
+      String f = it.next();
+      if (!List.of("cidr", "app", "ttl", "note", "by", "replace").contains(f)) {
+        throw new IllegalArgumentException(f + " is not a known field");
+      }
+    }
+    String app = n.hasNonNull("app") ? Identifiers.requireApp("app", n.get("app").asText()) : null;
+    long now = clock.millis();
+    Long expiresAt = n.hasNonNull("ttl") ? now + ttl(n.get("ttl").asText()).toMillis() : null;
+    ListEntry e = new ListEntry(Cidr.parse(required("cidr", n.hasNonNull("cidr") ? n.get("cidr").asText() : null)),
+        expiresAt, n.hasNonNull("note") ? n.get("note").asText() : "", n.hasNonNull("by") ? n.get("by").asText() : "api", now);
+    store.addEntry(app, kind(kind), e, n.hasNonNull("replace") && n.get("replace").asBoolean());
+    return Response.status(201).entity(codec.json().text(codec.tree(e))).build();
+  }
+
+  @DELETE
+  @Path("lists/{kind}")
+  public Response remove(@PathParam("kind") String kind, @QueryParam("app") String app, @QueryParam("cidr") String cidr) {
+    Cidr c = Cidr.parse(required("cidr", cidr));
+    String a = app == null ? null : Identifiers.requireApp("app", app);
+    return store.removeEntry(a, kind(kind), c) ? Response.noContent().build()
+        : ApiErrors.error(404, c + " is not on the " + (a == null ? "global" : a) + " " + kind + " list");
+  }
+
+  private static ListKind kind(String kind) {
+    return switch (kind) {
+      case "allow" -> ListKind.ALLOW;
+      case "deny" -> ListKind.DENY;
+      default -> throw new IllegalArgumentException("list must be allow or deny, was " + kind);
+    };
+  }
+
+  private static String required(String name, String value) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(name + " is required");
+    }
+    return value;
+  }
+
+  static Duration ttl(String text) {
+    String t = text.trim().toLowerCase(Locale.ROOT);
+    try {
+      if (t.matches("\\d+[smhd]")) {
+        long n = Long.parseLong(t.substring(0, t.length() - 1));
+        return switch (t.charAt(t.length() - 1)) {
+          case 's' -> Duration.ofSeconds(n);
+          case 'm' -> Duration.ofMinutes(n);
+          case 'h' -> Duration.ofHours(n);
+          default -> Duration.ofDays(n);
+        };
+      }
+      Duration d = Duration.parse(text);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException("ttl must be positive, was " + text);
+      }
+      return d;
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("ttl \"" + text + "\" must look like 30s, 90m, 24h, 7d or PT24H");
+    }
+  }
+}

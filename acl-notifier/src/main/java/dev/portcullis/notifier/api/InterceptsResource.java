@@ -1,0 +1,116 @@
+package dev.portcullis.notifier.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portcullis.address.Cidr;
+import dev.portcullis.keys.Identifiers;
+import dev.portcullis.keys.KafkaKeys;
+import dev.portcullis.notifier.intercept.InterceptBook;
+import dev.portcullis.notifier.leader.NotifierService;
+import dev.portcullis.wire.InterceptNotice;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Active intercepts: list, create manually, release. Writes work on the leader only. */
+@Path("/api/intercepts")
+@Produces(MediaType.APPLICATION_JSON)
+public final class InterceptsResource {
+
+  private final InterceptBook book;
+  private final NotifierService service;
+  private final ObjectMapper json = new ObjectMapper();
+
+  public InterceptsResource(InterceptBook book, NotifierService service) {
+    this.book = book;
+    this.service = service;
+  }
+
+  @GET
+  public List<Map<String, Object>> list(@QueryParam("app") String app) {
+    long now = System.currentTimeMillis();
+    return book.active().stream()
+        .filter(n -> app == null || n.app().equals(app) || n.app().equals(KafkaKeys.ALL_APPS))
+        .sorted(Comparator.comparingLong(InterceptNotice::issuedAt).reversed())
+        .map(n -> view(n, now)).toList();
+  }
+
+  static Map<String, Object> view(InterceptNotice n, long now) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", n.id());
+    m.put("app", n.app());
+    m.put("target", n.target().toCompactString());
+    m.put("level", n.level());
+    m.put("reason", n.reason());
+    m.put("issuedAt", n.issuedAt());
+    m.put("expiresAt", n.expiresAt());
+    m.put("secondsLeft", n.expiresAt() == null ? null : Math.max(0, (n.expiresAt() - now) / 1000));
+    return m;
+  }
+
+  @POST
+  @Consumes(MediaType.APPLICATION_JSON)
+  public Response create(byte[] body) throws IOException {
+    requireLeader();
+    JsonNode n = json.readTree(body);
+    if (n == null || !n.isObject()) {
+      throw new IllegalArgumentException("body must be a JSON object {\"app\",\"target\",\"duration\",\"reason\"}");
+    }
+    String app = text(n, "app", true);
+    if (!KafkaKeys.ALL_APPS.equals(app)) {
+      Identifiers.requireApp("app", app);
+    }
+    Cidr target = Cidr.parse(text(n, "target", true));
+    String d = text(n, "duration", false);
+    Duration duration = d == null || d.equals("PERMANENT") ? null : Duration.parse(d.startsWith("P") ? d : "PT" + d.toUpperCase());
+    String reason = text(n, "reason", true);
+    String actor = text(n, "actor", false);
+    InterceptNotice notice = book.issueManual(app, target, duration, reason, actor == null ? "api" : actor);
+    return Response.status(201).entity(view(notice, System.currentTimeMillis())).build();
+  }
+
+  @DELETE
+  public Response release(@QueryParam("app") String app, @QueryParam("target") String target,
+      @QueryParam("actor") String actor) {
+    requireLeader();
+    if (app == null || target == null) {
+      throw new IllegalArgumentException("app and target query parameters are required");
+    }
+    boolean released = book.release(app, Cidr.parse(target), actor == null ? "api" : actor, "released by operator");
+    return released ? Response.noContent().build()
+        : ApiErrors.error(404, "no active intercept for " + target + " in " + app);
+  }
+
+  private void requireLeader() {
+    if (!service.isLeader()) {
+      throw new jakarta.ws.rs.WebApplicationException(ApiErrors.error(503,
+          "this notifier is a standby; send intercept changes to the leader (" + service.leaderId() + ")"));
+    }
+  }
+
+  private static String text(JsonNode n, String field, boolean required) {
+    JsonNode v = n.get(field);
+    if (v == null || v.isNull()) {
+      if (required) {
+        throw new IllegalArgumentException(field + " is required");
+      }
+      return null;
+    }
+    if (!v.isTextual()) {
+      throw new IllegalArgumentException(field + " must be a string");
+    }
+    return v.textValue();
+  }
+}

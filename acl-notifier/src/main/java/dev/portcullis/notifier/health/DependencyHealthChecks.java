@@ -1,0 +1,82 @@
+package dev.portcullis.notifier.health;
+
+import com.codahale.metrics.health.HealthCheck;
+import dev.portcullis.notifier.leader.NotifierService;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import redis.clients.jedis.UnifiedJedis;
+
+/** One health check per dependency, and one that reports leadership. */
+public final class DependencyHealthChecks {
+
+  private DependencyHealthChecks() {}
+
+  /** Kafka answers a metadata request within 3 s. */
+  public static final class Kafka extends HealthCheck implements AutoCloseable {
+    private final Admin admin;
+
+    public Kafka(String bootstrap) {
+      this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+          AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000));
+    }
+
+    @Override
+    protected Result check() throws Exception {
+      int nodes = admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).size();
+      return Result.healthy(nodes + " broker(s)");
+    }
+
+    @Override
+    public void close() {
+      admin.close();
+    }
+  }
+
+  /** Redis answers PING. */
+  public static final class Redis extends HealthCheck {
+    private final UnifiedJedis redis;
+
+    public Redis(UnifiedJedis redis) {
+      this.redis = redis;
+    }
+
+    @Override
+    protected Result check() {
+      String pong = redis.ping();
+      return "PONG".equals(pong) ? Result.healthy() : Result.unhealthy("PING answered " + pong);
+    }
+  }
+
+  /** The ZooKeeper session is connected. */
+  public static final class ZooKeeper extends HealthCheck {
+    private final CuratorFramework curator;
+
+    public ZooKeeper(CuratorFramework curator) {
+      this.curator = curator;
+    }
+
+    @Override
+    protected Result check() {
+      return curator.getZookeeperClient().isConnected() ? Result.healthy()
+          : Result.unhealthy("not connected to " + curator.getZookeeperClient().getCurrentConnectionString());
+    }
+  }
+
+  /** Healthy as leader or as standby; says which. */
+  public static final class Leadership extends HealthCheck {
+    private final NotifierService service;
+
+    public Leadership(NotifierService service) {
+      this.service = service;
+    }
+
+    @Override
+    protected Result check() {
+      return service.isLeader() ? Result.healthy("leader " + service.id() + ", " + service.scans() + " scans")
+          : Result.healthy("standby " + service.id() + "; leader is " + service.leaderId());
+    }
+  }
+}

@@ -1,0 +1,102 @@
+package dev.portcullis.notifier.intercept;
+
+import dev.portcullis.wire.AuditRecord;
+import dev.portcullis.wire.InterceptNotice;
+import dev.portcullis.wire.WireCodec;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes notices to the compacted notices topic and audit records to the audit topic, and keeps
+ * the last 500 audit records in memory for the API. Every publish first asks {@code leading}: a
+ * notifier that has lost leadership sends nothing, so a deposed leader and its successor never both
+ * speak.
+ */
+public final class KafkaNoticeSink implements NoticeSink, AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaNoticeSink.class);
+  private static final int TAIL = 500;
+
+  private final KafkaProducer<String, byte[]> producer;
+  private final String noticesTopic;
+  private final String auditTopic;
+  private final BooleanSupplier leading;
+  private final WireCodec codec = new WireCodec();
+  private final ArrayDeque<AuditRecord> tail = new ArrayDeque<>();
+
+  public KafkaNoticeSink(String bootstrap, String noticesTopic, String auditTopic, BooleanSupplier leading) {
+    this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+        ProducerConfig.LINGER_MS_CONFIG, 0, ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000,
+        ProducerConfig.CLIENT_ID_CONFIG, "portcullis-notifier"), new StringSerializer(), new ByteArraySerializer());
+    this.noticesTopic = noticesTopic;
+    this.auditTopic = auditTopic;
+    this.leading = leading;
+  }
+
+  private boolean mayPublish(String what) {
+    if (!leading.getAsBoolean()) {
+      LOG.warn("not the leader any more; not publishing {}", what);
+      return false;
+    }
+    return true;
+  }
+
+  @Override
+  public void publish(InterceptNotice notice) {
+    if (mayPublish("notice " + notice.key())) {
+      producer.send(new ProducerRecord<>(noticesTopic, notice.key(), codec.write(notice)), (md, e) -> {
+        if (e != null) {
+          LOG.error("publishing notice {} failed", notice.key(), e);
+        }
+      });
+      producer.flush();
+    }
+  }
+
+  @Override
+  public void release(String noticeKey) {
+    if (mayPublish("release of " + noticeKey)) {
+      producer.send(new ProducerRecord<>(noticesTopic, noticeKey, null));
+      producer.flush();
+    }
+  }
+
+  @Override
+  public void audit(AuditRecord record) {
+    synchronized (tail) {
+      tail.addLast(record);
+      while (tail.size() > TAIL) {
+        tail.pollFirst();
+      }
+    }
+    if (mayPublish("audit " + record.kind())) {
+      producer.send(new ProducerRecord<>(auditTopic, record.app(), codec.write(record)));
+    }
+  }
+
+  /** The newest audit records, newest first. */
+  public List<AuditRecord> auditTail(int limit) {
+    synchronized (tail) {
+      List<AuditRecord> out = new ArrayList<>(tail);
+      java.util.Collections.reverse(out);
+      return out.size() > limit ? out.subList(0, limit) : out;
+    }
+  }
+
+  @Override
+  public void close() {
+    producer.close(Duration.ofSeconds(5));
+  }
+}

@@ -1,0 +1,230 @@
+package dev.portcullis.notifier.leader;
+
+import dev.portcullis.config.ConfigSnapshot;
+import dev.portcullis.config.store.ConfigStore;
+import dev.portcullis.config.store.ListJanitor;
+import dev.portcullis.config.watch.ConfigWatcher;
+import dev.portcullis.notifier.intercept.InterceptBook;
+import dev.portcullis.notifier.intercept.NoticeTopicReader;
+import dev.portcullis.notifier.scan.Breach;
+import dev.portcullis.notifier.scan.RuleScanner;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.recipes.leader.LeaderLatch;
+import org.apache.curator.framework.recipes.leader.LeaderLatchListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The leader-elected part of the notifier: a {@link LeaderLatch} on {@code /notifier/leader}, and
+ * while leading, the scan loop (every {@code scanInterval}), expiry of intercepts, the janitor for
+ * expired list entries, and periodic re-assertion of active notices.
+ *
+ * <p>On gaining leadership it first rebuilds the active intercepts from the compacted topic. On
+ * losing it (including a suspended ZooKeeper connection) it cancels its tasks and waits for a
+ * running scan to end before the listener returns; the notice sink also refuses to publish without
+ * leadership, so a deposed leader stops before its successor starts.
+ */
+public final class NotifierService implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(NotifierService.class);
+
+  private enum State { LATENT, STARTED, CLOSED }
+
+  /** What the service needs from its surroundings. */
+  public record Settings(String id, String leaderPath, String bootstrap, String noticesTopic, Duration scanInterval,
+      Duration janitorInterval, Duration reassertInterval) {}
+
+  private final Settings settings;
+  private final CuratorFramework curator;
+  private final ConfigWatcher config;
+  private final ConfigStore store;
+  private final RuleScanner scanner;
+  private final InterceptBook book;
+  private final ListJanitor janitor;
+  private final Clock clock;
+  private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
+  private final Object leadershipLock = new Object();
+  private final AtomicLong scans = new AtomicLong();
+  private final AtomicLong breaches = new AtomicLong();
+  private final AtomicLong lastScanMicros = new AtomicLong(-1);
+  private LeaderLatch latch;
+  private ScheduledExecutorService scheduler;
+  private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
+  private volatile List<String> apps = List.of();
+  private volatile long appsRefreshedAt;
+
+  public NotifierService(Settings settings, CuratorFramework curator, ConfigWatcher config, ConfigStore store,
+      RuleScanner scanner, InterceptBook book, Clock clock) {
+    this.settings = settings;
+    this.curator = curator;
+    this.config = config;
+    this.store = store;
+    this.scanner = scanner;
+    this.book = book;
+    this.clock = clock;
+    this.janitor = new ListJanitor(store, clock);
+  }
+
+  public void start() {
+    if (!state.compareAndSet(State.LATENT, State.STARTED)) {
+      throw new IllegalStateException("the notifier can be started once; it is " + state.get());
+    }
+    scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "portcullis-notifier-scan");
+      t.setDaemon(true);
+      return t;
+    });
+    latch = new LeaderLatch(curator, settings.leaderPath(), settings.id());
+    latch.addListener(new LeaderLatchListener() {
+      @Override
+      public void isLeader() {
+        onLeadership();
+      }
+
+      @Override
+      public void notLeader() {
+        onLostLeadership();
+      }
+    });
+    try {
+      latch.start();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot join the leader election at " + settings.leaderPath(), e);
+    }
+  }
+
+  /** True while this notifier holds leadership. */
+  public boolean isLeader() {
+    LeaderLatch l = latch;
+    return l != null && l.hasLeadership() && state.get() == State.STARTED;
+  }
+
+  /** The id of the current leader, or "" if unknown. */
+  public String leaderId() {
+    try {
+      return latch.getLeader().getId();
+    } catch (Exception e) {
+      return "";
+    }
+  }
+
+  public String id() {
+    return settings.id();
+  }
+
+  private void onLeadership() {
+    synchronized (leadershipLock) {
+      LOG.info("notifier {} is the leader", settings.id());
+      try {
+        book.load(NoticeTopicReader.readAll(settings.bootstrap(), settings.noticesTopic(), Duration.ofSeconds(30)));
+      } catch (RuntimeException e) {
+        LOG.error("could not rebuild the active intercepts from {}; starting from none", settings.noticesTopic(), e);
+      }
+      tasks.add(scheduler.scheduleWithFixedDelay(this::tick, 0, settings.scanInterval().toMillis(), TimeUnit.MILLISECONDS));
+      tasks.add(scheduler.scheduleWithFixedDelay(this::sweepLists, settings.janitorInterval().toMillis(),
+          settings.janitorInterval().toMillis(), TimeUnit.MILLISECONDS));
+      tasks.add(scheduler.scheduleWithFixedDelay(book::reassert, settings.reassertInterval().toMillis(),
+          settings.reassertInterval().toMillis(), TimeUnit.MILLISECONDS));
+    }
+  }
+
+  private void onLostLeadership() {
+    synchronized (leadershipLock) {
+      LOG.warn("notifier {} is not the leader any more; stopping its scans", settings.id());
+      tasks.forEach(t -> t.cancel(false));
+      tasks.clear();
+      try {
+        // a scan that is running finishes before we return: the next leader's first scan comes after it
+        scheduler.submit(() -> { }).get(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.warn("waiting for the last scan failed", e);
+      }
+    }
+  }
+
+  /** One scan of every app; public for tests. Does nothing unless leading. */
+  public void tick() {
+    if (!isLeader()) {
+      return;
+    }
+    long started = System.nanoTime();
+    try {
+      long now = clock.millis();
+      ConfigSnapshot snapshot = config.current();
+      for (String app : apps(snapshot, now)) {
+        for (Breach b : scanner.scan(app, snapshot, now)) {
+          breaches.incrementAndGet();
+          book.consider(b, snapshot);
+        }
+      }
+      book.expire();
+      scans.incrementAndGet();
+    } catch (RuntimeException e) {
+      LOG.warn("scan failed; retrying next tick: {}", e.toString());
+    } finally {
+      lastScanMicros.set((System.nanoTime() - started) / 1000);
+    }
+  }
+
+  private List<String> apps(ConfigSnapshot snapshot, long now) {
+    if (now - appsRefreshedAt > 2_000) {
+      TreeSet<String> all = new TreeSet<>(snapshot.apps().keySet());
+      try {
+        all.addAll(store.apps());
+      } catch (RuntimeException e) {
+        LOG.debug("cannot list apps in ZooKeeper now: {}", e.toString());
+      }
+      apps = List.copyOf(all);
+      appsRefreshedAt = now;
+    }
+    return apps;
+  }
+
+  private void sweepLists() {
+    if (!isLeader()) {
+      return;
+    }
+    try {
+      janitor.sweep();
+    } catch (RuntimeException e) {
+      LOG.warn("janitor failed: {}", e.toString());
+    }
+  }
+
+  public long scans() {
+    return scans.get();
+  }
+
+  public long breaches() {
+    return breaches.get();
+  }
+
+  public long lastScanMicros() {
+    return lastScanMicros.get();
+  }
+
+  @Override
+  public void close() {
+    if (state.getAndSet(State.CLOSED) != State.STARTED) {
+      return;
+    }
+    try {
+      latch.close();
+    } catch (Exception e) {
+      LOG.warn("leaving the election failed", e);
+    }
+    onLostLeadership();
+    scheduler.shutdownNow();
+  }
+}

@@ -1,0 +1,97 @@
+package dev.portcullis.notifier.scan;
+
+import dev.portcullis.address.Cidr;
+import dev.portcullis.address.IpAddress;
+import dev.portcullis.config.AppConfig;
+import dev.portcullis.config.AppPolicy;
+import dev.portcullis.config.ConfigSnapshot;
+import dev.portcullis.config.LimitEntry;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One scan of one app: compares the current and the last complete 1 s and 1 min windows with the
+ * effective limits (app+IP/CIDR limit → app default → global default) and returns the breaches.
+ * It asks Redis only for members above the lowest limit that can apply, then checks each against
+ * its own effective limit. Prefix windows are compared with the notifier's prefix limits.
+ */
+public final class RuleScanner {
+
+  private final WindowReader reader;
+  private final Long prefixPerSecond;
+  private final Long prefixPerMinute;
+
+  /** @param prefixPerSecond limit for a whole /24 or /64 per second, or null for none */
+  public RuleScanner(WindowReader reader, Long prefixPerSecond, Long prefixPerMinute) {
+    this.reader = reader;
+    this.prefixPerSecond = prefixPerSecond;
+    this.prefixPerMinute = prefixPerMinute;
+  }
+
+  public List<Breach> scan(String app, ConfigSnapshot config, long nowMillis) {
+    List<Breach> out = new ArrayList<>();
+    long sec = nowMillis / 1000;
+    long min = nowMillis / 60_000;
+    Long minSecond = lowest(app, config, true);
+    Long minMinute = lowest(app, config, false);
+    for (long s : new long[] {sec - 1, sec}) {
+      if (minSecond != null) {
+        addressBreaches(app, config, WindowReader.Kind.SECOND, s, minSecond, true, out);
+      }
+      if (prefixPerSecond != null) {
+        prefixBreaches(app, WindowReader.Kind.PREFIX_SECOND, s, prefixPerSecond, "1s", out);
+      }
+    }
+    for (long m : new long[] {min - 1, min}) {
+      if (minMinute != null) {
+        addressBreaches(app, config, WindowReader.Kind.MINUTE, m, minMinute, false, out);
+      }
+      if (prefixPerMinute != null) {
+        prefixBreaches(app, WindowReader.Kind.PREFIX_MINUTE, m, prefixPerMinute, "1m", out);
+      }
+    }
+    return out;
+  }
+
+  private void addressBreaches(String app, ConfigSnapshot config, WindowReader.Kind kind, long start, long threshold,
+      boolean second, List<Breach> out) {
+    for (WindowReader.Count c : reader.above(app, kind, start, threshold)) {
+      IpAddress ip = IpAddress.tryParse(c.member());
+      if (ip == null) {
+        continue;
+      }
+      ConfigSnapshot.EffectiveLimit limit = config.limitFor(app, ip);
+      Long l = second ? limit.perSecond() : limit.perMinute();
+      if (l != null && c.count() > l) {
+        out.add(new Breach(app, Cidr.of(ip), second ? "1s" : "1m", start, c.count(), l, limit.rule()));
+      }
+    }
+  }
+
+  private void prefixBreaches(String app, WindowReader.Kind kind, long start, long limit, String window, List<Breach> out) {
+    for (WindowReader.Count c : reader.above(app, kind, start, limit)) {
+      try {
+        out.add(new Breach(app, Cidr.parse(c.member()), window, start, c.count(), limit, "prefix"));
+      } catch (IllegalArgumentException e) {
+        // not a block: written by something else; ignore
+      }
+    }
+  }
+
+  /** The lowest per-second (or per-minute) limit that can apply to any address of the app, or null. */
+  static Long lowest(String app, ConfigSnapshot config, boolean second) {
+    AppPolicy p = config.policy(app);
+    Long base = second ? (p.limitPerSecond() != null ? p.limitPerSecond() : config.global().limitPerSecond())
+        : (p.limitPerMinute() != null ? p.limitPerMinute() : config.global().limitPerMinute());
+    AppConfig a = config.apps().get(app);
+    if (a != null) {
+      for (LimitEntry e : a.limits()) {
+        Long l = second ? e.limitPerSecond() : e.limitPerMinute();
+        if (l != null && (base == null || l < base)) {
+          base = l;
+        }
+      }
+    }
+    return base;
+  }
+}

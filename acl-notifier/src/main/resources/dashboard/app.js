@@ -1,0 +1,109 @@
+'use strict';
+// The Portcullis dashboard: plain JavaScript over the admin API, refreshed every second.
+const $ = (id) => document.getElementById(id);
+const tokenInput = $('token');
+tokenInput.value = localStorage.getItem('portcullis.token') || '';
+tokenInput.addEventListener('change', () => localStorage.setItem('portcullis.token', tokenInput.value));
+
+async function api(method, path, body) {
+  const headers = { 'Accept': 'application/json' };
+  if (tokenInput.value) headers['Authorization'] = 'Bearer ' + tokenInput.value;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  const data = text ? JSON.parse(text) : null;
+  if (!res.ok) throw new Error((data && data.error) || (method + ' ' + path + ': ' + res.status));
+  return data;
+}
+
+function cell(text, cls) { const td = document.createElement('td'); td.textContent = text; if (cls) td.className = cls; return td; }
+function rows(tbody, items, render) {
+  tbody.replaceChildren(...items.map((it) => { const tr = document.createElement('tr'); render(tr, it); return tr; }));
+}
+function status(msg, bad) { $('status').textContent = msg; $('status').style.color = bad ? '#ff8a80' : ''; }
+function app() { return $('app').value; }
+function left(s) { if (s === null) return 'permanent'; const m = Math.floor(s / 60); return m > 0 ? m + 'm ' + (s % 60) + 's' : s + 's'; }
+
+async function loadApps() {
+  const apps = await api('GET', '/api/apps');
+  const sel = $('app'); const current = sel.value;
+  sel.replaceChildren(...apps.map((a) => { const o = document.createElement('option'); o.value = o.textContent = a.app; return o; }));
+  if (current && apps.some((a) => a.app === current)) sel.value = current;
+  const mine = apps.find((a) => a.app === sel.value);
+  $('nodes').replaceChildren(...((mine && mine.nodes) || []).map((n) => {
+    const li = document.createElement('li'); li.textContent = n.node + '  v' + n.version + '  since ' + new Date(n.startedAt).toLocaleTimeString(); return li;
+  }));
+}
+
+function drawRate(series) {
+  const svg = $('rate'); const max = Math.max(1, ...series.map((p) => p[1]));
+  const pts = series.map((p, i) => (i * 600 / Math.max(1, series.length - 1)).toFixed(1) + ',' + (115 - p[1] * 105 / max).toFixed(1));
+  svg.innerHTML = '<polyline fill="none" stroke="#3d5afe" stroke-width="2" points="' + pts.join(' ') + '"/>' +
+    '<text x="4" y="12" font-size="10" fill="#778">' + max + '/s</text>';
+  $('rateNow').textContent = series.length ? series[series.length - 1][1] + '/s' : '';
+}
+
+async function refresh() {
+  if (!app()) { await loadApps(); if (!app()) return; }
+  const a = encodeURIComponent(app());
+  const [rate, ts, tm, tp, icpt, allow, deny, policy, limits, audit] = await Promise.all([
+    api('GET', '/api/apps/' + a + '/rate?seconds=120'),
+    api('GET', '/api/apps/' + a + '/top?window=second&limit=10'),
+    api('GET', '/api/apps/' + a + '/top?window=minute&limit=10'),
+    api('GET', '/api/apps/' + a + '/top?window=second&prefix=true&limit=5'),
+    api('GET', '/api/intercepts?app=' + a),
+    api('GET', '/api/lists/allow?app=' + a),
+    api('GET', '/api/lists/deny?app=' + a),
+    api('GET', '/api/apps/' + a + '/policy'),
+    api('GET', '/api/apps/' + a + '/limits'),
+    api('GET', '/api/audit?limit=30'),
+  ]);
+  drawRate(rate.perSecond);
+  const blocked = new Set(icpt.map((i) => i.target));
+  rows($('topSecond').tBodies[0], ts.top, (tr, r) => { if (blocked.has(r.ip)) tr.className = 'hot'; tr.append(cell(r.ip), cell(r.count, 'num')); });
+  rows($('topMinute').tBodies[0], tm.top, (tr, r) => { if (blocked.has(r.ip)) tr.className = 'hot'; tr.append(cell(r.ip), cell(r.count, 'num')); });
+  rows($('topPrefix').tBodies[0], tp.top, (tr, r) => { if (blocked.has(r.prefix)) tr.className = 'hot'; tr.append(cell(r.prefix), cell(r.count, 'num')); });
+  rows($('intercepts').tBodies[0], icpt, (tr, i) => {
+    const b = document.createElement('button'); b.textContent = 'Release'; b.dataset.target = i.target;
+    b.onclick = () => act(() => api('DELETE', '/api/intercepts?app=' + encodeURIComponent(i.app) + '&target=' + encodeURIComponent(i.target)));
+    const td = document.createElement('td'); td.append(b);
+    tr.dataset.target = i.target;
+    tr.append(cell(i.app), cell(i.target), cell(i.level, 'num'), cell(i.reason), cell(left(i.secondsLeft)), td);
+  });
+  const listRow = (kind) => (tr, e) => {
+    const b = document.createElement('button'); b.textContent = 'Remove';
+    b.onclick = () => act(() => api('DELETE', '/api/lists/' + kind + '?app=' + a + '&cidr=' + encodeURIComponent(e.cidr)));
+    const td = document.createElement('td'); td.append(b);
+    tr.append(cell(e.cidr), cell(e.expiresAt ? (e.active ? 'until ' + new Date(e.expiresAt).toLocaleTimeString() : 'expired') : 'no expiry'), cell(e.note), td);
+  };
+  rows($('allow').tBodies[0], allow, listRow('allow'));
+  rows($('deny').tBodies[0], deny, listRow('deny'));
+  $('allowScope').textContent = $('denyScope').textContent = app();
+  $('policy').textContent = JSON.stringify(policy, null, 1);
+  $('limits').textContent = limits.length ? limits.map((l) => l.cidr + '  ' + (l.limitPerSecond || '-') + '/s').join('\n') : '(none)';
+  rows($('audit').tBodies[0], audit, (tr, r) => tr.append(cell(new Date(r.at).toLocaleTimeString()), cell(r.actor), cell(r.kind),
+    cell(r.app), cell(r.target || ''), cell(r.level, 'num'), cell(r.reason)));
+  status('updated ' + new Date().toLocaleTimeString());
+}
+
+async function act(fn) {
+  try { await fn(); status('done'); await refresh(); } catch (e) { status(e.message, true); }
+}
+
+$('manual').addEventListener('submit', (ev) => {
+  ev.preventDefault(); const f = ev.target;
+  act(() => api('POST', '/api/intercepts', { app: app(), target: f.target.value, duration: f.duration.value || null, reason: f.reason.value }));
+});
+$('listAdd').addEventListener('submit', (ev) => {
+  ev.preventDefault(); const f = ev.target; const body = { cidr: f.cidr.value, note: f.note.value, by: 'dashboard' };
+  if (f.scope.value === 'app') body.app = app();
+  if (f.ttl.value) body.ttl = f.ttl.value;
+  act(() => api('POST', '/api/lists/' + f.kind.value, body));
+});
+$('app').addEventListener('change', () => refresh().catch((e) => status(e.message, true)));
+
+async function loop() {
+  try { await loadApps(); await refresh(); } catch (e) { status(e.message, true); }
+  setTimeout(loop, 1000);
+}
+loop();
