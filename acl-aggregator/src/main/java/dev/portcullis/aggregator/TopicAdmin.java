@@ -31,6 +31,11 @@ public final class TopicAdmin {
     return new TopicSpec(name, partitions, replication, Map.of("cleanup.policy", "delete", "retention.ms", "3600000"));
   }
 
+  /** An internal topic that redistributes records by another key; short retention. */
+  public static TopicSpec repartition(String name, int partitions, short replication) {
+    return new TopicSpec(name, partitions, replication, Map.of("cleanup.policy", "delete", "retention.ms", "600000"));
+  }
+
   public static TopicSpec deadLetters(String name, short replication) {
     return new TopicSpec(name, 1, replication, Map.of("cleanup.policy", "delete", "retention.ms", "604800000"));
   }

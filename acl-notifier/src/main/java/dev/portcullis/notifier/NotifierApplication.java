@@ -38,6 +38,7 @@ import redis.clients.jedis.UnifiedJedis;
 public final class NotifierApplication extends Application<NotifierConfiguration> {
 
   private final AtomicReference<NotifierService> service = new AtomicReference<>();
+  private final AtomicReference<org.eclipse.jetty.server.Server> jetty = new AtomicReference<>();
 
   public static void main(String[] args) throws Exception {
     new NotifierApplication().run(args);
@@ -53,8 +54,17 @@ public final class NotifierApplication extends Application<NotifierConfiguration
     return service.get();
   }
 
+  /** Stops the HTTP server and everything managed by it, when run in-process (demo, tests). */
+  public void stop() throws Exception {
+    org.eclipse.jetty.server.Server s = jetty.get();
+    if (s != null) {
+      s.stop();
+    }
+  }
+
   @Override
   public void run(NotifierConfiguration c, Environment env) {
+    env.lifecycle().addServerLifecycleListener(jetty::set);
     Clock clock = Clock.systemUTC();
     ZkAccess access = new ZkAccess(c.zooKeeper.connect, c.zooKeeper.acl, c.zooKeeper.credentials, true,
         java.time.Duration.ofSeconds(15));
@@ -82,7 +92,8 @@ public final class NotifierApplication extends Application<NotifierConfiguration
         () -> UUID.randomUUID().toString());
     String id = c.id != null ? c.id : "notifier-" + UUID.randomUUID().toString().substring(0, 8);
     NotifierService s = new NotifierService(new NotifierService.Settings(id, paths.notifierLeader(),
-        c.kafka.bootstrapServers, c.kafka.noticesTopic, c.scan.interval, c.scan.janitorInterval, c.scan.reassertInterval),
+        c.kafka.bootstrapServers, c.kafka.noticesTopic, c.scan.interval.toJavaDuration(),
+        c.scan.janitorInterval.toJavaDuration(), c.scan.reassertInterval.toJavaDuration()),
         curator, watcher, store, new RuleScanner(reader, c.scan.prefixLimitPerSecond, c.scan.prefixLimitPerMinute), book,
         clock);
     service.set(s);

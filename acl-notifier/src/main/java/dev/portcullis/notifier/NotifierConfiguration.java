@@ -7,7 +7,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
-import java.time.Duration;
+import io.dropwizard.util.Duration;
 import java.util.List;
 
 /**
@@ -40,14 +40,14 @@ public class NotifierConfiguration extends Configuration {
 
   /** The rule scanner, the ladder's safety valve and prefix limits. */
   public static class Scan {
-    @NotNull @JsonProperty public Duration interval = Duration.ofMillis(250);
+    @NotNull @JsonProperty public Duration interval = Duration.milliseconds(250);
     @JsonProperty public Long prefixLimitPerSecond = 500L;
     @JsonProperty public Long prefixLimitPerMinute;
     @Min(1) @JsonProperty public int maxNewInterceptsPerMinute = 100;
     @Min(0) @Max(32) @JsonProperty public int minPrefixV4 = 16;
     @Min(0) @Max(128) @JsonProperty public int minPrefixV6 = 48;
-    @NotNull @JsonProperty public Duration janitorInterval = Duration.ofSeconds(30);
-    @NotNull @JsonProperty public Duration reassertInterval = Duration.ofMinutes(5);
+    @NotNull @JsonProperty public Duration janitorInterval = Duration.seconds(30);
+    @NotNull @JsonProperty public Duration reassertInterval = Duration.minutes(5);
   }
 
   /** The admin API. */

@@ -36,11 +36,7 @@ final class NotifierTopics {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     } catch (java.util.concurrent.TimeoutException e) {
-      throw new IllegalStateException("Kafka at " + bootstrap(admin) + " did not answer while creating " + t.name(), e);
+      throw new IllegalStateException("Kafka did not answer within 30 s while creating topic " + t.name(), e);
     }
-  }
-
-  private static String bootstrap(Admin admin) {
-    return "the configured bootstrap servers";
   }
 }

@@ -10,7 +10,8 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * The aggregator's topology, a pure function of its settings and sink:
- * {@code acl.access} → {@link AccessProcessor} (with its store) → {@code acl.access.dlq} for poison.
+ * {@code acl.access} → {@link AccessProcessor} (address, total and quota windows) → {@code acl.access.dlq}
+ * for poison, and → the prefix repartition topic → {@link PrefixProcessor} (prefix windows).
  * The store is persistent (RocksDB) or in-memory as configured, changelogged either way, with the
  * Streams record cache in front of it so that repeated updates of a hot key between commits cost
  * memory, not store writes.
@@ -18,22 +19,36 @@ import org.apache.kafka.streams.state.Stores;
 public final class AggregatorTopology {
 
   public static final String STORE = "windows";
+  public static final String PREFIX_STORE = "prefix-windows";
+
+  /** The repartition topic for prefix windows of this application. */
+  public static String prefixTopic(AggregatorSettings settings) {
+    return settings.applicationId() + "-prefixes";
+  }
 
   private AggregatorTopology() {}
 
   public static Topology build(AggregatorSettings settings, WindowSink sink, AggregatorMetrics metrics) {
-    KeyValueBytesStoreSupplier supplier = settings.storeType() == AggregatorSettings.StoreType.ROCKSDB
-        ? Stores.persistentKeyValueStore(STORE)
-        : Stores.inMemoryKeyValueStore(STORE);
-    StoreBuilder<?> store = Stores.keyValueStoreBuilder(supplier, Serdes.String(), Serdes.ByteArray())
-        .withCachingEnabled()
-        .withLoggingEnabled(java.util.Map.of("cleanup.policy", "compact"));
     Topology t = new Topology();
     t.addSource("access", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), settings.accessTopic());
     t.addProcessor("aggregate", () -> new AccessProcessor(settings, sink, metrics), "access");
-    t.addStateStore(store, "aggregate");
+    t.addStateStore(store(settings, STORE), "aggregate");
     t.addSink(AccessProcessor.DLQ_SINK, settings.dlqTopic(), Serdes.String().serializer(), Serdes.ByteArray().serializer(),
         "aggregate");
+    t.addSink(AccessProcessor.PREFIX_SINK, prefixTopic(settings), Serdes.String().serializer(),
+        Serdes.ByteArray().serializer(), "aggregate");
+    t.addSource("prefixes", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), prefixTopic(settings));
+    t.addProcessor("aggregate-prefixes", () -> new PrefixProcessor(settings, sink, metrics), "prefixes");
+    t.addStateStore(store(settings, PREFIX_STORE), "aggregate-prefixes");
     return t;
+  }
+
+  private static StoreBuilder<?> store(AggregatorSettings settings, String name) {
+    KeyValueBytesStoreSupplier supplier = settings.storeType() == AggregatorSettings.StoreType.ROCKSDB
+        ? Stores.persistentKeyValueStore(name)
+        : Stores.inMemoryKeyValueStore(name);
+    return Stores.keyValueStoreBuilder(supplier, Serdes.String(), Serdes.ByteArray())
+        .withCachingEnabled()
+        .withLoggingEnabled(java.util.Map.of("cleanup.policy", "compact"));
   }
 }

@@ -52,6 +52,9 @@ final class Traffic implements AutoCloseable {
           .merge(ip.toString(), n, Long::sum);
       expected.computeIfAbsent(keys.minuteWindow(app, shard, ts / 60_000), x -> new HashMap<>())
           .merge(ip.toString(), n, Long::sum);
+      String prefix = dev.portcullis.address.Cidr.covering(ip, ip.isV4() ? 24 : 64).toString();
+      expected.computeIfAbsent(keys.prefixSecondWindow(app, keys.shard(prefix), ts / 1000), x -> new HashMap<>())
+          .merge(prefix, n, Long::sum);
       records++;
     }
     producer.flush();

@@ -135,19 +135,21 @@ class AggregatorTopologyTest {
   void flush_writesAbsoluteCountsAndOnlyWhatChanged() {
     send("203.0.113.7", T0, 10, 0, null, "GET /");
     flush();
-    int first = sink.batches.get(sink.batches.size() - 1);
+    int batches = sink.batches.size();
+    int firstWrites = sink.batches.stream().mapToInt(Integer::intValue).sum();
     flush();
-    assertThat(sink.batches).as("an idle flush writes nothing").hasSize(1);
+    assertThat(sink.batches).as("an idle flush writes nothing").hasSize(batches);
     send("203.0.113.7", T0 + 10, 1, 0, null, "GET /");
     flush();
     assertThat(second("203.0.113.7", T0)).as("absolute, not a delta").isEqualTo(11);
-    assertThat(sink.batches.get(sink.batches.size() - 1)).isEqualTo(first);
+    assertThat(sink.batches.subList(batches, sink.batches.size()).stream().mapToInt(Integer::intValue).sum())
+        .as("the same windows are rewritten, nothing more").isEqualTo(firstWrites);
   }
 
   @Test
   void prefixWindows_sumTheAddressesOfOneSubnet() {
     for (int i = 1; i <= 20; i++) {
-      send("198.51.100." + i, T0 + i, 2, 0, null, "GET /");
+      send("198.51.100." + i, T0 + i, 2, 0, null, "GET /"); // many addresses: many partitions in production
     }
     send("2001:db8:0:1::5", T0, 4, 0, null, "GET /");
     send("2001:db8:0:1::6", T0, 6, 0, null, "GET /");

@@ -1,0 +1,53 @@
+package dev.portcullis.dist;
+
+import dev.portcullis.aggregator.AggregatorMain;
+import dev.portcullis.config.cli.ConfigCli;
+import dev.portcullis.notifier.NotifierApplication;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.Arrays;
+
+/** The one entry point: {@code portcullis demo|aggregator|notifier|config ...}. */
+public final class Launcher {
+
+  private Launcher() {}
+
+  private static void usage() {
+    System.out.println("usage: portcullis <command> [options]");
+    System.out.println();
+    System.out.println("  demo [--duration 90s] [--no-traffic]   the whole system on this machine, with a traffic story");
+    System.out.println("  aggregator <config.yml>                run an aggregator worker (see config/aggregator.yml)");
+    System.out.println("  notifier <config.yml>                  run the notifier, admin API and dashboard (config/notifier.yml)");
+    System.out.println("  config <subcommand> ...                read and change rules and lists (config --help)");
+    System.out.println();
+    System.out.println("Every command takes --help.");
+  }
+
+  public static void main(String[] args) throws Exception {
+    System.setProperty("org.jboss.logging.provider", "slf4j");
+    if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+      usage();
+      System.exit(args.length == 0 ? 2 : 0);
+    }
+    String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    switch (args[0]) {
+      case "demo" -> System.exit(Demo.run(rest));
+      case "aggregator" -> System.exit(AggregatorMain.run(rest));
+      case "notifier" -> {
+        if (rest.length != 1 || rest[0].startsWith("-")) {
+          System.out.println("usage: portcullis notifier <config.yml>");
+          System.out.println("Runs the leader-elected rule scanner with its admin API and dashboard. See config/notifier.yml.");
+          System.exit(rest.length == 1 && (rest[0].equals("--help") || rest[0].equals("-h")) ? 0 : 2);
+        }
+        new NotifierApplication().run("server", rest[0]);
+      }
+      case "config" -> System.exit(ConfigCli.run(rest, new PrintWriter(System.out, true), new PrintWriter(System.err, true),
+          Clock.systemUTC()));
+      default -> {
+        System.err.println("error: unknown command \"" + args[0] + "\"");
+        usage();
+        System.exit(2);
+      }
+    }
+  }
+}
