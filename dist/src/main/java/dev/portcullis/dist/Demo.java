@@ -244,6 +244,9 @@ public final class Demo {
     try {
       long t = (System.nanoTime() - started) / 1_000_000_000L;
       String intercepts = describeIntercepts(api);
+      if (Thread.currentThread().isInterrupted()) {
+        return; // the demo is stopping
+      }
       long ok = take("all 200");
       long forbidden = take("all 403");
       long limited = take("all 429");
@@ -280,6 +283,9 @@ public final class Demo {
             .append(n.get("secondsLeft").isNull() ? " perm" : " " + n.get("secondsLeft").asLong() + "s");
       }
       return sb.toString();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "";
     } catch (Exception e) {
       return " | intercepts: ? (" + e.getClass().getSimpleName() + ")";
     }
