@@ -45,6 +45,12 @@ public final class NotifierApplication extends Application<NotifierConfiguration
   }
 
   @Override
+  public void initialize(io.dropwizard.core.setup.Bootstrap<NotifierConfiguration> bootstrap) {
+    // a typo in the config is an error, not a silently ignored setting
+    bootstrap.getObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  }
+
+  @Override
   public String getName() {
     return "portcullis-notifier";
   }
