@@ -1,0 +1,110 @@
+package dev.portcullis.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.portcullis.address.Cidr;
+import dev.portcullis.client.AclClient;
+import dev.portcullis.client.decide.Decision;
+import dev.portcullis.config.Ladder;
+import dev.portcullis.config.ListEntry;
+import dev.portcullis.config.ListKind;
+import dev.portcullis.testkit.Timeouts;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Everything real: a KRaft broker, ZooKeeper, Redis, two aggregator workers, two notifiers (one
+ * elected) and three clients of one app. An IP over its limit is denied by every client, is
+ * released, offends again and climbs the ladder, keeps its history when the leader goes away;
+ * an allowlisted IP never is intercepted; API writes need the token.
+ */
+class EndToEndIT {
+
+  private static final String OFFENDER = "203.0.113.66";
+  private static final String PARTNER = "192.0.2.77";
+
+  @Test
+  void offenderIsDeniedEverywhereEscalatesAndSurvivesALeaderChange() throws Exception {
+    DemoStack.Options options = new DemoStack.Options(20,
+        new Ladder(List.of(Duration.ofSeconds(3), Duration.ofSeconds(6), Duration.ofSeconds(9)), true),
+        Duration.ofMinutes(5), 1_000_000, 2, "e2e-token");
+    ScheduledExecutorService load = Executors.newScheduledThreadPool(1);
+    try (DemoStack stack = new DemoStack(options, System.out::println).start()) {
+      stack.store().addEntry(null, ListKind.ALLOW, new ListEntry(Cidr.parse(PARTNER), null, "partner", "e2e", 1), false);
+      List<AclClient> clients = List.of(stack.client("shop", "a:1"), stack.client("shop", "b:1"), stack.client("shop", "c:1"));
+      Timeouts.await("the partner allowlisted on every client", Duration.ofSeconds(30),
+          () -> clients.stream().allMatch(c -> c.check(PARTNER, "GET /").reason() == Decision.Reason.ALLOW_LIST));
+
+      // 3 clients x 10 checks each per 100 ms: 300 req/s per address, far over 20 req/s
+      load.scheduleAtFixedRate(() -> {
+        for (AclClient c : clients) {
+          for (int i = 0; i < 10; i++) {
+            c.check(OFFENDER, "GET /items");
+            c.check(PARTNER, "GET /items");
+          }
+        }
+      }, 0, 100, TimeUnit.MILLISECONDS);
+
+      long started = System.nanoTime();
+      awaitLevel(clients, 1);
+      System.out.printf("reaction: offender denied on all 3 clients %d ms after the traffic started%n",
+          (System.nanoTime() - started) / 1_000_000);
+      assertThat(clients).allSatisfy(c -> assertThat(c.check(PARTNER, "GET /").allowed()).isTrue());
+
+      // the 3 s intercept lapses; the offender is still at it: level 2
+      awaitLevel(clients, 2);
+
+      // the leader goes away; the standby takes over with the offender's history
+      int leader = stack.notifier(1).service().isLeader() ? 1 : 2;
+      int standby = 3 - leader;
+      stack.stopNotifier(leader);
+      Timeouts.await("the standby to lead", Duration.ofSeconds(30), () -> stack.notifier(standby).service().isLeader());
+      awaitLevel(clients, 3);
+
+      HttpClient http = HttpClient.newHttpClient();
+      String api = "http://127.0.0.1:" + stack.notifierPort(standby);
+      HttpRequest.Builder post = HttpRequest.newBuilder(URI.create(api + "/api/lists/deny"))
+          .header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString("{\"cidr\":\"198.51.100.9\",\"note\":\"e2e\"}"));
+      HttpResponse<String> anonymous = http.send(post.build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(anonymous.statusCode()).isEqualTo(401);
+      assertThat(anonymous.body()).contains("Authorization: Bearer");
+      HttpResponse<String> wrong = http.send(post.header("Authorization", "Bearer nope").build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(wrong.statusCode()).isEqualTo(401);
+      HttpResponse<String> authorised = http.send(HttpRequest.newBuilder(URI.create(api + "/api/lists/deny"))
+          .header("Content-Type", "application/json").header("Authorization", "Bearer e2e-token")
+          .POST(HttpRequest.BodyPublishers.ofString("{\"cidr\":\"198.51.100.9\",\"note\":\"e2e\"}")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(authorised.statusCode()).as(authorised.body()).isEqualTo(201);
+      HttpResponse<String> bad = http.send(HttpRequest.newBuilder(URI.create(api + "/api/lists/deny"))
+          .header("Content-Type", "application/json").header("Authorization", "Bearer e2e-token")
+          .POST(HttpRequest.BodyPublishers.ofString("{\"cidr\":\"198.51.100.9/33\"}")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(bad.statusCode()).isEqualTo(400);
+      assertThat(bad.body()).contains("prefix length 33 is out of range");
+
+      String intercepts = http.send(HttpRequest.newBuilder(URI.create(api + "/api/intercepts")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      assertThat(intercepts).contains(OFFENDER).doesNotContain(PARTNER);
+    } finally {
+      load.shutdownNow();
+    }
+  }
+
+  private static void awaitLevel(List<AclClient> clients, int level) {
+    Timeouts.await("the offender denied at level " + level + " on all clients", Duration.ofSeconds(60),
+        () -> clients.stream().allMatch(c -> {
+          Decision d = c.check(OFFENDER, "GET /");
+          return d.reason() == Decision.Reason.INTERCEPT && d.detail().contains("level " + level + ":");
+        }));
+  }
+}
