@@ -14,7 +14,9 @@ import java.util.List;
  * last interval starting at or before the address and checks that it ends at or after it. To keep
  * that search to a step or two, a first-level index maps the top 16 bits of the address (IPv4) or
  * of its first 64 bits (IPv6) to the slice of intervals that can contain it; within the slice a
- * binary search finishes the job. 1,000,000 blocks take about 16 bytes per interval plus 512 KiB
+ * binary search finishes the job. For IPv6 the index skips the leading bits that every block shares
+ * (a list of blocks inside 2001:db8::/32 is indexed on the 16 bits after the /32), so that one
+ * busy allocation does not put every interval into one bucket. 1,000,000 blocks take about 16 bytes per interval plus 512 KiB
  * of index per family. Labels are ints chosen by the builder (an index into its own value array).
  *
  * <p>Immutable and thread-safe once built.
@@ -40,6 +42,8 @@ public final class RangeTable {
   private final int[] v6Label;
   private final int[] v6From;
   private final int[] v6To;
+  private final int v6Skip;      // leading bits that every IPv6 interval shares; the index uses the 16 after them
+  private final long v6Common;   // those shared bits (hi >>> (64 - v6Skip)); meaningless when v6Skip == 0
   private final int blocks;
 
   /** One block and its label. */
@@ -65,7 +69,7 @@ public final class RangeTable {
     }
     v4From = new int[1 << INDEX_BITS];
     v4To = new int[1 << INDEX_BITS];
-    index(iv4, v4From, v4To, true);
+    index(iv4, v4From, v4To, true, 0);
     // ---- IPv6
     List<long[]> iv6 = flatten(v6, 128);
     v6StartHi = new long[iv6.size()];
@@ -81,9 +85,16 @@ public final class RangeTable {
       v6EndLo[i] = x[3];
       v6Label[i] = (int) x[4];
     }
+    int skip = 48;
+    for (long[] x : iv6) {
+      skip = Math.min(skip, Long.numberOfLeadingZeros(x[0] ^ iv6.get(0)[0]));
+      skip = Math.min(skip, Long.numberOfLeadingZeros(x[2] ^ iv6.get(0)[0]));
+    }
+    v6Skip = iv6.isEmpty() ? 0 : skip;
+    v6Common = v6Skip == 0 ? 0 : iv6.get(0)[0] >>> (64 - v6Skip);
     v6From = new int[1 << INDEX_BITS];
     v6To = new int[1 << INDEX_BITS];
-    index(iv6, v6From, v6To, false);
+    index(iv6, v6From, v6To, false, v6Skip);
   }
 
   public static RangeTable of(List<Entry> entries) {
@@ -125,7 +136,10 @@ public final class RangeTable {
 
   /** Label of the most specific block containing the IPv6 address, or {@link #NONE}. */
   public int lookupV6(long addrHi, long addrLo) {
-    int b = (int) (addrHi >>> (64 - INDEX_BITS));
+    if (v6Skip > 0 && addrHi >>> (64 - v6Skip) != v6Common) {
+      return NONE; // outside the prefix that every block shares
+    }
+    int b = (int) ((addrHi << v6Skip) >>> (64 - INDEX_BITS));
     int from = v6From[b];
     int lo = from;
     int hi = v6To[b] - 1;
@@ -232,20 +246,20 @@ public final class RangeTable {
     return compare(a[0], a[1], b[0], b[1]);
   }
 
-  private static void index(List<long[]> iv, int[] from, int[] to, boolean v4) {
+  private static void index(List<long[]> iv, int[] from, int[] to, boolean v4, int skip) {
     int n = iv.size();
     int buckets = from.length;
     int first = 0;
     for (int b = 0; b < buckets; b++) {
       // intervals that can contain an address of bucket b end at or after its first address
-      while (first < n && bucketOf(iv.get(first), true, v4) < b) {
+      while (first < n && bucketOf(iv.get(first), true, v4, skip) < b) {
         first++;
       }
       from[b] = first;
     }
     int last = 0;
     for (int b = 0; b < buckets; b++) {
-      while (last < n && bucketOf(iv.get(last), false, v4) <= b) {
+      while (last < n && bucketOf(iv.get(last), false, v4, skip) <= b) {
         last++;
       }
       to[b] = last;
@@ -253,12 +267,12 @@ public final class RangeTable {
   }
 
   /** Bucket of an interval's end ({@code ofEnd}) or start. */
-  private static int bucketOf(long[] interval, boolean ofEnd, boolean v4) {
+  private static int bucketOf(long[] interval, boolean ofEnd, boolean v4, int skip) {
     if (v4) {
       long x = ofEnd ? interval[3] : interval[1];
       return (int) ((x & 0xFFFF_FFFFL) >>> (32 - INDEX_BITS));
     }
     long x = ofEnd ? interval[2] : interval[0];
-    return (int) (x >>> (64 - INDEX_BITS));
+    return (int) ((x << skip) >>> (64 - INDEX_BITS));
   }
 }

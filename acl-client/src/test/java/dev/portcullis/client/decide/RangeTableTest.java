@@ -58,6 +58,19 @@ class RangeTableTest {
   }
 
   @Test
+  void ipv6BlocksSharingOnePrefix_areIndexedAfterItAndAddressesOutsideItMissFast() {
+    RangeTable t = table("2001:db8::/48", "2001:db8:1::/48", "2001:db8:1:2::/64", "2001:db8:ffff::1");
+    assertThat(lookup(t, "2001:db8::5")).isEqualTo(0);
+    assertThat(lookup(t, "2001:db8:1:2::9")).isEqualTo(2);
+    assertThat(lookup(t, "2001:db8:1:3::9")).isEqualTo(1);
+    assertThat(lookup(t, "2001:db8:ffff::1")).isEqualTo(3);
+    assertThat(lookup(t, "2001:db8:ffff::2")).isEqualTo(RangeTable.NONE);
+    assertThat(lookup(t, "2001:db9::1")).isEqualTo(RangeTable.NONE);
+    assertThat(lookup(t, "::1")).isEqualTo(RangeTable.NONE);
+    assertThat(lookup(t, "ffff::1")).isEqualTo(RangeTable.NONE);
+  }
+
+  @Test
   void emptyTable_matchesNothing() {
     assertThat(lookup(RangeTable.empty(), "1.2.3.4")).isEqualTo(RangeTable.NONE);
     assertThat(lookup(RangeTable.empty(), "::1")).isEqualTo(RangeTable.NONE);

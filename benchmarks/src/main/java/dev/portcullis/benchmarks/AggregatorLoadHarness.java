@@ -1,0 +1,85 @@
+package dev.portcullis.benchmarks;
+
+import dev.portcullis.address.IpAddress;
+import dev.portcullis.aggregator.AggregatorSettings;
+import dev.portcullis.aggregator.AggregatorWorker;
+import dev.portcullis.aggregator.TopicAdmin;
+import dev.portcullis.keys.KafkaKeys;
+import dev.portcullis.redis.RedisEndpoints;
+import dev.portcullis.testkit.KRaftBroker;
+import dev.portcullis.testkit.RedisProcess;
+import dev.portcullis.wire.AccessEvent;
+import dev.portcullis.wire.WireCodec;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Aggregator throughput: pre-loads {@code records} coalesced access records (100,000 distinct IPs,
+ * Zipf-skewed, about 1 s of event time per 200,000 records) into a real broker, then starts one
+ * worker on one stream thread against a real Redis and measures how fast it consumes them, the
+ * requests they stand for, Redis commands per record and flush latency.
+ *
+ * <p>Run: {@code java -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
+ * dev.portcullis.benchmarks.AggregatorLoadHarness [records] [ROCKSDB|IN_MEMORY]}
+ */
+public final class AggregatorLoadHarness {
+
+  private AggregatorLoadHarness() {}
+
+  public static void main(String[] args) throws Exception {
+    int records = args.length > 0 ? Integer.parseInt(args[0]) : 2_000_000;
+    AggregatorSettings.StoreType type = args.length > 1 ? AggregatorSettings.StoreType.valueOf(args[1])
+        : AggregatorSettings.StoreType.ROCKSDB;
+    try (KRaftBroker kafka = KRaftBroker.start(); RedisProcess redis = RedisProcess.startStandalone()) {
+      AggregatorSettings s = AggregatorSettings.defaults(kafka.bootstrapServers(),
+          RedisEndpoints.of("127.0.0.1:" + redis.port(), false), Files.createTempDirectory("agg-bench"))
+          .withTopics("acl.access", "acl.access.dlq", 4).withStore(type, Files.createTempDirectory("agg-state"))
+          .withAdminPort(-1);
+      TopicAdmin.ensure(kafka.bootstrapServers(), List.of(TopicAdmin.access("acl.access", 4, (short) 1)));
+      long requests = produce(kafka.bootstrapServers(), records);
+      System.out.printf("pre-loaded %d records standing for %d requests%n", records, requests);
+      try (AggregatorWorker w = new AggregatorWorker(s)) {
+        long t0 = System.nanoTime();
+        w.start();
+        while (w.metrics().records() < records) {
+          Thread.sleep(50);
+        }
+        double secs = (System.nanoTime() - t0) / 1e9;
+        Thread.sleep(1000);
+        System.out.printf("store %s: %d records in %.1f s (incl. start-up and rebalance): %.0f records/s, %.0f requests/s%n",
+            type, records, secs, records / secs, w.metrics().requests() / secs);
+        System.out.printf("redis commands %d = %.3f per record; window writes %d; flushes %d; flush latency p50 %d us p99 %d us%n",
+            w.metrics().redisCommands(), (double) w.metrics().redisCommands() / records, w.metrics().windowWrites(),
+            w.metrics().flushes(), w.metrics().flushLatencyPercentile(50), w.metrics().flushLatencyPercentile(99));
+      }
+    }
+  }
+
+  static long produce(String bootstrap, int records) {
+    WireCodec codec = new WireCodec();
+    SplittableRandom rnd = new SplittableRandom(1);
+    long requests = 0;
+    long base = System.currentTimeMillis();
+    try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
+        ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"), new StringSerializer(), new ByteArraySerializer())) {
+      for (int i = 0; i < records; i++) {
+        int k = (int) Math.min(99_999, Math.abs(rnd.nextGaussian()) * 20_000);
+        IpAddress ip = IpAddress.ofV4(0x64400000 + k);
+        long n = 1 + rnd.nextInt(40);
+        long ts = base + i / 200;
+        AccessEvent e = new AccessEvent("shop", "GET /items", ip, null, ts, n, 0, "gen:1");
+        p.send(new ProducerRecord<>("acl.access", KafkaKeys.access("shop", ip), codec.write(e)));
+        requests += n;
+      }
+    }
+    return requests;
+  }
+}

@@ -1,0 +1,132 @@
+package dev.portcullis.benchmarks;
+
+import com.google.common.util.concurrent.RateLimiter;
+import dev.portcullis.client.decide.CompiledRules;
+import dev.portcullis.client.decide.Decision;
+import dev.portcullis.client.decide.DecisionEngine;
+import dev.portcullis.client.decide.UnparseableAddressPolicy;
+import dev.portcullis.client.emit.AccessRing;
+import dev.portcullis.client.time.CoarseClock;
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The request path: {@code check} on a textual address (parse + allow + deny + intercepts + mode),
+ * with and without recording the access, against 0 / 100k / 1M deny entries, with uniform and
+ * Zipf-skewed addresses. Baselines in the same run: a {@code ConcurrentHashMap} lookup of the
+ * address string, and per-IP Guava {@code RateLimiter} and Bucket4j buckets.
+ *
+ * <p>Run: {@code java -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
+ * org.openjdk.jmh.Main CheckBenchmark -prof gc}
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
+public class CheckBenchmark {
+
+  @Param({"0", "100000", "1000000"})
+  int entries;
+
+  @Param({"zipf", "uniform"})
+  String distribution;
+
+  private String[] requests;
+  private DecisionEngine engine;
+  private DecisionEngine recordingEngine;
+  private AccessRing ring;
+  private volatile boolean draining;
+  private Thread drainer;
+  private final ConcurrentHashMap<String, Boolean> map = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, RateLimiter> guava = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Bucket> bucket4j = new ConcurrentHashMap<>();
+  private int i;
+
+  @Setup(Level.Trial)
+  public void setUp() {
+    Workload w = new Workload(entries, distribution.equals("zipf"), 42);
+    requests = w.requests;
+    CoarseClock clock = new CoarseClock(System.currentTimeMillis());
+    CompiledRules rules = CompiledRules.compile("shop", w.snapshot());
+    engine = new DecisionEngine("shop", clock, null, null, UnparseableAddressPolicy.BY_MODE);
+    engine.rules(rules);
+    ring = new AccessRing(1 << 16);
+    recordingEngine = new DecisionEngine("shop", clock, ring, null, UnparseableAddressPolicy.BY_MODE);
+    recordingEngine.rules(rules);
+    draining = true;
+    drainer = new Thread(() -> {
+      while (draining) {
+        if (ring.drain((v4, hi, lo, iface, caller, denied) -> { }, 4096) == 0) {
+          LockSupport.parkNanos(100_000);
+        }
+      }
+    }, "drainer");
+    drainer.setDaemon(true);
+    drainer.start();
+    for (var c : w.blocks) {
+      if (c.isSingleAddress()) {
+        map.put(c.network().toString(), Boolean.TRUE);
+      }
+    }
+    for (String r : requests) {
+      guava.computeIfAbsent(r, k -> RateLimiter.create(1e9));
+      bucket4j.computeIfAbsent(r, k -> Bucket.builder()
+          .addLimit(Bandwidth.builder().capacity(1_000_000_000L).refillGreedy(1_000_000_000L, Duration.ofSeconds(1)).build())
+          .build());
+    }
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() throws InterruptedException {
+    draining = false;
+    drainer.join();
+  }
+
+  private String next() {
+    return requests[i++ & (Workload.KEYS - 1)];
+  }
+
+  @Benchmark
+  public Decision check() {
+    return engine.check(next(), "GET /items", null);
+  }
+
+  @Benchmark
+  public Decision checkAndRecord() {
+    return recordingEngine.check(next(), "GET /items", null);
+  }
+
+  @Benchmark
+  public Boolean baselineConcurrentHashMapGet() {
+    return map.get(next());
+  }
+
+  @Benchmark
+  public boolean baselineGuavaRateLimiterPerIp() {
+    return guava.get(next()).tryAcquire();
+  }
+
+  @Benchmark
+  public boolean baselineBucket4jPerIp() {
+    return bucket4j.get(next()).tryConsume(1);
+  }
+}
