@@ -9,9 +9,9 @@ import java.util.TreeMap;
 /**
  * One immutable, consistent view of the whole configuration. Consumers swap it in whole through
  * one reference; nothing in it changes after construction. Lookups are longest-prefix matches
- * that ignore list entries past their {@code expiresAt}.
- *
- * @param version the highest ZooKeeper modification zxid seen when it was built (0 when not from ZooKeeper)
+ * that ignore list entries past their {@code expiresAt}; their tables are built on first use.
+ * {@link #version()} is the highest ZooKeeper modification zxid seen when it was built (0 when not
+ * from ZooKeeper).
  */
 public final class ConfigSnapshot {
 
@@ -22,11 +22,11 @@ public final class ConfigSnapshot {
   private final List<ListEntry> globalDeny;
   private final Map<String, AppConfig> apps;
   private final long version;
-  private final CidrTable<ListEntry> globalAllowTable;
-  private final CidrTable<ListEntry> globalDenyTable;
-  private final Map<String, Tables> appTables;
+  private volatile Lookups lookups; // built on first lookup: clients compile their own tables and rarely need these
 
   private record Tables(CidrTable<ListEntry> allow, CidrTable<ListEntry> deny, CidrTable<LimitEntry> limits) {}
+
+  private record Lookups(CidrTable<ListEntry> globalAllow, CidrTable<ListEntry> globalDeny, Map<String, Tables> apps) {}
 
   public ConfigSnapshot(GlobalPolicy global, List<ListEntry> globalAllow, List<ListEntry> globalDeny,
       Map<String, AppConfig> apps, long version) {
@@ -35,14 +35,26 @@ public final class ConfigSnapshot {
     this.globalDeny = List.copyOf(globalDeny);
     this.apps = Map.copyOf(new TreeMap<>(apps));
     this.version = version;
-    this.globalAllowTable = AppConfig.table(this.globalAllow, ListEntry::cidr);
-    this.globalDenyTable = AppConfig.table(this.globalDeny, ListEntry::cidr);
-    Map<String, Tables> t = new TreeMap<>();
-    for (AppConfig a : this.apps.values()) {
-      t.put(a.app(), new Tables(AppConfig.table(a.allow(), ListEntry::cidr), AppConfig.table(a.deny(), ListEntry::cidr),
-          AppConfig.table(a.limits(), LimitEntry::cidr)));
+  }
+
+  private Lookups lookups() {
+    Lookups l = lookups;
+    if (l == null) {
+      synchronized (this) {
+        l = lookups;
+        if (l == null) {
+          Map<String, Tables> t = new TreeMap<>();
+          for (AppConfig a : apps.values()) {
+            t.put(a.app(), new Tables(AppConfig.table(a.allow(), ListEntry::cidr), AppConfig.table(a.deny(), ListEntry::cidr),
+                AppConfig.table(a.limits(), LimitEntry::cidr)));
+          }
+          l = new Lookups(AppConfig.table(globalAllow, ListEntry::cidr), AppConfig.table(globalDeny, ListEntry::cidr),
+              Map.copyOf(t));
+          lookups = l;
+        }
+      }
     }
-    this.appTables = Map.copyOf(t);
+    return l;
   }
 
   public GlobalPolicy global() {
@@ -83,19 +95,20 @@ public final class ConfigSnapshot {
   }
 
   private ListEntry match(String app, IpAddress ip, long now, boolean allow) {
-    Tables t = appTables.get(app);
+    Lookups l = lookups();
+    Tables t = l.apps().get(app);
     if (t != null) {
       ListEntry e = (allow ? t.allow : t.deny).longestMatch(ip, x -> x.isActiveAt(now));
       if (e != null) {
         return e;
       }
     }
-    return (allow ? globalAllowTable : globalDenyTable).longestMatch(ip, x -> x.isActiveAt(now));
+    return (allow ? l.globalAllow() : l.globalDeny()).longestMatch(ip, x -> x.isActiveAt(now));
   }
 
   /** The effective limits for {@code ip} in {@code app}: app+IP entry, then app default, then global default. */
   public EffectiveLimit limitFor(String app, IpAddress ip) {
-    Tables t = appTables.get(app);
+    Tables t = lookups().apps().get(app);
     AppPolicy policy = policy(app);
     LimitEntry specific = t == null ? null : t.limits.longestMatch(ip);
     Long perSecond = firstNonNull(specific == null ? null : specific.limitPerSecond(), policy.limitPerSecond(),

@@ -46,10 +46,8 @@ public final class CompiledRules {
   }
 
   static Decision decision(ListEntry e, boolean allow, String scope) {
-    String detail = (allow ? "allow" : "deny") + " list " + e.cidr().toCompactString() + " (" + scope + ")"
-        + (e.note().isEmpty() ? "" : ": " + e.note());
     return new Decision(allow ? Decision.Outcome.ALLOW : Decision.Outcome.DENY,
-        allow ? Decision.Reason.ALLOW_LIST : Decision.Reason.DENY_LIST, detail, e.expiresAt() == null ? 0 : e.expiresAt());
+        allow ? Decision.Reason.ALLOW_LIST : Decision.Reason.DENY_LIST, e, scope);
   }
 
   public ConfigSnapshot snapshot() {

@@ -1,14 +1,17 @@
 package dev.portcullis.client.decide;
 
+import dev.portcullis.config.ListEntry;
+import dev.portcullis.wire.InterceptNotice;
+
 /**
  * The answer to one {@code check}: allow, deny or limit, why, and until when. Decisions for list
  * entries and intercepts are built once when the rules are compiled, so returning one allocates
- * nothing.
+ * nothing; they point at the rule that decided ({@link #source()}) and render {@link #detail()}
+ * only when asked, which keeps a million compiled entries small.
  *
- * @param detail    for logs: which entry, intercept or rule decided
- * @param expiresAt epoch ms at which the deciding rule lapses; 0 when it has no end
+ * <p>Immutable and thread-safe.
  */
-public record Decision(Outcome outcome, Reason reason, String detail, long expiresAt) {
+public final class Decision {
 
   /** What to do with the request. */
   public enum Outcome {
@@ -25,19 +28,74 @@ public record Decision(Outcome outcome, Reason reason, String detail, long expir
     ALLOW_LIST, DENY_LIST, INTERCEPT, LOCAL_LIMIT, OPEN_MODE, CLOSED_MODE, UNPARSEABLE_ADDRESS, FAIL_OPEN
   }
 
-  public static final Decision OPEN = new Decision(Outcome.ALLOW, Reason.OPEN_MODE, "app is OPEN", 0);
-  public static final Decision CLOSED = new Decision(Outcome.DENY, Reason.CLOSED_MODE, "app is CLOSED and the address is not allowlisted", 0);
-  public static final Decision FAIL_OPEN = new Decision(Outcome.ALLOW, Reason.FAIL_OPEN, "internal error: failing open", 0);
+  public static final Decision OPEN = new Decision(Outcome.ALLOW, Reason.OPEN_MODE, "app is OPEN", null);
+  public static final Decision CLOSED =
+      new Decision(Outcome.DENY, Reason.CLOSED_MODE, "app is CLOSED and the address is not allowlisted", null);
+  public static final Decision FAIL_OPEN = new Decision(Outcome.ALLOW, Reason.FAIL_OPEN, "internal error: failing open", null);
+
+  private final Outcome outcome;
+  private final Reason reason;
+  private final Object source; // a String, a ListEntry or an InterceptNotice
+  private final String scope;  // for list entries: "global" or the app
+
+  Decision(Outcome outcome, Reason reason, Object source, String scope) {
+    this.outcome = outcome;
+    this.reason = reason;
+    this.source = source;
+    this.scope = scope;
+  }
+
+  public Outcome outcome() {
+    return outcome;
+  }
+
+  public Reason reason() {
+    return reason;
+  }
+
+  /** The list entry or intercept notice that decided, or a String for fixed rules. */
+  public Object source() {
+    return source;
+  }
 
   public boolean allowed() {
     return outcome == Outcome.ALLOW;
   }
 
+  /** Epoch ms at which the deciding rule lapses; 0 when it has no end. */
+  public long expiresAt() {
+    if (source instanceof ListEntry e) {
+      return e.expiresAt() == null ? 0 : e.expiresAt();
+    }
+    if (source instanceof InterceptNotice n) {
+      return n.expiresAt() == null ? 0 : n.expiresAt();
+    }
+    return 0;
+  }
+
+  /** For logs: which entry, intercept or rule decided. Allocates; not for the hot path. */
+  public String detail() {
+    if (source instanceof ListEntry e) {
+      return (reason == Reason.ALLOW_LIST ? "allow" : "deny") + " list " + e.cidr().toCompactString() + " (" + scope + ")"
+          + (e.note().isEmpty() ? "" : ": " + e.note());
+    }
+    if (source instanceof InterceptNotice n) {
+      return "intercept " + n.target().toCompactString() + " level " + n.level() + ": " + n.reason();
+    }
+    return String.valueOf(source);
+  }
+
   /** Seconds until the deciding rule lapses (at least 1), for {@code Retry-After}; 0 if it has no end. */
   public long retryAfterSeconds(long nowMillis) {
-    if (expiresAt == 0) {
+    long e = expiresAt();
+    if (e == 0) {
       return 0;
     }
-    return Math.max(1, (expiresAt - nowMillis + 999) / 1000);
+    return Math.max(1, (e - nowMillis + 999) / 1000);
+  }
+
+  @Override
+  public String toString() {
+    return outcome + " (" + reason + "): " + detail();
   }
 }

@@ -24,11 +24,11 @@ public final class DecisionEngine {
   private static final ThreadLocal<long[]> SCRATCH = ThreadLocal.withInitial(() -> new long[2]);
 
   private static final Decision LOCAL_LIMIT_DECISION =
-      new Decision(Decision.Outcome.LIMIT, Decision.Reason.LOCAL_LIMIT, "local per-IP limit", 0);
+      new Decision(Decision.Outcome.LIMIT, Decision.Reason.LOCAL_LIMIT, "local per-IP limit", null);
   private static final Decision UNPARSEABLE_ALLOW =
-      new Decision(Decision.Outcome.ALLOW, Decision.Reason.UNPARSEABLE_ADDRESS, "client address does not parse: allowed", 0);
+      new Decision(Decision.Outcome.ALLOW, Decision.Reason.UNPARSEABLE_ADDRESS, "client address does not parse: allowed", null);
   private static final Decision UNPARSEABLE_DENY =
-      new Decision(Decision.Outcome.DENY, Decision.Reason.UNPARSEABLE_ADDRESS, "client address does not parse: denied", 0);
+      new Decision(Decision.Outcome.DENY, Decision.Reason.UNPARSEABLE_ADDRESS, "client address does not parse: denied", null);
 
   private final String app;
   private final CoarseClock clock;

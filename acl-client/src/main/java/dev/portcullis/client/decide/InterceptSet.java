@@ -50,9 +50,7 @@ public final class InterceptSet {
   }
 
   static Decision decision(InterceptNotice n) {
-    String detail = "intercept " + n.target().toCompactString() + " level " + n.level() + ": " + n.reason();
-    return new Decision(n.isPermanent() ? Decision.Outcome.DENY : Decision.Outcome.LIMIT, Decision.Reason.INTERCEPT,
-        detail, n.expiresAt() == null ? 0 : n.expiresAt());
+    return new Decision(n.isPermanent() ? Decision.Outcome.DENY : Decision.Outcome.LIMIT, Decision.Reason.INTERCEPT, n, null);
   }
 
   public int size() {

@@ -12,7 +12,7 @@ import java.util.List;
 final class LabelledRanges {
 
   /** Marker returned by lookups whose most specific match has expired. */
-  static final Decision EXPIRED = new Decision(Decision.Outcome.ALLOW, Decision.Reason.FAIL_OPEN, "expired", 0);
+  static final Decision EXPIRED = new Decision(Decision.Outcome.ALLOW, Decision.Reason.FAIL_OPEN, "expired", null);
 
   private final RangeTable table;
   private final Decision[] decisions;
@@ -61,6 +61,9 @@ final class LabelledRanges {
 
   /** The decision of the most specific block, {@link #EXPIRED}, or null for no match. */
   Decision lookup(long v4, long[] v6, long nowMillis) {
+    if (decisions.length == 0) {
+      return null;
+    }
     int label = v4 >= 0 ? table.lookupV4(v4) : table.lookupV6(v6[0], v6[1]);
     if (label == RangeTable.NONE) {
       return null;

@@ -130,7 +130,7 @@ class AclClientIT {
     producer.send(new ProducerRecord<>(r.notices(), "shop|not-an-ip", "garbage".getBytes())).get();
 
     AclClient c = client(r, "shop", "late:1", kafka.bootstrapServers(), zk.connectString());
-    Timeouts.await("catch-up", Duration.ofSeconds(20), () -> c.status().noticesCaughtUp());
+    Timeouts.await("catch-up", Duration.ofSeconds(60), () -> c.status().noticesCaughtUp());
     assertThat(c.check("198.51.100.9", "x").outcome()).isEqualTo(Decision.Outcome.DENY);
     assertThat(c.check("192.0.2.1", "x").allowed()).isTrue();
     assertThat(c.check("192.0.2.2", "x").allowed()).isTrue();
