@@ -5,14 +5,18 @@ import java.time.format.DateTimeParseException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses a time to live such as {@code 30s}, {@code 90m}, {@code 24h}, {@code 7d} or ISO {@code PT24H}. */
-final class Ttl {
+/**
+ * Parses a time to live such as {@code 30s}, {@code 90m}, {@code 24h}, {@code 7d} or ISO {@code PT24H};
+ * shared by the CLI and the notifier's API so both accept the same forms with the same message.
+ */
+public final class Ttl {
 
   private static final Pattern SHORT = Pattern.compile("(\\d{1,9})([smhd])");
 
   private Ttl() {}
 
-  static Duration parse(String text) {
+  /** @throws IllegalArgumentException naming the text and the accepted forms */
+  public static Duration parse(String text) {
     Matcher m = SHORT.matcher(text == null ? "" : text.trim());
     Duration d;
     if (m.matches()) {

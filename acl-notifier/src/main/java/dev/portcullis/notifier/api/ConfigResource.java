@@ -9,6 +9,7 @@ import dev.portcullis.config.GlobalPolicy;
 import dev.portcullis.config.LimitEntry;
 import dev.portcullis.config.ListEntry;
 import dev.portcullis.config.ListKind;
+import dev.portcullis.config.cli.Ttl;
 import dev.portcullis.config.store.ConfigStore;
 import dev.portcullis.config.store.Versioned;
 import dev.portcullis.keys.Identifiers;
@@ -26,9 +27,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Policies, limits and allow/deny lists, through the acl-config store: the same strict validation
@@ -156,7 +155,7 @@ public final class ConfigResource {
     }
     String app = n.hasNonNull("app") ? Identifiers.requireApp("app", n.get("app").asText()) : null;
     long now = clock.millis();
-    Long expiresAt = n.hasNonNull("ttl") ? now + ttl(n.get("ttl").asText()).toMillis() : null;
+    Long expiresAt = n.hasNonNull("ttl") ? now + Ttl.parse(n.get("ttl").asText()).toMillis() : null;
     ListEntry e = new ListEntry(Cidr.parse(required("cidr", n.hasNonNull("cidr") ? n.get("cidr").asText() : null)),
         expiresAt, n.hasNonNull("note") ? n.get("note").asText() : "", n.hasNonNull("by") ? n.get("by").asText() : "api", now);
     store.addEntry(app, kind(kind), e, n.hasNonNull("replace") && n.get("replace").asBoolean());
@@ -185,27 +184,5 @@ public final class ConfigResource {
       throw new IllegalArgumentException(name + " is required");
     }
     return value;
-  }
-
-  static Duration ttl(String text) {
-    String t = text.trim().toLowerCase(Locale.ROOT);
-    try {
-      if (t.matches("\\d+[smhd]")) {
-        long n = Long.parseLong(t.substring(0, t.length() - 1));
-        return switch (t.charAt(t.length() - 1)) {
-          case 's' -> Duration.ofSeconds(n);
-          case 'm' -> Duration.ofMinutes(n);
-          case 'h' -> Duration.ofHours(n);
-          default -> Duration.ofDays(n);
-        };
-      }
-      Duration d = Duration.parse(text);
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException("ttl must be positive, was " + text);
-      }
-      return d;
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException("ttl \"" + text + "\" must look like 30s, 90m, 24h, 7d or PT24H");
-    }
   }
 }
