@@ -122,6 +122,7 @@ public final class NotifierApplication extends Application<NotifierConfiguration
     env.jersey().register(new TrafficResource(store, curator, reader));
     env.jersey().register(new InterceptsResource(book, s));
     env.jersey().register(new ConfigResource(store, codec, clock));
+    env.jersey().register(new dev.portcullis.notifier.api.AppResource(store, codec, reader));
     env.jersey().register(new AuditResource(sink));
     env.jersey().register(new DashboardResource());
 

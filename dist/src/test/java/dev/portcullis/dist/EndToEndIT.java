@@ -92,6 +92,30 @@ class EndToEndIT {
       assertThat(bad.statusCode()).isEqualTo(400);
       assertThat(bad.body()).contains("prefix length 33 is out of range");
 
+      for (String read : List.of("/api/apps", "/api/apps/shop/top", "/api/apps/shop/top?window=minute&prefix=true",
+          "/api/apps/shop/rate?seconds=10", "/api/apps/shop/policy", "/api/apps/shop/limits", "/api/policy",
+          "/api/lists/allow", "/api/lists/deny?app=shop", "/api/intercepts?app=shop", "/api/audit?limit=5", "/",
+          "/dashboard/app.js", "/dashboard/style.css")) {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(api + read)).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as("GET " + read + ": " + r.body()).isEqualTo(200);
+      }
+      String apps = http.send(HttpRequest.newBuilder(URI.create(api + "/api/apps")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      assertThat(apps).as("live nodes of shop").contains("\"node\":\"a:1\"").contains("\"node\":\"c:1\"");
+      HttpResponse<String> policy = http.send(HttpRequest.newBuilder(URI.create(api + "/api/apps/shop/policy")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      String etag = policy.headers().firstValue("ETag").orElseThrow();
+      HttpResponse<String> put = http.send(HttpRequest.newBuilder(URI.create(api + "/api/apps/shop/policy"))
+          .header("Content-Type", "application/json").header("Authorization", "Bearer e2e-token").header("If-Match", etag)
+          .PUT(HttpRequest.BodyPublishers.ofString("{\"mode\":\"OPEN\",\"limitPerSecond\":40}")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+      HttpResponse<String> stale = http.send(HttpRequest.newBuilder(URI.create(api + "/api/apps/shop/policy"))
+          .header("Content-Type", "application/json").header("Authorization", "Bearer e2e-token").header("If-Match", etag)
+          .PUT(HttpRequest.BodyPublishers.ofString("{\"mode\":\"CLOSED\"}")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(stale.statusCode()).as("a write with a stale version is a conflict").isEqualTo(409);
+
       String intercepts = http.send(HttpRequest.newBuilder(URI.create(api + "/api/intercepts")).build(),
           HttpResponse.BodyHandlers.ofString()).body();
       assertThat(intercepts).contains(OFFENDER).doesNotContain(PARTNER);

@@ -3,10 +3,8 @@ package dev.portcullis.notifier.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.address.Cidr;
-import dev.portcullis.config.AppPolicy;
 import dev.portcullis.config.ConfigCodec;
 import dev.portcullis.config.GlobalPolicy;
-import dev.portcullis.config.LimitEntry;
 import dev.portcullis.config.ListEntry;
 import dev.portcullis.config.ListKind;
 import dev.portcullis.config.cli.Ttl;
@@ -54,7 +52,7 @@ public final class ConfigResource {
     return Response.ok(codec.json().text(tree)).tag(Integer.toString(version)).build();
   }
 
-  private static int expected(String ifMatch, int current) {
+  static int expected(String ifMatch, int current) {
     if (ifMatch == null) {
       return current;
     }
@@ -79,50 +77,6 @@ public final class ConfigResource {
     GlobalPolicy p = codec.readGlobalPolicy(body, "PUT /api/policy");
     store.setGlobalPolicy(p, expected(ifMatch, store.globalPolicy().version()));
     return globalPolicy();
-  }
-
-  @GET
-  @Path("apps/{app}/policy")
-  public Response appPolicy(@PathParam("app") String app) {
-    Versioned<AppPolicy> v = store.appPolicy(Identifiers.requireApp("app", app));
-    return doc(codec.tree(v.value()), v.version());
-  }
-
-  @PUT
-  @Path("apps/{app}/policy")
-  @Consumes(MediaType.APPLICATION_JSON)
-  public Response setAppPolicy(@PathParam("app") String app, byte[] body, @HeaderParam("If-Match") String ifMatch) {
-    Identifiers.requireApp("app", app);
-    AppPolicy p = codec.readAppPolicy(body, "PUT /api/apps/" + app + "/policy");
-    store.setAppPolicy(app, p, expected(ifMatch, store.appPolicy(app).version()));
-    return appPolicy(app);
-  }
-
-  @GET
-  @Path("apps/{app}/limits")
-  public String limits(@PathParam("app") String app) {
-    var arr = codec.json().mapper().createArrayNode();
-    store.limits(Identifiers.requireApp("app", app)).forEach(l -> arr.add(codec.tree(l)));
-    return codec.json().text(arr);
-  }
-
-  @PUT
-  @Path("apps/{app}/limits")
-  @Consumes(MediaType.APPLICATION_JSON)
-  public String setLimit(@PathParam("app") String app, byte[] body) {
-    Identifiers.requireApp("app", app);
-    LimitEntry e = codec.readLimitEntry(body, "PUT /api/apps/" + app + "/limits");
-    store.setLimit(app, e);
-    return codec.json().text(codec.tree(e));
-  }
-
-  @DELETE
-  @Path("apps/{app}/limits")
-  public Response removeLimit(@PathParam("app") String app, @QueryParam("cidr") String cidr) {
-    Identifiers.requireApp("app", app);
-    Cidr c = Cidr.parse(required("cidr", cidr));
-    return store.removeLimit(app, c) ? Response.noContent().build()
-        : ApiErrors.error(404, app + " has no limit for " + c);
   }
 
   @GET
@@ -179,7 +133,7 @@ public final class ConfigResource {
     };
   }
 
-  private static String required(String name, String value) {
+  static String required(String name, String value) {
     if (value == null || value.isBlank()) {
       throw new IllegalArgumentException(name + " is required");
     }

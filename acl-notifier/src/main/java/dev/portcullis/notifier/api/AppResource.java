@@ -1,0 +1,148 @@
+package dev.portcullis.notifier.api;
+
+import dev.portcullis.address.Cidr;
+import dev.portcullis.config.AppPolicy;
+import dev.portcullis.config.ConfigCodec;
+import dev.portcullis.config.LimitEntry;
+import dev.portcullis.config.store.ConfigStore;
+import dev.portcullis.config.store.Versioned;
+import dev.portcullis.keys.Identifiers;
+import dev.portcullis.notifier.scan.WindowReader;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything under one app: its traffic (top IPs and prefixes, request rate), its policy and its
+ * limits. One resource for the whole {@code /api/apps/{app}} subtree, because JAX-RS picks one class
+ * per path prefix and does not fall back to another.
+ */
+@Path("/api/apps/{app}")
+@Produces(MediaType.APPLICATION_JSON)
+public final class AppResource {
+
+  private final ConfigStore store;
+  private final ConfigCodec codec;
+  private final WindowReader reader;
+
+  public AppResource(ConfigStore store, ConfigCodec codec, WindowReader reader) {
+    this.store = store;
+    this.codec = codec;
+    this.reader = reader;
+  }
+
+  private Response doc(com.fasterxml.jackson.databind.JsonNode tree, int version) {
+    return Response.ok(codec.json().text(tree)).tag(Integer.toString(version)).build();
+  }
+
+  private static int expected(String ifMatch, int current) {
+    return ConfigResource.expected(ifMatch, current);
+  }
+
+  private static String required(String name, String value) {
+    return ConfigResource.required(name, value);
+  }
+
+  @GET
+  @Path("top")
+  public Map<String, Object> top(@PathParam("app") String app, @QueryParam("window") @DefaultValue("second") String window,
+      @QueryParam("prefix") @DefaultValue("false") boolean prefix, @QueryParam("limit") @DefaultValue("20") int limit) {
+    Identifiers.requireApp("app", app);
+    if (limit < 1 || limit > 1000) {
+      throw new IllegalArgumentException("limit must be 1-1000, was " + limit);
+    }
+    long now = System.currentTimeMillis();
+    boolean second;
+    if (window.equals("second")) {
+      second = true;
+    } else if (window.equals("minute")) {
+      second = false;
+    } else {
+      throw new IllegalArgumentException("window must be second or minute, was " + window);
+    }
+    long start = second ? now / 1000 - 1 : now / 60_000;
+    WindowReader.Kind kind = second ? (prefix ? WindowReader.Kind.PREFIX_SECOND : WindowReader.Kind.SECOND)
+        : (prefix ? WindowReader.Kind.PREFIX_MINUTE : WindowReader.Kind.MINUTE);
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (WindowReader.Count c : reader.top(app, kind, start, limit)) {
+      rows.add(Map.of(prefix ? "prefix" : "ip", c.member(), "count", c.count()));
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("app", app);
+    m.put("window", window);
+    m.put("windowStart", start);
+    m.put("top", rows);
+    return m;
+  }
+
+  @GET
+  @Path("rate")
+  public Map<String, Object> rate(@PathParam("app") String app, @QueryParam("seconds") @DefaultValue("60") int seconds) {
+    Identifiers.requireApp("app", app);
+    if (seconds < 1 || seconds > 600) {
+      throw new IllegalArgumentException("seconds must be 1-600, was " + seconds);
+    }
+    long last = System.currentTimeMillis() / 1000 - 1;
+    Map<Long, Long> totals = reader.totalsPerSecond(app, last - seconds + 1, last);
+    List<List<Long>> series = new ArrayList<>();
+    totals.forEach((s, n) -> series.add(List.of(s, n)));
+    return Map.of("app", app, "perSecond", series);
+  }
+  @GET
+  @Path("policy")
+  public Response appPolicy(@PathParam("app") String app) {
+    Versioned<AppPolicy> v = store.appPolicy(Identifiers.requireApp("app", app));
+    return doc(codec.tree(v.value()), v.version());
+  }
+
+  @PUT
+  @Path("policy")
+  @Consumes(MediaType.APPLICATION_JSON)
+  public Response setAppPolicy(@PathParam("app") String app, byte[] body, @HeaderParam("If-Match") String ifMatch) {
+    Identifiers.requireApp("app", app);
+    AppPolicy p = codec.readAppPolicy(body, "PUT /api/apps/" + app + "/policy");
+    store.setAppPolicy(app, p, expected(ifMatch, store.appPolicy(app).version()));
+    return appPolicy(app);
+  }
+
+  @GET
+  @Path("limits")
+  public String limits(@PathParam("app") String app) {
+    var arr = codec.json().mapper().createArrayNode();
+    store.limits(Identifiers.requireApp("app", app)).forEach(l -> arr.add(codec.tree(l)));
+    return codec.json().text(arr);
+  }
+
+  @PUT
+  @Path("limits")
+  @Consumes(MediaType.APPLICATION_JSON)
+  public String setLimit(@PathParam("app") String app, byte[] body) {
+    Identifiers.requireApp("app", app);
+    LimitEntry e = codec.readLimitEntry(body, "PUT /api/apps/" + app + "/limits");
+    store.setLimit(app, e);
+    return codec.json().text(codec.tree(e));
+  }
+
+  @DELETE
+  @Path("limits")
+  public Response removeLimit(@PathParam("app") String app, @QueryParam("cidr") String cidr) {
+    Identifiers.requireApp("app", app);
+    Cidr c = Cidr.parse(required("cidr", cidr));
+    return store.removeLimit(app, c) ? Response.noContent().build()
+        : ApiErrors.error(404, app + " has no limit for " + c);
+  }
+
+}
