@@ -15,8 +15,13 @@ final class InJvmZooKeeper implements ZooKeeper {
   }
 
   static InJvmZooKeeper start() {
+    return start(-1);
+  }
+
+  /** On {@code port} of 127.0.0.1, or any free port for -1. */
+  static InJvmZooKeeper start(int port) {
     try {
-      InstanceSpec spec = new InstanceSpec(null, -1, -1, -1, true, -1, -1, -1,
+      InstanceSpec spec = new InstanceSpec(null, port, -1, -1, true, -1, -1, -1,
           Map.of("clientPortAddress", "127.0.0.1", "admin.enableServer", "false"), "127.0.0.1");
       return new InJvmZooKeeper(new TestingServer(spec, true));
     } catch (Exception e) {

@@ -69,6 +69,11 @@ public final class Servers {
     return backend == Backend.DOCKER ? ContainerServers.zooKeeper() : InJvmZooKeeper.start();
   }
 
+  /** A local in-JVM ZooKeeper on {@code port} of 127.0.0.1 (the demo uses 2181 when it is free). */
+  public static ZooKeeper localZooKeeperOn(int port) {
+    return InJvmZooKeeper.start(port);
+  }
+
   public Redis redis() {
     return backend == Backend.DOCKER ? ContainerServers.redis() : RedisProcess.startStandalone();
   }

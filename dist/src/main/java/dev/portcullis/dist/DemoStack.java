@@ -70,8 +70,9 @@ public final class DemoStack implements AutoCloseable {
   public DemoStack start() throws Exception {
     dir = Files.createTempDirectory("portcullis-demo-");
     log.accept("starting Kafka (KRaft), ZooKeeper and Redis on 127.0.0.1 ...");
-    kafka = own(KRaftBroker.start());
-    zk = own(new Servers(Servers.Backend.LOCAL).zooKeeper());
+    // the usual ports when they are free, so that the README's commands work against the demo as written
+    kafka = own(KRaftBroker.start(dir.resolve("kafka"), portOr(9092), Ports.freeLoopbackPort(), java.util.Map.of(), true));
+    zk = own(Servers.localZooKeeperOn(portOr(2181)));
     redis = own(RedisProcess.startStandalone());
     log.accept("  kafka " + kafka.bootstrapServers() + ", zookeeper " + zk.connectString() + ", redis 127.0.0.1:" + redis.port());
 
@@ -100,7 +101,7 @@ public final class DemoStack implements AutoCloseable {
 
   /** Starts notifier number {@code i} (1-based) on a free port; returns its port. */
   public int startNotifier(int i) throws Exception {
-    int port = Ports.freeLoopbackPort();
+    int port = i == 1 ? portOr(8090) : Ports.freeLoopbackPort();
     Path yml = dir.resolve("notifier-" + i + ".yml");
     Files.writeString(yml, String.join("\n",
         "id: notifier-" + i,
@@ -168,6 +169,10 @@ public final class DemoStack implements AutoCloseable {
 
   public Path directory() {
     return dir;
+  }
+
+  private static int portOr(int preferred) {
+    return Ports.isOpen(preferred) ? Ports.freeLoopbackPort() : preferred;
   }
 
   <T extends AutoCloseable> T own(T c) {
