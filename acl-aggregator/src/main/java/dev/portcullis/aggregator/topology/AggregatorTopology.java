@@ -12,9 +12,9 @@ import org.apache.kafka.streams.state.Stores;
  * The aggregator's topology, a pure function of its settings and sink:
  * {@code acl.access} → {@link AccessProcessor} (address, total and quota windows) → {@code acl.access.dlq}
  * for poison, and → the prefix repartition topic → {@link PrefixProcessor} (prefix windows).
- * The store is persistent (RocksDB) or in-memory as configured, changelogged either way, with the
- * Streams record cache in front of it so that repeated updates of a hot key between commits cost
- * memory, not store writes.
+ * The store is persistent (RocksDB) or in-memory as configured, changelogged either way, with a
+ * {@link WriteBackStore} hash cache in front of it (instead of the Streams record cache) so that
+ * repeated updates of a key between commits cost a hash-map write, not a store and changelog write.
  */
 public final class AggregatorTopology {
 
@@ -47,8 +47,7 @@ public final class AggregatorTopology {
     KeyValueBytesStoreSupplier supplier = settings.storeType() == AggregatorSettings.StoreType.ROCKSDB
         ? Stores.persistentKeyValueStore(name)
         : Stores.inMemoryKeyValueStore(name);
-    return Stores.keyValueStoreBuilder(supplier, Serdes.String(), Serdes.ByteArray())
-        .withCachingEnabled()
-        .withLoggingEnabled(java.util.Map.of("cleanup.policy", "compact"));
+    return new WriteBackStore.Builder(Stores.keyValueStoreBuilder(supplier, Serdes.String(), Serdes.ByteArray())
+        .withLoggingEnabled(java.util.Map.of("cleanup.policy", "compact")));
   }
 }
