@@ -176,8 +176,8 @@ public final class ConfigCodec {
     List<Quota> quotas = r.list("quotas", false, 1000, (q, at, pr) -> {
       int mark = pr.size();
       DocumentReader qr = new DocumentReader(q, at, pr);
-      String caller = qr.string("caller", true, 200, Identifiers.LABEL, Identifiers.LABEL_RULE);
-      String iface = qr.string("iface", true, 200, Identifiers.LABEL, Identifiers.LABEL_RULE);
+      String caller = qr.string("caller", true, 200, Identifiers::isLabel, Identifiers.LABEL_RULE);
+      String iface = qr.string("iface", true, 200, Identifiers::isLabel, Identifiers.LABEL_RULE);
       Long perDay = qr.integer("perDay", true, 1, Long.MAX_VALUE);
       qr.finish();
       return pr.size() != mark ? null : new Quota(caller, iface, perDay);

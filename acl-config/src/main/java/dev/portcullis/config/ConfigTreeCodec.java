@@ -110,7 +110,7 @@ public final class ConfigTreeCodec {
           Map.Entry<String, JsonNode> e = it.next();
           String name = e.getKey();
           String at = "apps." + name;
-          if (!Identifiers.APP.matcher(name).matches()) {
+          if (!Identifiers.isApp(name)) {
             problems.add(at + ": app name must be " + Identifiers.APP_RULE);
             continue;
           }

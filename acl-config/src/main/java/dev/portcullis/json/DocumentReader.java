@@ -11,7 +11,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.regex.Pattern;
+import java.util.function.Predicate;
 
 /**
  * Reads the fields of one JSON object strictly: every field read is remembered, wrong types and
@@ -73,7 +73,7 @@ public final class DocumentReader {
     }
   }
 
-  public String string(String name, boolean required, int maxLength, Pattern pattern, String patternRule) {
+  public String string(String name, boolean required, int maxLength, Predicate<String> pattern, String patternRule) {
     JsonNode v = get(name, required);
     if (v == null) {
       return null;
@@ -91,7 +91,7 @@ public final class DocumentReader {
       problems.add(field(name) + " must be at most " + maxLength + " characters, was " + s.length());
       return null;
     }
-    if (pattern != null && !pattern.matcher(s).matches()) {
+    if (pattern != null && !pattern.test(s)) {
       problems.add(field(name) + " must be " + patternRule + ", was \"" + s + "\"");
       return null;
     }

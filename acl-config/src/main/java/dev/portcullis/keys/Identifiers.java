@@ -23,23 +23,67 @@ public final class Identifiers {
 
   private Identifiers() {}
 
+  /** True iff {@code s} matches {@link #APP}; a hand-written check, since it runs for every record. */
+  public static boolean isApp(String s) {
+    if (s == null || s.isEmpty() || s.length() > 63) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (i > 0 && (c == '.' || c == '_' || c == '-'));
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** True iff {@code s} matches {@link #NODE}. */
+  public static boolean isNode(String s) {
+    if (s == null || s.isEmpty() || s.length() > 128) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+      if (!alnum && (i == 0 || (c != '.' && c != '_' && c != ':' && c != '-' && c != '[' && c != ']'))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** True iff {@code s} matches {@link #LABEL}: 1-200 characters, no '|', no control character. */
+  public static boolean isLabel(String s) {
+    if (s == null || s.isEmpty() || s.length() > 200) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '|' || c < 0x20 || c == 0x7f) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Checks an app name, throwing a message that names the field, the value and the rule. */
   public static String requireApp(String field, String app) {
-    if (app == null || !APP.matcher(app).matches()) {
+    if (!isApp(app)) {
       throw new IllegalArgumentException(field + " must be " + APP_RULE + ", was " + quote(app));
     }
     return app;
   }
 
   public static String requireNode(String field, String node) {
-    if (node == null || !NODE.matcher(node).matches()) {
+    if (!isNode(node)) {
       throw new IllegalArgumentException(field + " must be " + NODE_RULE + ", was " + quote(node));
     }
     return node;
   }
 
   public static String requireLabel(String field, String label) {
-    if (label == null || !LABEL.matcher(label).matches()) {
+    if (!isLabel(label)) {
       throw new IllegalArgumentException(field + " must be " + LABEL_RULE + ", was " + quote(label));
     }
     return label;

@@ -53,14 +53,14 @@ public final class WireCodec {
     Problems problems = new Problems(source);
     DocumentReader r = new DocumentReader(json.parse(utf8, source), "", problems);
     r.version(AccessEvent.VERSION);
-    String app = r.string("app", true, 63, Identifiers.APP, Identifiers.APP_RULE);
-    String iface = r.string("iface", true, 200, Identifiers.LABEL, Identifiers.LABEL_RULE);
+    String app = r.string("app", true, 63, Identifiers::isApp, Identifiers.APP_RULE);
+    String iface = r.string("iface", true, 200, Identifiers::isLabel, Identifiers.LABEL_RULE);
     var ip = r.ip("ip", true);
-    String caller = r.string("caller", false, 200, Identifiers.LABEL, Identifiers.LABEL_RULE);
+    String caller = r.string("caller", false, 200, Identifiers::isLabel, Identifiers.LABEL_RULE);
     Long ts = r.integer("ts", true, 0, Long.MAX_VALUE);
     Long n = r.integer("n", true, 1, Long.MAX_VALUE);
     Long denied = r.integer("denied", true, 0, Long.MAX_VALUE);
-    String node = r.string("node", true, 128, Identifiers.NODE, Identifiers.NODE_RULE);
+    String node = r.string("node", true, 128, Identifiers::isNode, Identifiers.NODE_RULE);
     r.finish();
     if (n != null && denied != null && denied > n) {
       problems.add("denied must be between 0 and n (" + n + "), was " + denied);
@@ -93,7 +93,7 @@ public final class WireCodec {
     r.version(InterceptNotice.VERSION);
     String id = r.string("id", true, 64, null, null);
     String app = r.string("app", true, 63, null, null);
-    if (app != null && !app.equals("*") && !Identifiers.APP.matcher(app).matches()) {
+    if (app != null && !app.equals("*") && !Identifiers.isApp(app)) {
       problems.add("app must be '*' or " + Identifiers.APP_RULE + ", was \"" + app + "\"");
     }
     var target = r.cidr("target", true);
@@ -126,8 +126,8 @@ public final class WireCodec {
     Problems problems = new Problems(source);
     DocumentReader r = new DocumentReader(json.parse(utf8, source), "", problems);
     r.version(NodeRegistration.VERSION);
-    String app = r.string("app", true, 63, Identifiers.APP, Identifiers.APP_RULE);
-    String node = r.string("node", true, 128, Identifiers.NODE, Identifiers.NODE_RULE);
+    String app = r.string("app", true, 63, Identifiers::isApp, Identifiers.APP_RULE);
+    String node = r.string("node", true, 128, Identifiers::isNode, Identifiers.NODE_RULE);
     String version = r.string("version", true, 64, null, null);
     Long startedAt = r.integer("startedAt", true, 0, Long.MAX_VALUE);
     r.finish();
@@ -162,10 +162,10 @@ public final class WireCodec {
     r.version(AuditRecord.VERSION);
     String id = r.string("id", true, 64, null, null);
     Long at = r.integer("at", true, 0, Long.MAX_VALUE);
-    String actor = r.string("actor", true, 200, Identifiers.LABEL, Identifiers.LABEL_RULE);
+    String actor = r.string("actor", true, 200, Identifiers::isLabel, Identifiers.LABEL_RULE);
     var kind = r.enumValue("kind", true, AuditRecord.Kind.class);
     String app = r.string("app", true, 63, null, null);
-    if (app != null && !app.equals("*") && !Identifiers.APP.matcher(app).matches()) {
+    if (app != null && !app.equals("*") && !Identifiers.isApp(app)) {
       problems.add("app must be '*' or " + Identifiers.APP_RULE + ", was \"" + app + "\"");
     }
     var target = r.cidr("target", false);

@@ -74,6 +74,24 @@ class KeyBuildersTest {
   }
 
   @Test
+  void identifierChecks_agreeWithTheirDocumentedPatterns() {
+    SplittableRandom rnd = new SplittableRandom(9);
+    String alphabet = "abzAZ09._-:[]|* /\u0001\u007f\u0085éx";
+    for (int i = 0; i < 100_000; i++) {
+      int len = rnd.nextInt(0, i % 100 == 0 ? 260 : 12);
+      StringBuilder sb = new StringBuilder();
+      for (int k = 0; k < len; k++) {
+        sb.append(alphabet.charAt(rnd.nextInt(alphabet.length())));
+      }
+      String s = sb.toString();
+      assertThat(Identifiers.isApp(s)).as("app \"%s\"", s).isEqualTo(Identifiers.APP.matcher(s).matches());
+      assertThat(Identifiers.isNode(s)).as("node \"%s\"", s).isEqualTo(Identifiers.NODE.matcher(s).matches());
+      assertThat(Identifiers.isLabel(s)).as("label \"%s\"", s).isEqualTo(Identifiers.LABEL.matcher(s).matches());
+    }
+    assertThat(Identifiers.isApp(null)).isFalse();
+  }
+
+  @Test
   void redisKeys_useOneHashTagPerAppShard() {
     RedisKeys k = new RedisKeys(64);
     assertThat(k.secondWindow("shop", 5, 1763880000)).isEqualTo("pc:{shop:5}:s:1763880000");
