@@ -93,7 +93,27 @@ public final class NotifierApplication extends Application<NotifierConfiguration
     KafkaNoticeSink sink = new KafkaNoticeSink(c.kafka.bootstrapServers, c.kafka.noticesTopic, c.kafka.auditTopic,
         () -> service.get() != null && service.get().isLeader());
     env.lifecycle().manage(closing(sink));
-    InterceptBook book = new InterceptBook(clock, sink, new RedisHistoryStore(redis, keys),
+    dev.portcullis.notifier.intercept.NoticeSink decisions = sink;
+    if (c.alerts.webhookUrl != null) {
+      dev.portcullis.notifier.alert.WebhookAlerts alerts = new dev.portcullis.notifier.alert.WebhookAlerts(sink,
+          java.net.URI.create(c.alerts.webhookUrl), c.alerts.queueCapacity, c.alerts.attempts,
+          java.time.Duration.ofMillis(500));
+      env.lifecycle().manage(new Managed() {
+        @Override
+        public void start() {
+          alerts.start();
+        }
+
+        @Override
+        public void stop() {
+          alerts.close();
+        }
+      });
+      env.metrics().gauge("portcullis.notifier.alerts.dropped", () -> alerts::dropped);
+      env.metrics().gauge("portcullis.notifier.alerts.failed", () -> alerts::failed);
+      decisions = alerts;
+    }
+    InterceptBook book = new InterceptBook(clock, decisions, new RedisHistoryStore(redis, keys),
         new SafetyValve(c.scan.maxNewInterceptsPerMinute, c.scan.minPrefixV4, c.scan.minPrefixV6),
         () -> UUID.randomUUID().toString());
     String id = c.id != null ? c.id : "notifier-" + UUID.randomUUID().toString().substring(0, 8);

@@ -57,6 +57,15 @@ public class NotifierConfiguration extends Configuration {
     @JsonProperty public boolean protectReads;
   }
 
+  /** Optional webhook alerts for new intercepts and safety-valve refusals. */
+  public static class Alerts {
+    /** http(s) URL to POST each alert to (the audit record as JSON); null for no alerts. */
+    @JsonProperty public String webhookUrl;
+    @Min(1) @JsonProperty public int queueCapacity = 1000;
+    @Min(1) @JsonProperty public int attempts = 5;
+  }
+
+  @Valid @NotNull @JsonProperty public Alerts alerts = new Alerts();
   @Valid @NotNull @JsonProperty public Kafka kafka = new Kafka();
   @Valid @NotNull @JsonProperty public ZooKeeper zooKeeper = new ZooKeeper();
   @Valid @NotNull @JsonProperty public Redis redis = new Redis();

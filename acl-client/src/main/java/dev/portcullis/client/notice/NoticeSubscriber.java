@@ -85,12 +85,13 @@ public final class NoticeSubscriber implements AutoCloseable {
             changed |= apply(r);
           }
           changed |= sweepExpired();
-          if (!caughtUp && startEnd != null) {
-            caughtUp = startEnd.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
-            changed |= caughtUp;
-          }
-          if (changed) {
+          boolean nowCaughtUp = !caughtUp && startEnd != null
+              && startEnd.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
+          if (changed || nowCaughtUp) {
             publish();
+          }
+          if (nowCaughtUp) {
+            caughtUp = true; // only after the rebuilt set is in force, so "caught up" means "applied"
           }
         } catch (WakeupException e) {
           break;
