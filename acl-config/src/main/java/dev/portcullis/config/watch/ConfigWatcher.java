@@ -70,7 +70,8 @@ public final class ConfigWatcher implements AutoCloseable {
   private volatile Map<String, String> problems = Map.of();
   private volatile long invalidDocuments;
   private ExecutorService thread;
-  private CuratorCache cache;
+  private volatile CuratorCache cache;
+  private final long bulkTimeoutMillis = 60_000;
 
   /**
    * @param curator      a started client, owned by the caller
@@ -107,15 +108,58 @@ public final class ConfigWatcher implements AutoCloseable {
         }
       }));
     }
-    cache = CuratorCache.build(curator, paths.root());
-    cache.listenable().addListener(CuratorCacheListener.builder()
+    // read the tree fast first, then start the cache: running both at once only makes both slower
+    thread.execute(() -> {
+      bulkLoad();
+      startCache();
+    });
+  }
+
+  private void startCache() {
+    if (state.get() != State.STARTED) {
+      return;
+    }
+    CuratorCache c = CuratorCache.build(curator, paths.root());
+    c.listenable().addListener(CuratorCacheListener.builder()
         .forAll((type, oldData, data) -> scheduleRebuild())
         .forInitialized(() -> {
           initialized.set(true);
           scheduleRebuild();
         })
         .build(), thread);
-    cache.start();
+    cache = c;
+    c.start();
+  }
+
+  /**
+   * One fast parallel read of the whole tree at start, published unless the cache has already
+   * delivered (both run on the watcher thread, so the order is decided here). Skipped quietly when
+   * ZooKeeper is not reachable yet: the cache catches up by itself.
+   */
+  private void bulkLoad() {
+    try {
+      if (!curator.getZookeeperClient().isConnected()
+          && !curator.blockUntilConnected((int) Math.min(2_000, bulkTimeoutMillis), TimeUnit.MILLISECONDS)) {
+        return;
+      }
+      List<ConfigTreeReader.Node> nodes = BulkTreeRead.read(curator, paths.root(), 2_000, bulkTimeoutMillis);
+      if (initialized.get() || state.get() != State.STARTED) {
+        return;
+      }
+      ConfigSnapshot s = reader.read(nodes);
+      problems = reader.problems();
+      invalidDocuments = reader.invalidDocuments();
+      publish(s, Source.ZOOKEEPER);
+      if (snapshotFile != null) {
+        snapshotFile.write(s);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (IOException e) {
+      LOG.error("could not write the config snapshot file {}: {}", snapshotFile.path(), e.toString());
+    } catch (Exception e) {
+      LOG.info("initial bulk read of {} skipped ({}); the cache will catch up", paths.root(), e.getMessage());
+    }
   }
 
   /** The newest snapshot; {@link ConfigSnapshot#EMPTY} until the first one arrives. */
@@ -193,11 +237,6 @@ public final class ConfigWatcher implements AutoCloseable {
     if (state.getAndSet(State.CLOSED) != State.STARTED) {
       return;
     }
-    try {
-      cache.close();
-    } catch (RuntimeException e) {
-      LOG.warn("closing the config cache failed", e);
-    }
     thread.shutdown();
     try {
       if (!thread.awaitTermination(5, TimeUnit.SECONDS)) {
@@ -206,6 +245,14 @@ public final class ConfigWatcher implements AutoCloseable {
     } catch (InterruptedException e) {
       thread.shutdownNow();
       Thread.currentThread().interrupt();
+    }
+    CuratorCache c = cache;
+    if (c != null) {
+      try {
+        c.close();
+      } catch (RuntimeException e) {
+        LOG.warn("closing the config cache failed", e);
+      }
     }
   }
 }
