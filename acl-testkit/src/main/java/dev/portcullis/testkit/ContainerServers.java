@@ -36,6 +36,14 @@ final class ContainerServers {
     return container;
   }
 
+  private static void pause(GenericContainer<?> c) {
+    c.getDockerClient().pauseContainerCmd(c.getContainerId()).exec();
+  }
+
+  private static void unpause(GenericContainer<?> c) {
+    c.getDockerClient().unpauseContainerCmd(c.getContainerId()).exec();
+  }
+
   static KafkaBroker kafka() {
     KafkaContainer c = loopbackOnly(new KafkaContainer(KAFKA_IMAGE), 9092);
     c.start();
@@ -47,12 +55,12 @@ final class ContainerServers {
 
       @Override
       public void stop() {
-        c.getDockerClient().pauseContainerCmd(c.getContainerId()).exec();
+        pause(c);
       }
 
       @Override
       public void restart() {
-        c.getDockerClient().unpauseContainerCmd(c.getContainerId()).exec();
+        unpause(c);
       }
 
       @Override
@@ -78,12 +86,12 @@ final class ContainerServers {
 
       @Override
       public void stop() {
-        c.getDockerClient().pauseContainerCmd(c.getContainerId()).exec();
+        pause(c);
       }
 
       @Override
       public void restart() {
-        c.getDockerClient().unpauseContainerCmd(c.getContainerId()).exec();
+        unpause(c);
       }
 
       @Override
@@ -115,12 +123,12 @@ final class ContainerServers {
 
       @Override
       public void stop() {
-        c.getDockerClient().pauseContainerCmd(c.getContainerId()).exec();
+        pause(c);
       }
 
       @Override
       public void start() {
-        c.getDockerClient().unpauseContainerCmd(c.getContainerId()).exec();
+        unpause(c);
       }
 
       @Override

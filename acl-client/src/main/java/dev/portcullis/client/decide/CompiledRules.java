@@ -80,12 +80,4 @@ public final class CompiledRules {
     ListEntry e = allowList ? snapshot.allowEntry(app, ip, now) : snapshot.denyEntry(app, ip, now);
     return e == null ? null : decision(e, allowList, snapshot.apps().containsKey(app) ? app : "global");
   }
-
-  int allowBlocks() {
-    return allow.size();
-  }
-
-  int denyBlocks() {
-    return deny.size();
-  }
 }

@@ -51,14 +51,6 @@ final class LabelledRanges {
     }
   }
 
-  boolean isEmpty() {
-    return table.isEmpty();
-  }
-
-  int size() {
-    return table.blocks();
-  }
-
   /** The decision of the most specific block, {@link #EXPIRED}, or null for no match. */
   Decision lookup(long v4, long[] v6, long nowMillis) {
     if (decisions.length == 0) {

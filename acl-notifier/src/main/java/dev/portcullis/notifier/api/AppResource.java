@@ -44,18 +44,6 @@ public final class AppResource {
     this.reader = reader;
   }
 
-  private Response doc(com.fasterxml.jackson.databind.JsonNode tree, int version) {
-    return Response.ok(codec.json().text(tree)).tag(Integer.toString(version)).build();
-  }
-
-  private static int expected(String ifMatch, int current) {
-    return ConfigResource.expected(ifMatch, current);
-  }
-
-  private static String required(String name, String value) {
-    return ConfigResource.required(name, value);
-  }
-
   @GET
   @Path("top")
   public Map<String, Object> top(@PathParam("app") String app, @QueryParam("window") @DefaultValue("second") String window,
@@ -105,7 +93,7 @@ public final class AppResource {
   @Path("policy")
   public Response appPolicy(@PathParam("app") String app) {
     Versioned<AppPolicy> v = store.appPolicy(Identifiers.requireApp("app", app));
-    return doc(codec.tree(v.value()), v.version());
+    return ConfigResource.doc(codec, codec.tree(v.value()), v.version());
   }
 
   @PUT
@@ -114,7 +102,7 @@ public final class AppResource {
   public Response setAppPolicy(@PathParam("app") String app, byte[] body, @HeaderParam("If-Match") String ifMatch) {
     Identifiers.requireApp("app", app);
     AppPolicy p = codec.readAppPolicy(body, "PUT /api/apps/" + app + "/policy");
-    store.setAppPolicy(app, p, expected(ifMatch, store.appPolicy(app).version()));
+    store.setAppPolicy(app, p, ConfigResource.expected(ifMatch, store.appPolicy(app).version()));
     return appPolicy(app);
   }
 
@@ -140,7 +128,7 @@ public final class AppResource {
   @Path("limits")
   public Response removeLimit(@PathParam("app") String app, @QueryParam("cidr") String cidr) {
     Identifiers.requireApp("app", app);
-    Cidr c = Cidr.parse(required("cidr", cidr));
+    Cidr c = Cidr.parse(ConfigResource.required("cidr", cidr));
     return store.removeLimit(app, c) ? Response.noContent().build()
         : ApiErrors.error(404, app + " has no limit for " + c);
   }

@@ -48,7 +48,8 @@ public final class ConfigResource {
     this.clock = clock;
   }
 
-  private Response doc(JsonNode tree, int version) {
+  /** A config document with its znode version as {@code ETag}, for compare-and-set writes. */
+  static Response doc(ConfigCodec codec, JsonNode tree, int version) {
     return Response.ok(codec.json().text(tree)).tag(Integer.toString(version)).build();
   }
 
@@ -67,7 +68,7 @@ public final class ConfigResource {
   @Path("policy")
   public Response globalPolicy() {
     Versioned<GlobalPolicy> v = store.globalPolicy();
-    return doc(codec.tree(v.value()), v.version());
+    return doc(codec, codec.tree(v.value()), v.version());
   }
 
   @PUT
