@@ -142,11 +142,15 @@ public final class ConfigWatcher implements AutoCloseable {
           && !curator.blockUntilConnected((int) Math.min(2_000, bulkTimeoutMillis), TimeUnit.MILLISECONDS)) {
         return;
       }
-      List<ConfigTreeReader.Node> nodes = BulkTreeRead.read(curator, paths.root(), 2_000, bulkTimeoutMillis);
+      long t0 = System.nanoTime();
+      List<ConfigTreeReader.Node> nodes = BulkTreeRead.read(curator, paths.root(), 8, bulkTimeoutMillis);
       if (initialized.get() || state.get() != State.STARTED) {
         return;
       }
+      long t1 = System.nanoTime();
       ConfigSnapshot s = reader.read(nodes);
+      LOG.info("read {} znodes under {} in {} ms, parsed them in {} ms", nodes.size(), paths.root(),
+          (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
       problems = reader.problems();
       invalidDocuments = reader.invalidDocuments();
       publish(s, Source.ZOOKEEPER);
