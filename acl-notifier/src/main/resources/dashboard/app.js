@@ -65,7 +65,9 @@ async function refresh() {
   rows($('topPrefix').tBodies[0], tp.top, (tr, r) => { if (blocked.has(r.prefix)) tr.className = 'hot'; tr.append(cell(r.prefix), cell(r.count, 'num')); });
   rows($('intercepts').tBodies[0], icpt, (tr, i) => {
     const b = document.createElement('button'); b.textContent = 'Release'; b.dataset.target = i.target;
-    b.onclick = () => act(() => api('DELETE', '/api/intercepts?app=' + encodeURIComponent(i.app) + '&target=' + encodeURIComponent(i.target)));
+    const what = i.quota ? '&caller=' + encodeURIComponent(i.quota.caller) + '&iface=' + encodeURIComponent(i.quota.iface)
+      : '&target=' + encodeURIComponent(i.target);
+    b.onclick = () => act(() => api('DELETE', '/api/intercepts?app=' + encodeURIComponent(i.app) + what));
     const td = document.createElement('td'); td.append(b);
     tr.dataset.target = i.target;
     tr.append(cell(i.app), cell(i.target), cell(i.level, 'num'), cell(i.reason), cell(left(i.secondsLeft)), td);

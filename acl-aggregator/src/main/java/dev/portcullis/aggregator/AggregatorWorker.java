@@ -68,7 +68,7 @@ public final class AggregatorWorker implements AutoCloseable {
       TopicAdmin.ensure(settings.bootstrapServers(), List.of(
           TopicAdmin.access(settings.accessTopic(), settings.partitions(), (short) -1),
           TopicAdmin.deadLetters(settings.dlqTopic(), (short) -1),
-          TopicAdmin.repartition(AggregatorTopology.prefixTopic(settings), settings.partitions(), (short) -1)));
+          TopicAdmin.repartition(AggregatorTopology.rekeyedTopic(settings), settings.partitions(), (short) -1)));
       sink = new RedisWindowSink(settings.redis());
       streams = new KafkaStreams(AggregatorTopology.build(settings, sink, metrics), streamsConfig(settings));
       streams.setUncaughtExceptionHandler(e -> {

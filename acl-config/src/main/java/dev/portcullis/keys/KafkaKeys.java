@@ -36,6 +36,15 @@ public final class KafkaKeys {
     return app + SEP + target.toCompactString();
   }
 
+  /** Prefix of the rest of a quota notice's key. */
+  public static final String QUOTA_PREFIX = "quota:";
+
+  /** Key of a quota notice: {@code <app>|quota:<caller>|<iface>} (labels never contain '|'). */
+  public static String quotaNotice(String app, String caller, String iface) {
+    return Identifiers.requireApp("app", app) + SEP + QUOTA_PREFIX + Identifiers.requireLabel("caller", caller) + SEP
+        + Identifiers.requireLabel("iface", iface);
+  }
+
   /** The two parts of a key. */
   public record Parts(String app, String rest) {}
 
@@ -53,6 +62,31 @@ public final class KafkaKeys {
       throw new IllegalArgumentException("key \"" + key + "\" must be <app>|<address>");
     }
     return new Parts(key.substring(0, bar), key.substring(bar + 1));
+  }
+
+  /**
+   * Splits a notice key: {@code <app>|<target>}, or {@code <app>|quota:<caller>|<iface>} for a quota
+   * notice ({@code rest} is then {@code quota:<caller>|<iface>}).
+   *
+   * @throws IllegalArgumentException if the key has neither shape
+   */
+  public static Parts splitNotice(String key) {
+    if (key == null) {
+      throw new IllegalArgumentException("key must not be null");
+    }
+    int bar = key.indexOf(SEP);
+    String rest = bar < 0 ? "" : key.substring(bar + 1);
+    boolean ok;
+    if (rest.startsWith(QUOTA_PREFIX)) {
+      int second = rest.indexOf(SEP);
+      ok = second > QUOTA_PREFIX.length() && second < rest.length() - 1 && rest.indexOf(SEP, second + 1) < 0;
+    } else {
+      ok = !rest.isEmpty() && rest.indexOf(SEP) < 0;
+    }
+    if (bar <= 0 || !ok) {
+      throw new IllegalArgumentException("key \"" + key + "\" must be <app>|<target> or <app>|quota:<caller>|<iface>");
+    }
+    return new Parts(key.substring(0, bar), rest);
   }
 
   /** The target block named by a notice key. */

@@ -76,7 +76,13 @@ public final class WireCodec {
     o.put("v", InterceptNotice.VERSION);
     o.put("id", x.id());
     o.put("app", x.app());
-    o.put("target", x.target().toCompactString());
+    if (x.target() != null) {
+      o.put("target", x.target().toCompactString());
+    } else {
+      ObjectNode q = o.putObject("quota");
+      q.put("caller", x.quota().caller());
+      q.put("iface", x.quota().iface());
+    }
     o.put("action", x.action().name());
     o.put("level", x.level());
     o.put("reason", x.reason());
@@ -96,7 +102,20 @@ public final class WireCodec {
     if (app != null && !app.equals("*") && !Identifiers.isApp(app)) {
       problems.add("app must be '*' or " + Identifiers.APP_RULE + ", was \"" + app + "\"");
     }
-    var target = r.cidr("target", true);
+    var target = r.cidr("target", false);
+    var quota = r.object("quota", false, q -> {
+      String caller = q.string("caller", true, 200, Identifiers::isLabel, Identifiers.LABEL_RULE);
+      String iface = q.string("iface", true, 200, Identifiers::isLabel, Identifiers.LABEL_RULE);
+      return caller == null || iface == null ? null : new InterceptNotice.QuotaScope(caller, iface);
+    });
+    if (r.raw("target", false) == null && r.raw("quota", false) == null) {
+      problems.add("target is required (or quota, for a quota notice)");
+    } else if (r.raw("target", false) != null && r.raw("quota", false) != null) {
+      problems.add("target and quota must not both be given");
+    }
+    if (quota != null && "*".equals(app)) {
+      problems.add("quota applies to one app: app must not be '*'");
+    }
     var action = r.enumValue("action", true, InterceptNotice.Action.class);
     Long level = r.integer("level", true, 0, 1000);
     String reason = r.string("reason", true, 500, null, null);
@@ -107,7 +126,7 @@ public final class WireCodec {
       problems.add("expiresAt must be after issuedAt (" + issuedAt + "), was " + expiresAt);
     }
     problems.throwIfAny();
-    return new InterceptNotice(id, app, target, action, level.intValue(), reason, issuedAt, expiresAt);
+    return new InterceptNotice(id, app, target, quota, action, level.intValue(), reason, issuedAt, expiresAt);
   }
 
   // ---- node registrations

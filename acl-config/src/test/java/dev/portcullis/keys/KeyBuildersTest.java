@@ -9,6 +9,7 @@ import dev.portcullis.config.ListKind;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class KeyBuildersTest {
@@ -21,6 +22,20 @@ class KeyBuildersTest {
     assertThat(KafkaKeys.notice("shop", Cidr.parse("2001:db8::1/128"))).isEqualTo("shop|2001:db8::1");
     assertThat(KafkaKeys.noticeTarget("shop|2001:db8::1")).isEqualTo(Cidr.parse("2001:db8::1/128"));
     assertThat(KafkaKeys.split("shop|10.0.0.0/8")).isEqualTo(new KafkaKeys.Parts("shop", "10.0.0.0/8"));
+    assertThat(KafkaKeys.quotaNotice("shop", "partner-42", "GET /export")).isEqualTo("shop|quota:partner-42|GET /export");
+    assertThat(KafkaKeys.splitNotice("shop|quota:partner-42|GET /export"))
+        .isEqualTo(new KafkaKeys.Parts("shop", "quota:partner-42|GET /export"));
+    assertThat(KafkaKeys.splitNotice("*|10.0.0.0/8")).isEqualTo(new KafkaKeys.Parts("*", "10.0.0.0/8"));
+  }
+
+  @Test
+  void noticeKeys_rejectEveryOtherShape() {
+    for (String bad : List.of("nobar", "a|b|c", "|1.2.3.4", "shop|", "shop|quota:", "shop|quota:|GET /",
+        "shop|quota:p|", "shop|quota:p|GET /|x", "shop|quota:p")) {
+      assertThatThrownBy(() -> KafkaKeys.splitNotice(bad)).as(bad)
+          .hasMessageContaining("must be <app>|<target> or <app>|quota:<caller>|<iface>");
+    }
+    assertThatThrownBy(() -> KafkaKeys.quotaNotice("shop", "a|b", "GET /")).hasMessageContaining("caller must be");
   }
 
   @Test

@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.portcullis.address.Cidr;
 import dev.portcullis.client.AclClient;
 import dev.portcullis.client.decide.Decision;
+import dev.portcullis.config.AppMode;
+import dev.portcullis.config.AppPolicy;
 import dev.portcullis.config.Ladder;
 import dev.portcullis.config.ListEntry;
 import dev.portcullis.config.ListKind;
+import dev.portcullis.config.Quota;
 import dev.portcullis.testkit.Timeouts;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,13 +21,15 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
  * Everything real: a KRaft broker, ZooKeeper, Redis, two aggregator workers, two notifiers (one
  * elected) and three clients of one app. An IP over its limit is denied by every client, is
  * released, offends again and climbs the ladder, keeps its history when the leader goes away;
- * an allowlisted IP never is intercepted; API writes need the token.
+ * an allowlisted IP never is intercepted; a caller over its daily quota on one interface is limited
+ * there by every client until released; API writes need the token.
  */
 class EndToEndIT {
 
@@ -43,13 +48,25 @@ class EndToEndIT {
       Timeouts.await("the partner allowlisted on every client", Duration.ofSeconds(30),
           () -> clients.stream().allMatch(c -> c.check(PARTNER, "GET /").reason() == Decision.Reason.ALLOW_LIST));
 
-      // 3 clients x 10 checks each per 100 ms: 300 req/s per address, far over 20 req/s
+      // a daily quota of 40 calls per caller on GET /export
+      stack.store().setAppPolicy("shop", new AppPolicy(AppMode.OPEN, null, null,
+          List.of(new Quota("*", "GET /export", 40)), false), stack.store().appPolicy("shop").version());
+      for (AclClient c : clients) {
+        for (int i = 0; i < 3; i++) {
+          c.check("198.18.1." + i, "GET /export", "partner-7"); // 9 calls: well within its quota
+        }
+      }
+
+      // 3 clients x 10 checks each per 100 ms: 300 req/s per address, far over 20 req/s; partner-42
+      // calls GET /export 30 times a second from 50 rotating addresses (under any per-address limit)
+      AtomicInteger rotate = new AtomicInteger();
       load.scheduleAtFixedRate(() -> {
         for (AclClient c : clients) {
           for (int i = 0; i < 10; i++) {
             c.check(OFFENDER, "GET /items");
             c.check(PARTNER, "GET /items");
           }
+          c.check("198.18.0." + rotate.incrementAndGet() % 50, "GET /export", "partner-42");
         }
       }, 0, 100, TimeUnit.MILLISECONDS);
 
@@ -58,6 +75,19 @@ class EndToEndIT {
       System.out.printf("reaction: offender denied on all 3 clients %d ms after the traffic started%n",
           (System.nanoTime() - started) / 1_000_000);
       assertThat(clients).allSatisfy(c -> assertThat(c.check(PARTNER, "GET /").allowed()).isTrue());
+
+      Timeouts.await("partner-42 limited on GET /export by every client", Duration.ofSeconds(30),
+          () -> clients.stream().allMatch(c -> probe(c, "GET /export", "partner-42").reason()
+              == Decision.Reason.QUOTA));
+      Decision used = probe(clients.get(0), "GET /export", "partner-42");
+      assertThat(used.outcome()).isEqualTo(Decision.Outcome.LIMIT);
+      assertThat(used.detail()).contains("req/day > 40 req/day (quota * on GET /export)");
+      assertThat(used.retryAfterSeconds(System.currentTimeMillis())).as("until the day ends (UTC)")
+          .isBetween(1L, 86_400L);
+      assertThat(clients).allSatisfy(c -> {
+        assertThat(probe(c, "GET /items", "partner-42").allowed()).as("another interface").isTrue();
+        assertThat(probe(c, "GET /export", "partner-7").allowed()).as("another caller").isTrue();
+      });
 
       // the 3 s intercept lapses; the offender is still at it: level 2
       awaitLevel(clients, 2);
@@ -108,7 +138,7 @@ class EndToEndIT {
       String etag = policy.headers().firstValue("ETag").orElseThrow();
       HttpResponse<String> put = http.send(HttpRequest.newBuilder(URI.create(api + "/api/apps/shop/policy"))
           .header("Content-Type", "application/json").header("Authorization", "Bearer e2e-token").header("If-Match", etag)
-          .PUT(HttpRequest.BodyPublishers.ofString("{\"mode\":\"OPEN\",\"limitPerSecond\":40}")).build(),
+          .PUT(HttpRequest.BodyPublishers.ofString("{\"mode\":\"OPEN\",\"limitPerSecond\":40,\"quotas\":[{\"caller\":\"*\",\"iface\":\"GET /export\",\"perDay\":40}]}")).build(),
           HttpResponse.BodyHandlers.ofString());
       assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
       HttpResponse<String> stale = http.send(HttpRequest.newBuilder(URI.create(api + "/api/apps/shop/policy"))
@@ -118,10 +148,29 @@ class EndToEndIT {
 
       String intercepts = http.send(HttpRequest.newBuilder(URI.create(api + "/api/intercepts")).build(),
           HttpResponse.BodyHandlers.ofString()).body();
-      assertThat(intercepts).contains(OFFENDER).doesNotContain(PARTNER);
+      assertThat(intercepts).contains(OFFENDER).doesNotContain(PARTNER).contains("partner-42 on GET /export");
+
+      HttpResponse<String> releaseQuota = http.send(HttpRequest.newBuilder(URI.create(
+              api + "/api/intercepts?app=shop&caller=partner-42&iface=GET%20/export"))
+          .header("Authorization", "Bearer e2e-token").DELETE().build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(releaseQuota.statusCode()).as(releaseQuota.body()).isEqualTo(204);
+      Timeouts.await("partner-42 served again on every client after the release", Duration.ofSeconds(30),
+          () -> clients.stream().allMatch(c -> probe(c, "GET /export", "partner-42").allowed()));
+      Thread.sleep(1_000); // several scans: a released quota stays released for the day
+      assertThat(clients).allSatisfy(c -> {
+        Decision d = probe(c, "GET /export", "partner-42");
+        assertThat(d.allowed()).as(d.toString()).isTrue();
+      });
     } finally {
       load.shutdownNow();
     }
+  }
+
+  private static final AtomicInteger PROBES = new AtomicInteger();
+
+  /** A check from a new address each time, so that probing never trips a per-address limit. */
+  private static Decision probe(AclClient c, String iface, String caller) {
+    return c.check("198.18.9." + PROBES.incrementAndGet() % 250, iface, caller);
   }
 
   private static void awaitLevel(List<AclClient> clients, int level) {

@@ -9,7 +9,6 @@ import dev.portcullis.wire.AccessEvent;
 import dev.portcullis.wire.WireCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -21,12 +20,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Counts access events into per-key windows and flushes changed windows to a {@link WindowSink}.
  *
- * <p>Three kinds of key share one store, each with one entry holding all its windows:
- * {@code s|app|ip} (1 s and 1 min windows of one address), {@code t|app|task} (the app's total as
- * counted by this task, for rate charts) and {@code q|app|caller|iface} (daily totals for quotas).
- * Prefix windows need every address of a /24 or /64 in one place, so each record is also forwarded
- * to the prefix repartition topic, keyed {@code app|prefix}, where {@link PrefixProcessor} counts it. A record costs
- * one read and one write per kind. Which windows changed since the last flush is kept in memory;
+ * <p>Two kinds of key share one store, each with one entry holding all its windows:
+ * {@code s|app|ip} (1 s and 1 min windows of one address) and {@code t|app|task} (the app's total as
+ * counted by this task, for rate charts). Prefix windows need every address of a /24 or /64 in one
+ * place, and a caller's daily quota total every address it calls from, so each record is also
+ * forwarded to the rekeyed repartition topic, keyed {@code app|prefix} (and {@code app|caller|iface}
+ * when it has a caller), where {@link RekeyedProcessor} counts it. A record costs one read and one
+ * write per kind. Which windows changed since the last flush is kept in memory;
  * after a restart every retained window is marked changed, so the first flush rewrites them all.
  * That is harmless because a flush writes absolute counts, and it is what makes a crash lose
  * nothing: exactly-once processing restores the store to the last commit and replays the rest.
@@ -41,7 +41,7 @@ public final class AccessProcessor implements Processor<String, byte[], String, 
   private static final Logger LOG = LoggerFactory.getLogger(AccessProcessor.class);
 
   static final String DLQ_SINK = "dlq";
-  static final String PREFIX_SINK = "prefix-out";
+  static final String REKEYED_SINK = "rekeyed-out";
   public static final String ERROR_HEADER = "portcullis.error";
 
   private final AggregatorSettings settings;
@@ -86,12 +86,12 @@ public final class AccessProcessor implements Processor<String, byte[], String, 
     IpAddress ip = e.ip();
     Cidr prefix = Cidr.covering(ip, ip.isV4() ? settings.ipv4Prefix() : settings.ipv6Prefix());
     // a prefix's addresses live on many partitions: repartition by (app, prefix) so one task sums it
-    context.forward(new Record<>(e.app() + "|" + prefix, PrefixProcessor.encode(e.ts(), e.n(), e.denied()),
-        record.timestamp()), PREFIX_SINK);
+    context.forward(new Record<>(e.app() + "|" + prefix,
+        RekeyedProcessor.encode(RekeyedProcessor.PREFIX, e.ts(), e.n(), e.denied()), record.timestamp()), REKEYED_SINK);
     if (e.caller() != null) {
-      long epochDay = Instant.ofEpochMilli(e.ts()).atZone(settings.quotaZone()).toLocalDate().toEpochDay();
-      counter.update("q|" + e.app() + "|" + e.caller() + "|" + e.iface(), WindowCounter.QUOTA, new long[] {epochDay}, e.n(),
-          e.denied());
+      // one caller calls from many addresses, whose records are on many partitions: sum it elsewhere
+      context.forward(new Record<>(e.app() + "|" + e.caller() + "|" + e.iface(),
+          RekeyedProcessor.encode(RekeyedProcessor.QUOTA, e.ts(), e.n(), e.denied()), record.timestamp()), REKEYED_SINK);
     }
   }
 

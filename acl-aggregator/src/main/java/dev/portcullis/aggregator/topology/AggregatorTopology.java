@@ -10,8 +10,9 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * The aggregator's topology, a pure function of its settings and sink:
- * {@code acl.access} → {@link AccessProcessor} (address, total and quota windows) → {@code acl.access.dlq}
- * for poison, and → the prefix repartition topic → {@link PrefixProcessor} (prefix windows).
+ * {@code acl.access} → {@link AccessProcessor} (address and total windows) → {@code acl.access.dlq}
+ * for poison, and → the rekeyed repartition topic → {@link RekeyedProcessor} (prefix windows and
+ * daily quota totals, which need another key than the address).
  * The store is persistent (RocksDB) or in-memory as configured, changelogged either way, with a
  * {@link WriteBackStore} hash cache in front of it (instead of the Streams record cache) so that
  * repeated updates of a key between commits cost a hash-map write, not a store and changelog write.
@@ -19,11 +20,11 @@ import org.apache.kafka.streams.state.Stores;
 public final class AggregatorTopology {
 
   public static final String STORE = "windows";
-  public static final String PREFIX_STORE = "prefix-windows";
+  public static final String REKEYED_STORE = "rekeyed-windows";
 
-  /** The repartition topic for prefix windows of this application. */
-  public static String prefixTopic(AggregatorSettings settings) {
-    return settings.applicationId() + "-prefixes";
+  /** The repartition topic for prefix windows and quota totals of this application. */
+  public static String rekeyedTopic(AggregatorSettings settings) {
+    return settings.applicationId() + "-rekeyed";
   }
 
   private AggregatorTopology() {}
@@ -35,11 +36,11 @@ public final class AggregatorTopology {
     t.addStateStore(store(settings, STORE), "aggregate");
     t.addSink(AccessProcessor.DLQ_SINK, settings.dlqTopic(), Serdes.String().serializer(), Serdes.ByteArray().serializer(),
         "aggregate");
-    t.addSink(AccessProcessor.PREFIX_SINK, prefixTopic(settings), Serdes.String().serializer(),
+    t.addSink(AccessProcessor.REKEYED_SINK, rekeyedTopic(settings), Serdes.String().serializer(),
         Serdes.ByteArray().serializer(), "aggregate");
-    t.addSource("prefixes", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), prefixTopic(settings));
-    t.addProcessor("aggregate-prefixes", () -> new PrefixProcessor(settings, sink, metrics), "prefixes");
-    t.addStateStore(store(settings, PREFIX_STORE), "aggregate-prefixes");
+    t.addSource("rekeyed", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), rekeyedTopic(settings));
+    t.addProcessor("aggregate-rekeyed", () -> new RekeyedProcessor(settings, sink, metrics), "rekeyed");
+    t.addStateStore(store(settings, REKEYED_STORE), "aggregate-rekeyed");
     return t;
   }
 

@@ -5,6 +5,9 @@ import dev.portcullis.keys.KafkaKeys;
 import dev.portcullis.keys.RedisKeys;
 import dev.portcullis.wire.AccessEvent;
 import dev.portcullis.wire.WireCodec;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -16,7 +19,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import redis.clients.jedis.UnifiedJedis;
 
-/** Generates coalesced access records and remembers what Redis must end up holding. */
+/**
+ * Generates coalesced access records and remembers what Redis must end up holding: address and
+ * prefix windows, and the daily quota totals of the callers.
+ */
 final class Traffic implements AutoCloseable {
 
   private final String app;
@@ -45,7 +51,9 @@ final class Traffic implements AutoCloseable {
       IpAddress ip = k % 7 == 0 ? IpAddress.ofV6(0x20010db800000000L, k) : IpAddress.ofV4(0xC6336400 + k);
       long ts = baseMillis + rnd.nextInt(3000);
       long n = 1 + rnd.nextInt(50);
-      AccessEvent e = new AccessEvent(app, "GET /items", ip, null, ts, n, rnd.nextInt((int) n + 1), "gen:1");
+      // half the records carry one of 5 callers, who call from many addresses (so from many partitions)
+      String caller = rnd.nextBoolean() ? "partner-" + rnd.nextInt(5) : null;
+      AccessEvent e = new AccessEvent(app, "GET /items", ip, caller, ts, n, rnd.nextInt((int) n + 1), "gen:1");
       producer.send(new ProducerRecord<>(topic, KafkaKeys.access(app, ip), codec.write(e)));
       int shard = keys.shard(ip);
       expected.computeIfAbsent(keys.secondWindow(app, shard, ts / 1000), x -> new HashMap<>())
@@ -55,6 +63,13 @@ final class Traffic implements AutoCloseable {
       String prefix = dev.portcullis.address.Cidr.covering(ip, ip.isV4() ? 24 : 64).toString();
       expected.computeIfAbsent(keys.prefixSecondWindow(app, keys.shard(prefix), ts / 1000), x -> new HashMap<>())
           .merge(prefix, n, Long::sum);
+      if (caller != null) {
+        String member = RedisKeys.quotaMember(caller, "GET /items");
+        LocalDate day = LocalDate.ofInstant(Instant.ofEpochMilli(ts), ZoneOffset.UTC);
+        int yyyymmdd = day.getYear() * 10_000 + day.getMonthValue() * 100 + day.getDayOfMonth();
+        expected.computeIfAbsent(keys.quotaDay(app, keys.shard(member), yyyymmdd), x -> new HashMap<>())
+            .merge(member, n, Long::sum);
+      }
       records++;
     }
     producer.flush();

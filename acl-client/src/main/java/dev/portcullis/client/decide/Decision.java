@@ -25,7 +25,7 @@ public final class Decision {
 
   /** Which rule decided. */
   public enum Reason {
-    ALLOW_LIST, DENY_LIST, INTERCEPT, LOCAL_LIMIT, OPEN_MODE, CLOSED_MODE, UNPARSEABLE_ADDRESS, FAIL_OPEN
+    ALLOW_LIST, DENY_LIST, INTERCEPT, QUOTA, LOCAL_LIMIT, OPEN_MODE, CLOSED_MODE, UNPARSEABLE_ADDRESS, FAIL_OPEN
   }
 
   public static final Decision OPEN = new Decision(Outcome.ALLOW, Reason.OPEN_MODE, "app is OPEN", null);
@@ -80,7 +80,8 @@ public final class Decision {
           + (e.note().isEmpty() ? "" : ": " + e.note());
     }
     if (source instanceof InterceptNotice n) {
-      return "intercept " + n.target().toCompactString() + " level " + n.level() + ": " + n.reason();
+      return (n.isQuota() ? "quota used up: " : "intercept ") + n.describeTarget() + " level " + n.level() + ": "
+          + n.reason();
     }
     return String.valueOf(source);
   }

@@ -10,7 +10,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Decides one request in memory, in the order ARCHITECTURE.md fixes: allow entry → deny entry →
- * active intercept → local hard limit → the app's mode. It reads two immutable structures through
+ * active intercept → local hard limit → the app's mode. A used-up daily quota of the request's
+ * caller on its interface (a quota notice) counts as an intercept and is asked right after the
+ * address intercepts. It reads two immutable structures through
  * volatile fields (the compiled lists and the intercept set), a coarse clock, and offers the access
  * to the emitter's ring. It never blocks, never throws (a final guard fails open and counts), and
  * allocates nothing on the common paths.
@@ -68,7 +70,7 @@ public final class DecisionEngine {
         return d;
       }
       long now = clock.millis();
-      Decision d = decide(v4, v6, now);
+      Decision d = decide(v4, v6, now, iface, caller);
       if (ring != null) {
         ring.offer(v4, v4 >= 0 ? 0 : v6[0], v4 >= 0 ? 0 : v6[1], iface, caller, !d.allowed());
       }
@@ -84,7 +86,7 @@ public final class DecisionEngine {
     }
   }
 
-  private Decision decide(long v4, long[] v6, long now) {
+  private Decision decide(long v4, long[] v6, long now, String iface, String caller) {
     CompiledRules r = rules;
     Decision d = r.allow(v4, v6, now);
     if (d != null) {
@@ -94,9 +96,16 @@ public final class DecisionEngine {
     if (d != null) {
       return d;
     }
-    d = intercepts.match(v4, v6, now);
+    InterceptSet set = intercepts;
+    d = set.match(v4, v6, now);
     if (d != null) {
       return d;
+    }
+    if (caller != null && set.hasQuotas()) {
+      d = set.quota(caller, iface, now);
+      if (d != null) {
+        return d;
+      }
     }
     if (limiter != null) {
       long hash = v4 >= 0 ? v4 : v6[0] * 0x9E3779B97F4A7C15L ^ v6[1];

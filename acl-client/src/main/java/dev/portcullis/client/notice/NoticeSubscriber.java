@@ -136,7 +136,7 @@ public final class NoticeSubscriber implements AutoCloseable {
     String key = r.key();
     KafkaKeys.Parts parts;
     try {
-      parts = KafkaKeys.split(key);
+      parts = KafkaKeys.splitNotice(key);
     } catch (IllegalArgumentException e) {
       poison.increment();
       LOG.warn("skipping a notice with a bad key at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());

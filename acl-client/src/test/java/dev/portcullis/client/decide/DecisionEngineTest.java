@@ -110,6 +110,30 @@ class DecisionEngineTest {
   }
 
   @Test
+  void usedUpQuota_limitsThatCallerOnThatInterfaceOnlyUntilItsExpiry() {
+    DecisionEngine e = engine(snapshot(AppMode.OPEN, List.of(entry("192.0.2.50", null, "office")), List.of(), List.of(), List.of()),
+        null, null, UnparseableAddressPolicy.BY_MODE);
+    InterceptNotice used = InterceptNotice.quota("q-1", "shop", new InterceptNotice.QuotaScope("partner-42", "GET /export"),
+        1, "10004 req/day > 10000 req/day", T0, T0 + 3_600_000);
+    e.intercepts(InterceptSet.of("shop", List.of(used,
+        InterceptNotice.quota("q-2", "other", new InterceptNotice.QuotaScope("partner-7", "GET /export"), 1, "x", T0, null))));
+
+    Decision d = e.check("203.0.113.5", "GET /export", "partner-42");
+    assertThat(d.outcome()).isEqualTo(Decision.Outcome.LIMIT);
+    assertThat(d.reason()).isEqualTo(Decision.Reason.QUOTA);
+    assertThat(d.detail()).contains("partner-42 on GET /export").contains("10004 req/day");
+    assertThat(d.retryAfterSeconds(T0)).isEqualTo(3_600);
+    assertThat(e.check("203.0.113.5", "GET /items", "partner-42").allowed()).as("another interface").isTrue();
+    assertThat(e.check("203.0.113.5", "GET /export", "partner-43").allowed()).as("another caller").isTrue();
+    assertThat(e.check("203.0.113.5", "GET /export", null).allowed()).as("no caller").isTrue();
+    assertThat(e.check("203.0.113.5", "GET /export", "partner-7").allowed()).as("another app's quota").isTrue();
+    assertThat(e.check("192.0.2.50", "GET /export", "partner-42").reason()).as("an allow entry comes first")
+        .isEqualTo(Decision.Reason.ALLOW_LIST);
+    clock.set(T0 + 3_600_000);
+    assertThat(e.check("203.0.113.5", "GET /export", "partner-42").allowed()).as("at expiresAt").isTrue();
+  }
+
+  @Test
   void unparseablePolicy_isConfigurableAndCounted() {
     DecisionEngine allow = engine(ConfigSnapshot.EMPTY, null, null, UnparseableAddressPolicy.BY_MODE);
     assertThat(allow.check("999.1.1.1", "x", null).allowed()).isTrue();

@@ -51,7 +51,10 @@ public final class InterceptsResource {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", n.id());
     m.put("app", n.app());
-    m.put("target", n.target().toCompactString());
+    m.put("target", n.describeTarget());
+    if (n.isQuota()) {
+      m.put("quota", Map.of("caller", n.quota().caller(), "iface", n.quota().iface()));
+    }
     m.put("level", n.level());
     m.put("reason", n.reason());
     m.put("issuedAt", n.issuedAt());
@@ -81,16 +84,22 @@ public final class InterceptsResource {
     return Response.status(201).entity(view(notice, System.currentTimeMillis())).build();
   }
 
+  /** Releases an address intercept ({@code target}) or a quota notice ({@code caller} and {@code iface}). */
   @DELETE
   public Response release(@QueryParam("app") String app, @QueryParam("target") String target,
-      @QueryParam("actor") String actor) {
+      @QueryParam("caller") String caller, @QueryParam("iface") String iface, @QueryParam("actor") String actor) {
     requireLeader();
-    if (app == null || target == null) {
-      throw new IllegalArgumentException("app and target query parameters are required");
+    boolean byTarget = target != null;
+    boolean byQuota = caller != null || iface != null;
+    if (app == null || byTarget == byQuota || (byQuota && (caller == null || iface == null))) {
+      throw new IllegalArgumentException(
+          "query parameters: app and target (an address intercept), or app, caller and iface (a used-up quota)");
     }
-    boolean released = book.release(app, Cidr.parse(target), actor == null ? "api" : actor, "released by operator");
+    String who = actor == null ? "api" : actor;
+    boolean released = byTarget ? book.release(app, Cidr.parse(target), who, "released by operator")
+        : book.releaseQuota(Identifiers.requireApp("app", app), caller, iface, who, "released by operator");
     return released ? Response.noContent().build()
-        : ApiErrors.error(404, "no active intercept for " + target + " in " + app);
+        : ApiErrors.error(404, "no active intercept for " + (byTarget ? target : caller + " on " + iface) + " in " + app);
   }
 
   private void requireLeader() {

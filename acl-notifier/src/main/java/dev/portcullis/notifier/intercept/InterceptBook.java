@@ -8,6 +8,7 @@ import dev.portcullis.notifier.escalation.Escalation;
 import dev.portcullis.notifier.escalation.HistoryStore;
 import dev.portcullis.notifier.escalation.OffenderHistory;
 import dev.portcullis.notifier.scan.Breach;
+import dev.portcullis.notifier.scan.QuotaBreach;
 import dev.portcullis.wire.AuditRecord;
 import dev.portcullis.wire.InterceptNotice;
 import java.time.Clock;
@@ -32,7 +33,7 @@ import java.util.function.Supplier;
 public final class InterceptBook {
 
   /** What became of a breach. */
-  public enum Outcome { ISSUED, ALREADY_ACTIVE, ALLOWLISTED, SHADOWED, REFUSED }
+  public enum Outcome { ISSUED, ALREADY_ACTIVE, ALLOWLISTED, SHADOWED, REFUSED, RELEASED_FOR_THE_DAY }
 
   private final Clock clock;
   private final NoticeSink sink;
@@ -41,6 +42,8 @@ public final class InterceptBook {
   private final Supplier<String> ids;
   private final Map<String, InterceptNotice> active = new ConcurrentHashMap<>();
   private final Map<String, Long> shadowedUntil = new HashMap<>();
+  /** Quota notices an operator released: not issued again until the day they were for ends. */
+  private final Map<String, Long> releasedUntil = new HashMap<>();
 
   public InterceptBook(Clock clock, NoticeSink sink, HistoryStore history, SafetyValve valve, Supplier<String> ids) {
     this.clock = clock;
@@ -108,6 +111,54 @@ public final class InterceptBook {
     return Outcome.ISSUED;
   }
 
+  /**
+   * Decides what to do about a used-up daily quota: a quota notice for that caller on that
+   * interface until the day ends in the quota zone (level 1; no ladder, the quota resets each day).
+   * Shadow mode records it instead. The allowlist and the safety valve are about addresses and do
+   * not apply; an allowlisted address is still served by every client, which asks the allowlist first.
+   */
+  public synchronized Outcome considerQuota(QuotaBreach b, ConfigSnapshot config) {
+    long now = clock.millis();
+    InterceptNotice.QuotaScope scope = new InterceptNotice.QuotaScope(b.caller(), b.iface());
+    String key = KafkaKeys.quotaNotice(b.app(), b.caller(), b.iface());
+    InterceptNotice current = active.get(key);
+    if (current != null && current.isActiveAt(now)) {
+      return Outcome.ALREADY_ACTIVE;
+    }
+    if (b.endOfDay() <= now) {
+      return Outcome.ALREADY_ACTIVE; // yesterday's count read at midnight: the quota has reset
+    }
+    Long released = releasedUntil.get(key);
+    if (released != null && released > now) {
+      return Outcome.RELEASED_FOR_THE_DAY;
+    }
+    Map<String, String> evidence = new TreeMap<>();
+    evidence.put("window", "1d");
+    evidence.put("day", Integer.toString(b.day()));
+    evidence.put("count", Long.toString(b.count()));
+    evidence.put("limit", Long.toString(b.perDay()));
+    evidence.put("rule", b.rule());
+    evidence.put("caller", b.caller());
+    evidence.put("iface", b.iface());
+    String reason = b.reason() + ": " + b.caller() + " on " + b.iface();
+    if (config.global().shadow() || config.policy(b.app()).shadow()) {
+      Long until = shadowedUntil.get(key);
+      if (until != null && until > now) {
+        return Outcome.SHADOWED;
+      }
+      shadowedUntil.put(key, b.endOfDay());
+      sink.audit(audit(now, "notifier", AuditRecord.Kind.INTERCEPT_SHADOWED, b.app(), null, 1,
+          "shadow mode: would limit, " + reason, config.version(), evidence));
+      return Outcome.SHADOWED;
+    }
+    InterceptNotice n = InterceptNotice.quota(ids.get(), b.app(), scope, 1, reason, now, b.endOfDay());
+    active.put(key, n);
+    sink.publish(n);
+    sink.audit(audit(now, "notifier", AuditRecord.Kind.INTERCEPT_ISSUED, b.app(), null, 1, reason, config.version(),
+        evidence));
+    return Outcome.ISSUED;
+  }
+
   /** A manual intercept (level 0); {@code duration} null for permanent. */
   public synchronized InterceptNotice issueManual(String app, Cidr target, Duration duration, String reason, String actor) {
     long now = clock.millis();
@@ -122,18 +173,36 @@ public final class InterceptBook {
 
   /** Releases an intercept now; false if there was none. */
   public synchronized boolean release(String app, Cidr target, String actor, String reason) {
-    String key = KafkaKeys.notice(app, target);
+    return releaseKey(KafkaKeys.notice(app, target), actor, reason);
+  }
+
+  /**
+   * Releases a quota notice now: the caller may use the interface again for the rest of the day,
+   * and the scanner does not issue the notice again until the day ends (its count stays over the
+   * quota). False if there was none. A leader change forgets such releases.
+   */
+  public synchronized boolean releaseQuota(String app, String caller, String iface, String actor, String reason) {
+    return releaseKey(KafkaKeys.quotaNotice(app, caller, iface), actor, reason);
+  }
+
+  private boolean releaseKey(String key, String actor, String reason) {
     InterceptNotice n = active.remove(key);
     if (n == null) {
       return false;
     }
     long now = clock.millis();
-    OffenderHistory h = history.get(app, target);
-    if (h != null) {
-      history.put(app, target, new OffenderHistory(h.level(), h.lastIssuedAt(), now));
+    if (n.isQuota() && n.expiresAt() != null) {
+      releasedUntil.put(key, n.expiresAt()); // the count stays over the quota until the day ends
+    }
+    if (!n.isQuota()) {
+      OffenderHistory h = history.get(n.app(), n.target());
+      if (h != null) {
+        history.put(n.app(), n.target(), new OffenderHistory(h.level(), h.lastIssuedAt(), now));
+      }
     }
     sink.release(key);
-    sink.audit(audit(now, actor, AuditRecord.Kind.INTERCEPT_RELEASED, app, target, n.level(), reason, -1, Map.of()));
+    sink.audit(audit(now, actor, AuditRecord.Kind.INTERCEPT_RELEASED, n.app(), n.target(), n.level(),
+        n.isQuota() ? reason + ": " + n.describeTarget() : reason, -1, Map.of()));
     return true;
   }
 
@@ -146,11 +215,12 @@ public final class InterceptBook {
         active.remove(notice.key());
         sink.release(notice.key());
         sink.audit(audit(now, "notifier", AuditRecord.Kind.INTERCEPT_RELEASED, notice.app(), notice.target(),
-            notice.level(), "expired", -1, Map.of()));
+            notice.level(), notice.isQuota() ? "expired: " + notice.describeTarget() : "expired", -1, Map.of()));
         n++;
       }
     }
     shadowedUntil.values().removeIf(until -> until <= now);
+    releasedUntil.values().removeIf(until -> until <= now);
     return n;
   }
 

@@ -7,6 +7,7 @@ import dev.portcullis.config.watch.ConfigWatcher;
 import dev.portcullis.notifier.intercept.InterceptBook;
 import dev.portcullis.notifier.intercept.NoticeTopicReader;
 import dev.portcullis.notifier.scan.Breach;
+import dev.portcullis.notifier.scan.QuotaBreach;
 import dev.portcullis.notifier.scan.RuleScanner;
 import java.time.Clock;
 import java.time.Duration;
@@ -166,6 +167,10 @@ public final class NotifierService implements AutoCloseable {
         for (Breach b : scanner.scan(app, snapshot, now)) {
           breaches.incrementAndGet();
           book.consider(b, snapshot);
+        }
+        for (QuotaBreach b : scanner.scanQuotas(app, snapshot, now)) {
+          breaches.incrementAndGet();
+          book.considerQuota(b, snapshot);
         }
       }
       book.expire();

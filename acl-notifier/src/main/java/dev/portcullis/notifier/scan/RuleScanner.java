@@ -6,6 +6,10 @@ import dev.portcullis.config.AppConfig;
 import dev.portcullis.config.AppPolicy;
 import dev.portcullis.config.ConfigSnapshot;
 import dev.portcullis.config.LimitEntry;
+import dev.portcullis.config.Quota;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,7 +17,8 @@ import java.util.List;
  * One scan of one app: compares the current and the last complete 1 s and 1 min windows with the
  * effective limits (app+IP/CIDR limit → app default → global default) and returns the breaches.
  * It asks Redis only for members above the lowest limit that can apply, then checks each against
- * its own effective limit. Prefix windows are compared with the notifier's prefix limits.
+ * its own effective limit. Prefix windows are compared with the notifier's prefix limits, and the
+ * daily totals per (caller, iface) with the app's quotas ({@link #scanQuotas}).
  */
 public final class RuleScanner {
 
@@ -76,6 +81,47 @@ public final class RuleScanner {
         // not a block: written by something else; ignore
       }
     }
+  }
+
+  /**
+   * The callers of the app that used more than a daily quota on an interface today (in the quota
+   * zone of the global policy, which must be the aggregators' {@code quotaZone}). Each (caller,
+   * iface) is judged by the lowest quota that matches it; {@code *} in a quota means each caller /
+   * each interface on its own.
+   */
+  public List<QuotaBreach> scanQuotas(String app, ConfigSnapshot config, long nowMillis) {
+    List<Quota> quotas = config.policy(app).quotas();
+    if (quotas.isEmpty()) {
+      return List.of();
+    }
+    ZoneId zone = config.global().quotaZone();
+    LocalDate today = Instant.ofEpochMilli(nowMillis).atZone(zone).toLocalDate();
+    int yyyymmdd = today.getYear() * 10_000 + today.getMonthValue() * 100 + today.getDayOfMonth();
+    long endOfDay = today.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli();
+    long lowest = Long.MAX_VALUE;
+    for (Quota q : quotas) {
+      lowest = Math.min(lowest, q.perDay());
+    }
+    List<QuotaBreach> out = new ArrayList<>();
+    for (WindowReader.Count c : reader.above(app, WindowReader.Kind.QUOTA_DAY, yyyymmdd, lowest)) {
+      int bar = c.member().indexOf('|');
+      if (bar <= 0 || bar == c.member().length() - 1) {
+        continue; // not caller|iface: written by something else
+      }
+      String caller = c.member().substring(0, bar);
+      String iface = c.member().substring(bar + 1);
+      Quota applies = null;
+      for (Quota q : quotas) {
+        if (q.matches(caller, iface) && (applies == null || q.perDay() < applies.perDay())) {
+          applies = q;
+        }
+      }
+      if (applies != null && c.count() > applies.perDay()) {
+        out.add(new QuotaBreach(app, caller, iface, yyyymmdd, endOfDay, c.count(), applies.perDay(),
+            "quota " + applies.caller() + " on " + applies.iface()));
+      }
+    }
+    return out;
   }
 
   /** The lowest per-second (or per-minute) limit that can apply to any address of the app, or null. */

@@ -18,8 +18,8 @@ import redis.clients.jedis.resps.Tuple;
  */
 public final class WindowReader {
 
-  /** Which windows. */
-  public enum Kind { SECOND, MINUTE, PREFIX_SECOND, PREFIX_MINUTE }
+  /** Which windows; a {@code QUOTA_DAY} window starts at a day written yyyymmdd. */
+  public enum Kind { SECOND, MINUTE, PREFIX_SECOND, PREFIX_MINUTE, QUOTA_DAY }
 
   /** A member and its count. */
   public record Count(String member, long count) {}
@@ -38,6 +38,7 @@ public final class WindowReader {
       case MINUTE -> keys.minuteWindow(app, shard, start);
       case PREFIX_SECOND -> keys.prefixSecondWindow(app, shard, start);
       case PREFIX_MINUTE -> keys.prefixMinuteWindow(app, shard, start);
+      case QUOTA_DAY -> keys.quotaDay(app, shard, (int) start);
     };
   }
 

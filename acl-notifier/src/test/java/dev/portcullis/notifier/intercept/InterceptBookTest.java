@@ -13,6 +13,7 @@ import dev.portcullis.config.ListEntry;
 import dev.portcullis.notifier.escalation.HistoryStore;
 import dev.portcullis.notifier.escalation.OffenderHistory;
 import dev.portcullis.notifier.scan.Breach;
+import dev.portcullis.notifier.scan.QuotaBreach;
 import dev.portcullis.wire.AuditRecord;
 import dev.portcullis.wire.InterceptNotice;
 import java.time.Clock;
@@ -202,5 +203,74 @@ class InterceptBookTest {
     assertThat(b.release("*", Cidr.parse("192.0.2.0/24"), "bob", "resolved")).isFalse();
     assertThat(sink.released).containsExactly("*|192.0.2.0/24");
     assertThat(sink.audits).extracting(AuditRecord::actor).containsExactly("alice", "bob");
+  }
+
+  private static QuotaBreach quotaBreach(long endOfDay) {
+    return new QuotaBreach("shop", "partner-42", "GET /export", 20251123, endOfDay, 10_004, 10_000, "quota * on GET /export");
+  }
+
+  @Test
+  void usedUpQuota_limitsTheCallerOnThatInterfaceUntilTheDayEndsAndThenExpires() {
+    InterceptBook b = book(new SafetyValve(1, 16, 48));
+    ConfigSnapshot c = config(false, false, List.of());
+    b.consider(breach("198.51.100.1"), c);
+    assertThat(b.consider(breach("198.51.100.2"), c)).as("the valve is shut for addresses").isEqualTo(InterceptBook.Outcome.REFUSED);
+    b.release("shop", Cidr.parse("198.51.100.1"), "test", "setup");
+    sink.published.clear();
+    sink.released.clear();
+    sink.audits.clear();
+    history.map.clear();
+    long endOfDay = T0 + Duration.ofHours(5).toMillis();
+
+    assertThat(b.considerQuota(quotaBreach(endOfDay), c)).isEqualTo(InterceptBook.Outcome.ISSUED);
+    assertThat(b.considerQuota(quotaBreach(endOfDay), c)).isEqualTo(InterceptBook.Outcome.ALREADY_ACTIVE);
+
+    InterceptNotice n = sink.published.get(0);
+    assertThat(n.isQuota()).isTrue();
+    assertThat(n.quota()).isEqualTo(new InterceptNotice.QuotaScope("partner-42", "GET /export"));
+    assertThat(n.key()).isEqualTo("shop|quota:partner-42|GET /export");
+    assertThat(n.expiresAt()).isEqualTo(endOfDay);
+    assertThat(n.reason()).isEqualTo("10004 req/day > 10000 req/day (quota * on GET /export): partner-42 on GET /export");
+    assertThat(sink.audits).singleElement().satisfies(a -> {
+      assertThat(a.kind()).isEqualTo(AuditRecord.Kind.INTERCEPT_ISSUED);
+      assertThat(a.evidence()).containsEntry("caller", "partner-42").containsEntry("iface", "GET /export")
+          .containsEntry("count", "10004").containsEntry("limit", "10000").containsEntry("window", "1d");
+    });
+    assertThat(history.map).as("quotas have no ladder").isEmpty();
+
+    clock.advance(Duration.ofHours(5));
+    assertThat(b.expire()).isEqualTo(1);
+    assertThat(sink.released).containsExactly("shop|quota:partner-42|GET /export");
+    assertThat(b.considerQuota(quotaBreach(endOfDay), c)).as("yesterday's count after midnight")
+        .isEqualTo(InterceptBook.Outcome.ALREADY_ACTIVE);
+    assertThat(sink.published).hasSize(1);
+  }
+
+  @Test
+  void usedUpQuota_inShadowModeIsAuditedOnlyAndCanBeReleasedByHand() {
+    InterceptBook shadowed = book(new SafetyValve(100, 16, 48));
+    long endOfDay = T0 + Duration.ofHours(5).toMillis();
+    assertThat(shadowed.considerQuota(quotaBreach(endOfDay), config(false, true, List.of())))
+        .isEqualTo(InterceptBook.Outcome.SHADOWED);
+    assertThat(shadowed.considerQuota(quotaBreach(endOfDay), config(false, true, List.of())))
+        .isEqualTo(InterceptBook.Outcome.SHADOWED);
+    assertThat(sink.published).isEmpty();
+    assertThat(sink.audits).singleElement().satisfies(a -> assertThat(a.kind()).isEqualTo(AuditRecord.Kind.INTERCEPT_SHADOWED));
+
+    InterceptBook enforcing = book(new SafetyValve(100, 16, 48));
+    enforcing.considerQuota(quotaBreach(endOfDay), config(false, false, List.of()));
+    assertThat(enforcing.releaseQuota("shop", "partner-42", "GET /export", "alice", "raised by sales")).isTrue();
+    assertThat(enforcing.releaseQuota("shop", "partner-42", "GET /export", "alice", "raised by sales")).isFalse();
+    assertThat(enforcing.considerQuota(quotaBreach(endOfDay), config(false, false, List.of())))
+        .as("still over the quota, but released for the rest of the day").isEqualTo(InterceptBook.Outcome.RELEASED_FOR_THE_DAY);
+    clock.advance(Duration.ofHours(5));
+    enforcing.expire();
+    assertThat(enforcing.considerQuota(quotaBreach(endOfDay + Duration.ofDays(1).toMillis()), config(false, false, List.of())))
+        .as("the next day's breach").isEqualTo(InterceptBook.Outcome.ISSUED);
+    assertThat(sink.released).containsExactly("shop|quota:partner-42|GET /export");
+    assertThat(sink.audits).filteredOn(a -> a.kind() == AuditRecord.Kind.INTERCEPT_RELEASED).singleElement().satisfies(a -> {
+      assertThat(a.actor()).isEqualTo("alice");
+      assertThat(a.reason()).isEqualTo("raised by sales: partner-42 on GET /export");
+    });
   }
 }
