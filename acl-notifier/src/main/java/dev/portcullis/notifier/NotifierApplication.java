@@ -73,7 +73,7 @@ public final class NotifierApplication extends Application<NotifierConfiguration
     env.lifecycle().addServerLifecycleListener(jetty::set);
     Clock clock = Clock.systemUTC();
     ZkAccess access = new ZkAccess(c.zooKeeper.connect, c.zooKeeper.acl, c.zooKeeper.credentials, true,
-        java.time.Duration.ofSeconds(15));
+        java.time.Duration.ofMillis(c.zooKeeper.sessionTimeout.toMilliseconds()));
     CuratorFramework curator = access.newClient();
     curator.start();
     env.lifecycle().manage(closing(curator));

@@ -29,6 +29,8 @@ public class NotifierConfiguration extends Configuration {
     @NotEmpty @JsonProperty public String root = "/portcullis";
     @JsonProperty public boolean acl;
     @JsonProperty public String credentials;
+    /** A crashed leader's standby takes over after this long (the leader's ephemeral latch node lapses). */
+    @NotNull @JsonProperty public Duration sessionTimeout = Duration.seconds(15);
   }
 
   /** Redis with the window key space. */

@@ -99,14 +99,28 @@ public final class DemoStack implements AutoCloseable {
     return this;
   }
 
-  /** Starts notifier number {@code i} (1-based) on a free port; returns its port. */
+  /** Starts notifier number {@code i} (1-based) in this JVM on a free port; returns its port. */
   public int startNotifier(int i) throws Exception {
     int port = i == 1 ? portOr(8090) : Ports.freeLoopbackPort();
-    Path yml = dir.resolve("notifier-" + i + ".yml");
+    Path yml = notifierConfig("notifier-" + i, port, Duration.ofSeconds(15));
+    NotifierApplication app = new NotifierApplication();
+    app.run("server", yml.toString());
+    notifierApps.add(app);
+    notifierPorts.add(port);
+    parts.add(app::stop);
+    return port;
+  }
+
+  /**
+   * Writes the configuration of a notifier against this stack's servers (to run it elsewhere, e.g.
+   * in a child JVM that a test kills) and returns its path.
+   */
+  public Path notifierConfig(String id, int port, Duration sessionTimeout) throws IOException {
+    Path yml = dir.resolve(id + ".yml");
     Files.writeString(yml, String.join("\n",
-        "id: notifier-" + i,
+        "id: " + id,
         "kafka: {bootstrapServers: \"" + kafka.bootstrapServers() + "\"}",
-        "zooKeeper: {connect: \"" + zk.connectString() + "\"}",
+        "zooKeeper: {connect: \"" + zk.connectString() + "\", sessionTimeout: " + sessionTimeout.toMillis() + "ms}",
         "redis: {nodes: [\"127.0.0.1:" + redis.port() + "\"], cluster: false}",
         "scan: {interval: 250ms, prefixLimitPerSecond: " + options.prefixLimitPerSecond() + "}",
         "api: {token: " + options.apiToken() + "}",
@@ -118,18 +132,13 @@ public final class DemoStack implements AutoCloseable {
         "  requestLog: {appenders: []}",
         "logging:",
         "  level: WARN",
-        "  appenders: [{type: file, currentLogFilename: \"" + dir.resolve("notifier-" + i + ".log") + "\","
+        "  appenders: [{type: file, currentLogFilename: \"" + dir.resolve(id + ".log") + "\","
             + " archive: false}]",
         ""));
-    NotifierApplication app = new NotifierApplication();
-    app.run("server", yml.toString());
-    notifierApps.add(app);
-    notifierPorts.add(port);
-    parts.add(app::stop);
-    return port;
+    return yml;
   }
 
-  /** Stops notifier {@code i} (1-based) abruptly, as a crash would: its leadership lapses. */
+  /** Stops notifier {@code i} (1-based) cleanly: it leaves the election at once and a standby takes over. */
   public void stopNotifier(int i) throws Exception {
     notifierApps.get(i - 1).stop();
   }

@@ -1,0 +1,105 @@
+package dev.portcullis.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.portcullis.client.AclClient;
+import dev.portcullis.client.decide.Decision;
+import dev.portcullis.config.Ladder;
+import dev.portcullis.testkit.Ports;
+import dev.portcullis.testkit.Timeouts;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The elected notifier runs in a child JVM and is killed with SIGKILL (no shutdown hook, no clean
+ * exit from the election); the standby in this JVM takes over once the dead leader's ZooKeeper
+ * session expires, and carries on with the offender's history from Redis.
+ */
+class LeaderCrashIT {
+
+  private static final String OFFENDER = "203.0.113.99";
+  private static final Duration SESSION_TIMEOUT = Duration.ofSeconds(4);
+
+  @Test
+  void leaderKilledHard_standbyTakesOverAfterTheSessionTimeoutAndKeepsTheHistory() throws Exception {
+    DemoStack.Options options = new DemoStack.Options(20,
+        new Ladder(List.of(Duration.ofSeconds(3), Duration.ofSeconds(30), Duration.ofSeconds(60)), true),
+        Duration.ofMinutes(5), 1_000_000, 0, "crash-token");
+    ScheduledExecutorService load = Executors.newScheduledThreadPool(1);
+    HttpClient http = HttpClient.newHttpClient();
+    Process child = null;
+    try (DemoStack stack = new DemoStack(options, System.out::println).start()) {
+      int childPort = Ports.freeLoopbackPort();
+      Path yml = stack.notifierConfig("notifier-child", childPort, SESSION_TIMEOUT);
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      child = new ProcessBuilder(List.of(java, "-Xmx384m", "-cp", System.getProperty("java.class.path"),
+          "dev.portcullis.dist.Launcher", "notifier", yml.toString()))
+          .redirectErrorStream(true)
+          .redirectOutput(stack.directory().resolve("notifier-child.out").toFile())
+          .start();
+      Process running = child;
+      Timeouts.await("the child notifier to lead", Duration.ofSeconds(60), () -> {
+        assertThat(running.isAlive()).as("child notifier alive").isTrue();
+        return health(http, childPort).contains("leader notifier-child");
+      });
+      stack.startNotifier(1);
+      assertThat(stack.notifier(1).service().isLeader()).as("the notifier in this JVM stands by").isFalse();
+
+      List<AclClient> clients = List.of(stack.client("shop", "a:1"), stack.client("shop", "b:1"), stack.client("shop", "c:1"));
+      load.scheduleAtFixedRate(() -> {
+        for (AclClient c : clients) {
+          for (int i = 0; i < 10; i++) {
+            c.check(OFFENDER, "GET /items");
+          }
+        }
+      }, 0, 100, TimeUnit.MILLISECONDS);
+      awaitLevel(clients, 1);
+      assertThat(stack.notifier(1).service().isLeader()).as("level 1 came from the child").isFalse();
+
+      long killed = System.nanoTime();
+      child.destroyForcibly();
+      assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      Timeouts.await("the standby to lead", Duration.ofSeconds(60), () -> stack.notifier(1).service().isLeader());
+      System.out.printf("takeover: standby leads %d ms after the leader was killed (session timeout %d ms)%n",
+          (System.nanoTime() - killed) / 1_000_000, SESSION_TIMEOUT.toMillis());
+
+      // the 3 s intercept lapsed while nobody led; the offender is still at it and its history says level 1
+      awaitLevel(clients, 2);
+    } finally {
+      load.shutdownNow();
+      if (child != null) {
+        child.destroyForcibly();
+      }
+    }
+  }
+
+  private static String health(HttpClient http, int port) {
+    try {
+      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/admin/healthcheck"))
+          .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    } catch (IOException e) {
+      return ""; // not listening yet
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "";
+    }
+  }
+
+  private static void awaitLevel(List<AclClient> clients, int level) {
+    Timeouts.await("the offender denied at level " + level + " on all clients", Duration.ofSeconds(60),
+        () -> clients.stream().allMatch(c -> {
+          Decision d = c.check(OFFENDER, "GET /");
+          return d.reason() == Decision.Reason.INTERCEPT && d.detail().contains("level " + level + ":");
+        }));
+  }
+}
