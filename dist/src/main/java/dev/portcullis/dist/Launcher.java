@@ -7,7 +7,11 @@ import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.Arrays;
 
-/** The one entry point: {@code portcullis demo|aggregator|notifier|config ...}. */
+/**
+ * The one entry point: {@code portcullis demo|aggregator|notifier|config ...}, plus Kafka's console
+ * consumer and ZooKeeper's zkCli, bundled so that watching the topics and the znodes needs no Kafka
+ * or ZooKeeper distribution.
+ */
 public final class Launcher {
 
   private Launcher() {}
@@ -19,6 +23,8 @@ public final class Launcher {
     System.out.println("  aggregator <config.yml>                run an aggregator worker (see config/aggregator.yml)");
     System.out.println("  notifier <config.yml>                  run the notifier, admin API and dashboard (config/notifier.yml)");
     System.out.println("  config <subcommand> ...                read and change rules and lists (config --help)");
+    System.out.println("  kafka-console-consumer ...             Kafka's own console consumer, bundled (same options)");
+    System.out.println("  zkcli ...                              ZooKeeper's own zkCli, bundled (same options: -server host:port)");
     System.out.println();
     System.out.println("Every command takes --help.");
   }
@@ -43,6 +49,8 @@ public final class Launcher {
       }
       case "config" -> System.exit(ConfigCli.run(rest, new PrintWriter(System.out, true), new PrintWriter(System.err, true),
           Clock.systemUTC()));
+      case "kafka-console-consumer" -> org.apache.kafka.tools.consumer.ConsoleConsumer.main(rest);
+      case "zkcli" -> org.apache.zookeeper.ZooKeeperMain.main(rest);
       default -> {
         System.err.println("error: unknown command \"" + args[0] + "\"");
         usage();
