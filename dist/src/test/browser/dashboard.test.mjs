@@ -45,6 +45,29 @@ try {
   const status = await page.textContent('#status');
   if (/error|401|403/i.test(status)) fail('dashboard status after release: ' + status);
   console.log('released with the button; status: ' + status);
+
+  // a per-address limit set and removed with the form and the button
+  await page.fill('#limitSet input[name=cidr]', '198.51.100.77');
+  await page.fill('#limitSet input[name=perSecond]', '7');
+  await page.click('#limitSet button');
+  const limitRow = '#limits tbody tr[data-cidr="198.51.100.77/32"]';
+  await page.waitForSelector(limitRow, { timeout: 15000 }).catch(() => fail('Set limit did not add the limit'));
+  console.log('limit set: ' + (await page.textContent(limitRow)).replace(/\s+/g, ' '));
+  await page.click(`${limitRow} button`);
+  await page.waitForSelector(limitRow, { state: 'detached', timeout: 15000 }).catch(() => fail('Remove did not remove the limit'));
+
+  // the app policy edited in place and saved with its version (If-Match)
+  const before = await page.textContent('#policyVersion');
+  const policy = JSON.parse(await page.inputValue('#policy'));
+  policy.limitPerMinute = 100000;
+  await page.fill('#policy', JSON.stringify(policy));
+  await page.click('#policySave');
+  await page.waitForFunction((v) => document.getElementById('policyVersion').textContent !== v, before, { timeout: 15000 })
+    .catch(() => fail('Save app policy did not store a new version'));
+  if (!(await page.inputValue('#policy')).includes('100000')) fail('the saved policy does not show the new limit');
+  console.log('app policy saved: ' + before + ' -> ' + (await page.textContent('#policyVersion')));
+  await page.waitForSelector('#audit tbody tr:has(td:text-is("POLICY_CHANGED")):has(td:text-is("dashboard"))', { timeout: 15000 })
+    .catch(() => fail('the policy change is not in the audit tail'));
   await page.screenshot({ path: screenshot, fullPage: true });
 } finally {
   await browser.close();

@@ -5,16 +5,39 @@ const tokenInput = $('token');
 tokenInput.value = localStorage.getItem('portcullis.token') || '';
 tokenInput.addEventListener('change', () => localStorage.setItem('portcullis.token', tokenInput.value));
 
-async function api(method, path, body) {
-  const headers = { 'Accept': 'application/json' };
+async function call(method, path, body, extraHeaders) {
+  const headers = Object.assign({ 'Accept': 'application/json', 'X-Portcullis-Actor': 'dashboard' }, extraHeaders || {});
   if (tokenInput.value) headers['Authorization'] = 'Bearer ' + tokenInput.value;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.text();
   const data = text ? JSON.parse(text) : null;
   if (!res.ok) throw new Error((data && data.error) || (method + ' ' + path + ': ' + res.status));
-  return data;
+  return { data, etag: res.headers.get('ETag') };
 }
+async function api(method, path, body) { return (await call(method, path, body)).data; }
+
+// A policy editor: shows the stored document unless the user is editing it, and saves it with
+// If-Match so that a change made meanwhile by someone else is refused (409) instead of overwritten.
+function policyEditor(area, button, versionLabel) {
+  const ed = { etag: null, path: null, dirty: false };
+  area.addEventListener('input', () => { ed.dirty = true; });
+  ed.show = (path, doc, etag) => {
+    if (ed.dirty && ed.path === path) return;
+    ed.path = path; ed.etag = etag; ed.dirty = false;
+    area.value = JSON.stringify(doc, null, 1);
+    versionLabel.textContent = etag ? 'version ' + etag.replace(/"/g, '') : 'not stored yet';
+  };
+  button.addEventListener('click', () => act(async () => {
+    let doc;
+    try { doc = JSON.parse(area.value); } catch (e) { throw new Error('not JSON: ' + e.message); }
+    await call('PUT', ed.path, doc, ed.etag ? { 'If-Match': ed.etag } : {});
+    ed.dirty = false;
+  }));
+  return ed;
+}
+const appPolicy = policyEditor($('policy'), $('policySave'), $('policyVersion'));
+const globalPolicy = policyEditor($('globalPolicy'), $('globalSave'), $('globalVersion'));
 
 function cell(text, cls) { const td = document.createElement('td'); td.textContent = text; if (cls) td.className = cls; return td; }
 function rows(tbody, items, render) {
@@ -46,7 +69,7 @@ function drawRate(series) {
 async function refresh() {
   if (!app()) { await loadApps(); if (!app()) return; }
   const a = encodeURIComponent(app());
-  const [rate, ts, tm, tp, icpt, allow, deny, policy, limits, audit] = await Promise.all([
+  const [rate, ts, tm, tp, icpt, allow, deny, policy, global, limits, audit] = await Promise.all([
     api('GET', '/api/apps/' + a + '/rate?seconds=120'),
     api('GET', '/api/apps/' + a + '/top?window=second&limit=10'),
     api('GET', '/api/apps/' + a + '/top?window=minute&limit=10'),
@@ -54,7 +77,8 @@ async function refresh() {
     api('GET', '/api/intercepts?app=' + a),
     api('GET', '/api/lists/allow?app=' + a),
     api('GET', '/api/lists/deny?app=' + a),
-    api('GET', '/api/apps/' + a + '/policy'),
+    call('GET', '/api/apps/' + a + '/policy'),
+    call('GET', '/api/policy'),
     api('GET', '/api/apps/' + a + '/limits'),
     api('GET', '/api/audit?limit=30'),
   ]);
@@ -81,8 +105,17 @@ async function refresh() {
   rows($('allow').tBodies[0], allow, listRow('allow'));
   rows($('deny').tBodies[0], deny, listRow('deny'));
   $('allowScope').textContent = $('denyScope').textContent = app();
-  $('policy').textContent = JSON.stringify(policy, null, 1);
-  $('limits').textContent = limits.length ? limits.map((l) => l.cidr + '  ' + (l.limitPerSecond || '-') + '/s').join('\n') : '(none)';
+  $('policyApp').textContent = app();
+  appPolicy.show('/api/apps/' + a + '/policy', policy.data, policy.etag);
+  globalPolicy.show('/api/policy', global.data, global.etag);
+  rows($('limits').tBodies[0], limits, (tr, l) => {
+    const b = document.createElement('button'); b.textContent = 'Remove';
+    b.onclick = () => act(() => api('DELETE', '/api/apps/' + a + '/limits?cidr=' + encodeURIComponent(l.cidr)));
+    const td = document.createElement('td'); td.append(b);
+    tr.dataset.cidr = l.cidr;
+    tr.append(cell(l.cidr), cell(l.limitPerSecond == null ? '-' : l.limitPerSecond, 'num'),
+      cell(l.limitPerMinute == null ? '-' : l.limitPerMinute, 'num'), td);
+  });
   rows($('audit').tBodies[0], audit, (tr, r) => tr.append(cell(new Date(r.at).toLocaleTimeString()), cell(r.actor), cell(r.kind),
     cell(r.app), cell(r.target || ''), cell(r.level, 'num'), cell(r.reason)));
   status('updated ' + new Date().toLocaleTimeString());
@@ -101,6 +134,12 @@ $('listAdd').addEventListener('submit', (ev) => {
   if (f.scope.value === 'app') body.app = app();
   if (f.ttl.value) body.ttl = f.ttl.value;
   act(() => api('POST', '/api/lists/' + f.kind.value, body));
+});
+$('limitSet').addEventListener('submit', (ev) => {
+  ev.preventDefault(); const f = ev.target; const body = { cidr: f.cidr.value };
+  if (f.perSecond.value) body.limitPerSecond = Number(f.perSecond.value);
+  if (f.perMinute.value) body.limitPerMinute = Number(f.perMinute.value);
+  act(() => api('PUT', '/api/apps/' + encodeURIComponent(app()) + '/limits', body));
 });
 $('app').addEventListener('change', () => refresh().catch((e) => status(e.message, true)));
 

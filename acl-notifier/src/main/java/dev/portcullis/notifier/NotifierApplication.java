@@ -9,6 +9,7 @@ import dev.portcullis.keys.ZkPaths;
 import dev.portcullis.notifier.api.ApiErrors;
 import dev.portcullis.notifier.api.AuditResource;
 import dev.portcullis.notifier.api.BearerAuthFilter;
+import dev.portcullis.notifier.api.ChangeAudit;
 import dev.portcullis.notifier.api.ConfigResource;
 import dev.portcullis.notifier.api.DashboardResource;
 import dev.portcullis.notifier.api.InterceptsResource;
@@ -116,12 +117,13 @@ public final class NotifierApplication extends Application<NotifierConfiguration
     InterceptBook book = new InterceptBook(clock, decisions, new RedisHistoryStore(redis, keys),
         new SafetyValve(c.scan.maxNewInterceptsPerMinute, c.scan.minPrefixV4, c.scan.minPrefixV6),
         () -> UUID.randomUUID().toString());
+    ChangeAudit changes = new ChangeAudit(sink::auditChange, clock);
     String id = c.id != null ? c.id : "notifier-" + UUID.randomUUID().toString().substring(0, 8);
     NotifierService s = new NotifierService(new NotifierService.Settings(id, paths.notifierLeader(),
         c.kafka.bootstrapServers, c.kafka.noticesTopic, c.scan.interval.toJavaDuration(),
         c.scan.janitorInterval.toJavaDuration(), c.scan.reassertInterval.toJavaDuration()),
         curator, watcher, store, new RuleScanner(reader, c.scan.prefixLimitPerSecond, c.scan.prefixLimitPerMinute), book,
-        clock);
+        changes, clock);
     service.set(s);
     env.lifecycle().manage(new Managed() {
       @Override
@@ -141,8 +143,8 @@ public final class NotifierApplication extends Application<NotifierConfiguration
     env.jersey().register(new ApiErrors.StoreDown());
     env.jersey().register(new TrafficResource(store, curator, reader));
     env.jersey().register(new InterceptsResource(book, s));
-    env.jersey().register(new ConfigResource(store, codec, clock));
-    env.jersey().register(new dev.portcullis.notifier.api.AppResource(store, codec, reader));
+    env.jersey().register(new ConfigResource(store, codec, clock, changes));
+    env.jersey().register(new dev.portcullis.notifier.api.AppResource(store, codec, reader, changes));
     env.jersey().register(new AuditResource(sink));
     env.jersey().register(new DashboardResource());
 

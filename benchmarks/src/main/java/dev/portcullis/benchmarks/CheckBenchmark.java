@@ -1,5 +1,12 @@
 package dev.portcullis.benchmarks;
 
+import com.alibaba.csp.sentinel.Entry;
+import com.alibaba.csp.sentinel.EntryType;
+import com.alibaba.csp.sentinel.SphU;
+import com.alibaba.csp.sentinel.slots.block.BlockException;
+import com.alibaba.csp.sentinel.slots.block.RuleConstant;
+import com.alibaba.csp.sentinel.slots.block.flow.param.ParamFlowRule;
+import com.alibaba.csp.sentinel.slots.block.flow.param.ParamFlowRuleManager;
 import com.google.common.util.concurrent.RateLimiter;
 import dev.portcullis.client.decide.CompiledRules;
 import dev.portcullis.client.decide.Decision;
@@ -31,7 +38,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * The request path: {@code check} on a textual address (parse + allow + deny + intercepts + mode),
  * with and without recording the access, against 0 / 100k / 1M deny entries, with uniform and
  * Zipf-skewed addresses. Baselines in the same run: a {@code ConcurrentHashMap} lookup of the
- * address string, and per-IP Guava {@code RateLimiter} and Bucket4j buckets.
+ * address string, per-IP Guava {@code RateLimiter} and Bucket4j buckets, and Sentinel's hot-parameter
+ * flow control with the address as the parameter (entry + exit, a rule no address reaches).
  *
  * <p>Run: {@code java -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
  * org.openjdk.jmh.Main CheckBenchmark -prof gc}
@@ -41,7 +49,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
+@Fork(value = 1, jvmArgsAppend = {"-Xmx2g", "-Dcsp.sentinel.log.dir=target/sentinel-logs"})
 public class CheckBenchmark {
 
   @Param({"0", "100000", "1000000"})
@@ -60,6 +68,7 @@ public class CheckBenchmark {
   private final ConcurrentHashMap<String, RateLimiter> guava = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Bucket> bucket4j = new ConcurrentHashMap<>();
   private int i;
+  private static final String SENTINEL_RESOURCE = "check";
 
   @Setup(Level.Trial)
   public void setUp() {
@@ -95,6 +104,13 @@ public class CheckBenchmark {
     }
   }
 
+  @Setup(Level.Trial)
+  public void setUpSentinel() {
+    ParamFlowRule rule = new ParamFlowRule(SENTINEL_RESOURCE).setParamIdx(0).setGrade(RuleConstant.FLOW_GRADE_QPS)
+        .setCount(1_000_000_000);
+    ParamFlowRuleManager.loadRules(java.util.List.of(rule));
+  }
+
   @TearDown(Level.Trial)
   public void tearDown() throws InterruptedException {
     draining = false;
@@ -128,5 +144,18 @@ public class CheckBenchmark {
   @Benchmark
   public boolean baselineBucket4jPerIp() {
     return bucket4j.get(next()).tryConsume(1);
+  }
+
+  @Benchmark
+  public boolean baselineSentinelParamFlowPerIp() {
+    String ip = next();
+    Entry e;
+    try {
+      e = SphU.entry(SENTINEL_RESOURCE, EntryType.IN, 1, ip);
+    } catch (BlockException blocked) {
+      return false;
+    }
+    e.exit(1, ip);
+    return true;
   }
 }

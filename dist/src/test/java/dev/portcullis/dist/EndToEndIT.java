@@ -146,6 +146,12 @@ class EndToEndIT {
           .PUT(HttpRequest.BodyPublishers.ofString("{\"mode\":\"CLOSED\"}")).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(stale.statusCode()).as("a write with a stale version is a conflict").isEqualTo(409);
 
+      String audit = http.send(HttpRequest.newBuilder(URI.create(api + "/api/audit?limit=100")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      assertThat(audit).as("API changes are audited")
+          .contains("\"kind\":\"LIST_ADDED\"").contains("\"target\":\"198.51.100.9\"")
+          .contains("\"kind\":\"POLICY_CHANGED\"").contains("app policy set:");
+
       String intercepts = http.send(HttpRequest.newBuilder(URI.create(api + "/api/intercepts")).build(),
           HttpResponse.BodyHandlers.ofString()).body();
       assertThat(intercepts).contains(OFFENDER).doesNotContain(PARTNER).contains("partner-42 on GET /export");

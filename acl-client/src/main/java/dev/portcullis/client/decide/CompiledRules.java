@@ -32,14 +32,16 @@ public final class CompiledRules {
   }
 
   private static LabelledRanges lists(ConfigSnapshot s, String app, boolean allow) {
-    LabelledRanges.Builder b = new LabelledRanges.Builder();
+    // the flag says whether an entry is the app's own (else global)
+    LabelledRanges.Builder b = new LabelledRanges.Builder(
+        (rule, own) -> decision((ListEntry) rule, allow, own ? app : "global"));
     for (ListEntry e : allow ? s.globalAllow() : s.globalDeny()) {
-      b.add(e.cidr(), decision(e, allow, "global"), e.expiresAt());
+      b.add(e.cidr(), e, false);
     }
     var a = s.apps().get(app);
     if (a != null) {
       for (ListEntry e : allow ? a.allow() : a.deny()) {
-        b.add(e.cidr(), decision(e, allow, app), e.expiresAt());
+        b.add(e.cidr(), e, true);
       }
     }
     return b.build();

@@ -4,10 +4,10 @@ import dev.portcullis.config.ListEntry;
 import dev.portcullis.wire.InterceptNotice;
 
 /**
- * The answer to one {@code check}: allow, deny or limit, why, and until when. Decisions for list
- * entries and intercepts are built once when the rules are compiled, so returning one allocates
- * nothing; they point at the rule that decided ({@link #source()}) and render {@link #detail()}
- * only when asked, which keeps a million compiled entries small.
+ * The answer to one {@code check}: allow, deny or limit, why, and until when. The decision of a
+ * list entry or intercept is built the first time that rule decides and reused after, so returning
+ * one allocates nothing in the steady state; it points at the rule that decided ({@link #source()})
+ * and renders {@link #detail()} only when asked, which keeps a million compiled entries small.
  *
  * <p>Immutable and thread-safe.
  */
@@ -37,12 +37,25 @@ public final class Decision {
   private final Reason reason;
   private final Object source; // a String, a ListEntry or an InterceptNotice
   private final String scope;  // for list entries: "global" or the app
+  private final long expiresAt; // 0: no end
 
   Decision(Outcome outcome, Reason reason, Object source, String scope) {
     this.outcome = outcome;
     this.reason = reason;
     this.source = source;
     this.scope = scope;
+    this.expiresAt = expiryOf(source);
+  }
+
+  /** Epoch ms at which a list entry or intercept notice lapses; 0 for none (or for anything else). */
+  static long expiryOf(Object rule) {
+    if (rule instanceof ListEntry e) {
+      return e.expiresAt() == null ? 0 : e.expiresAt();
+    }
+    if (rule instanceof InterceptNotice n) {
+      return n.expiresAt() == null ? 0 : n.expiresAt();
+    }
+    return 0;
   }
 
   public Outcome outcome() {
@@ -64,13 +77,7 @@ public final class Decision {
 
   /** Epoch ms at which the deciding rule lapses; 0 when it has no end. */
   public long expiresAt() {
-    if (source instanceof ListEntry e) {
-      return e.expiresAt() == null ? 0 : e.expiresAt();
-    }
-    if (source instanceof InterceptNotice n) {
-      return n.expiresAt() == null ? 0 : n.expiresAt();
-    }
-    return 0;
+    return expiresAt;
   }
 
   /** For logs: which entry, intercept or rule decided. Allocates; not for the hot path. */

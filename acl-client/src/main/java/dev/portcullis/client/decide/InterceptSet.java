@@ -29,7 +29,7 @@ public final class InterceptSet {
 
   private InterceptSet(List<InterceptNotice> notices) {
     this.notices = List.copyOf(notices);
-    LabelledRanges.Builder b = new LabelledRanges.Builder();
+    LabelledRanges.Builder b = new LabelledRanges.Builder((rule, unused) -> decision((InterceptNotice) rule));
     List<InterceptNotice> addresses = new ArrayList<>();
     Map<String, Map<String, Decision>> q = new HashMap<>();
     for (InterceptNotice n : this.notices) {
@@ -42,12 +42,12 @@ public final class InterceptSet {
     // '*' first so that an app's own notice for the same block wins
     for (InterceptNotice n : addresses) {
       if (KafkaKeys.ALL_APPS.equals(n.app())) {
-        b.add(n.target(), decision(n), n.expiresAt());
+        b.add(n.target(), n, false);
       }
     }
     for (InterceptNotice n : addresses) {
       if (!KafkaKeys.ALL_APPS.equals(n.app())) {
-        b.add(n.target(), decision(n), n.expiresAt());
+        b.add(n.target(), n, false);
       }
     }
     this.addressNotices = List.copyOf(addresses);

@@ -2,40 +2,60 @@ package dev.portcullis.client.decide;
 
 import dev.portcullis.address.Cidr;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 
 /**
- * A {@link RangeTable} whose labels point at pre-built decisions with their expiry. A hit whose
- * expiry has passed reports {@link #EXPIRED} so that the caller can take the exact (slower) path
- * until the rules are recompiled without it.
+ * A {@link RangeTable} whose labels point at the rules (list entries or intercept notices) that
+ * decide. A hit whose rule has expired reports {@link #EXPIRED} so that the caller can take the exact
+ * (slower) path until the rules are recompiled without it.
+ *
+ * <p>The {@link Decision} of a rule is built the first time the rule decides and kept for every later
+ * hit, so a million entries cost a reference each until they are hit, and a hit allocates nothing
+ * after the first. Two threads hitting a new rule at once may each build its decision; they are
+ * equal and immutable, and either may stay.
  */
 final class LabelledRanges {
 
   /** Marker returned by lookups whose most specific match has expired. */
   static final Decision EXPIRED = new Decision(Decision.Outcome.ALLOW, Decision.Reason.FAIL_OPEN, "expired", null);
 
-  private final RangeTable table;
-  private final Decision[] decisions;
-  private final long[] expiresAt; // Long.MAX_VALUE: never
-
-  private LabelledRanges(RangeTable table, Decision[] decisions, long[] expiresAt) {
-    this.table = table;
-    this.decisions = decisions;
-    this.expiresAt = expiresAt;
+  /** Builds the decision of a rule; {@code flag} is what the builder was told with the rule. */
+  interface DecisionMaker {
+    Decision make(Object rule, boolean flag);
   }
 
-  static final LabelledRanges EMPTY = new LabelledRanges(RangeTable.empty(), new Decision[0], new long[0]);
+  private final RangeTable table;
+  private final Object[] rules;
+  private final BitSet flags;
+  private final DecisionMaker maker;
+  private final Decision[] decisions; // filled on first hit
 
-  /** Builds from entries in precedence order: a later entry for the same block wins. */
+  private LabelledRanges(RangeTable table, Object[] rules, BitSet flags, DecisionMaker maker) {
+    this.table = table;
+    this.rules = rules;
+    this.flags = flags;
+    this.maker = maker;
+    this.decisions = new Decision[rules.length];
+  }
+
+  static final LabelledRanges EMPTY = new LabelledRanges(RangeTable.empty(), new Object[0], new BitSet(), (r, f) -> null);
+
+  /** Builds from rules in precedence order: a later rule for the same block wins. */
   static final class Builder {
+    private final DecisionMaker maker;
     private final List<RangeTable.Entry> entries = new ArrayList<>();
-    private final List<Decision> decisions = new ArrayList<>();
-    private final List<Long> expiries = new ArrayList<>();
+    private final List<Object> rules = new ArrayList<>();
+    private final BitSet flags = new BitSet();
 
-    Builder add(Cidr cidr, Decision decision, Long expiresAt) {
-      entries.add(new RangeTable.Entry(cidr, decisions.size()));
-      decisions.add(decision);
-      expiries.add(expiresAt == null ? Long.MAX_VALUE : expiresAt);
+    Builder(DecisionMaker maker) {
+      this.maker = maker;
+    }
+
+    Builder add(Cidr cidr, Object rule, boolean flag) {
+      entries.add(new RangeTable.Entry(cidr, rules.size()));
+      flags.set(rules.size(), flag);
+      rules.add(rule);
       return this;
     }
 
@@ -43,31 +63,34 @@ final class LabelledRanges {
       if (entries.isEmpty()) {
         return EMPTY;
       }
-      long[] exp = new long[expiries.size()];
-      for (int i = 0; i < exp.length; i++) {
-        exp[i] = expiries.get(i);
-      }
-      return new LabelledRanges(RangeTable.of(entries), decisions.toArray(new Decision[0]), exp);
+      return new LabelledRanges(RangeTable.of(entries), rules.toArray(), flags, maker);
     }
   }
 
   /** The decision of the most specific block, {@link #EXPIRED}, or null for no match. */
   Decision lookup(long v4, long[] v6, long nowMillis) {
-    if (decisions.length == 0) {
+    if (rules.length == 0) {
       return null;
     }
     int label = v4 >= 0 ? table.lookupV4(v4) : table.lookupV6(v6[0], v6[1]);
     if (label == RangeTable.NONE) {
       return null;
     }
-    return nowMillis < expiresAt[label] ? decisions[label] : EXPIRED;
+    Decision d = decisions[label];
+    if (d == null) {
+      d = maker.make(rules[label], flags.get(label));
+      decisions[label] = d;
+    }
+    long expiresAt = d.expiresAt();
+    return expiresAt == 0 || nowMillis < expiresAt ? d : EXPIRED;
   }
 
   /** Earliest expiry after {@code nowMillis}, or Long.MAX_VALUE. */
   long nextExpiryAfter(long nowMillis) {
     long next = Long.MAX_VALUE;
-    for (long e : expiresAt) {
-      if (e > nowMillis && e < next) {
+    for (Object r : rules) {
+      long e = Decision.expiryOf(r);
+      if (e != 0 && e > nowMillis && e < next) {
         next = e;
       }
     }

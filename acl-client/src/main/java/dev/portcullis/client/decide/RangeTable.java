@@ -11,13 +11,16 @@ import java.util.List;
  *
  * <p>Design note. Blocks either nest or are disjoint, so the set of blocks flattens into disjoint
  * address intervals, each labelled with the most specific block covering it. A lookup finds the
- * last interval starting at or before the address and checks that it ends at or after it. To keep
- * that search to a step or two, a first-level index maps the top 16 bits of the address (IPv4) or
- * of its first 64 bits (IPv6) to the slice of intervals that can contain it; within the slice a
- * binary search finishes the job. For IPv6 the index skips the leading bits that every block shares
- * (a list of blocks inside 2001:db8::/32 is indexed on the 16 bits after the /32), so that one
- * busy allocation does not put every interval into one bucket. 1,000,000 blocks take about 16 bytes per interval plus 512 KiB
- * of index per family. Labels are ints chosen by the builder (an index into its own value array).
+ * last interval starting at or before the address and checks that it ends at or after it. With a
+ * million blocks and addresses spread evenly, every memory access is a cache miss, so the layout
+ * keeps them to about two: a first-level index on the top bits of the address (IPv4) or of its first
+ * 64 bits (IPv6), sized to the table (2^8 to 2^20 buckets, about one interval per bucket), gives the
+ * slice of intervals that can contain it, and each interval's start and end sit side by side (one
+ * {@code long} for IPv4, four for IPv6), so the search's last probe also brings the end. For IPv6 the
+ * index skips the leading bits that every block shares (a list of blocks inside 2001:db8::/32 is
+ * indexed on the bits after the /32), so that one busy allocation does not put every interval into
+ * one bucket. 1,000,000 IPv4 blocks take about 12 bytes per interval plus 4 MiB of index. Labels are
+ * ints chosen by the builder (an index into its own value array).
  *
  * <p>Immutable and thread-safe once built.
  */
@@ -26,23 +29,17 @@ public final class RangeTable {
   /** Returned when no block contains the address. */
   public static final int NONE = -1;
 
-  private static final int INDEX_BITS = 16;
-
-  // IPv4: interval bounds as unsigned 32-bit values stored in ints
-  private final int[] v4Start;
-  private final int[] v4End;
+  // IPv4: (start << 32) | end, both unsigned 32-bit, sorted by start
+  private final long[] v4Range;
   private final int[] v4Label;
-  private final int[] v4From; // per top-16-bit bucket: first interval that may contain it
-  private final int[] v4To;   // exclusive
-  // IPv6
-  private final long[] v6StartHi;
-  private final long[] v6StartLo;
-  private final long[] v6EndHi;
-  private final long[] v6EndLo;
+  private final int v4Bits;
+  private final int[] v4First; // per bucket b: first interval ending in bucket b or later; [2^bits] = count
+  // IPv6: startHi, startLo, endHi, endLo per interval
+  private final long[] v6Range;
   private final int[] v6Label;
-  private final int[] v6From;
-  private final int[] v6To;
-  private final int v6Skip;      // leading bits that every IPv6 interval shares; the index uses the 16 after them
+  private final int v6Bits;
+  private final int[] v6First;
+  private final int v6Skip;      // leading bits that every IPv6 interval shares; the index uses the bits after them
   private final long v6Common;   // those shared bits (hi >>> (64 - v6Skip)); meaningless when v6Skip == 0
   private final int blocks;
 
@@ -58,31 +55,22 @@ public final class RangeTable {
     blocks = entries.size();
     // ---- IPv4
     List<long[]> iv4 = flatten(v4, 32);
-    v4Start = new int[iv4.size()];
-    v4End = new int[iv4.size()];
+    v4Range = new long[iv4.size()];
     v4Label = new int[iv4.size()];
     for (int i = 0; i < iv4.size(); i++) {
       long[] x = iv4.get(i);
-      v4Start[i] = (int) x[1];
-      v4End[i] = (int) x[3];
+      v4Range[i] = (x[1] << 32) | (x[3] & 0xFFFF_FFFFL);
       v4Label[i] = (int) x[4];
     }
-    v4From = new int[1 << INDEX_BITS];
-    v4To = new int[1 << INDEX_BITS];
-    index(iv4, v4From, v4To, true, 0);
+    v4Bits = indexBits(iv4.size(), 32);
+    v4First = index(iv4, v4Bits, true, 0);
     // ---- IPv6
     List<long[]> iv6 = flatten(v6, 128);
-    v6StartHi = new long[iv6.size()];
-    v6StartLo = new long[iv6.size()];
-    v6EndHi = new long[iv6.size()];
-    v6EndLo = new long[iv6.size()];
+    v6Range = new long[iv6.size() * 4];
     v6Label = new int[iv6.size()];
     for (int i = 0; i < iv6.size(); i++) {
       long[] x = iv6.get(i);
-      v6StartHi[i] = x[0];
-      v6StartLo[i] = x[1];
-      v6EndHi[i] = x[2];
-      v6EndLo[i] = x[3];
+      System.arraycopy(x, 0, v6Range, 4 * i, 4);
       v6Label[i] = (int) x[4];
     }
     int skip = 48;
@@ -92,9 +80,14 @@ public final class RangeTable {
     }
     v6Skip = iv6.isEmpty() ? 0 : skip;
     v6Common = v6Skip == 0 ? 0 : iv6.get(0)[0] >>> (64 - v6Skip);
-    v6From = new int[1 << INDEX_BITS];
-    v6To = new int[1 << INDEX_BITS];
-    index(iv6, v6From, v6To, false, v6Skip);
+    v6Bits = indexBits(iv6.size(), 64 - v6Skip);
+    v6First = index(iv6, v6Bits, false, v6Skip);
+  }
+
+  /** About one interval per bucket, between 2^8 and 2^20 buckets, never more bits than the key has. */
+  private static int indexBits(int intervals, int available) {
+    int bits = 32 - Integer.numberOfLeadingZeros(Math.max(1, intervals));
+    return Math.min(available, Math.max(8, Math.min(20, bits)));
   }
 
   public static RangeTable of(List<Entry> entries) {
@@ -115,23 +108,21 @@ public final class RangeTable {
 
   /** Label of the most specific block containing the IPv4 address {@code bits}, or {@link #NONE}. */
   public int lookupV4(long bits) {
-    int b = (int) (bits >>> (32 - INDEX_BITS));
-    int lo = v4From[b];
-    int hi = v4To[b] - 1;
-    int key = (int) bits;
-    // last interval with start <= key (unsigned)
+    int b = (int) (bits >>> (32 - v4Bits));
+    int lo = v4First[b];
+    int hi = Math.min(v4First[b + 1], v4Range.length - 1);
+    int found = -1;
+    // last interval of the slice whose start is at or before the address
     while (lo <= hi) {
       int mid = (lo + hi) >>> 1;
-      if (Integer.compareUnsigned(v4Start[mid], key) <= 0) {
+      if (v4Range[mid] >>> 32 <= bits) {
+        found = mid;
         lo = mid + 1;
       } else {
         hi = mid - 1;
       }
     }
-    if (hi >= 0 && hi >= v4From[b] && Integer.compareUnsigned(key, v4End[hi]) <= 0) {
-      return v4Label[hi];
-    }
-    return NONE;
+    return found >= 0 && bits <= (v4Range[found] & 0xFFFF_FFFFL) ? v4Label[found] : NONE;
   }
 
   /** Label of the most specific block containing the IPv6 address, or {@link #NONE}. */
@@ -139,22 +130,21 @@ public final class RangeTable {
     if (v6Skip > 0 && addrHi >>> (64 - v6Skip) != v6Common) {
       return NONE; // outside the prefix that every block shares
     }
-    int b = (int) ((addrHi << v6Skip) >>> (64 - INDEX_BITS));
-    int from = v6From[b];
-    int lo = from;
-    int hi = v6To[b] - 1;
+    int b = (int) ((addrHi << v6Skip) >>> (64 - v6Bits));
+    int lo = v6First[b];
+    int hi = Math.min(v6First[b + 1], v6Label.length - 1);
+    int found = -1;
     while (lo <= hi) {
       int mid = (lo + hi) >>> 1;
-      if (compare(v6StartHi[mid], v6StartLo[mid], addrHi, addrLo) <= 0) {
+      if (compare(v6Range[4 * mid], v6Range[4 * mid + 1], addrHi, addrLo) <= 0) {
+        found = mid;
         lo = mid + 1;
       } else {
         hi = mid - 1;
       }
     }
-    if (hi >= from && compare(addrHi, addrLo, v6EndHi[hi], v6EndLo[hi]) <= 0) {
-      return v6Label[hi];
-    }
-    return NONE;
+    return found >= 0 && compare(addrHi, addrLo, v6Range[4 * found + 2], v6Range[4 * found + 3]) <= 0
+        ? v6Label[found] : NONE;
   }
 
   private static int compare(long aHi, long aLo, long bHi, long bLo) {
@@ -246,33 +236,30 @@ public final class RangeTable {
     return compare(a[0], a[1], b[0], b[1]);
   }
 
-  private static void index(List<long[]> iv, int[] from, int[] to, boolean v4, int skip) {
+  /**
+   * Per bucket, the first interval that ends in that bucket or a later one; one extra slot holds the
+   * count. The intervals that can contain an address of bucket b are then first[b] .. first[b + 1]
+   * inclusive: the one at first[b + 1] may start in bucket b, and every later one starts after b.
+   */
+  private static int[] index(List<long[]> iv, int bits, boolean v4, int skip) {
+    int buckets = 1 << bits;
+    int[] first = new int[buckets + 1];
     int n = iv.size();
-    int buckets = from.length;
-    int first = 0;
+    int i = 0;
     for (int b = 0; b < buckets; b++) {
-      // intervals that can contain an address of bucket b end at or after its first address
-      while (first < n && bucketOf(iv.get(first), true, v4, skip) < b) {
-        first++;
+      while (i < n && endBucket(iv.get(i), bits, v4, skip) < b) {
+        i++;
       }
-      from[b] = first;
+      first[b] = i;
     }
-    int last = 0;
-    for (int b = 0; b < buckets; b++) {
-      while (last < n && bucketOf(iv.get(last), false, v4, skip) <= b) {
-        last++;
-      }
-      to[b] = last;
-    }
+    first[buckets] = n;
+    return first;
   }
 
-  /** Bucket of an interval's end ({@code ofEnd}) or start. */
-  private static int bucketOf(long[] interval, boolean ofEnd, boolean v4, int skip) {
+  private static int endBucket(long[] interval, int bits, boolean v4, int skip) {
     if (v4) {
-      long x = ofEnd ? interval[3] : interval[1];
-      return (int) ((x & 0xFFFF_FFFFL) >>> (32 - INDEX_BITS));
+      return (int) ((interval[3] & 0xFFFF_FFFFL) >>> (32 - bits));
     }
-    long x = ofEnd ? interval[2] : interval[0];
-    return (int) ((x << skip) >>> (64 - INDEX_BITS));
+    return (int) ((interval[2] << skip) >>> (64 - bits));
   }
 }

@@ -114,4 +114,36 @@ class RangeTableTest {
       }
     }
   }
+
+  @Test
+  void largeTables_withWideAndNarrowBlocksAcrossManyIndexBuckets_agreeWithTheReferenceTable() {
+    SplittableRandom rnd = new SplittableRandom(23);
+    Map<Cidr, Integer> ref = new LinkedHashMap<>();
+    List<RangeTable.Entry> entries = new ArrayList<>();
+    for (int i = 0; i < 60_000; i++) {
+      IpAddress a = i % 3 == 0 ? IpAddress.ofV6(0x2001_0db8_0000_0000L | rnd.nextLong(1L << 32), rnd.nextLong())
+          : IpAddress.ofV4(rnd.nextInt());
+      // mostly narrow blocks, some wide ones that span many index buckets and hold narrow ones
+      int prefix = rnd.nextInt(20) == 0 ? rnd.nextInt(a.isV4() ? 4 : 32, a.isV4() ? 16 : 48)
+          : rnd.nextInt(a.isV4() ? 20 : 56, a.bits() + 1);
+      Cidr c = Cidr.covering(a, prefix);
+      entries.add(new RangeTable.Entry(c, i));
+      ref.put(c, i);
+    }
+    RangeTable t = RangeTable.of(entries);
+    CidrTable<Integer> reference = CidrTable.of(ref);
+    for (int q = 0; q < 200_000; q++) {
+      RangeTable.Entry e = entries.get(rnd.nextInt(entries.size()));
+      IpAddress n = e.cidr().network();
+      IpAddress probe = switch (rnd.nextInt(4)) {
+        case 0 -> n;
+        case 1 -> n.isV4() ? IpAddress.ofV4((int) n.low() - 1) : IpAddress.ofV6(n.high(), n.low() - 1);
+        case 2 -> n.isV4() ? IpAddress.ofV4((int) n.low() + rnd.nextInt(1 << 16)) : IpAddress.ofV6(n.high() + rnd.nextInt(3), rnd.nextLong());
+        default -> rnd.nextBoolean() ? IpAddress.ofV4(rnd.nextInt()) : IpAddress.ofV6(0x2001_0db8_0000_0000L | rnd.nextLong(1L << 32), rnd.nextLong());
+      };
+      Integer expected = reference.longestMatch(probe);
+      int actual = probe.isV4() ? t.lookupV4(probe.low()) : t.lookupV6(probe.high(), probe.low());
+      assertThat(actual).as("%s", probe).isEqualTo(expected == null ? RangeTable.NONE : expected);
+    }
+  }
 }

@@ -7,6 +7,7 @@ import dev.portcullis.config.LimitEntry;
 import dev.portcullis.config.store.ConfigStore;
 import dev.portcullis.config.store.Versioned;
 import dev.portcullis.keys.Identifiers;
+import dev.portcullis.wire.AuditRecord;
 import dev.portcullis.notifier.scan.WindowReader;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -38,10 +39,13 @@ public final class AppResource {
   private final ConfigCodec codec;
   private final WindowReader reader;
 
-  public AppResource(ConfigStore store, ConfigCodec codec, WindowReader reader) {
+  private final ChangeAudit audit;
+
+  public AppResource(ConfigStore store, ConfigCodec codec, WindowReader reader, ChangeAudit audit) {
     this.store = store;
     this.codec = codec;
     this.reader = reader;
+    this.audit = audit;
   }
 
   @GET
@@ -99,10 +103,12 @@ public final class AppResource {
   @PUT
   @Path("policy")
   @Consumes(MediaType.APPLICATION_JSON)
-  public Response setAppPolicy(@PathParam("app") String app, byte[] body, @HeaderParam("If-Match") String ifMatch) {
+  public Response setAppPolicy(@PathParam("app") String app, byte[] body, @HeaderParam("If-Match") String ifMatch,
+      @HeaderParam(ChangeAudit.ACTOR_HEADER) String actor) {
     Identifiers.requireApp("app", app);
     AppPolicy p = codec.readAppPolicy(body, "PUT /api/apps/" + app + "/policy");
     store.setAppPolicy(app, p, ConfigResource.expected(ifMatch, store.appPolicy(app).version()));
+    audit.record(actor, AuditRecord.Kind.POLICY_CHANGED, app, null, "app policy set: " + codec.json().text(codec.tree(p)));
     return appPolicy(app);
   }
 
@@ -117,20 +123,27 @@ public final class AppResource {
   @PUT
   @Path("limits")
   @Consumes(MediaType.APPLICATION_JSON)
-  public String setLimit(@PathParam("app") String app, byte[] body) {
+  public String setLimit(@PathParam("app") String app, byte[] body, @HeaderParam(ChangeAudit.ACTOR_HEADER) String actor) {
     Identifiers.requireApp("app", app);
     LimitEntry e = codec.readLimitEntry(body, "PUT /api/apps/" + app + "/limits");
     store.setLimit(app, e);
+    audit.record(actor, AuditRecord.Kind.POLICY_CHANGED, app, e.cidr(), "limit set: "
+        + (e.limitPerSecond() == null ? "-" : e.limitPerSecond()) + " req/s, "
+        + (e.limitPerMinute() == null ? "-" : e.limitPerMinute()) + " req/min");
     return codec.json().text(codec.tree(e));
   }
 
   @DELETE
   @Path("limits")
-  public Response removeLimit(@PathParam("app") String app, @QueryParam("cidr") String cidr) {
+  public Response removeLimit(@PathParam("app") String app, @QueryParam("cidr") String cidr,
+      @HeaderParam(ChangeAudit.ACTOR_HEADER) String actor) {
     Identifiers.requireApp("app", app);
     Cidr c = Cidr.parse(ConfigResource.required("cidr", cidr));
-    return store.removeLimit(app, c) ? Response.noContent().build()
-        : ApiErrors.error(404, app + " has no limit for " + c);
+    if (!store.removeLimit(app, c)) {
+      return ApiErrors.error(404, app + " has no limit for " + c);
+    }
+    audit.record(actor, AuditRecord.Kind.POLICY_CHANGED, app, c, "limit removed");
+    return Response.noContent().build();
   }
 
 }

@@ -11,6 +11,7 @@ import dev.portcullis.config.cli.Ttl;
 import dev.portcullis.config.store.ConfigStore;
 import dev.portcullis.config.store.Versioned;
 import dev.portcullis.keys.Identifiers;
+import dev.portcullis.wire.AuditRecord;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -40,12 +41,14 @@ public final class ConfigResource {
   private final ConfigStore store;
   private final ConfigCodec codec;
   private final Clock clock;
+  private final ChangeAudit audit;
   private final ObjectMapper json = new ObjectMapper();
 
-  public ConfigResource(ConfigStore store, ConfigCodec codec, Clock clock) {
+  public ConfigResource(ConfigStore store, ConfigCodec codec, Clock clock, ChangeAudit audit) {
     this.store = store;
     this.codec = codec;
     this.clock = clock;
+    this.audit = audit;
   }
 
   /** A config document with its znode version as {@code ETag}, for compare-and-set writes. */
@@ -74,9 +77,12 @@ public final class ConfigResource {
   @PUT
   @Path("policy")
   @Consumes(MediaType.APPLICATION_JSON)
-  public Response setGlobalPolicy(byte[] body, @HeaderParam("If-Match") String ifMatch) {
+  public Response setGlobalPolicy(byte[] body, @HeaderParam("If-Match") String ifMatch,
+      @HeaderParam(ChangeAudit.ACTOR_HEADER) String actor) {
     GlobalPolicy p = codec.readGlobalPolicy(body, "PUT /api/policy");
     store.setGlobalPolicy(p, expected(ifMatch, store.globalPolicy().version()));
+    audit.record(actor, AuditRecord.Kind.POLICY_CHANGED, null, null,
+        "global policy set: " + codec.json().text(codec.tree(p)));
     return globalPolicy();
   }
 
@@ -114,16 +120,23 @@ public final class ConfigResource {
     ListEntry e = new ListEntry(Cidr.parse(required("cidr", n.hasNonNull("cidr") ? n.get("cidr").asText() : null)),
         expiresAt, n.hasNonNull("note") ? n.get("note").asText() : "", n.hasNonNull("by") ? n.get("by").asText() : "api", now);
     store.addEntry(app, kind(kind), e, n.hasNonNull("replace") && n.get("replace").asBoolean());
+    audit.record(e.by(), AuditRecord.Kind.LIST_ADDED, app, e.cidr(), kind + " list"
+        + (e.expiresAt() == null ? "" : ", expires " + java.time.Instant.ofEpochMilli(e.expiresAt()))
+        + (e.note().isEmpty() ? "" : ": " + e.note()));
     return Response.status(201).entity(codec.json().text(codec.tree(e))).build();
   }
 
   @DELETE
   @Path("lists/{kind}")
-  public Response remove(@PathParam("kind") String kind, @QueryParam("app") String app, @QueryParam("cidr") String cidr) {
+  public Response remove(@PathParam("kind") String kind, @QueryParam("app") String app, @QueryParam("cidr") String cidr,
+      @HeaderParam(ChangeAudit.ACTOR_HEADER) String actor) {
     Cidr c = Cidr.parse(required("cidr", cidr));
     String a = app == null ? null : Identifiers.requireApp("app", app);
-    return store.removeEntry(a, kind(kind), c) ? Response.noContent().build()
-        : ApiErrors.error(404, c + " is not on the " + (a == null ? "global" : a) + " " + kind + " list");
+    if (!store.removeEntry(a, kind(kind), c)) {
+      return ApiErrors.error(404, c + " is not on the " + (a == null ? "global" : a) + " " + kind + " list");
+    }
+    audit.record(actor, AuditRecord.Kind.LIST_REMOVED, a, c, kind + " list");
+    return Response.noContent().build();
   }
 
   private static ListKind kind(String kind) {

@@ -75,14 +75,31 @@ public final class KafkaNoticeSink implements NoticeSink, AutoCloseable {
 
   @Override
   public void audit(AuditRecord record) {
+    remember(record);
+    if (mayPublish("audit " + record.kind())) {
+      producer.send(new ProducerRecord<>(auditTopic, record.app(), codec.write(record)));
+    }
+  }
+
+  /**
+   * Audits a change of rules or lists made through this notifier's API, leader or not (the store's
+   * compare-and-set, not the election, keeps such writes consistent).
+   */
+  public void auditChange(AuditRecord record) {
+    remember(record);
+    producer.send(new ProducerRecord<>(auditTopic, record.app(), codec.write(record)), (md, e) -> {
+      if (e != null) {
+        LOG.error("auditing {} failed", record.kind(), e);
+      }
+    });
+  }
+
+  private void remember(AuditRecord record) {
     synchronized (tail) {
       tail.addLast(record);
       while (tail.size() > TAIL) {
         tail.pollFirst();
       }
-    }
-    if (mayPublish("audit " + record.kind())) {
-      producer.send(new ProducerRecord<>(auditTopic, record.app(), codec.write(record)));
     }
   }
 

@@ -6,7 +6,10 @@ import dev.portcullis.config.store.ListJanitor;
 import dev.portcullis.config.watch.ConfigWatcher;
 import dev.portcullis.notifier.intercept.InterceptBook;
 import dev.portcullis.notifier.intercept.NoticeTopicReader;
+import dev.portcullis.config.ListEntry;
+import dev.portcullis.notifier.api.ChangeAudit;
 import dev.portcullis.notifier.scan.Breach;
+import dev.portcullis.wire.AuditRecord;
 import dev.portcullis.notifier.scan.QuotaBreach;
 import dev.portcullis.notifier.scan.RuleScanner;
 import java.time.Clock;
@@ -51,6 +54,7 @@ public final class NotifierService implements AutoCloseable {
   private final ConfigWatcher config;
   private final ConfigStore store;
   private final RuleScanner scanner;
+  private final ChangeAudit changes;
   private final InterceptBook book;
   private final ListJanitor janitor;
   private final Clock clock;
@@ -66,12 +70,13 @@ public final class NotifierService implements AutoCloseable {
   private volatile long appsRefreshedAt;
 
   public NotifierService(Settings settings, CuratorFramework curator, ConfigWatcher config, ConfigStore store,
-      RuleScanner scanner, InterceptBook book, Clock clock) {
+      RuleScanner scanner, InterceptBook book, ChangeAudit changes, Clock clock) {
     this.settings = settings;
     this.curator = curator;
     this.config = config;
     this.store = store;
     this.scanner = scanner;
+    this.changes = changes;
     this.book = book;
     this.clock = clock;
     this.janitor = new ListJanitor(store, clock);
@@ -201,7 +206,11 @@ public final class NotifierService implements AutoCloseable {
       return;
     }
     try {
-      janitor.sweep();
+      for (ListJanitor.Removed r : janitor.sweep()) {
+        ListEntry e = r.entry().entry();
+        changes.record("janitor", AuditRecord.Kind.LIST_EXPIRED, r.app(), e.cidr(),
+            r.kind().name().toLowerCase(java.util.Locale.ROOT) + " list entry expired" + (e.note().isEmpty() ? "" : ": " + e.note()));
+      }
     } catch (RuntimeException e) {
       LOG.warn("janitor failed: {}", e.toString());
     }

@@ -1,0 +1,103 @@
+package dev.portcullis.benchmarks;
+
+import dev.portcullis.client.decide.CompiledRules;
+import dev.portcullis.client.decide.Decision;
+import dev.portcullis.client.decide.DecisionEngine;
+import dev.portcullis.client.decide.UnparseableAddressPolicy;
+import dev.portcullis.client.emit.AccessRing;
+import dev.portcullis.client.time.CoarseClock;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Throughput of {@code check} and {@code check}+record with one engine shared by every benchmark
+ * thread, as request threads share the client. Run it with {@code -t 1} and {@code -t 2} and compare:
+ * on 2 cores, two threads should come close to twice one thread, since nothing on the path is shared
+ * and written except the access ring (whose single drainer also needs a core when recording).
+ *
+ * <p>Run: {@code java -cp "$CP" org.openjdk.jmh.Main CheckThroughputBenchmark -t 2}
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
+public class CheckThroughputBenchmark {
+
+  @Param({"100000", "1000000"})
+  int entries;
+
+  @Param({"zipf", "uniform"})
+  String distribution;
+
+  String[] requests;
+  DecisionEngine engine;
+  DecisionEngine recordingEngine;
+  private AccessRing ring;
+  private volatile boolean draining;
+  private Thread drainer;
+
+  /** Each benchmark thread walks the addresses from its own position. */
+  @State(Scope.Thread)
+  public static class Cursor {
+    int i;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+      i = (int) (Thread.currentThread().getId() * 7919);
+    }
+  }
+
+  @Setup(Level.Trial)
+  public void setUp() {
+    Workload w = new Workload(entries, distribution.equals("zipf"), 42);
+    requests = w.requests;
+    CoarseClock clock = new CoarseClock(System.currentTimeMillis());
+    CompiledRules rules = CompiledRules.compile("shop", w.snapshot());
+    engine = new DecisionEngine("shop", clock, null, null, UnparseableAddressPolicy.BY_MODE);
+    engine.rules(rules);
+    ring = new AccessRing(1 << 16);
+    recordingEngine = new DecisionEngine("shop", clock, ring, null, UnparseableAddressPolicy.BY_MODE);
+    recordingEngine.rules(rules);
+    draining = true;
+    drainer = new Thread(() -> {
+      while (draining) {
+        if (ring.drain((v4, hi, lo, iface, caller, denied) -> { }, 4096) == 0) {
+          LockSupport.parkNanos(100_000);
+        }
+      }
+    }, "drainer");
+    drainer.setDaemon(true);
+    drainer.start();
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() throws InterruptedException {
+    draining = false;
+    drainer.join();
+  }
+
+  @Benchmark
+  public Decision check(Cursor c) {
+    return engine.check(requests[c.i++ & (Workload.KEYS - 1)], "GET /items", null);
+  }
+
+  @Benchmark
+  public Decision checkAndRecord(Cursor c) {
+    return recordingEngine.check(requests[c.i++ & (Workload.KEYS - 1)], "GET /items", null);
+  }
+}
