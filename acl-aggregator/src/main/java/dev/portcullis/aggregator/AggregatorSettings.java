@@ -78,4 +78,10 @@ public record AggregatorSettings(
         flushInterval, secondWindows, minuteWindows, ipv4Prefix, ipv6Prefix, quotaZone, storeType, stateDir,
         streamThreads, exactlyOnce, port);
   }
+
+  public AggregatorSettings withStreamThreads(int threads) {
+    return new AggregatorSettings(bootstrapServers, applicationId, accessTopic, dlqTopic, partitions, redis, shards,
+        flushInterval, secondWindows, minuteWindows, ipv4Prefix, ipv6Prefix, quotaZone, storeType, stateDir,
+        threads, exactlyOnce, adminPort);
+  }
 }

@@ -23,11 +23,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * Aggregator throughput: pre-loads {@code records} coalesced access records (100,000 distinct IPs,
  * Zipf-skewed, about 1 s of event time per 200,000 records) into a real broker, then starts one
- * worker on one stream thread against a real Redis and measures how fast it consumes them, the
+ * worker (one stream thread unless told otherwise) against a real Redis and measures how fast it consumes them, the
  * requests they stand for, Redis commands per record and flush latency.
  *
  * <p>Run: {@code java -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
- * dev.portcullis.benchmarks.AggregatorLoadHarness [records] [ROCKSDB|IN_MEMORY]}
+ * dev.portcullis.benchmarks.AggregatorLoadHarness [records] [ROCKSDB|IN_MEMORY] [streamThreads]}
  */
 public final class AggregatorLoadHarness {
 
@@ -37,24 +37,35 @@ public final class AggregatorLoadHarness {
     int records = args.length > 0 ? Integer.parseInt(args[0]) : 2_000_000;
     AggregatorSettings.StoreType type = args.length > 1 ? AggregatorSettings.StoreType.valueOf(args[1])
         : AggregatorSettings.StoreType.ROCKSDB;
+    int threads = args.length > 2 ? Integer.parseInt(args[2]) : 1;
     try (KRaftBroker kafka = KRaftBroker.start(); RedisProcess redis = RedisProcess.startStandalone()) {
       AggregatorSettings s = AggregatorSettings.defaults(kafka.bootstrapServers(),
           RedisEndpoints.of("127.0.0.1:" + redis.port(), false), Files.createTempDirectory("agg-bench"))
           .withTopics("acl.access", "acl.access.dlq", 4).withStore(type, Files.createTempDirectory("agg-state"))
-          .withAdminPort(-1);
+          .withAdminPort(-1).withStreamThreads(threads);
       TopicAdmin.ensure(kafka.bootstrapServers(), List.of(TopicAdmin.access("acl.access", 4, (short) 1)));
       long requests = produce(kafka.bootstrapServers(), records);
       System.out.printf("pre-loaded %d records standing for %d requests%n", records, requests);
       try (AggregatorWorker w = new AggregatorWorker(s)) {
         long t0 = System.nanoTime();
         w.start();
+        long first = 0;
+        long atFirst = 0;
         while (w.metrics().records() < records) {
-          Thread.sleep(50);
+          if (first == 0 && w.metrics().records() > 0) {
+            first = System.nanoTime();
+            atFirst = w.metrics().records();
+          }
+          Thread.sleep(10);
         }
-        double secs = (System.nanoTime() - t0) / 1e9;
+        long end = System.nanoTime();
+        double secs = (end - t0) / 1e9;
+        double steady = (end - first) / 1e9;
         Thread.sleep(1000);
-        System.out.printf("store %s: %d records in %.1f s (incl. start-up and rebalance): %.0f records/s, %.0f requests/s%n",
-            type, records, secs, records / secs, w.metrics().requests() / secs);
+        System.out.printf("store %s, %d stream thread(s): %d records in %.1f s (incl. start-up and rebalance): %.0f records/s, %.0f requests/s%n",
+            type, threads, records, secs, records / secs, w.metrics().requests() / secs);
+        System.out.printf("  from the first processed record on (%.1f s after start): %.0f records/s, %.0f requests/s%n",
+            (first - t0) / 1e9, (records - atFirst) / steady, w.metrics().requests() * ((double) (records - atFirst) / records) / steady);
         System.out.printf("redis commands %d = %.3f per record; window writes %d; flushes %d; flush latency p50 %d us p99 %d us%n",
             w.metrics().redisCommands(), (double) w.metrics().redisCommands() / records, w.metrics().windowWrites(),
             w.metrics().flushes(), w.metrics().flushLatencyPercentile(50), w.metrics().flushLatencyPercentile(99));
