@@ -28,7 +28,7 @@ public final class ReactionHarness {
   public static void main(String[] args) throws Exception {
     int trials = args.length > 0 ? Integer.parseInt(args[0]) : 30;
     DemoStack.Options o = new DemoStack.Options(50, new Ladder(List.of(Duration.ofMinutes(1)), false), Duration.ofHours(1),
-        1_000_000, 1, "bench");
+        1_000_000, 1, "bench", false);
     ScheduledExecutorService load = Executors.newScheduledThreadPool(1);
     try (DemoStack stack = new DemoStack(o, s -> { }).start()) {
       List<AclClient> clients = List.of(stack.client("shop", "a:1"), stack.client("shop", "b:1"), stack.client("shop", "c:1"));

@@ -16,6 +16,7 @@ import dev.portcullis.notifier.NotifierApplication;
 import dev.portcullis.redis.RedisEndpoints;
 import dev.portcullis.testkit.KRaftBroker;
 import dev.portcullis.testkit.Ports;
+import dev.portcullis.testkit.RedisClusterProcesses;
 import dev.portcullis.testkit.RedisProcess;
 import dev.portcullis.testkit.Servers;
 import dev.portcullis.testkit.ZooKeeper;
@@ -40,13 +41,17 @@ import org.apache.curator.framework.CuratorFramework;
  */
 public final class DemoStack implements AutoCloseable {
 
-  /** Tunables of a stack; the demo uses a fast ladder so a story fits in a minute or two. */
+  /**
+   * Tunables of a stack; the demo uses a fast ladder so a story fits in a minute or two.
+   *
+   * @param redisCluster a 3-master Redis Cluster (local processes) instead of one standalone Redis
+   */
   public record Options(long limitPerSecond, Ladder ladder, Duration forgiveAfter, long prefixLimitPerSecond,
-      int notifiers, String apiToken) {
+      int notifiers, String apiToken, boolean redisCluster) {
 
     public static Options demo() {
       return new Options(20, new Ladder(List.of(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(2)), true),
-          Duration.ofMinutes(5), 150, 1, "demo-token");
+          Duration.ofMinutes(5), 150, 1, "demo-token", false);
     }
   }
 
@@ -58,7 +63,7 @@ public final class DemoStack implements AutoCloseable {
   private Path dir;
   private KRaftBroker kafka;
   private ZooKeeper zk;
-  private RedisProcess redis;
+  private RedisEndpoints redis;
   private CuratorFramework curator;
   private ConfigStore store;
 
@@ -73,8 +78,14 @@ public final class DemoStack implements AutoCloseable {
     // the usual ports when they are free, so that the README's commands work against the demo as written
     kafka = own(KRaftBroker.start(dir.resolve("kafka"), portOr(9092), Ports.freeLoopbackPort(), java.util.Map.of(), true));
     zk = own(Servers.localZooKeeperOn(portOr(2181)));
-    redis = own(RedisProcess.startStandalone());
-    log.accept("  kafka " + kafka.bootstrapServers() + ", zookeeper " + zk.connectString() + ", redis 127.0.0.1:" + redis.port());
+    if (options.redisCluster()) {
+      RedisClusterProcesses cluster = own(RedisClusterProcesses.start());
+      redis = new RedisEndpoints(cluster.nodes(), true, 2000);
+    } else {
+      redis = RedisEndpoints.of("127.0.0.1:" + own(RedisProcess.startStandalone()).port(), false);
+    }
+    log.accept("  kafka " + kafka.bootstrapServers() + ", zookeeper " + zk.connectString() + ", redis "
+        + String.join(",", redis.nodes()) + (redis.cluster() ? " (cluster)" : ""));
 
     curator = own(ZkAccess.open(zk.connectString()).newClient());
     curator.start();
@@ -88,7 +99,7 @@ public final class DemoStack implements AutoCloseable {
     log.accept("starting 2 aggregator workers ...");
     for (int i = 1; i <= 2; i++) {
       AggregatorSettings s = AggregatorSettings.defaults(kafka.bootstrapServers(),
-          RedisEndpoints.of("127.0.0.1:" + redis.port(), false), dir.resolve("aggregator-" + i))
+          redis, dir.resolve("aggregator-" + i))
           .withTopics("acl.access", "acl.access.dlq", 4).withAdminPort(-1);
       AggregatorWorker w = own(new AggregatorWorker(s));
       w.start();
@@ -121,7 +132,7 @@ public final class DemoStack implements AutoCloseable {
         "id: " + id,
         "kafka: {bootstrapServers: \"" + kafka.bootstrapServers() + "\"}",
         "zooKeeper: {connect: \"" + zk.connectString() + "\", sessionTimeout: " + sessionTimeout.toMillis() + "ms}",
-        "redis: {nodes: [\"127.0.0.1:" + redis.port() + "\"], cluster: false}",
+        "redis: {nodes: [\"" + String.join("\", \"", redis.nodes()) + "\"], cluster: " + redis.cluster() + "}",
         "scan: {interval: 250ms, prefixLimitPerSecond: " + options.prefixLimitPerSecond() + "}",
         "api: {token: " + options.apiToken() + "}",
         "server:",
@@ -172,8 +183,8 @@ public final class DemoStack implements AutoCloseable {
     return zk.connectString();
   }
 
-  public int redisPort() {
-    return redis.port();
+  public RedisEndpoints redis() {
+    return redis;
   }
 
   public Path directory() {

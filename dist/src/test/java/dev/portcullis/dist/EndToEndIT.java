@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * Everything real: a KRaft broker, ZooKeeper, Redis, two aggregator workers, two notifiers (one
+ * Everything real: a KRaft broker, ZooKeeper, a 3-master Redis Cluster, two aggregator workers, two notifiers (one
  * elected) and three clients of one app. An IP over its limit is denied by every client, is
  * released, offends again and climbs the ladder, keeps its history when the leader goes away;
  * an allowlisted IP never is intercepted; a caller over its daily quota on one interface is limited
@@ -40,7 +40,7 @@ class EndToEndIT {
   void offenderIsDeniedEverywhereEscalatesAndSurvivesALeaderChange() throws Exception {
     DemoStack.Options options = new DemoStack.Options(20,
         new Ladder(List.of(Duration.ofSeconds(3), Duration.ofSeconds(6), Duration.ofSeconds(9)), true),
-        Duration.ofMinutes(5), 1_000_000, 2, "e2e-token");
+        Duration.ofMinutes(5), 1_000_000, 2, "e2e-token", true);
     ScheduledExecutorService load = Executors.newScheduledThreadPool(1);
     try (DemoStack stack = new DemoStack(options, System.out::println).start()) {
       stack.store().addEntry(null, ListKind.ALLOW, new ListEntry(Cidr.parse(PARTNER), null, "partner", "e2e", 1), false);

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The elected notifier runs in a child JVM and is killed with SIGKILL (no shutdown hook, no clean
  * exit from the election); the standby in this JVM takes over once the dead leader's ZooKeeper
- * session expires, and carries on with the offender's history from Redis.
+ * session expires, and carries on with the offender's history from Redis (a 3-master cluster).
  */
 class LeaderCrashIT {
 
@@ -34,7 +34,7 @@ class LeaderCrashIT {
   void leaderKilledHard_standbyTakesOverAfterTheSessionTimeoutAndKeepsTheHistory() throws Exception {
     DemoStack.Options options = new DemoStack.Options(20,
         new Ladder(List.of(Duration.ofSeconds(3), Duration.ofSeconds(30), Duration.ofSeconds(60)), true),
-        Duration.ofMinutes(5), 1_000_000, 0, "crash-token");
+        Duration.ofMinutes(5), 1_000_000, 0, "crash-token", true);
     ScheduledExecutorService load = Executors.newScheduledThreadPool(1);
     HttpClient http = HttpClient.newHttpClient();
     Process child = null;
