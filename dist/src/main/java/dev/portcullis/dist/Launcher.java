@@ -23,6 +23,7 @@ public final class Launcher {
     System.out.println("  aggregator <config.yml>                run an aggregator worker (see config/aggregator.yml)");
     System.out.println("  notifier <config.yml>                  run the notifier, admin API and dashboard (config/notifier.yml)");
     System.out.println("  config <subcommand> ...                read and change rules and lists (config --help)");
+    System.out.println("  sample-service [--kafka ...] [--zk ...]  the demo's sample HTTP service alone (sample-service --help)");
     System.out.println("  kafka-console-consumer ...             Kafka's own console consumer, bundled (same options)");
     System.out.println("  zkcli ...                              ZooKeeper's own zkCli, bundled (same options: -server host:port)");
     System.out.println();
@@ -49,6 +50,7 @@ public final class Launcher {
       }
       case "config" -> System.exit(ConfigCli.run(rest, new PrintWriter(System.out, true), new PrintWriter(System.err, true),
           Clock.systemUTC()));
+      case "sample-service" -> System.exit(SampleServiceMain.run(rest));
       case "kafka-console-consumer" -> org.apache.kafka.tools.consumer.ConsoleConsumer.main(rest);
       case "zkcli" -> org.apache.zookeeper.ZooKeeperMain.main(rest);
       default -> {

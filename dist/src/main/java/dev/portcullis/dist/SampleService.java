@@ -19,22 +19,28 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 
 /**
- * The demo's business service: plain Jetty on 127.0.0.1 with two apps behind the Portcullis servlet
- * filter: {@code /shop/*} (an OPEN app) and {@code /proxy/*} (a CLOSED, allowlist-only admin proxy).
- * The demo's traffic comes through a "load balancer" on loopback, so {@code X-Forwarded-For} from
- * 127.0.0.1 is trusted and carries the simulated client address.
+ * The demo's business service: plain Jetty with two apps behind the Portcullis servlet filter:
+ * {@code /shop/*} (an OPEN app) and {@code /proxy/*} (a CLOSED, allowlist-only admin proxy). In the
+ * demo it listens on 127.0.0.1 and its traffic comes through a "load balancer" on loopback, so
+ * {@code X-Forwarded-For} from 127.0.0.1 is trusted and carries the simulated client address.
  */
 final class SampleService implements AutoCloseable {
 
   private final Server server;
 
+  /** On 127.0.0.1, a free port, trusting forwarding headers from loopback: the demo's setting. */
   SampleService(AclClient shop, AclClient proxy) {
+    this(shop, proxy, "127.0.0.1", 0, List.of(Cidr.parse("127.0.0.1/32"), Cidr.parse("::1/128")));
+  }
+
+  /** @param trustedProxies peers whose forwarding headers are honoured */
+  SampleService(AclClient shop, AclClient proxy, String host, int port, List<Cidr> trustedProxies) {
     server = new Server();
     ServerConnector http = new ServerConnector(server);
-    http.setHost("127.0.0.1");
-    http.setPort(0);
+    http.setHost(host);
+    http.setPort(port);
     server.addConnector(http);
-    ClientIpResolver lb = new ClientIpResolver(List.of(Cidr.parse("127.0.0.1/32"), Cidr.parse("::1/128")));
+    ClientIpResolver lb = new ClientIpResolver(trustedProxies);
     ContextHandlerCollection apps = new ContextHandlerCollection();
     apps.addHandler(app("/shop", shop, lb, "items"));
     apps.addHandler(app("/proxy", proxy, lb, "admin console"));

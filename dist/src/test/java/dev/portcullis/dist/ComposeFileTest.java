@@ -22,7 +22,7 @@ class ComposeFileTest {
     JsonNode compose = new YAMLMapper().readTree(Files.readAllBytes(Path.of("..", "compose.yaml")));
     JsonNode services = compose.get("services");
     for (String s : List.of("kafka", "zookeeper", "redis-1", "redis-2", "redis-3", "redis-cluster-create", "aggregator",
-        "notifier")) {
+        "notifier", "sample")) {
       assertThat(services.has(s)).as("service " + s).isTrue();
     }
     assertThat(services.get("aggregator").get("deploy").get("replicas").asInt()).isEqualTo(2);
