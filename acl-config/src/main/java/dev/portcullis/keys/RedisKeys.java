@@ -109,6 +109,11 @@ public final class RedisKeys {
     return "pc:" + tag(app, shard) + ":q:" + day;
   }
 
+  /** Released quota notices of an app: a hash, field {@code caller|iface}, value epoch ms until which it holds. */
+  public String quotaReleases(String app) {
+    return "pc:{" + Identifiers.requireApp("app", app) + ":r}:qr";
+  }
+
   public String offenderHistory(String app, int shard) {
     return "pc:" + tag(app, shard) + ":h";
   }

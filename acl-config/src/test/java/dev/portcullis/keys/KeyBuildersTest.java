@@ -23,6 +23,7 @@ class KeyBuildersTest {
     assertThat(KafkaKeys.noticeTarget("shop|2001:db8::1")).isEqualTo(Cidr.parse("2001:db8::1/128"));
     assertThat(KafkaKeys.split("shop|10.0.0.0/8")).isEqualTo(new KafkaKeys.Parts("shop", "10.0.0.0/8"));
     assertThat(KafkaKeys.quotaNotice("shop", "partner-42", "GET /export")).isEqualTo("shop|quota:partner-42|GET /export");
+    assertThat(new RedisKeys(64).quotaReleases("shop")).isEqualTo("pc:{shop:r}:qr");
     assertThat(KafkaKeys.splitNotice("shop|quota:partner-42|GET /export"))
         .isEqualTo(new KafkaKeys.Parts("shop", "quota:partner-42|GET /export"));
     assertThat(KafkaKeys.splitNotice("*|10.0.0.0/8")).isEqualTo(new KafkaKeys.Parts("*", "10.0.0.0/8"));

@@ -115,6 +115,7 @@ public final class NotifierApplication extends Application<NotifierConfiguration
       decisions = alerts;
     }
     InterceptBook book = new InterceptBook(clock, decisions, new RedisHistoryStore(redis, keys),
+        new dev.portcullis.notifier.intercept.RedisQuotaReleases(redis, keys),
         new SafetyValve(c.scan.maxNewInterceptsPerMinute, c.scan.minPrefixV4, c.scan.minPrefixV6),
         () -> UUID.randomUUID().toString());
     ChangeAudit changes = new ChangeAudit(sink::auditChange, clock);

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.client.AclClient;
 import dev.portcullis.client.decide.Decision;
+import dev.portcullis.config.AppMode;
+import dev.portcullis.config.AppPolicy;
 import dev.portcullis.config.Ladder;
+import dev.portcullis.config.Quota;
 import dev.portcullis.testkit.Ports;
 import dev.portcullis.testkit.Timeouts;
 import java.io.IOException;
@@ -18,12 +21,14 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
  * The elected notifier runs in a child JVM and is killed with SIGKILL (no shutdown hook, no clean
  * exit from the election); the standby in this JVM takes over once the dead leader's ZooKeeper
- * session expires, and carries on with the offender's history from Redis (a 3-master cluster).
+ * session expires, and carries on with the offender's history from Redis (a 3-master cluster), and
+ * with a quota release the dead leader made.
  */
 class LeaderCrashIT {
 
@@ -55,16 +60,30 @@ class LeaderCrashIT {
       stack.startNotifier(1);
       assertThat(stack.notifier(1).service().isLeader()).as("the notifier in this JVM stands by").isFalse();
 
+      stack.store().setAppPolicy("shop", new AppPolicy(AppMode.OPEN, null, null,
+          List.of(new Quota("*", "GET /export", 20)), false), stack.store().appPolicy("shop").version());
       List<AclClient> clients = List.of(stack.client("shop", "a:1"), stack.client("shop", "b:1"), stack.client("shop", "c:1"));
+      AtomicInteger rotate = new AtomicInteger();
       load.scheduleAtFixedRate(() -> {
         for (AclClient c : clients) {
           for (int i = 0; i < 10; i++) {
             c.check(OFFENDER, "GET /items");
           }
+          c.check("198.18.0." + rotate.incrementAndGet() % 50, "GET /export", "partner-42"); // 30/s, over 20/day
         }
       }, 0, 100, TimeUnit.MILLISECONDS);
       awaitLevel(clients, 1);
       assertThat(stack.notifier(1).service().isLeader()).as("level 1 came from the child").isFalse();
+
+      // partner-42 used up its quota; the leader (the child) releases it for the day on request
+      Timeouts.await("partner-42 limited on every client", Duration.ofSeconds(30),
+          () -> clients.stream().allMatch(c -> probe(c).reason() == Decision.Reason.QUOTA));
+      HttpResponse<String> released = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + childPort
+              + "/api/intercepts?app=shop&caller=partner-42&iface=GET%20/export"))
+          .header("Authorization", "Bearer crash-token").DELETE().build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(released.statusCode()).as(released.body()).isEqualTo(204);
+      Timeouts.await("partner-42 served again on every client", Duration.ofSeconds(30),
+          () -> clients.stream().allMatch(c -> probe(c).allowed()));
 
       long killed = System.nanoTime();
       child.destroyForcibly();
@@ -75,12 +94,24 @@ class LeaderCrashIT {
 
       // the 3 s intercept lapsed while nobody led; the offender is still at it and its history says level 1
       awaitLevel(clients, 2);
+      // the new leader has scanned for seconds while partner-42 stays over its quota: the release holds
+      assertThat(clients).allSatisfy(c -> {
+        Decision d = probe(c);
+        assertThat(d.allowed()).as("partner-42 after the failover: " + d).isTrue();
+      });
     } finally {
       load.shutdownNow();
       if (child != null) {
         child.destroyForcibly();
       }
     }
+  }
+
+  private static final AtomicInteger PROBES = new AtomicInteger();
+
+  /** partner-42 on GET /export from a new address each time, so probing never trips a per-address limit. */
+  private static Decision probe(AclClient c) {
+    return c.check("198.18.9." + PROBES.incrementAndGet() % 250, "GET /export", "partner-42");
   }
 
   private static String health(HttpClient http, int port) {

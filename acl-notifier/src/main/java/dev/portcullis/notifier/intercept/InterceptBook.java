@@ -42,11 +42,12 @@ public final class InterceptBook {
   private final Supplier<String> ids;
   private final Map<String, InterceptNotice> active = new ConcurrentHashMap<>();
   private final Map<String, Long> shadowedUntil = new HashMap<>();
-  /** Quota notices an operator released: not issued again until the day they were for ends. */
-  private final Map<String, Long> releasedUntil = new HashMap<>();
+  private final QuotaReleases releases;
 
-  public InterceptBook(Clock clock, NoticeSink sink, HistoryStore history, SafetyValve valve, Supplier<String> ids) {
+  public InterceptBook(Clock clock, NoticeSink sink, HistoryStore history, QuotaReleases releases, SafetyValve valve,
+      Supplier<String> ids) {
     this.clock = clock;
+    this.releases = releases;
     this.sink = sink;
     this.history = history;
     this.valve = valve;
@@ -128,8 +129,7 @@ public final class InterceptBook {
     if (b.endOfDay() <= now) {
       return Outcome.ALREADY_ACTIVE; // yesterday's count read at midnight: the quota has reset
     }
-    Long released = releasedUntil.get(key);
-    if (released != null && released > now) {
+    if (releases.releasedUntil(b.app(), b.caller(), b.iface()) > now) {
       return Outcome.RELEASED_FOR_THE_DAY;
     }
     Map<String, String> evidence = new TreeMap<>();
@@ -179,7 +179,7 @@ public final class InterceptBook {
   /**
    * Releases a quota notice now: the caller may use the interface again for the rest of the day,
    * and the scanner does not issue the notice again until the day ends (its count stays over the
-   * quota). False if there was none. A leader change forgets such releases.
+   * quota), on this leader or a later one. False if there was none.
    */
   public synchronized boolean releaseQuota(String app, String caller, String iface, String actor, String reason) {
     return releaseKey(KafkaKeys.quotaNotice(app, caller, iface), actor, reason);
@@ -192,7 +192,8 @@ public final class InterceptBook {
     }
     long now = clock.millis();
     if (n.isQuota() && n.expiresAt() != null) {
-      releasedUntil.put(key, n.expiresAt()); // the count stays over the quota until the day ends
+      // the count stays over the quota until the day ends: remember the release where a new leader sees it
+      releases.release(n.app(), n.quota().caller(), n.quota().iface(), n.expiresAt());
     }
     if (!n.isQuota()) {
       OffenderHistory h = history.get(n.app(), n.target());
@@ -220,7 +221,6 @@ public final class InterceptBook {
       }
     }
     shadowedUntil.values().removeIf(until -> until <= now);
-    releasedUntil.values().removeIf(until -> until <= now);
     return n;
   }
 

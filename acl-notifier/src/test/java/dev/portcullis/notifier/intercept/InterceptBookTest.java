@@ -91,13 +91,29 @@ class InterceptBookTest {
     }
   }
 
+  /** Quota releases as Redis would keep them, shared by every book of a test (a leader and its successor). */
+  static final class MapReleases implements QuotaReleases {
+    final Map<String, Long> map = new HashMap<>();
+
+    @Override
+    public long releasedUntil(String app, String caller, String iface) {
+      return map.getOrDefault(app + "|" + caller + "|" + iface, 0L);
+    }
+
+    @Override
+    public void release(String app, String caller, String iface, long untilMillis) {
+      map.put(app + "|" + caller + "|" + iface, untilMillis);
+    }
+  }
+
+  private final MapReleases releases = new MapReleases();
   private final FakeClock clock = new FakeClock();
   private final Recorder sink = new Recorder();
   private final MapHistory history = new MapHistory();
   private final AtomicInteger ids = new AtomicInteger();
 
   private InterceptBook book(SafetyValve valve) {
-    return new InterceptBook(clock, sink, history, valve, () -> "id-" + ids.incrementAndGet());
+    return new InterceptBook(clock, sink, history, releases, valve, () -> "id-" + ids.incrementAndGet());
   }
 
   private static Breach breach(String target) {
@@ -263,6 +279,10 @@ class InterceptBookTest {
     assertThat(enforcing.releaseQuota("shop", "partner-42", "GET /export", "alice", "raised by sales")).isFalse();
     assertThat(enforcing.considerQuota(quotaBreach(endOfDay), config(false, false, List.of())))
         .as("still over the quota, but released for the rest of the day").isEqualTo(InterceptBook.Outcome.RELEASED_FOR_THE_DAY);
+    InterceptBook successor = book(new SafetyValve(100, 16, 48));
+    successor.load(List.of());
+    assertThat(successor.considerQuota(quotaBreach(endOfDay), config(false, false, List.of())))
+        .as("a new leader keeps the release").isEqualTo(InterceptBook.Outcome.RELEASED_FOR_THE_DAY);
     clock.advance(Duration.ofHours(5));
     enforcing.expire();
     assertThat(enforcing.considerQuota(quotaBreach(endOfDay + Duration.ofDays(1).toMillis()), config(false, false, List.of())))
