@@ -8,18 +8,12 @@ import com.alibaba.csp.sentinel.slots.block.RuleConstant;
 import com.alibaba.csp.sentinel.slots.block.flow.param.ParamFlowRule;
 import com.alibaba.csp.sentinel.slots.block.flow.param.ParamFlowRuleManager;
 import com.google.common.util.concurrent.RateLimiter;
-import dev.portcullis.client.decide.CompiledRules;
 import dev.portcullis.client.decide.Decision;
-import dev.portcullis.client.decide.DecisionEngine;
-import dev.portcullis.client.decide.UnparseableAddressPolicy;
-import dev.portcullis.client.emit.AccessRing;
-import dev.portcullis.client.time.CoarseClock;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -59,11 +53,7 @@ public class CheckBenchmark {
   String distribution;
 
   private String[] requests;
-  private DecisionEngine engine;
-  private DecisionEngine recordingEngine;
-  private AccessRing ring;
-  private volatile boolean draining;
-  private Thread drainer;
+  private Engines engines;
   private final ConcurrentHashMap<String, Boolean> map = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, RateLimiter> guava = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Bucket> bucket4j = new ConcurrentHashMap<>();
@@ -74,23 +64,7 @@ public class CheckBenchmark {
   public void setUp() {
     Workload w = new Workload(entries, distribution.equals("zipf"), 42);
     requests = w.requests;
-    CoarseClock clock = new CoarseClock(System.currentTimeMillis());
-    CompiledRules rules = CompiledRules.compile("shop", w.snapshot());
-    engine = new DecisionEngine("shop", clock, null, null, UnparseableAddressPolicy.BY_MODE);
-    engine.rules(rules);
-    ring = new AccessRing(1 << 16);
-    recordingEngine = new DecisionEngine("shop", clock, ring, null, UnparseableAddressPolicy.BY_MODE);
-    recordingEngine.rules(rules);
-    draining = true;
-    drainer = new Thread(() -> {
-      while (draining) {
-        if (ring.drain((v4, hi, lo, iface, caller, denied) -> { }, 4096) == 0) {
-          LockSupport.parkNanos(100_000);
-        }
-      }
-    }, "drainer");
-    drainer.setDaemon(true);
-    drainer.start();
+    engines = new Engines(w);
     for (var c : w.blocks) {
       if (c.isSingleAddress()) {
         map.put(c.network().toString(), Boolean.TRUE);
@@ -113,8 +87,7 @@ public class CheckBenchmark {
 
   @TearDown(Level.Trial)
   public void tearDown() throws InterruptedException {
-    draining = false;
-    drainer.join();
+    engines.close();
   }
 
   private String next() {
@@ -123,12 +96,12 @@ public class CheckBenchmark {
 
   @Benchmark
   public Decision check() {
-    return engine.check(next(), "GET /items", null);
+    return engines.deciding.check(next(), "GET /items", null);
   }
 
   @Benchmark
   public Decision checkAndRecord() {
-    return recordingEngine.check(next(), "GET /items", null);
+    return engines.recording.check(next(), "GET /items", null);
   }
 
   @Benchmark

@@ -1,13 +1,7 @@
 package dev.portcullis.benchmarks;
 
-import dev.portcullis.client.decide.CompiledRules;
 import dev.portcullis.client.decide.Decision;
-import dev.portcullis.client.decide.DecisionEngine;
-import dev.portcullis.client.decide.UnparseableAddressPolicy;
-import dev.portcullis.client.emit.AccessRing;
-import dev.portcullis.client.time.CoarseClock;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -45,11 +39,7 @@ public class CheckThroughputBenchmark {
   String distribution;
 
   String[] requests;
-  DecisionEngine engine;
-  DecisionEngine recordingEngine;
-  private AccessRing ring;
-  private volatile boolean draining;
-  private Thread drainer;
+  private Engines engines;
 
   /** Each benchmark thread walks the addresses from its own position. */
   @State(Scope.Thread)
@@ -66,38 +56,21 @@ public class CheckThroughputBenchmark {
   public void setUp() {
     Workload w = new Workload(entries, distribution.equals("zipf"), 42);
     requests = w.requests;
-    CoarseClock clock = new CoarseClock(System.currentTimeMillis());
-    CompiledRules rules = CompiledRules.compile("shop", w.snapshot());
-    engine = new DecisionEngine("shop", clock, null, null, UnparseableAddressPolicy.BY_MODE);
-    engine.rules(rules);
-    ring = new AccessRing(1 << 16);
-    recordingEngine = new DecisionEngine("shop", clock, ring, null, UnparseableAddressPolicy.BY_MODE);
-    recordingEngine.rules(rules);
-    draining = true;
-    drainer = new Thread(() -> {
-      while (draining) {
-        if (ring.drain((v4, hi, lo, iface, caller, denied) -> { }, 4096) == 0) {
-          LockSupport.parkNanos(100_000);
-        }
-      }
-    }, "drainer");
-    drainer.setDaemon(true);
-    drainer.start();
+    engines = new Engines(w);
   }
 
   @TearDown(Level.Trial)
   public void tearDown() throws InterruptedException {
-    draining = false;
-    drainer.join();
+    engines.close();
   }
 
   @Benchmark
   public Decision check(Cursor c) {
-    return engine.check(requests[c.i++ & (Workload.KEYS - 1)], "GET /items", null);
+    return engines.deciding.check(requests[c.i++ & (Workload.KEYS - 1)], "GET /items", null);
   }
 
   @Benchmark
   public Decision checkAndRecord(Cursor c) {
-    return recordingEngine.check(requests[c.i++ & (Workload.KEYS - 1)], "GET /items", null);
+    return engines.recording.check(requests[c.i++ & (Workload.KEYS - 1)], "GET /items", null);
   }
 }
