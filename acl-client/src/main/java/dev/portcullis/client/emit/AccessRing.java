@@ -8,11 +8,15 @@ import java.util.concurrent.atomic.LongAdder;
  * The hand-off from request threads to the emitter: a bounded, lossy, multi-producer
  * single-consumer ring of primitive slots (the JCTools MPSC array queue pattern).
  *
- * <p>Producers (request threads) call {@link #offer}: it claims a slot with one compare-and-set,
- * writes the fields and publishes the slot with an ordered store. It never blocks and never
+ * <p>The ring is split into stripes, each its own MPSC ring; a thread always offers to the same
+ * stripe, so that request threads on different cores do not contend for one index nor write the same
+ * cache lines. Within a stripe, {@link #offer} claims a slot with one compare-and-set, writes the
+ * fields and publishes the slot with an ordered store. It never blocks and never
  * allocates; it returns {@code false} iff the ring is full, and counts the drop. The single
- * consumer (the emitter thread) calls {@link #drain}, which hands every published slot to a
- * {@link Sink} in order and frees the slots at the end of the batch.
+ * consumer (the emitter thread) calls {@link #drain}, which hands every published slot of each stripe
+ * to a {@link Sink}, in order within a stripe, and frees the slots at the end of the batch. A stripe
+ * holds {@code capacity / stripes} slots, so one thread alone fills its stripe sooner than a single
+ * ring; the coalescing emitter drains far faster than that in practice.
  */
 public final class AccessRing {
 
@@ -23,88 +27,146 @@ public final class AccessRing {
     void accept(long v4, long hi, long lo, String iface, String caller, boolean denied);
   }
 
-  private final int mask;
-  private final long capacity;
-  private final long[] v4;
-  private final long[] hi;
-  private final long[] lo;
-  private final String[] iface;
-  private final String[] caller;
-  private final boolean[] denied;
-  private final AtomicLongArray sequence;
-  private final AtomicLong producerIndex = new AtomicLong();
-  private final AtomicLong consumerIndex = new AtomicLong();
-  private final LongAdder dropped = new LongAdder();
+  /** Stripes of a ring built with {@link #AccessRing(int)}: enough for the request threads of a few cores. */
+  public static final int DEFAULT_STRIPES = 4;
 
-  /** @param capacity slots, a power of two */
+  private final Stripe[] stripes;
+  private final int stripeShift;
+  private int nextToDrain;
+
+  /** A ring of {@code capacity} slots in {@value #DEFAULT_STRIPES} stripes. */
   public AccessRing(int capacity) {
+    this(capacity, DEFAULT_STRIPES);
+  }
+
+  /**
+   * @param capacity slots in all, a power of two
+   * @param stripes  independent rings the slots are split into, a power of two; a thread always offers
+   *                 to the same stripe, so two busy threads rarely write the same cache lines
+   */
+  public AccessRing(int capacity, int stripes) {
     if (capacity < 2 || Integer.bitCount(capacity) != 1) {
       throw new IllegalArgumentException("ring capacity must be a power of two >= 2, was " + capacity);
     }
-    this.capacity = capacity;
-    this.mask = capacity - 1;
-    this.v4 = new long[capacity];
-    this.hi = new long[capacity];
-    this.lo = new long[capacity];
-    this.iface = new String[capacity];
-    this.caller = new String[capacity];
-    this.denied = new boolean[capacity];
-    this.sequence = new AtomicLongArray(capacity);
-    for (int i = 0; i < capacity; i++) {
-      sequence.set(i, i);
+    if (stripes < 1 || Integer.bitCount(stripes) != 1 || capacity / stripes < 2) {
+      throw new IllegalArgumentException("stripes must be a power of two leaving >= 2 slots each, was " + stripes);
     }
+    this.stripes = new Stripe[stripes];
+    for (int i = 0; i < stripes; i++) {
+      this.stripes[i] = new Stripe(capacity / stripes);
+    }
+    this.stripeShift = 64 - Integer.numberOfTrailingZeros(stripes);
   }
 
-  /** Any thread. Returns false iff the ring is full (the access is dropped and counted). */
+  /** Any thread. Returns false iff the thread's stripe is full (the access is dropped and counted). */
   public boolean offer(long v4Bits, long v6Hi, long v6Lo, String ifaceName, String callerName, boolean wasDenied) {
-    long p;
-    do {
-      p = producerIndex.get();
-      if (p - consumerIndex.get() >= capacity) {
-        dropped.increment();
-        return false;
-      }
-    } while (!producerIndex.compareAndSet(p, p + 1));
-    int i = (int) p & mask;
-    v4[i] = v4Bits;
-    hi[i] = v6Hi;
-    lo[i] = v6Lo;
-    iface[i] = ifaceName;
-    caller[i] = callerName;
-    denied[i] = wasDenied;
-    sequence.lazySet(i, p + 1); // publish: fields above happen-before a consumer that sees this
-    return true;
+    Stripe s = stripes.length == 1 ? stripes[0]
+        : stripes[(int) ((Thread.currentThread().getId() * 0x9E3779B97F4A7C15L) >>> stripeShift)];
+    return s.offer(v4Bits, v6Hi, v6Lo, ifaceName, callerName, wasDenied);
   }
 
-  /** Consumer thread only. Drains up to {@code max} slots; returns how many. */
+  /** Consumer thread only. Drains up to {@code max} slots from the stripes in turn; returns how many. */
   public int drain(Sink sink, int max) {
-    long c = consumerIndex.get();
     int n = 0;
-    while (n < max) {
-      int i = (int) c & mask;
-      if (sequence.get(i) != c + 1) {
-        break;
-      }
-      sink.accept(v4[i], hi[i], lo[i], iface[i], caller[i], denied[i]);
-      iface[i] = null;
-      caller[i] = null;
-      sequence.lazySet(i, c + capacity);
-      c++;
-      n++;
-    }
-    if (n > 0) {
-      consumerIndex.lazySet(c);
+    for (int k = 0; k < stripes.length && n < max; k++) {
+      n += stripes[nextToDrain].drain(sink, max - n);
+      nextToDrain = (nextToDrain + 1) & (stripes.length - 1);
     }
     return n;
   }
 
-  /** Accesses refused because the ring was full. */
+  /** Accesses refused because a stripe was full. */
   public long dropped() {
-    return dropped.sum();
+    long d = 0;
+    for (Stripe s : stripes) {
+      d += s.dropped.sum();
+    }
+    return d;
   }
 
   /** Approximate number of slots waiting. */
   public long size() {
-    return Math.max(0, producerIndex.get() - consumerIndex.get());
+    long n = 0;
+    for (Stripe s : stripes) {
+      n += s.size();
+    }
+    return n;
+  }
+
+  /** One bounded MPSC ring (the JCTools MPSC array queue pattern). */
+  private static final class Stripe {
+
+    private final int mask;
+    private final long capacity;
+    private final long[] v4;
+    private final long[] hi;
+    private final long[] lo;
+    private final String[] iface;
+    private final String[] caller;
+    private final boolean[] denied;
+    private final AtomicLongArray sequence;
+    private final AtomicLong producerIndex = new AtomicLong();
+    private final AtomicLong consumerIndex = new AtomicLong();
+    private final LongAdder dropped = new LongAdder();
+
+    Stripe(int capacity) {
+      this.capacity = capacity;
+      this.mask = capacity - 1;
+      this.v4 = new long[capacity];
+      this.hi = new long[capacity];
+      this.lo = new long[capacity];
+      this.iface = new String[capacity];
+      this.caller = new String[capacity];
+      this.denied = new boolean[capacity];
+      this.sequence = new AtomicLongArray(capacity);
+      for (int i = 0; i < capacity; i++) {
+        sequence.set(i, i);
+      }
+    }
+
+    boolean offer(long v4Bits, long v6Hi, long v6Lo, String ifaceName, String callerName, boolean wasDenied) {
+      long p;
+      do {
+        p = producerIndex.get();
+        if (p - consumerIndex.get() >= capacity) {
+          dropped.increment();
+          return false;
+        }
+      } while (!producerIndex.compareAndSet(p, p + 1));
+      int i = (int) p & mask;
+      v4[i] = v4Bits;
+      hi[i] = v6Hi;
+      lo[i] = v6Lo;
+      iface[i] = ifaceName;
+      caller[i] = callerName;
+      denied[i] = wasDenied;
+      sequence.lazySet(i, p + 1); // publish: fields above happen-before a consumer that sees this
+      return true;
+    }
+
+    int drain(Sink sink, int max) {
+      long c = consumerIndex.get();
+      int n = 0;
+      while (n < max) {
+        int i = (int) c & mask;
+        if (sequence.get(i) != c + 1) {
+          break;
+        }
+        sink.accept(v4[i], hi[i], lo[i], iface[i], caller[i], denied[i]);
+        iface[i] = null;
+        caller[i] = null;
+        sequence.lazySet(i, c + capacity);
+        c++;
+        n++;
+      }
+      if (n > 0) {
+        consumerIndex.lazySet(c);
+      }
+      return n;
+    }
+
+    long size() {
+      return Math.max(0, producerIndex.get() - consumerIndex.get());
+    }
   }
 }

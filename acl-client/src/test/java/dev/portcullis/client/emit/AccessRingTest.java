@@ -10,7 +10,7 @@ class AccessRingTest {
 
   @Test
   void offer_returnsFalseAndCountsWhenFull() {
-    AccessRing ring = new AccessRing(4);
+    AccessRing ring = new AccessRing(4, 1);
     for (int i = 0; i < 4; i++) {
       assertThat(ring.offer(i, 0, 0, "i", null, false)).isTrue();
     }
@@ -20,6 +20,42 @@ class AccessRingTest {
     assertThat(ring.drain((v4, hi, lo, iface, caller, denied) -> sum.addAndGet(v4), 100)).isEqualTo(4);
     assertThat(sum.get()).isEqualTo(0 + 1 + 2 + 3);
     assertThat(ring.offer(5, 0, 0, "i", null, false)).as("space again after a drain").isTrue();
+  }
+
+  @Test
+  void stripes_oneThreadFillsOnlyItsOwnStripeAndTheDrainVisitsEveryStripe() throws Exception {
+    AccessRing ring = new AccessRing(8, 4); // 2 slots a stripe
+    assertThat(ring.offer(1, 0, 0, "i", null, false)).isTrue();
+    assertThat(ring.offer(2, 0, 0, "i", null, false)).isTrue();
+    assertThat(ring.offer(3, 0, 0, "i", null, false)).as("this thread's stripe is full").isFalse();
+    AtomicLong others = new AtomicLong();
+    Thread[] threads = new Thread[16]; // ids spread over the stripes
+    for (int t = 0; t < threads.length; t++) {
+      long v = 100 + t;
+      threads[t] = new Thread(() -> {
+        if (ring.offer(v, 0, 0, "i", null, false)) {
+          others.incrementAndGet();
+        }
+      });
+      threads[t].start();
+      threads[t].join();
+    }
+    assertThat(others.get()).as("other threads' stripes still take offers").isPositive();
+    AtomicLong drained = new AtomicLong();
+    int n;
+    while ((n = ring.drain((v4, hi, lo, iface, caller, denied) -> drained.incrementAndGet(), 3)) > 0) {
+      assertThat(n).isLessThanOrEqualTo(3);
+    }
+    assertThat(drained.get()).isEqualTo(2 + others.get());
+    assertThat(ring.dropped()).isEqualTo(1 + (16 - others.get()));
+    assertThat(ring.size()).isZero();
+  }
+
+  @Test
+  void stripesThatDoNotDivideTheCapacity_areRefused() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new AccessRing(4, 4))
+        .hasMessageContaining("stripes must be a power of two leaving >= 2 slots each");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new AccessRing(16, 3)).hasMessageContaining("stripes");
   }
 
   @Test
