@@ -27,16 +27,21 @@ public final class AccessRing {
     void accept(long v4, long hi, long lo, String iface, String caller, boolean denied);
   }
 
-  /** Stripes of a ring built with {@link #AccessRing(int)}: enough for the request threads of a few cores. */
-  public static final int DEFAULT_STRIPES = 4;
+  /** Most stripes of a ring built with {@link #AccessRing(int)}: enough for the request threads of a few cores. */
+  public static final int MAX_STRIPES = 4;
+  /** Fewest slots a stripe of a ring built with {@link #AccessRing(int)} gets, so one busy thread is not cramped. */
+  public static final int MIN_STRIPE_SLOTS = 4096;
 
   private final Stripe[] stripes;
   private final int stripeShift;
   private int nextToDrain;
 
-  /** A ring of {@code capacity} slots in {@value #DEFAULT_STRIPES} stripes. */
+  /**
+   * A ring of {@code capacity} slots in up to {@value #MAX_STRIPES} stripes of at least
+   * {@value #MIN_STRIPE_SLOTS} slots each (one stripe below 8,192 slots).
+   */
   public AccessRing(int capacity) {
-    this(capacity, DEFAULT_STRIPES);
+    this(capacity, Math.max(1, Math.min(MAX_STRIPES, Integer.highestOneBit(Math.max(1, capacity / MIN_STRIPE_SLOTS)))));
   }
 
   /**

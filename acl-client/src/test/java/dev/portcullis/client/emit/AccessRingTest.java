@@ -52,6 +52,21 @@ class AccessRingTest {
   }
 
   @Test
+  void defaultStriping_keepsSmallRingsWholeAndGivesEachStripeAtLeast4096Slots() {
+    AccessRing small = new AccessRing(1024);
+    for (int i = 0; i < 1024; i++) {
+      assertThat(small.offer(i, 0, 0, "i", null, false)).as("one thread may fill a small ring alone").isTrue();
+    }
+    assertThat(small.offer(0, 0, 0, "i", null, false)).isFalse();
+    AccessRing large = new AccessRing(1 << 16); // 4 stripes of 16,384
+    int accepted = 0;
+    while (large.offer(accepted, 0, 0, "i", null, false)) {
+      accepted++;
+    }
+    assertThat(accepted).isEqualTo(1 << 14);
+  }
+
+  @Test
   void stripesThatDoNotDivideTheCapacity_areRefused() {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> new AccessRing(4, 4))
         .hasMessageContaining("stripes must be a power of two leaving >= 2 slots each");
