@@ -133,7 +133,7 @@ public final class DemoStack implements AutoCloseable {
         "kafka: {bootstrapServers: \"" + kafka.bootstrapServers() + "\"}",
         "zooKeeper: {connect: \"" + zk.connectString() + "\", sessionTimeout: " + sessionTimeout.toMillis() + "ms}",
         "redis: {nodes: [\"" + String.join("\", \"", redis.nodes()) + "\"], cluster: " + redis.cluster() + "}",
-        "scan: {interval: 250ms, prefixLimitPerSecond: " + options.prefixLimitPerSecond() + "}",
+        "scan: {interval: 250ms, janitorInterval: 1s, prefixLimitPerSecond: " + options.prefixLimitPerSecond() + "}",
         "api: {token: " + options.apiToken() + "}",
         "server:",
         "  type: simple",

@@ -98,6 +98,9 @@ class EndToEndIT {
       stack.stopNotifier(leader);
       Timeouts.await("the standby to lead", Duration.ofSeconds(30), () -> stack.notifier(standby).service().isLeader());
       awaitLevel(clients, 3);
+      // an entry that expires is deleted by the new leader's janitor, which audits it
+      stack.store().addEntry("shop", ListKind.DENY, new ListEntry(Cidr.parse("198.51.100.200"),
+          System.currentTimeMillis() + 1_500, "short", "e2e", System.currentTimeMillis()), false);
 
       HttpClient http = HttpClient.newHttpClient();
       String api = "http://127.0.0.1:" + stack.notifierPort(standby);
@@ -152,6 +155,9 @@ class EndToEndIT {
           .contains("\"kind\":\"LIST_ADDED\"").contains("\"target\":\"198.51.100.9\"")
           .contains("\"kind\":\"POLICY_CHANGED\"").contains("app policy set:");
 
+      Timeouts.await("the janitor's deletion of the expired entry audited", Duration.ofSeconds(30),
+          () -> auditTail(http, api).contains("\"kind\":\"LIST_EXPIRED\"") && auditTail(http, api).contains("198.51.100.200"));
+
       String intercepts = http.send(HttpRequest.newBuilder(URI.create(api + "/api/intercepts")).build(),
           HttpResponse.BodyHandlers.ofString()).body();
       assertThat(intercepts).contains(OFFENDER).doesNotContain(PARTNER).contains("partner-42 on GET /export");
@@ -169,6 +175,18 @@ class EndToEndIT {
       });
     } finally {
       load.shutdownNow();
+    }
+  }
+
+  private static String auditTail(HttpClient http, String api) {
+    try {
+      return http.send(HttpRequest.newBuilder(URI.create(api + "/api/audit?limit=200")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+    } catch (java.io.IOException e) {
+      return "";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "";
     }
   }
 
