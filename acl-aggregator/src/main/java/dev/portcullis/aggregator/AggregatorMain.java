@@ -22,12 +22,19 @@ public final class AggregatorMain {
       return 2;
     }
     AggregatorWorker worker = new AggregatorWorker(settings);
+    try {
+      worker.start();
+    } catch (IllegalStateException | IllegalArgumentException e) {
+      // a topic of the wrong shape, Kafka not reachable in time, a bad setting: say which, no stack trace
+      System.err.println("error: " + e.getMessage());
+      worker.close();
+      return 1;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       worker.close();
       stopped.countDown();
     }, "portcullis-aggregator-shutdown"));
-    worker.start();
     System.out.println("aggregator running; health at http://127.0.0.1:" + worker.adminPort() + "/health");
     stopped.await();
     return 0;
