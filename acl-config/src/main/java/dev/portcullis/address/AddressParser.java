@@ -115,7 +115,7 @@ final class AddressParser {
           sawDot = true;
           break;
         }
-        int d = hexDigit(c);
+        int d = HexDigits.value(c);
         if (d < 0) {
           return fail(quote(s) + " is not an IPv6 address: '" + c + "' is not a hex digit");
         }
@@ -180,18 +180,6 @@ final class AddressParser {
     return new Result(IpAddress.ofV6(hi, lo), null);
   }
 
-  private static int hexDigit(char c) {
-    if (c >= '0' && c <= '9') {
-      return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-      return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-      return c - 'A' + 10;
-    }
-    return -1;
-  }
 
   private static Result fail(String message) {
     return new Result(null, message);

@@ -49,22 +49,6 @@ public final class KafkaKeys {
   public record Parts(String app, String rest) {}
 
   /**
-   * Splits a key at its separator.
-   *
-   * @throws IllegalArgumentException if the key has no separator or an empty part
-   */
-  public static Parts split(String key) {
-    if (key == null) {
-      throw new IllegalArgumentException("key must not be null");
-    }
-    int bar = key.indexOf(SEP);
-    if (bar <= 0 || bar == key.length() - 1 || key.indexOf(SEP, bar + 1) >= 0) {
-      throw new IllegalArgumentException("key \"" + key + "\" must be <app>|<address>");
-    }
-    return new Parts(key.substring(0, bar), key.substring(bar + 1));
-  }
-
-  /**
    * Splits a notice key: {@code <app>|<target>}, or {@code <app>|quota:<caller>|<iface>} for a quota
    * notice ({@code rest} is then {@code quota:<caller>|<iface>}).
    *
@@ -87,10 +71,5 @@ public final class KafkaKeys {
       throw new IllegalArgumentException("key \"" + key + "\" must be <app>|<target> or <app>|quota:<caller>|<iface>");
     }
     return new Parts(key.substring(0, bar), rest);
-  }
-
-  /** The target block named by a notice key. */
-  public static Cidr noticeTarget(String key) {
-    return Cidr.parse(split(key).rest());
   }
 }

@@ -1,6 +1,7 @@
 package dev.portcullis.keys;
 
 import dev.portcullis.address.IpAddress;
+import java.time.LocalDate;
 
 /**
  * The Redis key space, sharded so that no key or slot runs hot.
@@ -99,6 +100,11 @@ public final class RedisKeys {
 
   public String totalMinuteWindow(String app, long windowStartMin) {
     return "pc:{" + Identifiers.requireApp("app", app) + ":t}:tm:" + windowStartMin;
+  }
+
+  /** A calendar day as the yyyymmdd number that quota keys use. */
+  public static int yyyymmdd(LocalDate day) {
+    return day.getYear() * 10_000 + day.getMonthValue() * 100 + day.getDayOfMonth();
   }
 
   /** Daily quota counters; {@code day} as yyyymmdd in the quota zone. */

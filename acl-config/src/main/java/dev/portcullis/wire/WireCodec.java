@@ -120,9 +120,11 @@ public final class WireCodec {
       String iface = q.string("iface", true, 200, Identifiers::isLabel, Identifiers.LABEL_RULE);
       return caller == null || iface == null ? null : new InterceptNotice.QuotaScope(caller, iface);
     });
-    if (r.raw("target", false) == null && r.raw("quota", false) == null) {
+    boolean hasTarget = r.raw("target", false) != null;
+    boolean hasQuota = r.raw("quota", false) != null;
+    if (!hasTarget && !hasQuota) {
       problems.add("target is required (or quota, for a quota notice)");
-    } else if (r.raw("target", false) != null && r.raw("quota", false) != null) {
+    } else if (hasTarget && hasQuota) {
       problems.add("target and quota must not both be given");
     }
     if (quota != null && "*".equals(app)) {

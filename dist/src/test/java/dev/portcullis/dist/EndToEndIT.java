@@ -71,33 +71,33 @@ class EndToEndIT {
       }, 0, 100, TimeUnit.MILLISECONDS);
 
       long started = System.nanoTime();
-      awaitLevel(clients, 1);
+      StackProbes.awaitLevel(clients, OFFENDER, 1);
       System.out.printf("reaction: offender denied on all 3 clients %d ms after the traffic started%n",
           (System.nanoTime() - started) / 1_000_000);
       assertThat(clients).allSatisfy(c -> assertThat(c.check(PARTNER, "GET /").allowed()).isTrue());
 
       Timeouts.await("partner-42 limited on GET /export by every client", Duration.ofSeconds(30),
-          () -> clients.stream().allMatch(c -> probe(c, "GET /export", "partner-42").reason()
+          () -> clients.stream().allMatch(c -> StackProbes.probe(c, "GET /export", "partner-42").reason()
               == Decision.Reason.QUOTA));
-      Decision used = probe(clients.get(0), "GET /export", "partner-42");
+      Decision used = StackProbes.probe(clients.get(0), "GET /export", "partner-42");
       assertThat(used.outcome()).isEqualTo(Decision.Outcome.LIMIT);
       assertThat(used.detail()).contains("req/day > 40 req/day (quota * on GET /export)");
       assertThat(used.retryAfterSeconds(System.currentTimeMillis())).as("until the day ends (UTC)")
           .isBetween(1L, 86_400L);
       assertThat(clients).allSatisfy(c -> {
-        assertThat(probe(c, "GET /items", "partner-42").allowed()).as("another interface").isTrue();
-        assertThat(probe(c, "GET /export", "partner-7").allowed()).as("another caller").isTrue();
+        assertThat(StackProbes.probe(c, "GET /items", "partner-42").allowed()).as("another interface").isTrue();
+        assertThat(StackProbes.probe(c, "GET /export", "partner-7").allowed()).as("another caller").isTrue();
       });
 
       // the 3 s intercept lapses; the offender is still at it: level 2
-      awaitLevel(clients, 2);
+      StackProbes.awaitLevel(clients, OFFENDER, 2);
 
       // the leader goes away; the standby takes over with the offender's history
       int leader = stack.notifier(1).service().isLeader() ? 1 : 2;
       int standby = 3 - leader;
       stack.stopNotifier(leader);
       Timeouts.await("the standby to lead", Duration.ofSeconds(30), () -> stack.notifier(standby).service().isLeader());
-      awaitLevel(clients, 3);
+      StackProbes.awaitLevel(clients, OFFENDER, 3);
       // an entry that expires is deleted by the new leader's janitor, which audits it
       stack.store().addEntry("shop", ListKind.DENY, new ListEntry(Cidr.parse("198.51.100.200"),
           System.currentTimeMillis() + 1_500, "short", "e2e", System.currentTimeMillis()), false);
@@ -156,7 +156,10 @@ class EndToEndIT {
           .contains("\"kind\":\"POLICY_CHANGED\"").contains("app policy set:");
 
       Timeouts.await("the janitor's deletion of the expired entry audited", Duration.ofSeconds(30),
-          () -> auditTail(http, api).contains("\"kind\":\"LIST_EXPIRED\"") && auditTail(http, api).contains("198.51.100.200"));
+          () -> {
+            String tail = StackProbes.bodyOrEmpty(http, api + "/api/audit?limit=200");
+            return tail.contains("\"kind\":\"LIST_EXPIRED\"") && tail.contains("198.51.100.200");
+          });
 
       String intercepts = http.send(HttpRequest.newBuilder(URI.create(api + "/api/intercepts")).build(),
           HttpResponse.BodyHandlers.ofString()).body();
@@ -167,41 +170,17 @@ class EndToEndIT {
           .header("Authorization", "Bearer e2e-token").DELETE().build(), HttpResponse.BodyHandlers.ofString());
       assertThat(releaseQuota.statusCode()).as(releaseQuota.body()).isEqualTo(204);
       Timeouts.await("partner-42 served again on every client after the release", Duration.ofSeconds(30),
-          () -> clients.stream().allMatch(c -> probe(c, "GET /export", "partner-42").allowed()));
-      Thread.sleep(1_000); // several scans: a released quota stays released for the day
+          () -> clients.stream().allMatch(c -> StackProbes.probe(c, "GET /export", "partner-42").allowed()));
+      // a released quota stays released for the day: the leader scans four more times and issues nothing
+      long scansBefore = stack.notifier(standby).service().scans();
+      Timeouts.await("four more scans by the leader", Duration.ofSeconds(10),
+          () -> stack.notifier(standby).service().scans() >= scansBefore + 4);
       assertThat(clients).allSatisfy(c -> {
-        Decision d = probe(c, "GET /export", "partner-42");
+        Decision d = StackProbes.probe(c, "GET /export", "partner-42");
         assertThat(d.allowed()).as(d.toString()).isTrue();
       });
     } finally {
       load.shutdownNow();
     }
-  }
-
-  private static String auditTail(HttpClient http, String api) {
-    try {
-      return http.send(HttpRequest.newBuilder(URI.create(api + "/api/audit?limit=200")).build(),
-          HttpResponse.BodyHandlers.ofString()).body();
-    } catch (java.io.IOException e) {
-      return "";
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "";
-    }
-  }
-
-  private static final AtomicInteger PROBES = new AtomicInteger();
-
-  /** A check from a new address each time, so that probing never trips a per-address limit. */
-  private static Decision probe(AclClient c, String iface, String caller) {
-    return c.check("198.18.9." + PROBES.incrementAndGet() % 250, iface, caller);
-  }
-
-  private static void awaitLevel(List<AclClient> clients, int level) {
-    Timeouts.await("the offender denied at level " + level + " on all clients", Duration.ofSeconds(60),
-        () -> clients.stream().allMatch(c -> {
-          Decision d = c.check(OFFENDER, "GET /");
-          return d.reason() == Decision.Reason.INTERCEPT && d.detail().contains("level " + level + ":");
-        }));
   }
 }

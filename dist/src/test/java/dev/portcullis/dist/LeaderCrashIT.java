@@ -10,7 +10,6 @@ import dev.portcullis.config.Ladder;
 import dev.portcullis.config.Quota;
 import dev.portcullis.testkit.Ports;
 import dev.portcullis.testkit.Timeouts;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -55,7 +54,8 @@ class LeaderCrashIT {
       Process running = child;
       Timeouts.await("the child notifier to lead", Duration.ofSeconds(60), () -> {
         assertThat(running.isAlive()).as("child notifier alive").isTrue();
-        return health(http, childPort).contains("leader notifier-child");
+        return StackProbes.bodyOrEmpty(http, "http://127.0.0.1:" + childPort + "/admin/healthcheck")
+            .contains("leader notifier-child");
       });
       stack.startNotifier(1);
       assertThat(stack.notifier(1).service().isLeader()).as("the notifier in this JVM stands by").isFalse();
@@ -72,18 +72,19 @@ class LeaderCrashIT {
           c.check("198.18.0." + rotate.incrementAndGet() % 50, "GET /export", "partner-42"); // 30/s, over 20/day
         }
       }, 0, 100, TimeUnit.MILLISECONDS);
-      awaitLevel(clients, 1);
+      StackProbes.awaitLevel(clients, OFFENDER, 1);
       assertThat(stack.notifier(1).service().isLeader()).as("level 1 came from the child").isFalse();
 
       // partner-42 used up its quota; the leader (the child) releases it for the day on request
       Timeouts.await("partner-42 limited on every client", Duration.ofSeconds(30),
-          () -> clients.stream().allMatch(c -> probe(c).reason() == Decision.Reason.QUOTA));
+          () -> clients.stream()
+              .allMatch(c -> StackProbes.probe(c, "GET /export", "partner-42").reason() == Decision.Reason.QUOTA));
       HttpResponse<String> released = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + childPort
               + "/api/intercepts?app=shop&caller=partner-42&iface=GET%20/export"))
           .header("Authorization", "Bearer crash-token").DELETE().build(), HttpResponse.BodyHandlers.ofString());
       assertThat(released.statusCode()).as(released.body()).isEqualTo(204);
       Timeouts.await("partner-42 served again on every client", Duration.ofSeconds(30),
-          () -> clients.stream().allMatch(c -> probe(c).allowed()));
+          () -> clients.stream().allMatch(c -> StackProbes.probe(c, "GET /export", "partner-42").allowed()));
 
       long killed = System.nanoTime();
       child.destroyForcibly();
@@ -93,10 +94,10 @@ class LeaderCrashIT {
           (System.nanoTime() - killed) / 1_000_000, SESSION_TIMEOUT.toMillis());
 
       // the 3 s intercept lapsed while nobody led; the offender is still at it and its history says level 1
-      awaitLevel(clients, 2);
+      StackProbes.awaitLevel(clients, OFFENDER, 2);
       // the new leader has scanned for seconds while partner-42 stays over its quota: the release holds
       assertThat(clients).allSatisfy(c -> {
-        Decision d = probe(c);
+        Decision d = StackProbes.probe(c, "GET /export", "partner-42");
         assertThat(d.allowed()).as("partner-42 after the failover: " + d).isTrue();
       });
     } finally {
@@ -105,32 +106,5 @@ class LeaderCrashIT {
         child.destroyForcibly();
       }
     }
-  }
-
-  private static final AtomicInteger PROBES = new AtomicInteger();
-
-  /** partner-42 on GET /export from a new address each time, so probing never trips a per-address limit. */
-  private static Decision probe(AclClient c) {
-    return c.check("198.18.9." + PROBES.incrementAndGet() % 250, "GET /export", "partner-42");
-  }
-
-  private static String health(HttpClient http, int port) {
-    try {
-      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/admin/healthcheck"))
-          .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).body();
-    } catch (IOException e) {
-      return ""; // not listening yet
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "";
-    }
-  }
-
-  private static void awaitLevel(List<AclClient> clients, int level) {
-    Timeouts.await("the offender denied at level " + level + " on all clients", Duration.ofSeconds(60),
-        () -> clients.stream().allMatch(c -> {
-          Decision d = c.check(OFFENDER, "GET /");
-          return d.reason() == Decision.Reason.INTERCEPT && d.detail().contains("level " + level + ":");
-        }));
   }
 }

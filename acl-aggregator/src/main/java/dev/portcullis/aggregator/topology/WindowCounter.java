@@ -150,8 +150,7 @@ final class WindowCounter {
         case "q" -> {
           int shard = keys.shard(member);
           LocalDate day = LocalDate.ofEpochDay(start);
-          int yyyymmdd = day.getYear() * 10_000 + day.getMonthValue() * 100 + day.getDayOfMonth();
-          out.add(new WindowWrite(keys.quotaDay(app, shard, yyyymmdd), member, count, DAY_TTL));
+          out.add(new WindowWrite(keys.quotaDay(app, shard, RedisKeys.yyyymmdd(day)), member, count, DAY_TTL));
         }
         default -> LOG.warn("unknown store key kind in {}", storeKey);
       }

@@ -66,8 +66,7 @@ final class Traffic implements AutoCloseable {
       if (caller != null) {
         String member = RedisKeys.quotaMember(caller, "GET /items");
         LocalDate day = LocalDate.ofInstant(Instant.ofEpochMilli(ts), ZoneOffset.UTC);
-        int yyyymmdd = day.getYear() * 10_000 + day.getMonthValue() * 100 + day.getDayOfMonth();
-        expected.computeIfAbsent(keys.quotaDay(app, keys.shard(member), yyyymmdd), x -> new HashMap<>())
+        expected.computeIfAbsent(keys.quotaDay(app, keys.shard(member), RedisKeys.yyyymmdd(day)), x -> new HashMap<>())
             .merge(member, n, Long::sum);
       }
       records++;

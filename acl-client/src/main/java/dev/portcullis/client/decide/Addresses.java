@@ -1,5 +1,7 @@
 package dev.portcullis.client.decide;
 
+import dev.portcullis.address.HexDigits;
+
 /**
  * Allocation-free parsing of a textual address on the request path into primitive bits, and the
  * mixing hash used by in-process tables. IPv4 (and IPv4-mapped IPv6) parse to a non-negative long
@@ -117,7 +119,7 @@ public final class Addresses {
           value = -1;
           break;
         }
-        int d = hex(c);
+        int d = HexDigits.value(c);
         if (d < 0 || i - start >= 4) {
           return NOT_V4;
         }
@@ -187,18 +189,6 @@ public final class Addresses {
     return IS_V6;
   }
 
-  private static int hex(char c) {
-    if (c >= '0' && c <= '9') {
-      return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-      return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-      return c - 'A' + 10;
-    }
-    return -1;
-  }
 
   /** A 64-bit mix (murmur3 finaliser), for open-addressing tables. */
   public static long mix(long z) {

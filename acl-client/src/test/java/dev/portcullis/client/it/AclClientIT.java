@@ -174,7 +174,9 @@ class AclClientIT {
           requests++;
         }
       }
-      Thread.sleep(7); // spread over several slices: traffic pacing, not synchronisation
+      // spread over several slices: the next round starts once this one has been sent
+      final int sentSoFar = requests;
+      Timeouts.await("round " + round + " sent", Duration.ofSeconds(20), () -> c.status().sentRequests() == sentSoFar);
     }
     c.close();
     assertThat(c.status().droppedAccesses()).isZero();

@@ -86,14 +86,11 @@ public final class InterceptBook {
     int level = Escalation.nextLevel(h, now, global.forgiveAfter());
     Long expiresAt = Escalation.expiresAt(global.ladder(), level, now);
     Map<String, String> evidence = evidence(b);
-    if (global.shadow() || config.policy(b.app()).shadow()) {
-      Long until = shadowedUntil.get(key);
-      if (until != null && until > now) {
-        return Outcome.SHADOWED;
+    if (inShadowMode(config, b.app())) {
+      if (firstShadowing(key, expiresAt == null ? Long.MAX_VALUE : expiresAt, now)) {
+        sink.audit(audit(now, "notifier", AuditRecord.Kind.INTERCEPT_SHADOWED, b.app(), b.target(), level,
+            "shadow mode: would deny, " + b.reason(), config.version(), evidence));
       }
-      shadowedUntil.put(key, expiresAt == null ? Long.MAX_VALUE : expiresAt);
-      sink.audit(audit(now, "notifier", AuditRecord.Kind.INTERCEPT_SHADOWED, b.app(), b.target(), level,
-          "shadow mode: would deny, " + b.reason(), config.version(), evidence));
       return Outcome.SHADOWED;
     }
     String refusal = valve.check(b.target(), now);
@@ -141,14 +138,11 @@ public final class InterceptBook {
     evidence.put("caller", b.caller());
     evidence.put("iface", b.iface());
     String reason = b.reason() + ": " + b.caller() + " on " + b.iface();
-    if (config.global().shadow() || config.policy(b.app()).shadow()) {
-      Long until = shadowedUntil.get(key);
-      if (until != null && until > now) {
-        return Outcome.SHADOWED;
+    if (inShadowMode(config, b.app())) {
+      if (firstShadowing(key, b.endOfDay(), now)) {
+        sink.audit(audit(now, "notifier", AuditRecord.Kind.INTERCEPT_SHADOWED, b.app(), null, 1,
+            "shadow mode: would limit, " + reason, config.version(), evidence));
       }
-      shadowedUntil.put(key, b.endOfDay());
-      sink.audit(audit(now, "notifier", AuditRecord.Kind.INTERCEPT_SHADOWED, b.app(), null, 1,
-          "shadow mode: would limit, " + reason, config.version(), evidence));
       return Outcome.SHADOWED;
     }
     InterceptNotice n = InterceptNotice.quota(ids.get(), b.app(), scope, 1, reason, now, b.endOfDay());
@@ -229,6 +223,20 @@ public final class InterceptBook {
     for (InterceptNotice n : active.values()) {
       sink.publish(n);
     }
+  }
+
+  private static boolean inShadowMode(ConfigSnapshot config, String app) {
+    return config.global().shadow() || config.policy(app).shadow();
+  }
+
+  /** True the first time {@code key} is shadowed until {@code until}: only then is it audited. */
+  private boolean firstShadowing(String key, long until, long now) {
+    Long current = shadowedUntil.get(key);
+    if (current != null && current > now) {
+      return false;
+    }
+    shadowedUntil.put(key, until);
+    return true;
   }
 
   private AuditRecord audit(long now, String actor, AuditRecord.Kind kind, String app, Cidr target, int level,

@@ -7,6 +7,7 @@ import dev.portcullis.config.AppPolicy;
 import dev.portcullis.config.ConfigSnapshot;
 import dev.portcullis.config.LimitEntry;
 import dev.portcullis.config.Quota;
+import dev.portcullis.keys.RedisKeys;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -96,7 +97,7 @@ public final class RuleScanner {
     }
     ZoneId zone = config.global().quotaZone();
     LocalDate today = Instant.ofEpochMilli(nowMillis).atZone(zone).toLocalDate();
-    int yyyymmdd = today.getYear() * 10_000 + today.getMonthValue() * 100 + today.getDayOfMonth();
+    int yyyymmdd = RedisKeys.yyyymmdd(today);
     long endOfDay = today.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli();
     long lowest = Long.MAX_VALUE;
     for (Quota q : quotas) {
