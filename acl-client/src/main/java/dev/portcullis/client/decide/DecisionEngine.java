@@ -23,7 +23,6 @@ import org.slf4j.LoggerFactory;
 public final class DecisionEngine {
 
   private static final Logger LOG = LoggerFactory.getLogger(DecisionEngine.class);
-  private static final ThreadLocal<long[]> SCRATCH = ThreadLocal.withInitial(() -> new long[2]);
 
   private static final Decision LOCAL_LIMIT_DECISION =
       new Decision(Decision.Outcome.LIMIT, Decision.Reason.LOCAL_LIMIT, "local per-IP limit", null);
@@ -39,7 +38,7 @@ public final class DecisionEngine {
   private final UnparseableAddressPolicy unparseable;
   private volatile CompiledRules rules;
   private volatile InterceptSet intercepts = InterceptSet.EMPTY;
-  private final LongAdder[] byOutcome = {new LongAdder(), new LongAdder(), new LongAdder()};
+  private final RequestThreadState threads = new RequestThreadState(Decision.Outcome.values().length);
   private final LongAdder unparseableCount = new LongAdder();
   private final LongAdder failOpenCount = new LongAdder();
   private volatile boolean failureLogged;
@@ -61,12 +60,13 @@ public final class DecisionEngine {
   /** Decides a request from {@code ip} on {@code iface}; {@code caller} may be null. */
   public Decision check(CharSequence ip, String iface, String caller) {
     try {
-      long[] v6 = SCRATCH.get();
+      RequestThreadState.Cell cell = threads.cell();
+      long[] v6 = cell.v6;
       long v4 = Addresses.parse(ip, v6);
       if (v4 == Addresses.NOT_V4) {
         unparseableCount.increment();
         Decision d = unparseableDecision();
-        byOutcome[d.outcome().ordinal()].increment();
+        cell.count(d.outcome().ordinal());
         return d;
       }
       long now = clock.millis();
@@ -74,7 +74,7 @@ public final class DecisionEngine {
       if (ring != null) {
         ring.offer(v4, v4 >= 0 ? 0 : v6[0], v4 >= 0 ? 0 : v6[1], iface, caller, !d.allowed());
       }
-      byOutcome[d.outcome().ordinal()].increment();
+      cell.count(d.outcome().ordinal());
       return d;
     } catch (RuntimeException e) {
       failOpenCount.increment();
@@ -143,7 +143,7 @@ public final class DecisionEngine {
   }
 
   public long decisions(Decision.Outcome outcome) {
-    return byOutcome[outcome.ordinal()].sum();
+    return threads.sum(outcome.ordinal());
   }
 
   public long unparseableAddresses() {

@@ -10,17 +10,16 @@ import java.util.List;
  * Longest-prefix match over address blocks, built once, read without locks or allocation.
  *
  * <p>Design note. Blocks either nest or are disjoint, so the set of blocks flattens into disjoint
- * address intervals, each labelled with the most specific block covering it. A lookup finds the
- * last interval starting at or before the address and checks that it ends at or after it. With a
- * million blocks and addresses spread evenly, every memory access is a cache miss, so the layout
- * keeps them to about two: a first-level index on the top bits of the address (IPv4) or of its first
- * 64 bits (IPv6), sized to the table (2^8 to 2^20 buckets, about one interval per bucket), gives the
- * slice of intervals that can contain it, and each interval's start and end sit side by side (one
- * {@code long} for IPv4, four for IPv6), so the search's last probe also brings the end. For IPv6 the
- * index skips the leading bits that every block shares (a list of blocks inside 2001:db8::/32 is
- * indexed on the bits after the /32), so that one busy allocation does not put every interval into
- * one bucket. 1,000,000 IPv4 blocks take about 12 bytes per interval plus 4 MiB of index. Labels are
- * ints chosen by the builder (an index into its own value array).
+ * address intervals, each labelled with the most specific block covering it. With a million blocks
+ * and addresses spread evenly, every memory access is a cache miss, so the layouts keep them few.
+ * IPv4 ({@link Ipv4RangeIndex}): the space is cut into about as many equal buckets as intervals, and
+ * each 16-byte bucket holds the answer for its whole range (one miss). IPv6: a first-level index on
+ * the top bits of the address's first 64 bits, sized to the table (2^8 to 2^20 buckets), gives the
+ * slice of intervals that can contain it, and each interval's start and end sit side by side (four
+ * {@code long}s), so the search's last probe also brings the end. The IPv6 index skips the leading
+ * bits that every block shares (a list of blocks inside 2001:db8::/32 is indexed on the bits after
+ * the /32), so that one busy allocation does not put every interval into one bucket. Labels are ints
+ * chosen by the builder (an index into its own value array).
  *
  * <p>Immutable and thread-safe once built.
  */
@@ -29,11 +28,7 @@ public final class RangeTable {
   /** Returned when no block contains the address. */
   public static final int NONE = -1;
 
-  // IPv4: (start << 32) | end, both unsigned 32-bit, sorted by start
-  private final long[] v4Range;
-  private final int[] v4Label;
-  private final int v4Bits;
-  private final int[] v4First; // per bucket b: first interval ending in bucket b or later; [2^bits] = count
+  private final Ipv4RangeIndex v4;
   // IPv6: startHi, startLo, endHi, endLo per interval
   private final long[] v6Range;
   private final int[] v6Label;
@@ -47,23 +42,14 @@ public final class RangeTable {
   public record Entry(Cidr cidr, int label) {}
 
   private RangeTable(List<Entry> entries) {
-    List<Entry> v4 = new ArrayList<>();
+    List<Entry> v4Blocks = new ArrayList<>();
     List<Entry> v6 = new ArrayList<>();
     for (Entry e : entries) {
-      (e.cidr().network().isV4() ? v4 : v6).add(e);
+      (e.cidr().network().isV4() ? v4Blocks : v6).add(e);
     }
     blocks = entries.size();
     // ---- IPv4
-    List<long[]> iv4 = flatten(v4, 32);
-    v4Range = new long[iv4.size()];
-    v4Label = new int[iv4.size()];
-    for (int i = 0; i < iv4.size(); i++) {
-      long[] x = iv4.get(i);
-      v4Range[i] = (x[1] << 32) | (x[3] & 0xFFFF_FFFFL);
-      v4Label[i] = (int) x[4];
-    }
-    v4Bits = indexBits(iv4.size(), 32);
-    v4First = index(iv4, v4Bits, true, 0);
+    this.v4 = new Ipv4RangeIndex(flatten(v4Blocks, 32));
     // ---- IPv6
     List<long[]> iv6 = flatten(v6, 128);
     v6Range = new long[iv6.size() * 4];
@@ -81,7 +67,7 @@ public final class RangeTable {
     v6Skip = iv6.isEmpty() ? 0 : skip;
     v6Common = v6Skip == 0 ? 0 : iv6.get(0)[0] >>> (64 - v6Skip);
     v6Bits = indexBits(iv6.size(), 64 - v6Skip);
-    v6First = index(iv6, v6Bits, false, v6Skip);
+    v6First = index(iv6, v6Bits, v6Skip);
   }
 
   /** About one interval per bucket, between 2^8 and 2^20 buckets, never more bits than the key has. */
@@ -108,21 +94,12 @@ public final class RangeTable {
 
   /** Label of the most specific block containing the IPv4 address {@code bits}, or {@link #NONE}. */
   public int lookupV4(long bits) {
-    int b = (int) (bits >>> (32 - v4Bits));
-    int lo = v4First[b];
-    int hi = Math.min(v4First[b + 1], v4Range.length - 1);
-    int found = -1;
-    // last interval of the slice whose start is at or before the address
-    while (lo <= hi) {
-      int mid = (lo + hi) >>> 1;
-      if (v4Range[mid] >>> 32 <= bits) {
-        found = mid;
-        lo = mid + 1;
-      } else {
-        hi = mid - 1;
-      }
-    }
-    return found >= 0 && bits <= (v4Range[found] & 0xFFFF_FFFFL) ? v4Label[found] : NONE;
+    return v4.lookup(bits);
+  }
+
+  /** The IPv4 half, for tests. */
+  Ipv4RangeIndex v4Index() {
+    return v4;
   }
 
   /** Label of the most specific block containing the IPv6 address, or {@link #NONE}. */
@@ -241,13 +218,13 @@ public final class RangeTable {
    * count. The intervals that can contain an address of bucket b are then first[b] .. first[b + 1]
    * inclusive: the one at first[b + 1] may start in bucket b, and every later one starts after b.
    */
-  private static int[] index(List<long[]> iv, int bits, boolean v4, int skip) {
+  private static int[] index(List<long[]> iv, int bits, int skip) {
     int buckets = 1 << bits;
     int[] first = new int[buckets + 1];
     int n = iv.size();
     int i = 0;
     for (int b = 0; b < buckets; b++) {
-      while (i < n && endBucket(iv.get(i), bits, v4, skip) < b) {
+      while (i < n && endBucket(iv.get(i), bits, skip) < b) {
         i++;
       }
       first[b] = i;
@@ -256,10 +233,7 @@ public final class RangeTable {
     return first;
   }
 
-  private static int endBucket(long[] interval, int bits, boolean v4, int skip) {
-    if (v4) {
-      return (int) ((interval[3] & 0xFFFF_FFFFL) >>> (32 - bits));
-    }
+  private static int endBucket(long[] interval, int bits, int skip) {
     return (int) ((interval[2] << skip) >>> (64 - bits));
   }
 }

@@ -67,6 +67,30 @@ class AddressesTest {
   }
 
   @Test
+  void randomDigitsAndDots_agreeWithTheStrictParser() {
+    SplittableRandom rnd = new SplittableRandom(7);
+    int valid = 0;
+    for (int i = 0; i < 300_000; i++) {
+      // 3 to 5 groups of 0 to 4 digits: mostly near-misses of a dotted quad, many of them valid
+      int groups = rnd.nextInt(3, 6);
+      StringBuilder sb = new StringBuilder();
+      for (int g = 0; g < groups; g++) {
+        if (g > 0) {
+          sb.append('.');
+        }
+        int digits = rnd.nextInt(0, 5);
+        for (int k = 0; k < digits; k++) {
+          sb.append((char) ('0' + rnd.nextInt(k == 0 && rnd.nextInt(4) == 0 ? 3 : 10)));
+        }
+      }
+      assertAgrees(sb.toString());
+      assertAgrees("::ffff:" + sb);
+      valid += IpAddress.tryParse(sb.toString()) != null ? 1 : 0;
+    }
+    assertThat(valid).as("addresses among the generated strings").isGreaterThan(1_000);
+  }
+
+  @Test
   void randomGarbage_agreesWithTheStrictParser() {
     SplittableRandom rnd = new SplittableRandom(5);
     String alphabet = "0123456789abcdef:.:.fF0";
