@@ -65,12 +65,15 @@ public final class AggregatorWorker implements AutoCloseable {
       throw new IllegalStateException("a worker can be started once; it is " + state.get());
     }
     try {
-      TopicAdmin.ensure(settings.bootstrapServers(), List.of(
+      int accessPartitions = TopicAdmin.ensure(settings.bootstrapServers(), List.of(
           TopicAdmin.access(settings.accessTopic(), settings.partitions(), (short) -1),
-          TopicAdmin.deadLetters(settings.dlqTopic(), (short) -1),
-          TopicAdmin.repartition(AggregatorTopology.rekeyedTopic(settings), settings.partitions(), (short) -1)));
+          TopicAdmin.deadLetters(settings.dlqTopic(), (short) -1))).get(settings.accessTopic());
+      // as many partitions as acl.access: a prefix's forwarded counts meet its local ones in one task
+      TopicAdmin.ensure(settings.bootstrapServers(), List.of(
+          TopicAdmin.repartition(AggregatorTopology.rekeyedTopic(settings), accessPartitions, (short) -1)));
       sink = new RedisWindowSink(settings.redis());
-      streams = new KafkaStreams(AggregatorTopology.build(settings, sink, metrics), streamsConfig(settings));
+      streams = new KafkaStreams(AggregatorTopology.build(settings, accessPartitions, sink, metrics),
+          streamsConfig(settings));
       streams.setUncaughtExceptionHandler(e -> {
         LOG.error("stream thread failed; replacing it", e);
         return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -120,6 +123,8 @@ public final class AggregatorWorker implements AutoCloseable {
     m.put("flushFailures", metrics.flushFailures());
     m.put("redisCommands", metrics.redisCommands());
     m.put("windowWrites", metrics.windowWrites());
+    m.put("prefixesCountedLocally", metrics.prefixesCountedLocally());
+    m.put("recordsSentHome", metrics.recordsSentHome());
     m.put("flushLatencyP50Micros", metrics.flushLatencyPercentile(50));
     m.put("flushLatencyP99Micros", metrics.flushLatencyPercentile(99));
     return m;

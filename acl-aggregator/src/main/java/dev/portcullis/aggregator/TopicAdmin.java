@@ -49,8 +49,12 @@ public final class TopicAdmin {
     return new TopicSpec(name, 1, replication, Map.of("cleanup.policy", "delete", "retention.ms", "2592000000"));
   }
 
-  /** Creates missing topics; verifies existing ones. @throws IllegalStateException naming the mismatch */
-  public static void ensure(String bootstrap, List<TopicSpec> specs) {
+  /**
+   * Creates missing topics; verifies existing ones. Returns each topic's partition count as it is now.
+   * @throws IllegalStateException naming the mismatch
+   */
+  public static Map<String, Integer> ensure(String bootstrap, List<TopicSpec> specs) {
+    Map<String, Integer> partitions = new java.util.LinkedHashMap<>();
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
         AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
       for (TopicSpec spec : specs) {
@@ -58,13 +62,15 @@ public final class TopicAdmin {
             spec.replication() < 0 ? Optional.empty() : Optional.of(spec.replication())).configs(spec.configs());
         try {
           admin.createTopics(List.of(t)).all().get(30, TimeUnit.SECONDS);
+          partitions.put(spec.name(), spec.partitions());
         } catch (ExecutionException e) {
           if (!(e.getCause() instanceof TopicExistsException)) {
             throw new IllegalStateException("cannot create topic " + spec.name() + ": " + e.getCause().getMessage(), e);
           }
-          verify(admin, spec);
+          partitions.put(spec.name(), verify(admin, spec));
         }
       }
+      return partitions;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating topics", e);
@@ -75,7 +81,7 @@ public final class TopicAdmin {
     }
   }
 
-  private static void verify(Admin admin, TopicSpec spec) throws ExecutionException, InterruptedException, TimeoutException {
+  private static int verify(Admin admin, TopicSpec spec) throws ExecutionException, InterruptedException, TimeoutException {
     TopicDescription d = admin.describeTopics(Set.of(spec.name())).allTopicNames().get(30, TimeUnit.SECONDS).get(spec.name());
     if (d.partitions().size() < spec.partitions()) {
       throw new IllegalStateException("topic " + spec.name() + " exists with " + d.partitions().size()
@@ -89,5 +95,6 @@ public final class TopicAdmin {
       throw new IllegalStateException("topic " + spec.name() + " exists with cleanup.policy=" + actual
           + "; Portcullis needs cleanup.policy=" + wanted);
     }
+    return d.partitions().size();
   }
 }

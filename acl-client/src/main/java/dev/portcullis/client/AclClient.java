@@ -7,6 +7,7 @@ import dev.portcullis.client.decide.Decision;
 import dev.portcullis.client.decide.DecisionEngine;
 import dev.portcullis.client.decide.LocalLimiter;
 import dev.portcullis.client.decide.UnparseableAddressPolicy;
+import dev.portcullis.client.emit.AccessPartitioner;
 import dev.portcullis.client.emit.AccessRing;
 import dev.portcullis.client.emit.CoalescingEmitter;
 import dev.portcullis.client.notice.NoticeSubscriber;
@@ -209,6 +210,7 @@ public final class AclClient implements AutoCloseable {
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
     p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 16L * 1024 * 1024);
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 200);
+    p.put(ProducerConfig.PARTITIONER_CLASS_CONFIG, AccessPartitioner.class);
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
     p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
     p.putAll(settings.producerOverrides());

@@ -4,9 +4,12 @@ import dev.portcullis.address.Cidr;
 import dev.portcullis.address.IpAddress;
 
 /**
- * The Kafka record keys and topic names. {@code acl.access} is keyed {@code <app>|<ip>} so that one
- * IP of one app always lands on one partition; {@code acl.notices} is keyed {@code <app>|<target>}
- * so that a re-issue replaces the old notice under compaction and a tombstone releases it.
+ * The Kafka record keys, partitions and topic names. {@code acl.access} is keyed {@code <app>|<ip>}
+ * and partitioned by {@link #accessPartition}: by app and the address's IPv4 /24 or IPv6 /64 block, so
+ * that one IP of one app always lands on one partition and so do its neighbours, whose prefix windows
+ * the aggregator can then count where the records are. {@code acl.notices} is keyed
+ * {@code <app>|<target>} so that a re-issue replaces the old notice under compaction and a tombstone
+ * releases it.
  */
 public final class KafkaKeys {
 
@@ -26,6 +29,30 @@ public final class KafkaKeys {
   public static String access(String app, IpAddress ip) {
     Identifiers.requireApp("app", app);
     return app + SEP + ip;
+  }
+
+  /** Length of the IPv4 block that {@link #accessPartition} keeps on one partition. */
+  public static final int ACCESS_PARTITION_V4_BLOCK = 24;
+  /** Length of the IPv6 block that {@link #accessPartition} keeps on one partition. */
+  public static final int ACCESS_PARTITION_V6_BLOCK = 64;
+
+  /**
+   * The partition of {@code acl.access} (of {@code partitions}) for an access of {@code app} from
+   * {@code ip}: a hash of the app and the address's /24 (IPv4) or /64 (IPv6) block. Clients send with
+   * it (a producer using Kafka's default partitioner loses nothing: the aggregator then routes the
+   * prefix counts through its repartition topic, at a cost).
+   */
+  public static int accessPartition(String app, IpAddress ip, int partitions) {
+    if (partitions < 1) {
+      throw new IllegalArgumentException("partitions must be >= 1, was " + partitions);
+    }
+    // the two families' blocks are told apart by the top bit (an IPv4 /24 block is below 2^24)
+    long block = ip.isV4() ? ip.low() >>> (32 - ACCESS_PARTITION_V4_BLOCK) : ip.high() | Long.MIN_VALUE;
+    long z = app.hashCode() * 0x9E3779B97F4A7C15L + block;
+    z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
+    z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;
+    z ^= z >>> 33;
+    return (int) Math.floorMod(z, (long) partitions);
   }
 
   /** Key of an intercept notice: {@code <app>|<target>}, target compact (bare IP for a single address). */

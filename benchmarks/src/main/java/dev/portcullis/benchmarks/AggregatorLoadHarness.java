@@ -4,6 +4,7 @@ import dev.portcullis.address.IpAddress;
 import dev.portcullis.aggregator.AggregatorSettings;
 import dev.portcullis.aggregator.AggregatorWorker;
 import dev.portcullis.aggregator.TopicAdmin;
+import dev.portcullis.client.emit.AccessPartitioner;
 import dev.portcullis.keys.KafkaKeys;
 import dev.portcullis.redis.RedisEndpoints;
 import dev.portcullis.testkit.KRaftBroker;
@@ -69,6 +70,8 @@ public final class AggregatorLoadHarness {
         System.out.printf("redis commands %d = %.3f per record; window writes %d; flushes %d; flush latency p50 %d us p99 %d us%n",
             w.metrics().redisCommands(), (double) w.metrics().redisCommands() / records, w.metrics().windowWrites(),
             w.metrics().flushes(), w.metrics().flushLatencyPercentile(50), w.metrics().flushLatencyPercentile(99));
+        System.out.printf("prefixes counted where their records arrived %d; records sent to their home partition %d%n",
+            w.metrics().prefixesCountedLocally(), w.metrics().recordsSentHome());
       }
     }
   }
@@ -80,7 +83,8 @@ public final class AggregatorLoadHarness {
     long base = System.currentTimeMillis();
     try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
         ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
-        ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"), new StringSerializer(), new ByteArraySerializer())) {
+        ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4", ProducerConfig.PARTITIONER_CLASS_CONFIG, AccessPartitioner.class),
+        new StringSerializer(), new ByteArraySerializer())) {
       for (int i = 0; i < records; i++) {
         int k = (int) Math.min(99_999, Math.abs(rnd.nextGaussian()) * 20_000);
         IpAddress ip = IpAddress.ofV4(0x64400000 + k);

@@ -14,6 +14,7 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,10 +24,18 @@ import org.slf4j.LoggerFactory;
  * <p>Two kinds of key share one store, each with one entry holding all its windows:
  * {@code s|app|ip} (1 s and 1 min windows of one address) and {@code t|app|task} (the app's total as
  * counted by this task, for rate charts). Prefix windows need every address of a /24 or /64 in one
- * place, and a caller's daily quota total every address it calls from, so each record is also
- * forwarded to the rekeyed repartition topic, keyed {@code app|prefix} (and {@code app|caller|iface}
- * when it has a caller), where {@link RekeyedProcessor} counts it. A record costs one read and one
- * write per kind. Which windows changed since the last flush is kept in memory;
+ * place, and a caller's daily quota total every address it calls from; {@link RekeyedProcessor}
+ * counts them, keyed {@code app|prefix} and {@code app|caller|iface}, in the task of their home
+ * partition. A prefix's home is the partition its addresses are sent to by clients
+ * ({@link KafkaKeys#accessPartition} of the prefix's network), so a record that arrived there is
+ * handed to the child processor directly; one that did not (a producer with another partitioner, a
+ * prefix wider than the partitioning block, or more partitions than the worker knows of) goes through
+ * the rekeyed topic to the home partition, and so does every quota count. Address windows follow the
+ * same rule: an address's home is {@link KafkaKeys#accessPartition} of the address, and a record that
+ * arrived elsewhere (sent by a producer with another partitioner) is sent on, whole, to its home
+ * through the rekeyed topic, which this processor also reads; so one address is always counted in
+ * one task, whatever mix of producers sends it, and with the Portcullis partitioner nothing but quota
+ * counts takes the second pass. A record costs one read and one write per kind. Which windows changed since the last flush is kept in memory;
  * after a restart every retained window is marked changed, so the first flush rewrites them all.
  * That is harmless because a flush writes absolute counts, and it is what makes a crash lose
  * nothing: exactly-once processing restores the store to the last commit and replays the rest.
@@ -42,16 +51,22 @@ public final class AccessProcessor implements Processor<String, byte[], String, 
 
   static final String DLQ_SINK = "dlq";
   static final String REKEYED_SINK = "rekeyed-out";
+  static final String REKEYED_LOCAL = "aggregate-rekeyed";
   public static final String ERROR_HEADER = "portcullis.error";
 
   private final AggregatorSettings settings;
+  private final int partitions;
+  private final String rekeyedTopic;
   private final AggregatorMetrics metrics;
   private final WindowCounter counter;
   private final WireCodec codec = new WireCodec();
   private ProcessorContext<String, byte[]> context;
 
-  public AccessProcessor(AggregatorSettings settings, WindowSink sink, AggregatorMetrics metrics) {
+  /** @param partitions the partition count of {@code acl.access} */
+  public AccessProcessor(AggregatorSettings settings, int partitions, WindowSink sink, AggregatorMetrics metrics) {
     this.settings = settings;
+    this.partitions = partitions;
+    this.rekeyedTopic = AggregatorTopology.rekeyedTopic(settings);
     this.metrics = metrics;
     this.counter = new WindowCounter(settings, sink, metrics);
   }
@@ -59,13 +74,19 @@ public final class AccessProcessor implements Processor<String, byte[], String, 
   @Override
   public void init(ProcessorContext<String, byte[]> ctx) {
     this.context = ctx;
-    counter.init(ctx.getStateStore(AggregatorTopology.STORE));
+    counter.init(WriteBackStore.under(ctx.getStateStore(AggregatorTopology.STORE)));
     ctx.schedule(settings.flushInterval(), PunctuationType.WALL_CLOCK_TIME, counter::flush);
     ctx.schedule(Duration.ofSeconds(60), PunctuationType.WALL_CLOCK_TIME, counter::sweep);
   }
 
   @Override
   public void process(Record<String, byte[]> record) {
+    RecordMetadata where = context.recordMetadata().orElse(null);
+    int partition = where == null ? -1 : where.partition();
+    boolean sentHome = where != null && where.topic().equals(rekeyedTopic);
+    if (sentHome && RekeyedProcessor.isCount(record.value())) {
+      return; // a prefix or quota count, for RekeyedProcessor
+    }
     AccessEvent e;
     try {
       e = codec.readAccessEvent(record.value(), "acl.access");
@@ -77,21 +98,36 @@ public final class AccessProcessor implements Processor<String, byte[], String, 
       deadLetter(record, bad.getMessage());
       return;
     }
-    metrics.records.increment();
-    metrics.requests.add(e.n());
+    IpAddress ip = e.ip();
+    if (!sentHome) {
+      metrics.records.increment();
+      metrics.requests.add(e.n());
+      if (partition != KafkaKeys.accessPartition(e.app(), ip, partitions)) {
+        // sent by a producer with another partitioner: counted in its address's home task, as the
+        // address's other records may be (its home is where the Portcullis partitioner sends them)
+        metrics.recordsSentHome.increment();
+        context.forward(record, REKEYED_SINK);
+        return;
+      }
+    }
     long sec = Math.floorDiv(e.ts(), 1000L);
     long min = Math.floorDiv(e.ts(), 60_000L);
-    counter.update("s|" + e.app() + "|" + e.ip(), WindowCounter.ADDRESS, new long[] {sec, min}, e.n(), e.denied());
+    counter.update("s|" + e.app() + "|" + ip, WindowCounter.ADDRESS, new long[] {sec, min}, e.n(), e.denied());
     counter.update("t|" + e.app() + "|" + context.taskId(), WindowCounter.ADDRESS, new long[] {sec, min}, e.n(), e.denied());
-    IpAddress ip = e.ip();
     Cidr prefix = Cidr.covering(ip, ip.isV4() ? settings.ipv4Prefix() : settings.ipv6Prefix());
-    // a prefix's addresses live on many partitions: repartition by (app, prefix) so one task sums it
+    int home = KafkaKeys.accessPartition(e.app(), prefix.network(), partitions);
+    boolean atHome = home == partition;
     context.forward(new Record<>(e.app() + "|" + prefix,
-        RekeyedProcessor.encode(RekeyedProcessor.PREFIX, e.ts(), e.n(), e.denied()), record.timestamp()), REKEYED_SINK);
+        RekeyedProcessor.encode(RekeyedProcessor.PREFIX, e.ts(), e.n(), e.denied(), home), record.timestamp()),
+        atHome ? REKEYED_LOCAL : REKEYED_SINK);
+    if (atHome) {
+      metrics.prefixesCountedLocally.increment();
+    }
     if (e.caller() != null) {
       // one caller calls from many addresses, whose records are on many partitions: sum it elsewhere
       context.forward(new Record<>(e.app() + "|" + e.caller() + "|" + e.iface(),
-          RekeyedProcessor.encode(RekeyedProcessor.QUOTA, e.ts(), e.n(), e.denied()), record.timestamp()), REKEYED_SINK);
+          RekeyedProcessor.encode(RekeyedProcessor.QUOTA, e.ts(), e.n(), e.denied(), RekeyedProcessor.ANY_PARTITION),
+          record.timestamp()), REKEYED_SINK);
     }
   }
 

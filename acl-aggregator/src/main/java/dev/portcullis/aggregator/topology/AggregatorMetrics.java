@@ -14,6 +14,8 @@ public final class AggregatorMetrics {
   final LongAdder flushFailures = new LongAdder();
   final LongAdder redisCommands = new LongAdder();
   final LongAdder windowWrites = new LongAdder();
+  final LongAdder prefixesCountedLocally = new LongAdder();
+  final LongAdder recordsSentHome = new LongAdder();
   private final long[] latencies = new long[1024];
   private int latencyIndex;
   private int latencyCount;
@@ -50,6 +52,19 @@ public final class AggregatorMetrics {
 
   public long windowWrites() {
     return windowWrites.sum();
+  }
+
+  /** Records whose prefix was counted in the task they arrived at (no pass through the rekeyed topic). */
+  public long prefixesCountedLocally() {
+    return prefixesCountedLocally.sum();
+  }
+
+  /**
+   * Records that arrived at another partition than their address's home (a producer without the
+   * Portcullis partitioner) and were sent on to it through the rekeyed topic.
+   */
+  public long recordsSentHome() {
+    return recordsSentHome.sum();
   }
 
   public boolean redisHealthy() {

@@ -2,6 +2,7 @@ package dev.portcullis.aggregator.topology;
 
 import dev.portcullis.aggregator.AggregatorSettings;
 import dev.portcullis.aggregator.flush.WindowSink;
+import dev.portcullis.keys.KafkaKeys;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
@@ -9,13 +10,18 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The aggregator's topology, a pure function of its settings and sink:
- * {@code acl.access} → {@link AccessProcessor} (address and total windows) → {@code acl.access.dlq}
- * for poison, and → the rekeyed repartition topic → {@link RekeyedProcessor} (prefix windows and
- * daily quota totals, which need another key than the address).
+ * The aggregator's topology, a pure function of its settings, the partition count of
+ * {@code acl.access} and its sink: {@code acl.access} → {@link AccessProcessor} (address and total
+ * windows) → {@code acl.access.dlq} for poison; prefix and quota counts go on to
+ * {@link RekeyedProcessor} (prefix windows and daily quota totals, which need another key than the
+ * address), directly when the record's partition is its prefix's home partition (clients partition
+ * by address block, {@link KafkaKeys#accessPartition}), else through the rekeyed repartition topic,
+ * to that home partition. Both paths meet in one task, as one sub-topology reads partition N of both
+ * topics, so a prefix is counted in one place whichever way its records come.
  * The store is persistent (RocksDB) or in-memory as configured, changelogged either way, with a
- * {@link WriteBackStore} hash cache in front of it (instead of the Streams record cache) so that
- * repeated updates of a key between commits cost a hash-map write, not a store and changelog write.
+ * {@link WriteBackStore} cache of decoded window states in front of it (instead of the Streams record
+ * cache), so that counting a record costs a hash lookup, not a store read and write, and each changed
+ * key is written to the store and its changelog once per commit.
  */
 public final class AggregatorTopology {
 
@@ -29,18 +35,20 @@ public final class AggregatorTopology {
 
   private AggregatorTopology() {}
 
-  public static Topology build(AggregatorSettings settings, WindowSink sink, AggregatorMetrics metrics) {
+  /** @param accessPartitions the partition count of {@code acl.access} (and of the rekeyed topic) */
+  public static Topology build(AggregatorSettings settings, int accessPartitions, WindowSink sink,
+      AggregatorMetrics metrics) {
     Topology t = new Topology();
     t.addSource("access", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), settings.accessTopic());
-    t.addProcessor("aggregate", () -> new AccessProcessor(settings, sink, metrics), "access");
+    t.addSource("rekeyed", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), rekeyedTopic(settings));
+    t.addProcessor("aggregate", () -> new AccessProcessor(settings, accessPartitions, sink, metrics), "access", "rekeyed");
     t.addStateStore(store(settings, STORE), "aggregate");
     t.addSink(AccessProcessor.DLQ_SINK, settings.dlqTopic(), Serdes.String().serializer(), Serdes.ByteArray().serializer(),
         "aggregate");
     t.addSink(AccessProcessor.REKEYED_SINK, rekeyedTopic(settings), Serdes.String().serializer(),
-        Serdes.ByteArray().serializer(), "aggregate");
-    t.addSource("rekeyed", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), rekeyedTopic(settings));
-    t.addProcessor("aggregate-rekeyed", () -> new RekeyedProcessor(settings, sink, metrics), "rekeyed");
-    t.addStateStore(store(settings, REKEYED_STORE), "aggregate-rekeyed");
+        Serdes.ByteArray().serializer(), RekeyedProcessor.homePartition(accessPartitions), "aggregate");
+    t.addProcessor(AccessProcessor.REKEYED_LOCAL, () -> new RekeyedProcessor(settings, sink, metrics), "rekeyed", "aggregate");
+    t.addStateStore(store(settings, REKEYED_STORE), AccessProcessor.REKEYED_LOCAL);
     return t;
   }
 
@@ -49,6 +57,6 @@ public final class AggregatorTopology {
         ? Stores.persistentKeyValueStore(name)
         : Stores.inMemoryKeyValueStore(name);
     return new WriteBackStore.Builder(Stores.keyValueStoreBuilder(supplier, Serdes.String(), Serdes.ByteArray())
-        .withLoggingEnabled(java.util.Map.of("cleanup.policy", "compact")));
+        .withLoggingEnabled(java.util.Map.of("cleanup.policy", "compact")), WriteBackStore.DEFAULT_MAX_ENTRIES);
   }
 }

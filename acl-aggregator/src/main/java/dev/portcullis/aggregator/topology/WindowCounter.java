@@ -8,12 +8,10 @@ import dev.portcullis.keys.RedisKeys;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.function.Function;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,8 +31,10 @@ final class WindowCounter {
   private final WindowSink sink;
   private final AggregatorMetrics metrics;
   private final RedisKeys keys;
-  private final Map<String, Long> dirty = new HashMap<>();
-  private KeyValueStore<String, byte[]> store;
+  private final List<WriteBackStore.Entry> marked = new ArrayList<>(); // entries with marks != 0
+  private final Function<byte[], WindowState> decodeAddress;
+  private final Function<byte[], WindowState> decodeQuota;
+  private WriteBackStore store;
   private long retryAt;
   private long backoffMillis;
 
@@ -43,17 +43,33 @@ final class WindowCounter {
     this.sink = sink;
     this.metrics = metrics;
     this.keys = new RedisKeys(settings.shards());
+    this.decodeAddress = bytes -> newState(ADDRESS).decode(bytes);
+    this.decodeQuota = bytes -> newState(QUOTA).decode(bytes);
   }
 
   /** Binds the task's store and marks every retained window changed, so the first flush rewrites it. */
-  void init(KeyValueStore<String, byte[]> taskStore) {
+  void init(WriteBackStore taskStore) {
     this.store = taskStore;
+    List<String> retained = new ArrayList<>();
     try (KeyValueIterator<String, byte[]> it = store.all()) {
       while (it.hasNext()) {
-        KeyValue<String, byte[]> kv = it.next();
-        dirty.put(kv.key, -1L);
+        retained.add(it.next().key);
       }
     }
+    for (String key : retained) {
+      mark(store.entry(key, decoderFor(key)), -1L);
+    }
+  }
+
+  private Function<byte[], WindowState> decoderFor(String key) {
+    return key.startsWith("q|") ? decodeQuota : decodeAddress;
+  }
+
+  private void mark(WriteBackStore.Entry e, long mask) {
+    if (e.marks == 0) {
+      marked.add(e);
+    }
+    e.marks |= mask;
   }
 
   static final int ADDRESS = 0;
@@ -64,10 +80,11 @@ final class WindowCounter {
   }
 
   void update(String key, int kind, long[] windowStarts, long n, long denied) {
-    byte[] stored = store.get(key);
-    WindowState st = newState(kind);
-    if (stored != null) {
-      st.decode(stored);
+    WriteBackStore.Entry e = store.entry(key, kind == QUOTA ? decodeQuota : decodeAddress);
+    WindowState st = e.state;
+    if (st == null) {
+      st = newState(kind);
+      e.state = st;
     }
     long mask = 0;
     for (int ring = 0; ring < windowStarts.length; ring++) {
@@ -79,23 +96,22 @@ final class WindowCounter {
       }
     }
     if (mask != 0) {
-      store.put(key, st.encode());
-      dirty.merge(key, mask, (a, b) -> a | b);
+      store.changed(e);
+      mark(e, mask);
     }
   }
 
   /** Writes every changed window; keeps them marked if the sink fails. */
   void flush(long wallClockMillis) {
-    if (dirty.isEmpty() || wallClockMillis < retryAt) {
+    if (marked.isEmpty() || wallClockMillis < retryAt) {
       return;
     }
     long started = System.nanoTime();
     List<WindowWrite> batch = new ArrayList<>();
     long nowSec = wallClockMillis / 1000;
-    for (Map.Entry<String, Long> d : dirty.entrySet()) {
-      byte[] stored = store.get(d.getKey());
-      if (stored != null) {
-        writesFor(d.getKey(), stored, d.getValue(), nowSec, batch);
+    for (WriteBackStore.Entry e : marked) {
+      if (e.state != null) {
+        writesFor(e.key, e.state, e.marks, nowSec, batch);
       }
     }
     try {
@@ -105,7 +121,10 @@ final class WindowCounter {
       metrics.flushes.increment();
       metrics.flushLatency((System.nanoTime() - started) / 1000);
       metrics.redis(true, null);
-      dirty.clear();
+      for (WriteBackStore.Entry e : marked) {
+        e.marks = 0;
+      }
+      marked.clear();
       backoffMillis = 0;
       retryAt = 0;
     } catch (RuntimeException e) {
@@ -118,12 +137,11 @@ final class WindowCounter {
     }
   }
 
-  private void writesFor(String storeKey, byte[] stored, long mask, long nowSec, List<WindowWrite> out) {
+  private void writesFor(String storeKey, WindowState st, long mask, long nowSec, List<WindowWrite> out) {
     String[] parts = storeKey.split("\\|", 3);
     String kind = parts[0];
     String app = parts[1];
     String member = parts[2];
-    WindowState st = newState(kind.equals("q") ? QUOTA : ADDRESS).decode(stored);
     for (int slot = 0; slot < st.slots(); slot++) {
       if ((mask & (1L << slot)) == 0 || st.start(slot) == Long.MIN_VALUE) {
         continue;
@@ -168,7 +186,8 @@ final class WindowCounter {
         boolean quota = kv.key.startsWith("q|");
         WindowState st = newState(quota ? QUOTA : ADDRESS).decode(kv.value);
         boolean old = quota ? st.newest(0) < oldDay : st.newest(1) < nowMin - settings.minuteWindows() - 1;
-        if (old && !dirty.containsKey(kv.key)) {
+        WriteBackStore.Entry cached = old ? store.cached(kv.key) : null;
+        if (old && (cached == null || cached.marks == 0)) {
           stale.add(kv.key);
         }
       }

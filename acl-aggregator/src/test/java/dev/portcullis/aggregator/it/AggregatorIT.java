@@ -84,6 +84,8 @@ class AggregatorIT {
       t.send(20_000, 2_000, System.currentTimeMillis());
       Timeouts.await("Redis to hold every count", Duration.ofSeconds(60), () -> t.differenceIn(redis) == null);
       assertThat(w.metrics().records()).isEqualTo(t.records);
+      assertThat(w.metrics().prefixesCountedLocally()).as("prefixes counted where their records arrived").isPositive();
+      assertThat(w.metrics().recordsSentHome()).as("records of the default partitioner sent to their home").isPositive();
 
       Map<String, Long> keysPerMaster = keysPerMaster(cluster, "pc:{" + app + ":*");
       assertThat(keysPerMaster.values().stream().mapToLong(Long::longValue).sum()).isPositive();

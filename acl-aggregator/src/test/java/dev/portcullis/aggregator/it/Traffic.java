@@ -33,6 +33,7 @@ final class Traffic implements AutoCloseable {
   private final SplittableRandom rnd;
   final Map<String, Map<String, Long>> expected = new HashMap<>();
   long records;
+  private int partitions;
 
   Traffic(String bootstrap, String topic, String app, long seed) {
     this.app = app;
@@ -42,6 +43,13 @@ final class Traffic implements AutoCloseable {
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+  }
+
+  private int partitions() {
+    if (partitions == 0) {
+      partitions = producer.partitionsFor(topic).size();
+    }
+    return partitions;
   }
 
   /** Sends {@code count} records over {@code ips} addresses around {@code baseMillis}. */
@@ -54,7 +62,10 @@ final class Traffic implements AutoCloseable {
       // half the records carry one of 5 callers, who call from many addresses (so from many partitions)
       String caller = rnd.nextBoolean() ? "partner-" + rnd.nextInt(5) : null;
       AccessEvent e = new AccessEvent(app, "GET /items", ip, caller, ts, n, rnd.nextInt((int) n + 1), "gen:1");
-      producer.send(new ProducerRecord<>(topic, KafkaKeys.access(app, ip), codec.write(e)));
+      // clients send with the Portcullis partitioner; some other producer with Kafka's default one:
+      // a /24 gets records on its home partition and elsewhere, each address always the same way
+      Integer partition = k % 3 == 0 ? null : KafkaKeys.accessPartition(app, ip, partitions());
+      producer.send(new ProducerRecord<>(topic, partition, KafkaKeys.access(app, ip), codec.write(e)));
       int shard = keys.shard(ip);
       expected.computeIfAbsent(keys.secondWindow(app, shard, ts / 1000), x -> new HashMap<>())
           .merge(ip.toString(), n, Long::sum);

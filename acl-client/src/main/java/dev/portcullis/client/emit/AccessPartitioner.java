@@ -1,0 +1,37 @@
+package dev.portcullis.client.emit;
+
+import dev.portcullis.address.IpAddress;
+import dev.portcullis.keys.KafkaKeys;
+import java.util.Map;
+import org.apache.kafka.clients.producer.Partitioner;
+import org.apache.kafka.common.Cluster;
+import org.apache.kafka.common.utils.Utils;
+
+/**
+ * The producer partitioner for {@code acl.access}: sends each record to
+ * {@link KafkaKeys#accessPartition} of its {@code <app>|<ip>} key, so that the records of one
+ * address block share a partition and the aggregator counts their prefix windows without a second
+ * pass through Kafka. A key that is not an access key (nothing the client sends) is hashed as Kafka's
+ * default partitioner hashes keys. Runs on the producer's sending path, never on a request thread.
+ */
+public final class AccessPartitioner implements Partitioner {
+
+  @Override
+  public int partition(String topic, Object key, byte[] keyBytes, Object value, byte[] valueBytes, Cluster cluster) {
+    int partitions = cluster.partitionsForTopic(topic).size();
+    if (key instanceof String k) {
+      int bar = k.lastIndexOf('|');
+      IpAddress ip = bar > 0 ? IpAddress.tryParse(k.substring(bar + 1)) : null;
+      if (ip != null) {
+        return KafkaKeys.accessPartition(k.substring(0, bar), ip, partitions);
+      }
+    }
+    return keyBytes == null ? 0 : Utils.toPositive(Utils.murmur2(keyBytes)) % partitions;
+  }
+
+  @Override
+  public void configure(Map<String, ?> configs) {}
+
+  @Override
+  public void close() {}
+}
