@@ -48,6 +48,7 @@ public final class AggregatorWorker implements AutoCloseable {
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
     p.put(StreamsConfig.STATE_DIR_CONFIG, s.stateDir().toString());
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, s.streamThreads());
+    p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, 0); // WriteBackStore assumes no standby restores under it
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, s.exactlyOnce() ? StreamsConfig.EXACTLY_ONCE_V2 : StreamsConfig.AT_LEAST_ONCE);
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, s.flushInterval().toMillis());
     p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 64L * 1024 * 1024);

@@ -28,7 +28,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * requests they stand for, Redis commands per record and flush latency.
  *
  * <p>Run: {@code java -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
- * dev.portcullis.benchmarks.AggregatorLoadHarness [records] [ROCKSDB|IN_MEMORY] [streamThreads]}
+ * dev.portcullis.benchmarks.AggregatorLoadHarness [records] [ROCKSDB|IN_MEMORY] [streamThreads] [callerShare]}
+ * (callerShare: the fraction of records that carry a caller, whose daily quota counts take a second
+ * pass through the rekeyed topic; 0 by default)
  */
 public final class AggregatorLoadHarness {
 
@@ -39,13 +41,14 @@ public final class AggregatorLoadHarness {
     AggregatorSettings.StoreType type = args.length > 1 ? AggregatorSettings.StoreType.valueOf(args[1])
         : AggregatorSettings.StoreType.ROCKSDB;
     int threads = args.length > 2 ? Integer.parseInt(args[2]) : 1;
+    double callers = args.length > 3 ? Double.parseDouble(args[3]) : 0;
     try (KRaftBroker kafka = KRaftBroker.start(); RedisProcess redis = RedisProcess.startStandalone()) {
       AggregatorSettings s = AggregatorSettings.defaults(kafka.bootstrapServers(),
           RedisEndpoints.of("127.0.0.1:" + redis.port(), false), Files.createTempDirectory("agg-bench"))
           .withTopics("acl.access", "acl.access.dlq", 4).withStore(type, Files.createTempDirectory("agg-state"))
           .withAdminPort(-1).withStreamThreads(threads);
       TopicAdmin.ensure(kafka.bootstrapServers(), List.of(TopicAdmin.access("acl.access", 4, (short) 1)));
-      long requests = produce(kafka.bootstrapServers(), records);
+      long requests = produce(kafka.bootstrapServers(), records, callers);
       System.out.printf("pre-loaded %d records standing for %d requests%n", records, requests);
       try (AggregatorWorker w = new AggregatorWorker(s)) {
         long t0 = System.nanoTime();
@@ -76,7 +79,7 @@ public final class AggregatorLoadHarness {
     }
   }
 
-  static long produce(String bootstrap, int records) {
+  static long produce(String bootstrap, int records, double callers) {
     WireCodec codec = new WireCodec();
     SplittableRandom rnd = new SplittableRandom(1);
     long requests = 0;
@@ -90,7 +93,8 @@ public final class AggregatorLoadHarness {
         IpAddress ip = IpAddress.ofV4(0x64400000 + k);
         long n = 1 + rnd.nextInt(40);
         long ts = base + i / 200;
-        AccessEvent e = new AccessEvent("shop", "GET /items", ip, null, ts, n, 0, "gen:1");
+        String caller = rnd.nextDouble() < callers ? "partner-" + rnd.nextInt(50) : null;
+        AccessEvent e = new AccessEvent("shop", "GET /items", ip, caller, ts, n, 0, "gen:1");
         p.send(new ProducerRecord<>("acl.access", KafkaKeys.access("shop", ip), codec.write(e)));
         requests += n;
       }

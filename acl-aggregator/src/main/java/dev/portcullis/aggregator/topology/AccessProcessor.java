@@ -9,6 +9,8 @@ import dev.portcullis.wire.AccessEvent;
 import dev.portcullis.wire.WireCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -57,6 +59,7 @@ public final class AccessProcessor implements Processor<String, byte[], String, 
   private final AggregatorSettings settings;
   private final int partitions;
   private final String rekeyedTopic;
+  private final Map<String, String> totalKeys = new HashMap<>();
   private final AggregatorMetrics metrics;
   private final WindowCounter counter;
   private final WireCodec codec = new WireCodec();
@@ -88,11 +91,12 @@ public final class AccessProcessor implements Processor<String, byte[], String, 
       return; // a prefix or quota count, for RekeyedProcessor
     }
     AccessEvent e;
+    String key;
     try {
       e = codec.readAccessEvent(record.value(), "acl.access");
-      String expected = KafkaKeys.access(e.app(), e.ip());
-      if (!expected.equals(record.key())) {
-        throw new IllegalArgumentException("record key \"" + record.key() + "\" does not match its content (" + expected + ")");
+      key = KafkaKeys.access(e.app(), e.ip());
+      if (!key.equals(record.key())) {
+        throw new IllegalArgumentException("record key \"" + record.key() + "\" does not match its content (" + key + ")");
       }
     } catch (IllegalArgumentException bad) {
       deadLetter(record, bad.getMessage());
@@ -112,8 +116,9 @@ public final class AccessProcessor implements Processor<String, byte[], String, 
     }
     long sec = Math.floorDiv(e.ts(), 1000L);
     long min = Math.floorDiv(e.ts(), 60_000L);
-    counter.update("s|" + e.app() + "|" + ip, WindowCounter.ADDRESS, new long[] {sec, min}, e.n(), e.denied());
-    counter.update("t|" + e.app() + "|" + context.taskId(), WindowCounter.ADDRESS, new long[] {sec, min}, e.n(), e.denied());
+    long[] windows = {sec, min};
+    counter.update("s|" + key, WindowCounter.ADDRESS, windows, e.n(), e.denied()); // the key is app|ip
+    counter.update(totalKey(e.app()), WindowCounter.ADDRESS, windows, e.n(), e.denied());
     Cidr prefix = Cidr.covering(ip, ip.isV4() ? settings.ipv4Prefix() : settings.ipv6Prefix());
     int home = KafkaKeys.accessPartition(e.app(), prefix.network(), partitions);
     boolean atHome = home == partition;
@@ -129,6 +134,16 @@ public final class AccessProcessor implements Processor<String, byte[], String, 
           RekeyedProcessor.encode(RekeyedProcessor.QUOTA, e.ts(), e.n(), e.denied(), RekeyedProcessor.ANY_PARTITION),
           record.timestamp()), REKEYED_SINK);
     }
+  }
+
+  /** The store key of an app's total as this task counts it; one string per app, so its hash is computed once. */
+  private String totalKey(String app) {
+    String k = totalKeys.get(app);
+    if (k == null) {
+      k = "t|" + app + "|" + context.taskId();
+      totalKeys.put(app, k);
+    }
+    return k;
   }
 
   private void deadLetter(Record<String, byte[]> record, String reason) {
