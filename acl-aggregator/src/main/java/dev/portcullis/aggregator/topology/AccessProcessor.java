@@ -9,6 +9,8 @@ import dev.portcullis.wire.AccessEvent;
 import dev.portcullis.wire.WireCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -32,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * ({@link KafkaKeys#accessPartition} of the prefix's network), so a record that arrived there is
  * handed to the child processor directly; one that did not (a producer with another partitioner, a
  * prefix wider than the partitioning block, or more partitions than the worker knows of) goes through
- * the rekeyed topic to the home partition, and so does every quota count. Address windows follow the
+ * the rekeyed topic to the home partition. Quota counts always take that way, but summed first: each
+ * task holds its share of a (caller, interface, day) in its store and sends the sum on once per flush
+ * interval, so a busy caller costs one rekeyed record per task and interval, not one per record. Address windows follow the
  * same rule: an address's home is {@link KafkaKeys#accessPartition} of the address, and a record that
  * arrived elsewhere (sent by a producer with another partitioner) is sent on, whole, to its home
  * through the rekeyed topic, which this processor also reads; so one address is always counted in
@@ -60,6 +64,9 @@ public final class AccessProcessor implements Processor<String, byte[], String, 
   private final int partitions;
   private final String rekeyedTopic;
   private final Map<String, String> totalKeys = new HashMap<>();
+  private long day;
+  private long dayStartMillis = Long.MAX_VALUE;
+  private long dayEndMillis = Long.MIN_VALUE;
   private final AggregatorMetrics metrics;
   private final WindowCounter counter;
   private final WireCodec codec = new WireCodec();
@@ -79,6 +86,7 @@ public final class AccessProcessor implements Processor<String, byte[], String, 
     this.context = ctx;
     counter.init(WriteBackStore.under(ctx.getStateStore(AggregatorTopology.STORE)));
     ctx.schedule(settings.flushInterval(), PunctuationType.WALL_CLOCK_TIME, counter::flush);
+    ctx.schedule(settings.flushInterval(), PunctuationType.WALL_CLOCK_TIME, now -> counter.drainHeld(this::sendQuota));
     ctx.schedule(Duration.ofSeconds(60), PunctuationType.WALL_CLOCK_TIME, counter::sweep);
   }
 
@@ -129,11 +137,28 @@ public final class AccessProcessor implements Processor<String, byte[], String, 
       metrics.prefixesCountedLocally.increment();
     }
     if (e.caller() != null) {
-      // one caller calls from many addresses, whose records are on many partitions: sum it elsewhere
-      context.forward(new Record<>(e.app() + "|" + e.caller() + "|" + e.iface(),
-          RekeyedProcessor.encode(RekeyedProcessor.QUOTA, e.ts(), e.n(), e.denied(), RekeyedProcessor.ANY_PARTITION),
-          record.timestamp()), REKEYED_SINK);
+      // one caller calls from many addresses, whose records are on many partitions: the sum is made
+      // elsewhere; this task sums its share per day and sends it on once per flush interval
+      counter.hold(e.app() + "|" + e.caller() + "|" + e.iface(), new long[] {quotaDay(e.ts())}, e.n(), e.denied());
     }
+  }
+
+  /** The calendar day (epoch day in the quota zone) of {@code ts}; the last day's bounds are kept. */
+  private long quotaDay(long ts) {
+    if (ts < dayStartMillis || ts >= dayEndMillis) {
+      LocalDate d = Instant.ofEpochMilli(ts).atZone(settings.quotaZone()).toLocalDate();
+      day = d.toEpochDay();
+      dayStartMillis = d.atStartOfDay(settings.quotaZone()).toInstant().toEpochMilli();
+      dayEndMillis = d.plusDays(1).atStartOfDay(settings.quotaZone()).toInstant().toEpochMilli();
+    }
+    return day;
+  }
+
+  /** Sends a day's share of a caller's quota count (key app|caller|iface) on to be summed. */
+  private void sendQuota(String key, long epochDay, long n, long denied) {
+    long ts = LocalDate.ofEpochDay(epochDay).atStartOfDay(settings.quotaZone()).toInstant().toEpochMilli();
+    context.forward(new Record<>(key, RekeyedProcessor.encode(RekeyedProcessor.QUOTA, ts, n, denied,
+        RekeyedProcessor.ANY_PARTITION), ts), REKEYED_SINK);
   }
 
   /** The store key of an app's total as this task counts it; one string per app, so its hash is computed once. */

@@ -31,7 +31,12 @@ final class WindowCounter {
   private final WindowSink sink;
   private final AggregatorMetrics metrics;
   private final RedisKeys keys;
-  private final List<WriteBackStore.Entry> marked = new ArrayList<>(); // entries with marks != 0
+  /** Prefix of the store keys of counts held back to be sent on as sums ({@link #hold}). */
+  static final String HELD = "u|";
+  private static final long HELD_MARK = Long.MIN_VALUE; // in marks: keeps a held entry cached, never flushed
+
+  private final List<WriteBackStore.Entry> marked = new ArrayList<>(); // entries to flush to Redis
+  private final List<WriteBackStore.Entry> held = new ArrayList<>();   // entries to send on
   private final Function<byte[], WindowState> decodeAddress;
   private final Function<byte[], WindowState> decodeQuota;
   private WriteBackStore store;
@@ -57,12 +62,70 @@ final class WindowCounter {
       }
     }
     for (String key : retained) {
-      mark(store.entry(key, decoderFor(key)), -1L);
+      WriteBackStore.Entry e = store.entry(key, decoderFor(key));
+      if (key.startsWith(HELD)) {
+        holdEntry(e); // restored: counted before the last commit, not yet sent on
+      } else {
+        mark(e, -1L);
+      }
     }
   }
 
   private Function<byte[], WindowState> decoderFor(String key) {
-    return key.startsWith("q|") ? decodeQuota : decodeAddress;
+    return key.startsWith("q|") || key.startsWith(HELD) ? decodeQuota : decodeAddress;
+  }
+
+  private void holdEntry(WriteBackStore.Entry e) {
+    if (e.marks == 0) {
+      e.marks = HELD_MARK;
+      held.add(e);
+    }
+  }
+
+  /** Receives the windows of held entries. */
+  interface HeldSink {
+    /** @param key the held key without {@link #HELD} */
+    void accept(String key, long windowStart, long n, long denied);
+  }
+
+  /**
+   * Adds to the day windows of {@code HELD + key}: summed here, in the store (so a crash loses
+   * nothing the last commit covered), and handed on by {@link #drainHeld}, never flushed to Redis.
+   */
+  void hold(String key, long[] windowStarts, long n, long denied) {
+    WriteBackStore.Entry e = store.entry(HELD + key, decodeQuota);
+    if (e.state == null) {
+      e.state = newState(QUOTA);
+    }
+    boolean changed = false;
+    for (int ring = 0; ring < windowStarts.length; ring++) {
+      if (e.state.add(ring, windowStarts[ring], n, denied) == WindowState.LATE) {
+        metrics.late.increment();
+      } else {
+        changed = true;
+      }
+    }
+    if (changed) {
+      store.changed(e);
+      holdEntry(e);
+    }
+  }
+
+  /** Hands every held window to {@code sink} and deletes the held entries. */
+  void drainHeld(HeldSink sink) {
+    for (WriteBackStore.Entry e : held) {
+      WindowState st = e.state;
+      if (st != null) {
+        for (int slot = 0; slot < st.slots(); slot++) {
+          if (st.start(slot) != Long.MIN_VALUE) {
+            sink.accept(e.key.substring(HELD.length()), st.start(slot), st.count(slot), st.denied(slot));
+          }
+        }
+      }
+      e.marks = 0;
+      store.delete(e.key);
+    }
+    held.clear();
   }
 
   private void mark(WriteBackStore.Entry e, long mask) {

@@ -161,12 +161,23 @@ final class WriteBackStore implements KeyValueStore<String, byte[]> {
     entries.forEach(e -> put(e.key, e.value));
   }
 
+  /** Deletes at the next write-back, like any change: the entry stays cached as absent meanwhile. */
   @Override
   public byte[] delete(String key) {
-    byte[] old = get(key);
-    writeBack();
-    cache.remove(key);
-    inner.delete(key);
+    Entry e = cache.get(key);
+    byte[] old;
+    if (e == null) {
+      old = inner.get(key);
+      if (old == null) {
+        return null;
+      }
+      e = new Entry(key, null);
+      cache.put(key, e);
+    } else {
+      old = e.state == null ? null : e.state.encode();
+    }
+    e.state = null;
+    changed(e);
     return old;
   }
 

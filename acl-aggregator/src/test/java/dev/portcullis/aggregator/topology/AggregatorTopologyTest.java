@@ -209,10 +209,26 @@ class AggregatorTopologyTest {
     send("203.0.113.8", T0 + 5_000, 5, 0, "partner-42", "GET /export");
     send("203.0.113.8", T0 + 5_000, 1, 0, "partner-7", "GET /export");
     send("203.0.113.8", T0 + 86_400_000L, 3, 0, "partner-42", "GET /export");
-    flush();
+    flush(); // a task's shares are sent on at one flush ...
+    flush(); // ... and summed and written at the next
     String member = RedisKeys.quotaMember("partner-42", "GET /export");
     assertThat(sink.data.get(KEYS.quotaDay("shop", KEYS.shard(member), 20251123))).containsEntry(member, 15L);
     assertThat(sink.data.get(KEYS.quotaDay("shop", KEYS.shard(member), 20251124))).containsEntry(member, 3L);
+  }
+
+  @Test
+  void aBusyCallersQuotaCounts_areSummedInTheTaskBeforeTheyAreSentOn() {
+    start(1); // every record at home: nothing but the quota shares goes through the rekeyed topic
+    TestOutputTopic<String, byte[]> rekeyed = driver.createOutputTopic("portcullis-aggregator-rekeyed",
+        new StringDeserializer(), new ByteArrayDeserializer());
+    for (int i = 0; i < 200; i++) {
+      send("203.0.113." + (i % 50), T0 + i, 1, 0, "partner-42", "GET /export");
+    }
+    flush();
+    flush();
+    String member = RedisKeys.quotaMember("partner-42", "GET /export");
+    assertThat(sink.data.get(KEYS.quotaDay("shop", KEYS.shard(member), 20251123))).containsEntry(member, 200L);
+    assertThat(rekeyed.readValuesToList()).as("one share sent on for 200 records").hasSize(1);
   }
 
   @Test
