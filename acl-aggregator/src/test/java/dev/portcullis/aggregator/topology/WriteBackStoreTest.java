@@ -1,0 +1,131 @@
+package dev.portcullis.aggregator.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.StateStoreContext;
+import org.apache.kafka.streams.query.Position;
+import org.apache.kafka.streams.query.PositionBound;
+import org.apache.kafka.streams.query.Query;
+import org.apache.kafka.streams.query.QueryConfig;
+import org.apache.kafka.streams.query.QueryResult;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.Test;
+
+class WriteBackStoreTest {
+
+  /** The inner store: a sorted map that counts its writes. */
+  private static final class MapStore implements KeyValueStore<String, byte[]> {
+    final TreeMap<String, byte[]> data = new TreeMap<>();
+    int writes;
+
+    @Override public void put(String key, byte[] value) { writes++; data.put(key, value); }
+    @Override public byte[] putIfAbsent(String key, byte[] value) { return data.putIfAbsent(key, value); }
+    @Override public void putAll(List<KeyValue<String, byte[]>> entries) { entries.forEach(e -> put(e.key, e.value)); }
+    @Override public byte[] delete(String key) { writes++; return data.remove(key); }
+    @Override public byte[] get(String key) { return data.get(key); }
+    @Override public KeyValueIterator<String, byte[]> range(String from, String to) { return iterator(data.subMap(from, true, to, true)); }
+    @Override public KeyValueIterator<String, byte[]> all() { return iterator(data); }
+    @Override public long approximateNumEntries() { return data.size(); }
+    @Override public String name() { return "windows"; }
+    @Override public void init(StateStoreContext context, StateStore root) {}
+    @Override public void flush() {}
+    @Override public void close() {}
+    @Override public boolean persistent() { return false; }
+    @Override public boolean isOpen() { return true; }
+    @Override public <R> QueryResult<R> query(Query<R> query, PositionBound bound, QueryConfig config) { return null; }
+    @Override public Position getPosition() { return Position.emptyPosition(); }
+
+    private static KeyValueIterator<String, byte[]> iterator(Map<String, byte[]> m) {
+      var it = new ArrayList<>(m.entrySet()).iterator();
+      return new KeyValueIterator<>() {
+        @Override public boolean hasNext() { return it.hasNext(); }
+        @Override public KeyValue<String, byte[]> next() { var e = it.next(); return KeyValue.pair(e.getKey(), e.getValue()); }
+        @Override public void close() {}
+        @Override public String peekNextKey() { throw new UnsupportedOperationException(); }
+      };
+    }
+  }
+
+  private static final Function<byte[], WindowState> DECODE = b -> new WindowState(2).decode(b);
+
+  private final MapStore inner = new MapStore();
+
+  private static WindowState counted(long windowStart, long n) {
+    WindowState st = new WindowState(2);
+    st.add(0, windowStart, n, 0);
+    return st;
+  }
+
+  @Test
+  void changes_reachTheInnerStoreOnlyAtCommit_onceEachHoweverOftenTheyChanged() {
+    WriteBackStore store = new WriteBackStore(inner, 100);
+    WriteBackStore.Entry e = store.entry("s|shop|198.51.100.7", DECODE);
+    e.state = counted(10, 1);
+    for (int i = 0; i < 5; i++) {
+      e.state.add(0, 10, 1, 0);
+      store.changed(e);
+    }
+    assertThat(inner.data).isEmpty();
+    store.commit(Map.of());
+    assertThat(inner.writes).isEqualTo(1);
+    assertThat(DECODE.apply(inner.data.get("s|shop|198.51.100.7")).count(0)).isEqualTo(6);
+  }
+
+  @Test
+  void close_discardsWhatWasNotWrittenBack() {
+    WriteBackStore store = new WriteBackStore(inner, 100);
+    WriteBackStore.Entry e = store.entry("k", DECODE);
+    e.state = counted(10, 3);
+    store.changed(e);
+    store.close();
+    assertThat(inner.data).isEmpty();
+  }
+
+  @Test
+  void aDelete_readsAbsentAtOnceAndReachesTheInnerStoreAtCommit() {
+    inner.data.put("k", counted(10, 3).encode());
+    WriteBackStore store = new WriteBackStore(inner, 100);
+    assertThat(DECODE.apply(store.delete("k")).count(0)).isEqualTo(3);
+    assertThat(store.get("k")).isNull();
+    assertThat(store.entry("k", DECODE).state).isNull();
+    assertThat(inner.data).containsKey("k");
+    store.commit(Map.of());
+    assertThat(inner.data).doesNotContainKey("k");
+  }
+
+  @Test
+  void overTheBound_writtenUnmarkedEntriesAreDropped_andReloadedWhenUsedAgain() {
+    WriteBackStore store = new WriteBackStore(inner, 2);
+    for (String k : List.of("a", "b", "c")) {
+      WriteBackStore.Entry e = store.entry(k, DECODE);
+      e.state = counted(10, k.charAt(0));
+      store.changed(e);
+    }
+    store.entry("b", DECODE).marks = 1; // its owner still has to flush it
+    store.commit(Map.of());
+    assertThat(store.cachedEntries()).isEqualTo(1);
+    assertThat(store.cached("b")).isNotNull();
+    assertThat(store.entry("a", DECODE).state.count(0)).isEqualTo('a');
+  }
+
+  @Test
+  void iteration_seesEveryChangeNotYetWrittenBack() {
+    WriteBackStore store = new WriteBackStore(inner, 100);
+    WriteBackStore.Entry e = store.entry("k", DECODE);
+    e.state = counted(10, 4);
+    store.changed(e);
+    List<String> keys = new ArrayList<>();
+    try (KeyValueIterator<String, byte[]> it = store.all()) {
+      it.forEachRemaining(kv -> keys.add(kv.key));
+    }
+    assertThat(keys).containsExactly("k");
+  }
+}
