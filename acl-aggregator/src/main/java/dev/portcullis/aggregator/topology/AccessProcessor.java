@@ -27,24 +27,25 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Two kinds of key share one store, each with one entry holding all its windows:
  * {@code s|app|ip} (1 s and 1 min windows of one address) and {@code t|app|task} (the app's total as
- * counted by this task, for rate charts). Prefix windows need every address of a /24 or /64 in one
- * place, and a caller's daily quota total every address it calls from; {@link RekeyedProcessor}
- * counts them, keyed {@code app|prefix} and {@code app|caller|iface}, in the task of their home
- * partition. A prefix's home is the partition its addresses are sent to by clients
- * ({@link KafkaKeys#accessPartition} of the prefix's network), so a record that arrived there is
- * handed to the child processor directly; one that did not (a producer with another partitioner, a
- * prefix wider than the partitioning block, or more partitions than the worker knows of) goes through
- * the rekeyed topic to the home partition. Quota counts always take that way, but summed first: each
- * task holds its share of a (caller, interface, day) in its store and sends the sum on once per flush
- * interval, so a busy caller costs one rekeyed record per task and interval, not one per record. Address windows follow the
- * same rule: an address's home is {@link KafkaKeys#accessPartition} of the address, and a record that
- * arrived elsewhere (sent by a producer with another partitioner) is sent on, whole, to its home
- * through the rekeyed topic, which this processor also reads; so one address is always counted in
- * one task, whatever mix of producers sends it, and with the Portcullis partitioner nothing but quota
- * counts takes the second pass. A record costs one read and one write per kind. Which windows changed since the last flush is kept in memory;
- * after a restart every retained window is marked changed, so the first flush rewrites them all.
- * That is harmless because a flush writes absolute counts, and it is what makes a crash lose
- * nothing: exactly-once processing restores the store to the last commit and replays the rest.
+ * counted by this task, for rate charts). Counting a record is a cache lookup and a few additions per
+ * key ({@link WriteBackStore}).
+ *
+ * <p>Every count is made in one task, its key's home. An address's home is the partition the
+ * clients' partitioner sends it to ({@link KafkaKeys#accessPartition}: app and /24 or /64 block). A
+ * record that arrived elsewhere (a producer with another partitioner) is sent on whole to its home
+ * through the rekeyed topic, which this processor also reads, so an address is counted in one task
+ * whatever mix of producers sends it. Prefix windows ({@link RekeyedProcessor}) have the home of the
+ * prefix's network: the same partition for a prefix as long as the partitioning block, so a record at
+ * its address's home is handed to the child processor directly; for a wider prefix it may go through
+ * the rekeyed topic. A caller's daily quota total needs every address the caller calls from, so it is
+ * always summed elsewhere, but this task first sums its share per (caller, interface, day) in its
+ * store ({@code u|app|caller|iface}) and sends it on once per flush interval: a busy caller costs one
+ * rekeyed record per task and interval, not one per record.
+ *
+ * <p>Which windows changed since the last flush is kept in memory; after a restart every retained
+ * window is marked changed, so the first flush rewrites them all. That is harmless because a flush
+ * writes absolute counts, and it is what makes a crash lose nothing: exactly-once processing restores
+ * the store (held quota shares included) to the last commit and replays the rest.
  *
  * <p>A record that does not parse, or whose key does not match its content, goes to the dead-letter
  * topic with the reason in header {@code portcullis.error}, is counted, and never stops the task.

@@ -17,6 +17,8 @@ import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.internals.CacheFlushListener;
+import org.apache.kafka.streams.state.internals.CachedStateStore;
 import org.apache.kafka.streams.state.internals.WrappedStateStore;
 
 /**
@@ -27,11 +29,16 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  * keys its comparisons dominated the aggregator's profile. This cache is a plain {@link HashMap} of
  * entries, each holding its key's window state decoded, so that counting a record is one hash lookup
  * and a few additions: no store read, no decode or encode, no allocation. {@link #entry} loads an
- * entry from the inner store on a miss; {@link #changed} marks it for write-back. Kafka Streams calls
- * {@link #flush()} / {@link #commit(Map)} on every store before it commits a task (and, with
- * exactly-once, before it commits the transaction), and that is when the changed entries are encoded
- * and written through to the inner store and its changelog. So the changelog holds every update a
- * committed offset covers, exactly as with the built-in cache, and a crash replays the rest. Written
+ * entry from the inner store on a miss; {@link #changed} marks it for write-back. Before it commits
+ * a task (with exactly-once: before it commits the transaction) Kafka Streams calls
+ * {@link #flushCache()} on every cached store, and that is when the changed entries are encoded and
+ * written through to the inner store and its changelog, inside the transaction. So the changelog
+ * holds every update a committed offset covers, exactly as with the built-in cache, and a crash
+ * replays the rest. (Kafka Streams calls {@link #flush()} and {@link #commit(Map)} only after the
+ * transaction has committed, to persist and checkpoint: a write-back there puts a commit's updates
+ * into the next transaction, and a crash between the two loses them. The first version of this store
+ * did that; {@code AggregatorIT}'s hard kill found it. {@link CachedStateStore} is the internal
+ * interface of Kafka Streams that its own record cache implements; that test guards the contract.) Written
  * entries stay cached (the next records of an address find them) until the cache holds more than
  * {@code maxEntries}; then a write-back drops the entries that are written and not marked by their
  * owner. Iteration and queries write back first, so they always see every entry. The cache is
@@ -42,7 +49,7 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  * {@code put} writes through), for Kafka Streams and for tools. Not thread-safe: one stream thread owns
  * a task's store.
  */
-final class WriteBackStore implements KeyValueStore<String, byte[]> {
+final class WriteBackStore implements KeyValueStore<String, byte[]>, CachedStateStore<String, byte[]> {
 
   /** Entries kept by default. */
   static final int DEFAULT_MAX_ENTRIES = 200_000;
@@ -213,6 +220,25 @@ final class WriteBackStore implements KeyValueStore<String, byte[]> {
     if (cache.size() > maxEntries) {
       cache.values().removeIf(e -> e.marks == 0);
     }
+  }
+
+  /** Before the task commits: every change goes to the inner store and its changelog, in the transaction. */
+  @Override
+  public void flushCache() {
+    writeBack();
+  }
+
+  /** Drops every cached entry (Kafka Streams calls this before it restores into a recycled store). */
+  @Override
+  public void clearCache() {
+    cache.clear();
+    unwritten.clear();
+  }
+
+  /** This cache forwards nothing downstream. */
+  @Override
+  public boolean setFlushListener(CacheFlushListener<String, byte[]> listener, boolean sendOldValues) {
+    return false;
   }
 
   @Override

@@ -82,7 +82,7 @@ class AggregatorIT {
     try (Traffic t = new Traffic(kafka.bootstrapServers(), "access-" + run, app, 1);
         UnifiedJedis redis = endpoints(cluster).connect()) {
       t.send(20_000, 2_000, System.currentTimeMillis());
-      Timeouts.await("Redis to hold every count", Duration.ofSeconds(60), () -> t.differenceIn(redis) == null);
+      awaitExact("Redis to hold every count", Duration.ofSeconds(60), t, redis);
       assertThat(w.metrics().records()).isEqualTo(t.records);
       assertThat(w.metrics().prefixesCountedLocally()).as("prefixes counted where their records arrived").isPositive();
       assertThat(w.metrics().recordsSentHome()).as("records of the default partitioner sent to their home").isPositive();
@@ -113,7 +113,7 @@ class AggregatorIT {
     try (Traffic t = new Traffic(kafka.bootstrapServers(), "access-" + run, "app-" + run, 2);
         UnifiedJedis redis = endpoints(cluster).connect()) {
       t.send(10_000, 1_000, System.currentTimeMillis());
-      Timeouts.await("Redis to hold every count", Duration.ofSeconds(60), () -> t.differenceIn(redis) == null);
+      awaitExact("Redis to hold every count", Duration.ofSeconds(60), t, redis);
       assertThat(a.metrics().records()).as("worker a got partitions").isPositive();
       assertThat(b.metrics().records()).as("worker b got partitions").isPositive();
       assertThat(a.metrics().records() + b.metrics().records()).isEqualTo(t.records);
@@ -133,13 +133,13 @@ class AggregatorIT {
         UnifiedJedis redis = ep.connect()) {
       long base = System.currentTimeMillis();
       t.send(3_000, 300, base);
-      Timeouts.await("the first counts", Duration.ofSeconds(60), () -> t.differenceIn(redis) == null);
+      awaitExact("the first counts", Duration.ofSeconds(60), t, redis);
       redisServer.stop();
       t.send(3_000, 300, base);
       Timeouts.await("a failed flush", Duration.ofSeconds(30), () -> !w.metrics().redisHealthy());
       redisServer.start();
       t.send(1_000, 300, base);
-      Timeouts.await("every count after Redis came back", Duration.ofSeconds(60), () -> t.differenceIn(redis) == null);
+      awaitExact("every count after Redis came back", Duration.ofSeconds(60), t, redis);
       assertThat(w.metrics().flushFailures()).isPositive();
     }
   }
@@ -161,7 +161,47 @@ class AggregatorIT {
       AggregatorWorker survivor = worker(s, "survivor");
       awaitRunning(survivor);
       t.send(2_000, 500, base);
-      Timeouts.await("every count after the hard kill", Duration.ofSeconds(90), () -> t.differenceIn(redis) == null);
+      try {
+        awaitExact("every count after the hard kill", Duration.ofSeconds(90), t, redis);
+      } catch (AssertionError e) {
+        throw new AssertionError(e.getMessage() + "; survivor: records " + survivor.metrics().records()
+            + ", late " + survivor.metrics().late() + ", dead-lettered " + survivor.metrics().deadLettered()
+            + ", state " + survivor.streamsState() + ", sent " + t.records + "; committed/LSO/end offsets " + lag(kafka, s), e);
+      }
+    }
+  }
+
+  /** Diagnostics: per partition of the access and rekeyed topics, committed / LSO / HW. */
+  private static String lag(KafkaBroker kafka, AggregatorSettings s) {
+    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+        Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+      var committed = admin.listConsumerGroupOffsets(s.applicationId()).partitionsToOffsetAndMetadata().get();
+      StringBuilder out = new StringBuilder();
+      for (String topic : List.of(s.accessTopic(), s.applicationId() + "-rekeyed")) {
+        int n = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+        for (int p = 0; p < n; p++) {
+          var tp = new org.apache.kafka.common.TopicPartition(topic, p);
+          long hw = admin.listOffsets(Map.of(tp, org.apache.kafka.clients.admin.OffsetSpec.latest())).all().get().get(tp).offset();
+          long lso = admin.listOffsets(Map.of(tp, org.apache.kafka.clients.admin.OffsetSpec.latest()),
+              new org.apache.kafka.clients.admin.ListOffsetsOptions(org.apache.kafka.common.IsolationLevel.READ_COMMITTED))
+              .all().get().get(tp).offset();
+          var c = committed.get(tp);
+          out.append(topic.endsWith("rekeyed") ? "r" : "a").append(p).append('=').append(c == null ? "-" : c.offset())
+              .append('/').append(lso).append('/').append(hw).append(' ');
+        }
+      }
+      return out.toString();
+    } catch (Exception e) {
+      return "no lag: " + e;
+    }
+  }
+
+  /** Waits until Redis holds exactly what was sent; on a timeout, says the last difference. */
+  private static void awaitExact(String what, Duration timeout, Traffic t, UnifiedJedis redis) {
+    try {
+      Timeouts.await(what, timeout, () -> t.differenceIn(redis) == null);
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "; still different: " + t.differenceIn(redis), e);
     }
   }
 
