@@ -37,6 +37,7 @@ import java.util.List;
  * store:
  *   type: ROCKSDB          # or IN_MEMORY
  *   stateDir: /var/lib/portcullis/aggregator
+ *   commitInterval: PT3S   # one transaction (and changelog write per changed key) per interval
  * streamThreads: 1
  * exactlyOnce: true
  * adminPort: 8091          # on 127.0.0.1; -1 for none
@@ -103,11 +104,12 @@ public final class AggregatorConfigFile {
       }
       return null;
     });
-    Object[] st = new Object[2];
+    Object[] st = new Object[3];
     r.object("store", false, k -> {
       st[0] = k.enumValue("type", false, AggregatorSettings.StoreType.class);
       String dir = k.string("stateDir", false, 4096, null, null);
       st[1] = dir == null ? null : Path.of(dir);
+      st[2] = k.duration("commitInterval", false, Duration.ofMillis(100));
       return null;
     });
     Long threads = r.integer("streamThreads", false, 1, 64);
@@ -119,6 +121,7 @@ public final class AggregatorConfigFile {
       return new AggregatorSettings(kafka[0], or(kafka[1], d.applicationId()), or(kafka[2], d.accessTopic()),
           or(kafka[3], d.dlqTopic()), partitions[0] == null ? d.partitions() : partitions[0].intValue(), redis[0],
           w[0] == null ? d.shards() : ((Long) w[0]).intValue(), (Duration) or(w[1], d.flushInterval()),
+          (Duration) or(st[2], d.commitInterval()),
           w[2] == null ? d.secondWindows() : ((Long) w[2]).intValue(),
           w[3] == null ? d.minuteWindows() : ((Long) w[3]).intValue(),
           w[4] == null ? d.ipv4Prefix() : ((Long) w[4]).intValue(), w[5] == null ? d.ipv6Prefix() : ((Long) w[5]).intValue(),

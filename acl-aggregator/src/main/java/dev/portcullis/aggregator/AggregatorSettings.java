@@ -10,15 +10,21 @@ import java.time.ZoneId;
 /**
  * Everything the aggregator is configured with, validated as a whole.
  *
- * @param secondWindows how many 1 s windows each key retains (the grace for late records is one less)
- * @param minuteWindows how many 1 min windows each key retains
- * @param adminPort     port of the health/metrics endpoint on 127.0.0.1; 0 for any free port, -1 for none
+ * @param secondWindows  how many 1 s windows each key retains (the grace for late records is one less)
+ * @param minuteWindows  how many 1 min windows each key retains
+ * @param flushInterval  how often changed windows are written to Redis (from the counts as they are,
+ *                       committed or not: a flush writes absolute counts, and a replay rewrites them)
+ * @param commitInterval how often the worker commits (with exactly-once, one transaction): each changed
+ *                       key's state goes to the changelog once per commit, so a longer interval costs
+ *                       fewer changelog writes, a longer replay after a crash, and a later view of the
+ *                       counts sent through the rekeyed topic (quota shares, foreign producers' records)
+ * @param adminPort      port of the health/metrics endpoint on 127.0.0.1; 0 for any free port, -1 for none
  */
 public record AggregatorSettings(
     String bootstrapServers, String applicationId, String accessTopic, String dlqTopic, int partitions,
-    RedisEndpoints redis, int shards, Duration flushInterval, int secondWindows, int minuteWindows,
-    int ipv4Prefix, int ipv6Prefix, ZoneId quotaZone, StoreType storeType, Path stateDir, int streamThreads,
-    boolean exactlyOnce, int adminPort) {
+    RedisEndpoints redis, int shards, Duration flushInterval, Duration commitInterval, int secondWindows,
+    int minuteWindows, int ipv4Prefix, int ipv6Prefix, ZoneId quotaZone, StoreType storeType, Path stateDir,
+    int streamThreads, boolean exactlyOnce, int adminPort) {
 
   /** Where the per-key window state lives between commits. */
   public enum StoreType { ROCKSDB, IN_MEMORY }
@@ -32,6 +38,8 @@ public record AggregatorSettings(
     new RedisKeys(shards);
     require(flushInterval.toMillis() >= 10 && flushInterval.toMillis() <= 60_000,
         "flushInterval must be between 10 ms and 60 s, was " + flushInterval);
+    require(commitInterval.toMillis() >= 100 && commitInterval.toMillis() <= 60_000,
+        "commitInterval must be between 100 ms and 60 s, was " + commitInterval);
     require(secondWindows >= 2 && secondWindows <= 60, "secondWindows must be 2-60, was " + secondWindows);
     require(minuteWindows >= 2 && minuteWindows <= 60, "minuteWindows must be 2-60, was " + minuteWindows);
     require(ipv4Prefix >= 8 && ipv4Prefix <= 32, "ipv4Prefix must be 8-32, was " + ipv4Prefix);
@@ -51,37 +59,38 @@ public record AggregatorSettings(
   /** Defaults for everything but the servers. */
   public static AggregatorSettings defaults(String bootstrapServers, RedisEndpoints redis, Path stateDir) {
     return new AggregatorSettings(bootstrapServers, "portcullis-aggregator", KafkaKeys.ACCESS_TOPIC,
-        KafkaKeys.ACCESS_DLQ_TOPIC, 12, redis, RedisKeys.DEFAULT_SHARDS, Duration.ofMillis(250), 4, 3, 24, 64,
+        KafkaKeys.ACCESS_DLQ_TOPIC, 12, redis, RedisKeys.DEFAULT_SHARDS, Duration.ofMillis(250), Duration.ofSeconds(3), 4, 3,
+        24, 64,
         ZoneId.of("UTC"), StoreType.ROCKSDB, stateDir, 1, true, 0);
   }
 
   public AggregatorSettings withApplicationId(String id) {
     return new AggregatorSettings(bootstrapServers, id, accessTopic, dlqTopic, partitions, redis, shards, flushInterval,
-        secondWindows, minuteWindows, ipv4Prefix, ipv6Prefix, quotaZone, storeType, stateDir, streamThreads, exactlyOnce,
-        adminPort);
+        commitInterval, secondWindows, minuteWindows, ipv4Prefix, ipv6Prefix, quotaZone, storeType, stateDir, streamThreads,
+        exactlyOnce, adminPort);
   }
 
   public AggregatorSettings withTopics(String access, String dlq, int partitionCount) {
     return new AggregatorSettings(bootstrapServers, applicationId, access, dlq, partitionCount, redis, shards,
-        flushInterval, secondWindows, minuteWindows, ipv4Prefix, ipv6Prefix, quotaZone, storeType, stateDir,
+        flushInterval, commitInterval, secondWindows, minuteWindows, ipv4Prefix, ipv6Prefix, quotaZone, storeType, stateDir,
         streamThreads, exactlyOnce, adminPort);
   }
 
   public AggregatorSettings withStore(StoreType type, Path dir) {
     return new AggregatorSettings(bootstrapServers, applicationId, accessTopic, dlqTopic, partitions, redis, shards,
-        flushInterval, secondWindows, minuteWindows, ipv4Prefix, ipv6Prefix, quotaZone, type, dir, streamThreads,
+        flushInterval, commitInterval, secondWindows, minuteWindows, ipv4Prefix, ipv6Prefix, quotaZone, type, dir, streamThreads,
         exactlyOnce, adminPort);
   }
 
   public AggregatorSettings withAdminPort(int port) {
     return new AggregatorSettings(bootstrapServers, applicationId, accessTopic, dlqTopic, partitions, redis, shards,
-        flushInterval, secondWindows, minuteWindows, ipv4Prefix, ipv6Prefix, quotaZone, storeType, stateDir,
+        flushInterval, commitInterval, secondWindows, minuteWindows, ipv4Prefix, ipv6Prefix, quotaZone, storeType, stateDir,
         streamThreads, exactlyOnce, port);
   }
 
   public AggregatorSettings withStreamThreads(int threads) {
     return new AggregatorSettings(bootstrapServers, applicationId, accessTopic, dlqTopic, partitions, redis, shards,
-        flushInterval, secondWindows, minuteWindows, ipv4Prefix, ipv6Prefix, quotaZone, storeType, stateDir,
+        flushInterval, commitInterval, secondWindows, minuteWindows, ipv4Prefix, ipv6Prefix, quotaZone, storeType, stateDir,
         threads, exactlyOnce, adminPort);
   }
 }

@@ -50,7 +50,7 @@ public final class AggregatorWorker implements AutoCloseable {
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, s.streamThreads());
     p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, 0); // WriteBackStore assumes no standby restores under it
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, s.exactlyOnce() ? StreamsConfig.EXACTLY_ONCE_V2 : StreamsConfig.AT_LEAST_ONCE);
-    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, s.flushInterval().toMillis());
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, s.commitInterval().toMillis());
     p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 64L * 1024 * 1024);
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 5000);

@@ -20,6 +20,7 @@ class AggregatorConfigFileTest {
     assertThat(s.redis().cluster()).isTrue();
     assertThat(s.redis().nodes()).hasSize(3);
     assertThat(s.flushInterval()).isEqualTo(Duration.ofMillis(250));
+    assertThat(s.commitInterval()).isEqualTo(Duration.ofSeconds(3));
     assertThat(s.partitions()).isEqualTo(12);
     assertThat(s.adminPort()).isEqualTo(8091);
   }
