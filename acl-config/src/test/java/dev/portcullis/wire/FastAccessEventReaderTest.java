@@ -17,6 +17,7 @@ class FastAccessEventReaderTest {
 
   private final WireCodec codec = new WireCodec();
   private final FastAccessEventReader fast = new FastAccessEventReader();
+  private final AccessEventScanner scanner = new AccessEventScanner();
 
   private static final String[] FIELDS = {"v", "app", "iface", "ip", "caller", "ts", "n", "denied", "node", "extra"};
   private static final String[] VALUES = {"1", "2", "0", "-1", "1.0", "1e3", "99999999999999999999", "null", "true",
@@ -44,9 +45,31 @@ class FastAccessEventReaderTest {
   }
 
   @Test
+  void thePlainFormWithWhitespaceAndAnyFieldOrder_isScanned_andEscapesGoToTheStreamingTier() {
+    String doc = " {\n  \"node\" : \"shop-1:8080\", \"denied\":0,\t\"n\": 5, \"ts\": 1763880000000,"
+        + " \"caller\": null, \"ip\": \"::ffff:203.0.113.7\", \"iface\": \"GET /items\", \"app\": \"shop\", \"v\": 1 }\r\n";
+    byte[] bytes = doc.getBytes(StandardCharsets.UTF_8);
+    assertThat(scanner.scan(null)).as("a tombstone").isNull();
+    assertThat(scanner.scan(new byte[0])).isNull();
+    AccessEvent scanned = scanner.scan(bytes);
+    assertThat(scanned).isNotNull().isEqualTo(codec.readAccessEventStrictly(bytes, "doc"));
+    assertThat(scanned.ip().toString()).isEqualTo("203.0.113.7");
+
+    byte[] escaped = doc.replace("GET /items", "GET \\/items").getBytes(StandardCharsets.UTF_8);
+    assertThat(scanner.scan(escaped)).as("an escape is the streaming tier's").isNull();
+    assertThat(fast.read(escaped)).isEqualTo(codec.readAccessEventStrictly(escaped, "doc"));
+    for (String bad : new String[] {"\"n\": 5", "\"n\": 05", "\"n\": 5.0", "\"n\": -5", "\"n\": 5e0"}) {
+      byte[] mangled = doc.replace("\"n\": 5", bad.equals("\"n\": 5") ? "\"n\": 5, \"n\": 5" : bad)
+          .getBytes(StandardCharsets.UTF_8);
+      assertThat(scanner.scan(mangled)).as(bad).isNull();
+    }
+  }
+
+  @Test
   void randomlyMangledEvents_theFastPathNeverAcceptsWhatTheStrictReaderRefusesNorReadsItDifferently() {
     SplittableRandom rnd = new SplittableRandom(7);
     int accepted = 0;
+    int scannedCount = 0;
     for (int round = 0; round < 30_000; round++) {
       List<String[]> fields = new ArrayList<>(List.of(
           new String[] {"v", "1"}, new String[] {"app", "\"shop\""}, new String[] {"iface", "\"GET /items\""},
@@ -75,11 +98,16 @@ class FastAccessEventReaderTest {
       byte[] doc = text.getBytes(StandardCharsets.UTF_8);
 
       AccessEvent quick = fast.read(doc);
+      AccessEvent scanned = scanner.scan(doc);
       AccessEvent strict;
       try {
         strict = codec.readAccessEventStrictly(doc, "fuzz");
       } catch (InvalidDocumentException e) {
         strict = null;
+      }
+      if (scanned != null) {
+        scannedCount++;
+        assertThat(strict).as("scanned: " + text).isEqualTo(scanned);
       }
       if (quick != null) {
         accepted++;
@@ -92,5 +120,6 @@ class FastAccessEventReaderTest {
       }
     }
     assertThat(accepted).as("the fuzzing reached the accepting path").isGreaterThan(3_000);
+    assertThat(scannedCount).as("the plain-form scanner took most of them").isGreaterThan(accepted / 2);
   }
 }
