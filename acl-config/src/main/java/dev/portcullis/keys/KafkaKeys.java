@@ -39,8 +39,8 @@ public final class KafkaKeys {
   /**
    * The partition of {@code acl.access} (of {@code partitions}) for an access of {@code app} from
    * {@code ip}: a hash of the app and the address's /24 (IPv4) or /64 (IPv6) block. Clients send with
-   * it (a producer using Kafka's default partitioner loses nothing: the aggregator then routes the
-   * prefix counts through its repartition topic, at a cost).
+   * it (a producer using Kafka's default partitioner loses nothing: the aggregator then sends its
+   * records to this partition through its repartition topic, at a cost).
    */
   public static int accessPartition(String app, IpAddress ip, int partitions) {
     if (partitions < 1) {
@@ -53,6 +53,13 @@ public final class KafkaKeys {
     z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;
     z ^= z >>> 33;
     return (int) Math.floorMod(z, (long) partitions);
+  }
+
+  /** {@link #accessPartition} of an access key {@code <app>|<ip>}, or -1 if the key is not one. */
+  public static int accessPartitionOfKey(String key, int partitions) {
+    int bar = key == null ? -1 : key.lastIndexOf(SEP);
+    IpAddress ip = bar > 0 ? IpAddress.tryParse(key.substring(bar + 1)) : null;
+    return ip == null ? -1 : accessPartition(key.substring(0, bar), ip, partitions);
   }
 
   /** Key of an intercept notice: {@code <app>|<target>}, target compact (bare IP for a single address). */

@@ -1,7 +1,16 @@
 package dev.portcullis.wire;
 
-import dev.portcullis.address.IpAddress;
-import dev.portcullis.keys.Identifiers;
+import static dev.portcullis.wire.AccessEventFields.APP;
+import static dev.portcullis.wire.AccessEventFields.CALLER;
+import static dev.portcullis.wire.AccessEventFields.DENIED;
+import static dev.portcullis.wire.AccessEventFields.IFACE;
+import static dev.portcullis.wire.AccessEventFields.IP;
+import static dev.portcullis.wire.AccessEventFields.N;
+import static dev.portcullis.wire.AccessEventFields.NODE;
+import static dev.portcullis.wire.AccessEventFields.TS;
+import static dev.portcullis.wire.AccessEventFields.V;
+
+
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -12,18 +21,6 @@ import java.nio.charset.StandardCharsets;
  * it is a valid event, checked by the same rules as the strict reader. Stateless and thread-safe.
  */
 final class AccessEventScanner {
-
-  private static final int V = 1;
-  private static final int APP = 1 << 1;
-  private static final int IFACE = 1 << 2;
-  private static final int IP = 1 << 3;
-  private static final int CALLER = 1 << 4;
-  private static final int TS = 1 << 5;
-  private static final int N = 1 << 6;
-  private static final int DENIED = 1 << 7;
-  private static final int NODE = 1 << 8;
-  private static final int REQUIRED = V | APP | IFACE | IP | TS | N | DENIED | NODE;
-  private static final int NUMBERS = V | TS | N | DENIED;
 
   /** Where the scan is, and what the last value was (a scanner per call: nothing is shared). */
   private static final class Cursor {
@@ -154,68 +151,28 @@ final class AccessEventScanner {
     if (!c.take('{')) {
       return null;
     }
-    int seen = 0;
-    String app = null;
-    String iface = null;
-    IpAddress ip = null;
-    String caller = null;
-    String node = null;
-    long ts = 0;
-    long n = 0;
-    long denied = 0;
+    AccessEventFields f = new AccessEventFields();
     do {
       int bit = c.fieldName();
-      if (bit == 0 || (seen & bit) != 0 || !c.take(':')) {
+      if (!f.see(bit) || !c.take(':')) {
         return null; // an unknown field, a duplicate or not a field
       }
-      seen |= bit;
-      if ((bit & NUMBERS) != 0) {
-        if (!c.integer()) {
-          return null;
-        }
-        switch (bit) {
-          case V -> {
-            if (c.number != AccessEvent.VERSION) {
-              return null;
-            }
-          }
-          case TS -> ts = c.number;
-          case N -> n = c.number;
-          default -> denied = c.number;
-        }
+      boolean valid;
+      if (AccessEventFields.isNumber(bit)) {
+        valid = c.integer() && f.number(bit, c.number);
       } else if (bit == CALLER && c.nullLiteral()) {
-        caller = null;
+        valid = true;
       } else {
-        int max = switch (bit) {
-          case APP -> 63;
-          case IP -> 64;
-          case NODE -> 128;
-          default -> 200;
-        };
-        if (!c.string(max)) {
-          return null;
-        }
-        String s = c.text;
-        switch (bit) {
-          case APP -> app = Identifiers.isApp(s) ? s : null;
-          case IFACE -> iface = Identifiers.isLabel(s) ? s : null;
-          case CALLER -> caller = Identifiers.isLabel(s) ? s : null;
-          case NODE -> node = Identifiers.isNode(s) ? s : null;
-          default -> ip = IpAddress.tryParse(s);
-        }
-        if ((bit == APP && app == null) || (bit == IFACE && iface == null) || (bit == CALLER && caller == null)
-            || (bit == NODE && node == null) || (bit == IP && ip == null)) {
-          return null;
-        }
+        valid = c.string(AccessEventFields.maxLength(bit)) && f.text(bit, c.text);
+      }
+      if (!valid) {
+        return null;
       }
     } while (c.take(','));
     if (!c.take('}')) {
       return null;
     }
     c.skipWhitespace();
-    if (c.more() || (seen & REQUIRED) != REQUIRED || n < 1 || denied > n) {
-      return null;
-    }
-    return new AccessEvent(app, iface, ip, caller, ts, n, denied, node);
+    return c.more() ? null : f.event();
   }
 }

@@ -63,6 +63,8 @@ public final class AccessProcessor implements Processor<String, byte[], String, 
 
   private final AggregatorSettings settings;
   private final int partitions;
+  private final boolean v4PrefixInBlock;
+  private final boolean v6PrefixInBlock;
   private final String rekeyedTopic;
   private final Map<String, String> totalKeys = new HashMap<>();
   private long day;
@@ -77,6 +79,8 @@ public final class AccessProcessor implements Processor<String, byte[], String, 
   public AccessProcessor(AggregatorSettings settings, int partitions, WindowSink sink, AggregatorMetrics metrics) {
     this.settings = settings;
     this.partitions = partitions;
+    this.v4PrefixInBlock = settings.ipv4Prefix() >= KafkaKeys.ACCESS_PARTITION_V4_BLOCK;
+    this.v6PrefixInBlock = settings.ipv6Prefix() >= KafkaKeys.ACCESS_PARTITION_V6_BLOCK;
     this.rekeyedTopic = AggregatorTopology.rekeyedTopic(settings);
     this.metrics = metrics;
     this.counter = new WindowCounter(settings, sink, metrics);
@@ -112,10 +116,11 @@ public final class AccessProcessor implements Processor<String, byte[], String, 
       return;
     }
     IpAddress ip = e.ip();
+    int addressHome = KafkaKeys.accessPartition(e.app(), ip, partitions);
     if (!sentHome) {
       metrics.records.increment();
       metrics.requests.add(e.n());
-      if (partition != KafkaKeys.accessPartition(e.app(), ip, partitions)) {
+      if (partition != addressHome) {
         // sent by a producer with another partitioner: counted in its address's home task, as the
         // address's other records may be (its home is where the Portcullis partitioner sends them)
         metrics.recordsSentHome.increment();
@@ -129,7 +134,9 @@ public final class AccessProcessor implements Processor<String, byte[], String, 
     counter.update("s|" + key, WindowCounter.ADDRESS, windows, e.n(), e.denied()); // the key is app|ip
     counter.update(totalKey(e.app()), WindowCounter.ADDRESS, windows, e.n(), e.denied());
     Cidr prefix = Cidr.covering(ip, ip.isV4() ? settings.ipv4Prefix() : settings.ipv6Prefix());
-    int home = KafkaKeys.accessPartition(e.app(), prefix.network(), partitions);
+    // a prefix inside the partitioning block has its addresses' home; a wider one, its network's
+    int home = (ip.isV4() ? v4PrefixInBlock : v6PrefixInBlock) ? addressHome
+        : KafkaKeys.accessPartition(e.app(), prefix.network(), partitions);
     boolean atHome = home == partition;
     context.forward(new Record<>(e.app() + "|" + prefix,
         RekeyedProcessor.encode(RekeyedProcessor.PREFIX, e.ts(), e.n(), e.denied(), home), record.timestamp()),

@@ -2,7 +2,6 @@ package dev.portcullis.aggregator.topology;
 
 import dev.portcullis.aggregator.AggregatorSettings;
 import dev.portcullis.aggregator.flush.WindowSink;
-import dev.portcullis.address.IpAddress;
 import dev.portcullis.keys.KafkaKeys;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -49,14 +48,8 @@ public final class RekeyedProcessor implements Processor<String, byte[], Void, V
    */
   static StreamPartitioner<String, byte[]> homePartition(int accessPartitions) {
     return (topic, key, value, partitions) -> {
-      int home = ANY_PARTITION;
-      if (isCount(value)) {
-        home = ByteBuffer.wrap(value, 25, 4).getInt();
-      } else {
-        int bar = key == null ? -1 : key.lastIndexOf('|');
-        IpAddress ip = bar > 0 ? IpAddress.tryParse(key.substring(bar + 1)) : null;
-        home = ip == null ? ANY_PARTITION : KafkaKeys.accessPartition(key.substring(0, bar), ip, accessPartitions);
-      }
+      int home = isCount(value) ? ByteBuffer.wrap(value, 25, 4).getInt()
+          : KafkaKeys.accessPartitionOfKey(key, accessPartitions); // -1 (ANY_PARTITION) if not an access key
       return home >= 0 && home < partitions ? Optional.of(Set.of(home)) : Optional.empty();
     };
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.aggregator.AggregatorSettings;
 import dev.portcullis.aggregator.AggregatorWorker;
+import dev.portcullis.aggregator.topology.AggregatorTopology;
 import dev.portcullis.redis.RedisEndpoints;
 import dev.portcullis.testkit.KafkaBroker;
 import dev.portcullis.testkit.RealServers;
@@ -22,6 +23,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -173,21 +179,20 @@ class AggregatorIT {
 
   /** Diagnostics: per partition of the access and rekeyed topics, committed / LSO / HW. */
   private static String lag(KafkaBroker kafka, AggregatorSettings s) {
-    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
-        Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
       var committed = admin.listConsumerGroupOffsets(s.applicationId()).partitionsToOffsetAndMetadata().get();
+      String rekeyed = AggregatorTopology.rekeyedTopic(s);
       StringBuilder out = new StringBuilder();
-      for (String topic : List.of(s.accessTopic(), s.applicationId() + "-rekeyed")) {
+      for (String topic : List.of(s.accessTopic(), rekeyed)) {
         int n = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
         for (int p = 0; p < n; p++) {
-          var tp = new org.apache.kafka.common.TopicPartition(topic, p);
-          long hw = admin.listOffsets(Map.of(tp, org.apache.kafka.clients.admin.OffsetSpec.latest())).all().get().get(tp).offset();
-          long lso = admin.listOffsets(Map.of(tp, org.apache.kafka.clients.admin.OffsetSpec.latest()),
-              new org.apache.kafka.clients.admin.ListOffsetsOptions(org.apache.kafka.common.IsolationLevel.READ_COMMITTED))
+          TopicPartition tp = new TopicPartition(topic, p);
+          long end = admin.listOffsets(Map.of(tp, OffsetSpec.latest())).all().get().get(tp).offset();
+          long lso = admin.listOffsets(Map.of(tp, OffsetSpec.latest()), new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
               .all().get().get(tp).offset();
           var c = committed.get(tp);
-          out.append(topic.endsWith("rekeyed") ? "r" : "a").append(p).append('=').append(c == null ? "-" : c.offset())
-              .append('/').append(lso).append('/').append(hw).append(' ');
+          out.append(topic.equals(rekeyed) ? "r" : "a").append(p).append('=').append(c == null ? "-" : c.offset())
+              .append('/').append(lso).append('/').append(end).append(' ');
         }
       }
       return out.toString();
@@ -195,6 +200,7 @@ class AggregatorIT {
       return "no lag: " + e;
     }
   }
+
 
   /** Waits until Redis holds exactly what was sent; on a timeout, says the last difference. */
   private static void awaitExact(String what, Duration timeout, Traffic t, UnifiedJedis redis) {

@@ -41,7 +41,6 @@ final class Ipv4RangeIndex {
   private final int[] buckets;
   private final long[] overflow; // per crowded bucket, its pieces: (start << 32) | stored label, sorted
   private final int[] remap;     // stored label - 1 → caller's label, or null when they are the same
-  private final int pieces;
 
   /** @param intervals disjoint, sorted {@code {_, start, _, end, label}} as {@link RangeTable} flattens them */
   Ipv4RangeIndex(List<long[]> intervals) {
@@ -62,8 +61,7 @@ final class Ipv4RangeIndex {
     if (n == 0 || next <= 0xFFFF_FFFFL) {
       n = piece(starts, labels, n, next, -1);
     }
-    pieces = n;
-    bits = Math.max(8, Math.min(20, 32 - Integer.numberOfLeadingZeros(n)));
+    bits = RangeTable.indexBits(n, 32);
     shift = 32 - bits;
     offsetMask = (1 << shift) - 1;
     labelMask = (1 << bits) - 1;
@@ -171,11 +169,6 @@ final class Ipv4RangeIndex {
       }
     }
     return (int) overflow[found];
-  }
-
-  /** Pieces of the partition (intervals and gaps), for tests and sizing. */
-  int pieces() {
-    return pieces;
   }
 
   /** Buckets answered from the side array, for tests and sizing. */

@@ -71,7 +71,7 @@ public final class RangeTable {
   }
 
   /** About one interval per bucket, between 2^8 and 2^20 buckets, never more bits than the key has. */
-  private static int indexBits(int intervals, int available) {
+  static int indexBits(int intervals, int available) {
     int bits = 32 - Integer.numberOfLeadingZeros(Math.max(1, intervals));
     return Math.min(available, Math.max(8, Math.min(20, bits)));
   }

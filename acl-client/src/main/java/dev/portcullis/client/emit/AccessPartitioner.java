@@ -1,6 +1,5 @@
 package dev.portcullis.client.emit;
 
-import dev.portcullis.address.IpAddress;
 import dev.portcullis.keys.KafkaKeys;
 import java.util.Map;
 import org.apache.kafka.clients.producer.Partitioner;
@@ -19,12 +18,9 @@ public final class AccessPartitioner implements Partitioner {
   @Override
   public int partition(String topic, Object key, byte[] keyBytes, Object value, byte[] valueBytes, Cluster cluster) {
     int partitions = cluster.partitionsForTopic(topic).size();
-    if (key instanceof String k) {
-      int bar = k.lastIndexOf('|');
-      IpAddress ip = bar > 0 ? IpAddress.tryParse(k.substring(bar + 1)) : null;
-      if (ip != null) {
-        return KafkaKeys.accessPartition(k.substring(0, bar), ip, partitions);
-      }
+    int home = key instanceof String k ? KafkaKeys.accessPartitionOfKey(k, partitions) : -1;
+    if (home >= 0) {
+      return home;
     }
     return keyBytes == null ? 0 : Utils.toPositive(Utils.murmur2(keyBytes)) % partitions;
   }
