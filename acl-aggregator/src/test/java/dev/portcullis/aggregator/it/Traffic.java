@@ -18,6 +18,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.resps.Tuple;
 
 /**
  * Generates coalesced access records and remembers what Redis must end up holding: address and
@@ -85,18 +86,28 @@ final class Traffic implements AutoCloseable {
     producer.flush();
   }
 
-  /** Null if Redis holds exactly the expected counts, else the first difference. */
+  /**
+   * Null if Redis holds exactly the expected counts, else the first difference. Reads every expected
+   * key once (one ZRANGE each, never stopping early), so that polling until it is null spreads its own
+   * commands over the masters as the keys are spread, and does not skew the per-master command counts.
+   */
   String differenceIn(UnifiedJedis redis) {
+    String first = null;
     for (Map.Entry<String, Map<String, Long>> key : expected.entrySet()) {
+      Map<String, Double> actual = new HashMap<>();
+      for (Tuple t : redis.zrangeWithScores(key.getKey(), 0, -1)) {
+        actual.put(t.getElement(), t.getScore());
+      }
       for (Map.Entry<String, Long> m : key.getValue().entrySet()) {
-        Double actual = redis.zscore(key.getKey(), m.getKey());
-        if (actual == null || actual.longValue() != m.getValue()) {
-          return key.getKey() + " " + m.getKey() + ": expected " + m.getValue() + ", Redis has " + actual;
+        Double a = actual.get(m.getKey());
+        if (first == null && (a == null || a.longValue() != m.getValue())) {
+          first = key.getKey() + " " + m.getKey() + ": expected " + m.getValue() + ", Redis has " + a;
         }
       }
     }
-    return null;
+    return first;
   }
+
 
   @Override
   public void close() {
