@@ -41,12 +41,7 @@ public final class Addresses {
         return v4;
       }
     }
-    for (int i = from; i < to; i++) {
-      if (s.charAt(i) == ':') {
-        return parseV6(s, from, to, v6);
-      }
-    }
-    return NOT_V4;
+    return parseV6(s, from, to, v6);
   }
 
   // weights of an octet's first, second and third digit, by the octet's length (0 beyond 3)
@@ -114,7 +109,98 @@ public final class Addresses {
     return ok ? v : -1;
   }
 
+  /**
+   * IPv6 in {@code s[from, to)}, or {@link #NOT_V4}. Like the dotted quad, written to branch on the
+   * data as little as possible: random interface identifiers mix digits and letters unpredictably,
+   * and a parser that branches per character on its kind pays a mispredicted branch for a third of
+   * them. One pass classifies every character without a branch (hex digit, colon, or anything else)
+   * and marks the colons in a bit mask; the groups are then read between the marks, each from its
+   * first four characters with its length choosing the shift. Text with anything but hex digits and
+   * colons (an embedded dotted quad, or garbage) is left to {@link #parseV6Slow}.
+   */
   private static long parseV6(CharSequence s, int from, int to, long[] out) {
+    int n = to - from;
+    long hi = 0;
+    long lo = 0;
+    int count = 0;
+    long headHi = 0;
+    long headLo = 0;
+    int headCount = -1; // groups before the '::', -1 without one
+    int gapEnd = -1;    // index after the '::'
+    int bad = 0;
+    int value = 0;
+    int start = 0;
+    int i = 0;
+    if (s.charAt(from) == ':') {
+      if (s.charAt(from + 1) != ':') {
+        return NOT_V4;
+      }
+      headCount = 0;
+      gapEnd = 2;
+      start = 2;
+      i = 2;
+    }
+    for (; i < n; i++) {
+      int c = s.charAt(from + i);
+      if (c == ':') {
+        int len = i - start;
+        if (len - 1 >>> 2 != 0) { // not 1..4 digits: only the second colon of the first '::' may end an empty group
+          if (len != 0 || headCount >= 0) {
+            return NOT_V4;
+          }
+          headHi = hi;
+          headLo = lo;
+          headCount = count;
+          hi = 0;
+          lo = 0;
+          gapEnd = i + 1;
+        } else {
+          hi = (hi << 16) | (lo >>> 48);
+          lo = (lo << 16) | (value & 0xFFFF);
+          count++;
+        }
+        value = 0;
+        start = i + 1;
+      } else {
+        int digit = c - '0';
+        int letter = (c | 0x20) - 'a';
+        bad |= (digit | (9 - digit)) & (letter | (5 - letter)); // negative iff not a hex digit
+        value = (value << 4) | hex(c);
+      }
+    }
+    if (bad < 0) {
+      return parseV6Slow(s, from, to, out); // an embedded dotted quad, or not an address
+    }
+    int len = n - start;
+    if (len != 0 || gapEnd != n) { // unless the text ends with its '::', a last group follows
+      if (len - 1 >>> 2 != 0) {
+        return NOT_V4;
+      }
+      hi = (hi << 16) | (lo >>> 48);
+      lo = (lo << 16) | (value & 0xFFFF);
+      count++;
+    }
+    if (headCount < 0) {
+      if (count != 8) {
+        return NOT_V4;
+      }
+    } else {
+      if (count >= 8) {
+        return NOT_V4;
+      }
+      shiftHead(headHi, headLo, headCount, out);
+      hi |= out[0];
+      lo |= out[1];
+    }
+    return v6OrMapped(hi, lo, out);
+  }
+
+  /** The value of a character already known to be a hex digit, without a branch. */
+  private static int hex(int c) {
+    return (c & 0xF) + 9 * ((c >>> 6) & 1);
+  }
+
+  private static long parseV6Slow(CharSequence s, int from, int to, long[] out) {
     long hi = 0;
     long lo = 0;
     int count = 0;
@@ -195,26 +281,36 @@ public final class Addresses {
       if (count >= 8) {
         return NOT_V4;
       }
-      // head groups shift left past the (8 - headCount) groups that follow them
-      int shift = (8 - headCount) * 16;
-      long shHi;
-      long shLo;
-      if (shift >= 128) {
-        shHi = 0;
-        shLo = 0;
-      } else if (shift >= 64) {
-        shHi = headLo << (shift - 64);
-        shLo = 0;
-      } else if (shift == 0) {
-        shHi = headHi;
-        shLo = headLo;
-      } else {
-        shHi = (headHi << shift) | (headLo >>> (64 - shift));
-        shLo = headLo << shift;
-      }
-      hi |= shHi;
-      lo |= shLo;
+      shiftHead(headHi, headLo, headCount, out);
+      hi |= out[0];
+      lo |= out[1];
     }
+    return v6OrMapped(hi, lo, out);
+  }
+
+  /**
+   * Moves the {@code headCount} groups before a '::' (right-aligned in {@code headHi, headLo}) to the
+   * top, past the {@code 8 - headCount} groups that follow them, into {@code out}.
+   */
+  private static void shiftHead(long headHi, long headLo, int headCount, long[] out) {
+    int shift = (8 - headCount) * 16;
+    if (shift >= 128) {
+      out[0] = 0;
+      out[1] = 0;
+    } else if (shift >= 64) {
+      out[0] = headLo << (shift - 64);
+      out[1] = 0;
+    } else if (shift == 0) {
+      out[0] = headHi;
+      out[1] = headLo;
+    } else {
+      out[0] = (headHi << shift) | (headLo >>> (64 - shift));
+      out[1] = headLo << shift;
+    }
+  }
+
+  /** IPv4-mapped addresses as IPv4; others into {@code out} with {@link #IS_V6}. */
+  private static long v6OrMapped(long hi, long lo, long[] out) {
     if (hi == 0 && (lo >>> 32) == 0xFFFFL) {
       return lo & 0xFFFF_FFFFL;
     }
@@ -222,7 +318,6 @@ public final class Addresses {
     out[1] = lo;
     return IS_V6;
   }
-
 
   /** A 64-bit mix (murmur3 finaliser), for open-addressing tables. */
   public static long mix(long z) {

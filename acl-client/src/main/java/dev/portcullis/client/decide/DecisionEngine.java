@@ -31,6 +31,9 @@ public final class DecisionEngine {
   private static final Decision UNPARSEABLE_DENY =
       new Decision(Decision.Outcome.DENY, Decision.Reason.UNPARSEABLE_ADDRESS, "client address does not parse: denied", null);
 
+  private static final int ALLOW = Decision.Outcome.ALLOW.ordinal();
+  private static final int DENY = Decision.Outcome.DENY.ordinal();
+
   private final String app;
   private final CoarseClock clock;
   private final AccessRing ring;
@@ -70,11 +73,23 @@ public final class DecisionEngine {
         return d;
       }
       long now = clock.millis();
-      Decision d = decide(v4, v6, now, iface, caller);
-      if (ring != null) {
-        ring.offer(v4, v4 >= 0 ? 0 : v6[0], v4 >= 0 ? 0 : v6[1], iface, caller, !d.allowed());
+      // the outcome of a list hit is known from the list, so the decision (with a million entries, a
+      // cache miss away) is only returned, not read
+      CompiledRules r = rules;
+      int outcome;
+      Decision d = r.allow(v4, v6, now);
+      if (d != null) {
+        outcome = ALLOW;
+      } else if ((d = r.deny(v4, v6, now)) != null) {
+        outcome = DENY;
+      } else {
+        d = afterLists(r, v4, v6, now, iface, caller);
+        outcome = d.outcome().ordinal();
       }
-      cell.count(d.outcome().ordinal());
+      if (ring != null) {
+        ring.offer(v4, v4 >= 0 ? 0 : v6[0], v4 >= 0 ? 0 : v6[1], iface, caller, outcome != ALLOW);
+      }
+      cell.count(outcome);
       return d;
     } catch (RuntimeException e) {
       failOpenCount.increment();
@@ -86,18 +101,10 @@ public final class DecisionEngine {
     }
   }
 
-  private Decision decide(long v4, long[] v6, long now, String iface, String caller) {
-    CompiledRules r = rules;
-    Decision d = r.allow(v4, v6, now);
-    if (d != null) {
-      return d;
-    }
-    d = r.deny(v4, v6, now);
-    if (d != null) {
-      return d;
-    }
+  /** Intercepts, quotas, the local limit and the mode: everything after the allow and deny lists. */
+  private Decision afterLists(CompiledRules r, long v4, long[] v6, long now, String iface, String caller) {
     InterceptSet set = intercepts;
-    d = set.match(v4, v6, now);
+    Decision d = set.match(v4, v6, now);
     if (d != null) {
       return d;
     }

@@ -30,6 +30,9 @@ final class LabelledRanges {
   private final BitSet flags;
   private final DecisionMaker maker;
   private final Decision[] decisions; // filled on first hit
+  // bit per label: the rule has an expiry. With a million rules the decision is a cache miss away,
+  // so a hit reads its expiry only when it has one; null when no rule expires.
+  private final long[] expiring;
 
   private LabelledRanges(RangeTable table, Object[] rules, BitSet flags, DecisionMaker maker) {
     this.table = table;
@@ -37,6 +40,11 @@ final class LabelledRanges {
     this.flags = flags;
     this.maker = maker;
     this.decisions = new Decision[rules.length];
+    BitSet expiringRules = new BitSet(rules.length);
+    for (int i = 0; i < rules.length; i++) {
+      expiringRules.set(i, Decision.expiryOf(rules[i]) != 0);
+    }
+    this.expiring = expiringRules.isEmpty() ? null : expiringRules.toLongArray();
   }
 
   static final LabelledRanges EMPTY = new LabelledRanges(RangeTable.empty(), new Object[0], new BitSet(), (r, f) -> null);
@@ -81,8 +89,11 @@ final class LabelledRanges {
       d = maker.make(rules[label], flags.get(label));
       decisions[label] = d;
     }
-    long expiresAt = d.expiresAt();
-    return expiresAt == 0 || nowMillis < expiresAt ? d : EXPIRED;
+    long[] e = expiring;
+    if (e == null || label >>> 6 >= e.length || (e[label >>> 6] & (1L << label)) == 0) {
+      return d;
+    }
+    return nowMillis < d.expiresAt() ? d : EXPIRED;
   }
 
   /** Earliest expiry after {@code nowMillis}, or Long.MAX_VALUE. */

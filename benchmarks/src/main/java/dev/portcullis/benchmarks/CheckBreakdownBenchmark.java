@@ -1,0 +1,100 @@
+package dev.portcullis.benchmarks;
+
+import dev.portcullis.address.Cidr;
+import dev.portcullis.client.decide.Addresses;
+import dev.portcullis.client.decide.RangeTable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Where {@link CheckBenchmark#check}'s time goes, on the same workload: parsing the address alone
+ * (all of the workload's addresses, and its IPv4 and IPv6 ones apart), then parsing and the
+ * longest-prefix lookup (the label only). {@code check} minus {@code parseAndLookup} is what finding
+ * the decision of the label and the rest of the engine cost.
+ *
+ * <p>Run: {@code java -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
+ * org.openjdk.jmh.Main CheckBreakdownBenchmark}
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = "-Xmx2g")
+public class CheckBreakdownBenchmark {
+
+  @Param({"0", "100000", "1000000"})
+  int entries;
+
+  @Param({"zipf", "uniform"})
+  String distribution;
+
+  private String[] requests;
+  private final String[] v4Requests = new String[Workload.KEYS];
+  private final String[] v6Requests = new String[Workload.KEYS];
+  private RangeTable table;
+  private final long[] v6 = new long[2];
+  private int i;
+
+  @Setup(Level.Trial)
+  public void setUp() {
+    Workload w = new Workload(entries, distribution.equals("zipf"), 42);
+    requests = w.requests;
+    List<RangeTable.Entry> blocks = new ArrayList<>(w.blocks.size());
+    for (Cidr c : w.blocks) {
+      blocks.add(new RangeTable.Entry(c, blocks.size()));
+    }
+    table = RangeTable.of(blocks);
+    // the workload's own mix of each family, repeated to the same length
+    List<String> v4 = new ArrayList<>();
+    List<String> v6s = new ArrayList<>();
+    for (String r : requests) {
+      (r.indexOf(':') >= 0 ? v6s : v4).add(r);
+    }
+    for (int k = 0; k < Workload.KEYS; k++) {
+      v4Requests[k] = v4.get(k % v4.size());
+      v6Requests[k] = v6s.get(k % v6s.size());
+    }
+  }
+
+  private int next() {
+    return i++ & (Workload.KEYS - 1);
+  }
+
+  @Benchmark
+  public long parse() {
+    return Addresses.parse(requests[next()], v6);
+  }
+
+  @Benchmark
+  public long parseIpv4() {
+    return Addresses.parse(v4Requests[next()], v6);
+  }
+
+  @Benchmark
+  public long parseIpv6() {
+    return Addresses.parse(v6Requests[next()], v6);
+  }
+
+  @Benchmark
+  public int parseAndLookup() {
+    long v4 = Addresses.parse(requests[next()], v6);
+    if (v4 >= 0) {
+      return table.lookupV4(v4);
+    }
+    return v4 == Addresses.IS_V6 ? table.lookupV6(v6[0], v6[1]) : RangeTable.NONE;
+  }
+}
