@@ -97,6 +97,29 @@ class DecisionEngineTest {
   }
 
   @Test
+  void amongManyEntries_onlyThoseWithAnExpiryLapseAndOutcomesAreCountedByList() {
+    // 300 deny entries, every third with an expiry (labels on both sides of 64-bit words), and an allow entry
+    List<ListEntry> deny = new ArrayList<>();
+    for (int k = 0; k < 300; k++) {
+      deny.add(entry("10.0." + k / 256 + "." + k % 256, k % 3 == 0 ? T0 + 10 : null, "k" + k));
+    }
+    ConfigSnapshot s = snapshot(AppMode.OPEN, List.of(entry("10.0.0.1", T0 + 10, "partner")), deny, List.of(), List.of());
+    DecisionEngine e = engine(s, null, null, UnparseableAddressPolicy.BY_MODE);
+    for (int k = 0; k < 300; k++) {
+      Decision d = e.check("10.0." + k / 256 + "." + k % 256, "x", null);
+      assertThat(d.reason()).as("entry %d before its expiry", k).isEqualTo(k == 1 ? Decision.Reason.ALLOW_LIST : Decision.Reason.DENY_LIST);
+    }
+    clock.set(T0 + 10);
+    for (int k = 0; k < 300; k++) {
+      Decision d = e.check("10.0." + k / 256 + "." + k % 256, "x", null);
+      assertThat(d.reason()).as("entry %d after the expiry", k)
+          .isEqualTo(k % 3 == 0 ? Decision.Reason.OPEN_MODE : Decision.Reason.DENY_LIST);
+    }
+    assertThat(e.decisions(Decision.Outcome.ALLOW)).isEqualTo(1 + 100);
+    assertThat(e.decisions(Decision.Outcome.DENY)).isEqualTo(299 + 200);
+  }
+
+  @Test
   void intercepts_expireByThemselvesAndPermanentOnesDeny() {
     DecisionEngine e = engine(ConfigSnapshot.EMPTY, null, null, UnparseableAddressPolicy.BY_MODE);
     e.intercepts(InterceptSet.of("shop", List.of(notice("*", "2001:db8::/48", null, 4),
