@@ -1,6 +1,7 @@
 package dev.portcullis.client.decide;
 
 import dev.portcullis.address.HexDigits;
+import java.util.Arrays;
 
 /**
  * Allocation-free parsing of a textual address on the request path into primitive bits, and the
@@ -42,6 +43,19 @@ public final class Addresses {
       }
     }
     return parseV6(s, from, to, v6);
+  }
+
+  // the value of each ASCII hex digit, -1 for every other ASCII character
+  private static final byte[] HEX = new byte[128];
+
+  static {
+    Arrays.fill(HEX, (byte) -1);
+    for (int c = 0; c < 128; c++) {
+      int d = HexDigits.value((char) c);
+      if (d >= 0) {
+        HEX[c] = (byte) d;
+      }
+    }
   }
 
   // weights of an octet's first, second and third digit, by the octet's length (0 beyond 3)
@@ -110,13 +124,13 @@ public final class Addresses {
   }
 
   /**
-   * IPv6 in {@code s[from, to)}, or {@link #NOT_V4}. Like the dotted quad, written to branch on the
-   * data as little as possible: random interface identifiers mix digits and letters unpredictably,
-   * and a parser that branches per character on its kind pays a mispredicted branch for a third of
-   * them. One pass classifies every character without a branch (hex digit, colon, or anything else)
-   * and marks the colons in a bit mask; the groups are then read between the marks, each from its
-   * first four characters with its length choosing the shift. Text with anything but hex digits and
-   * colons (an embedded dotted quad, or garbage) is left to {@link #parseV6Slow}.
+   * IPv6 in {@code s[from, to)}, or {@link #NOT_V4}. One pass, branching only on colons (predictable:
+   * groups are mostly four digits long), never on whether a character is a digit or a letter: random
+   * interface identifiers mix the two unpredictably, and a parser that branches on the kind (as
+   * {@link #parseV6Slow} does) pays a mispredicted branch for a third of the characters. A hex digit's
+   * value and validity come from one table lookup. The '::' is the first empty group; a second one,
+   * or a group of more than four digits, refuses the text. Text with anything but hex digits and colons
+   * (an embedded dotted quad, or garbage) is left to {@link #parseV6Slow}.
    */
   private static long parseV6(CharSequence s, int from, int to, long[] out) {
     int n = to - from;
@@ -162,10 +176,9 @@ public final class Addresses {
         value = 0;
         start = i + 1;
       } else {
-        int digit = c - '0';
-        int letter = (c | 0x20) - 'a';
-        bad |= (digit | (9 - digit)) & (letter | (5 - letter)); // negative iff not a hex digit
-        value = (value << 4) | hex(c);
+        int h = HEX[c & 0x7F];
+        bad |= h | -(c >>> 7); // negative iff not a hex digit
+        value = (value << 4) | (h & 0xF);
       }
     }
     if (bad < 0) {
@@ -193,11 +206,6 @@ public final class Addresses {
       lo |= out[1];
     }
     return v6OrMapped(hi, lo, out);
-  }
-
-  /** The value of a character already known to be a hex digit, without a branch. */
-  private static int hex(int c) {
-    return (c & 0xF) + 9 * ((c >>> 6) & 1);
   }
 
   private static long parseV6Slow(CharSequence s, int from, int to, long[] out) {
