@@ -2,7 +2,12 @@ package dev.portcullis.benchmarks;
 
 import dev.portcullis.address.Cidr;
 import dev.portcullis.client.decide.Addresses;
+import dev.portcullis.client.decide.CompiledRules;
+import dev.portcullis.client.decide.Decision;
+import dev.portcullis.client.decide.DecisionEngine;
 import dev.portcullis.client.decide.RangeTable;
+import dev.portcullis.client.decide.UnparseableAddressPolicy;
+import dev.portcullis.client.time.CoarseClock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +28,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * Where {@link CheckBenchmark#check}'s time goes, on the same workload: parsing the address alone
  * (all of the workload's addresses, and its IPv4 and IPv6 ones apart), then parsing and the
  * longest-prefix lookup (the label only). {@code check} minus {@code parseAndLookup} is what finding
- * the decision of the label and the rest of the engine cost.
+ * the decision of the label and the rest of the engine cost. {@code checkHits} and {@code checkMisses}
+ * are {@code check} on the workload's addresses that hit a deny entry and on those that do not, apart
+ * (with 0 entries every address misses, so {@code checkHits} has nothing to run on and is skipped).
  *
  * <p>Run: {@code java -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
  * org.openjdk.jmh.Main CheckBreakdownBenchmark}
@@ -45,6 +52,9 @@ public class CheckBreakdownBenchmark {
   private String[] requests;
   private final String[] v4Requests = new String[Workload.KEYS];
   private final String[] v6Requests = new String[Workload.KEYS];
+  private final String[] hitRequests = new String[Workload.KEYS];
+  private final String[] missRequests = new String[Workload.KEYS];
+  private DecisionEngine engine;
   private RangeTable table;
   private final long[] v6 = new long[2];
   private int i;
@@ -68,6 +78,18 @@ public class CheckBreakdownBenchmark {
       v4Requests[k] = v4.get(k % v4.size());
       v6Requests[k] = v6s.get(k % v6s.size());
     }
+    engine = new DecisionEngine("shop", new CoarseClock(System.currentTimeMillis()), null, null,
+        UnparseableAddressPolicy.BY_MODE);
+    engine.rules(CompiledRules.compile("shop", w.snapshot()));
+    List<String> hits = new ArrayList<>();
+    List<String> misses = new ArrayList<>();
+    for (String r : requests) {
+      (engine.check(r, "GET /items", null).reason() == Decision.Reason.DENY_LIST ? hits : misses).add(r);
+    }
+    for (int k = 0; k < Workload.KEYS; k++) {
+      hitRequests[k] = hits.isEmpty() ? null : hits.get(k % hits.size());
+      missRequests[k] = misses.get(k % misses.size());
+    }
   }
 
   private int next() {
@@ -87,6 +109,20 @@ public class CheckBreakdownBenchmark {
   @Benchmark
   public long parseIpv6() {
     return Addresses.parse(v6Requests[next()], v6);
+  }
+
+  @Benchmark
+  public Decision checkHits() {
+    String ip = hitRequests[next()];
+    if (ip == null) {
+      throw new IllegalStateException("no address of this workload hits an entry"); // JMH skips the run
+    }
+    return engine.check(ip, "GET /items", null);
+  }
+
+  @Benchmark
+  public Decision checkMisses() {
+    return engine.check(missRequests[next()], "GET /items", null);
   }
 
   @Benchmark
