@@ -193,19 +193,7 @@ public final class Addresses {
       lo = (lo << 16) | (value & 0xFFFF);
       count++;
     }
-    if (headCount < 0) {
-      if (count != 8) {
-        return NOT_V4;
-      }
-    } else {
-      if (count >= 8) {
-        return NOT_V4;
-      }
-      shiftHead(headHi, headLo, headCount, out);
-      hi |= out[0];
-      lo |= out[1];
-    }
-    return v6OrMapped(hi, lo, out);
+    return assemble(hi, lo, count, headHi, headLo, headCount, out);
   }
 
   private static long parseV6Slow(CharSequence s, int from, int to, long[] out) {
@@ -281,40 +269,34 @@ public final class Addresses {
         }
       }
     }
-    if (gap < 0) {
-      if (count != 8) {
-        return NOT_V4;
-      }
-    } else {
-      if (count >= 8) {
-        return NOT_V4;
-      }
-      shiftHead(headHi, headLo, headCount, out);
-      hi |= out[0];
-      lo |= out[1];
-    }
-    return v6OrMapped(hi, lo, out);
+    return assemble(hi, lo, count, headHi, headLo, gap < 0 ? -1 : headCount, out);
   }
 
   /**
-   * Moves the {@code headCount} groups before a '::' (right-aligned in {@code headHi, headLo}) to the
-   * top, past the {@code 8 - headCount} groups that follow them, into {@code out}.
+   * The address from its {@code count} groups: those after a '::' (or all of them, without one)
+   * right-aligned in {@code hi, lo}, the {@code headCount} before it right-aligned in {@code headHi,
+   * headLo} ({@code headCount} is -1 without a '::'). Eight groups without a '::', fewer with one;
+   * the head moves to the top, past the {@code 8 - headCount} groups that follow it.
    */
-  private static void shiftHead(long headHi, long headLo, int headCount, long[] out) {
+  private static long assemble(long hi, long lo, int count, long headHi, long headLo, int headCount, long[] out) {
+    if (headCount < 0) {
+      return count == 8 ? v6OrMapped(hi, lo, out) : NOT_V4;
+    }
+    if (count >= 8) {
+      return NOT_V4;
+    }
     int shift = (8 - headCount) * 16;
     if (shift >= 128) {
-      out[0] = 0;
-      out[1] = 0;
+      headHi = 0;
+      headLo = 0;
     } else if (shift >= 64) {
-      out[0] = headLo << (shift - 64);
-      out[1] = 0;
-    } else if (shift == 0) {
-      out[0] = headHi;
-      out[1] = headLo;
-    } else {
-      out[0] = (headHi << shift) | (headLo >>> (64 - shift));
-      out[1] = headLo << shift;
+      headHi = headLo << (shift - 64);
+      headLo = 0;
+    } else if (shift > 0) {
+      headHi = (headHi << shift) | (headLo >>> (64 - shift));
+      headLo <<= shift;
     }
+    return v6OrMapped(hi | headHi, lo | headLo, out);
   }
 
   /** IPv4-mapped addresses as IPv4; others into {@code out} with {@link #IS_V6}. */
