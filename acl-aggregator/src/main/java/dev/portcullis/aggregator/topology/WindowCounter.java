@@ -246,8 +246,11 @@ final class WindowCounter {
     try (KeyValueIterator<String, byte[]> it = store.all()) {
       while (it.hasNext()) {
         KeyValue<String, byte[]> kv = it.next();
+        if (kv.key.startsWith(HELD)) {
+          continue; // a quota share not yet sent on: drainHeld deletes it
+        }
         boolean quota = kv.key.startsWith("q|");
-        WindowState st = newState(quota ? QUOTA : ADDRESS).decode(kv.value);
+        WindowState st = decoderFor(kv.key).apply(kv.value);
         boolean old = quota ? st.newest(0) < oldDay : st.newest(1) < nowMin - settings.minuteWindows() - 1;
         WriteBackStore.Entry cached = old ? store.cached(kv.key) : null;
         if (old && (cached == null || cached.marks == 0)) {

@@ -80,11 +80,19 @@ class AggregatorTopologyTest {
   }
 
   private void start(int accessPartitions) {
+    start(accessPartitions, Duration.ofMillis(250));
+  }
+
+  private void start(int accessPartitions, Duration flushInterval) {
     if (driver != null) {
       driver.close();
     }
-    AggregatorSettings s = AggregatorSettings.defaults("unused:9092", RedisEndpoints.of("127.0.0.1:6379", false), state)
+    AggregatorSettings d = AggregatorSettings.defaults("unused:9092", RedisEndpoints.of("127.0.0.1:6379", false), state)
         .withStore(AggregatorSettings.StoreType.IN_MEMORY, state);
+    AggregatorSettings s = new AggregatorSettings(d.bootstrapServers(), d.applicationId(), d.accessTopic(), d.dlqTopic(),
+        d.partitions(), d.redis(), d.shards(), flushInterval, d.commitInterval(), d.secondWindows(), d.minuteWindows(),
+        d.ipv4Prefix(), d.ipv6Prefix(), d.quotaZone(), d.storeType(), d.stateDir(), d.streamThreads(), d.exactlyOnce(),
+        d.adminPort());
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -229,6 +237,18 @@ class AggregatorTopologyTest {
     String member = RedisKeys.quotaMember("partner-42", "GET /export");
     assertThat(sink.data.get(KEYS.quotaDay("shop", KEYS.shard(member), 20251123))).containsEntry(member, 200L);
     assertThat(rekeyed.readValuesToList()).as("one share sent on for 200 records").hasSize(1);
+  }
+
+  @Test
+  void theMinuteSweep_readsAQuotaShareHeldSinceTheLastFlushAsAQuotaCount() {
+    start(8, Duration.ofMillis(700)); // flushes at 59.5 s and 60.2 s, the sweep at 60 s
+    driver.advanceWallClockTime(Duration.ofMillis(59_600));
+    send("203.0.113.7", T0, 4, 0, "partner-42", "GET /export"); // held until the flush at 60.2 s
+    driver.advanceWallClockTime(Duration.ofMillis(400)); // the sweep runs while the share is held
+    driver.advanceWallClockTime(Duration.ofMillis(700)); // the share is sent on ...
+    driver.advanceWallClockTime(Duration.ofMillis(700)); // ... and summed and written
+    String member = RedisKeys.quotaMember("partner-42", "GET /export");
+    assertThat(sink.data.get(KEYS.quotaDay("shop", KEYS.shard(member), 20251123))).containsEntry(member, 4L);
   }
 
   @Test
