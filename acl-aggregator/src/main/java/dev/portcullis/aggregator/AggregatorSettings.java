@@ -88,6 +88,12 @@ public record AggregatorSettings(
         streamThreads, exactlyOnce, port);
   }
 
+  public AggregatorSettings withIntervals(Duration flush, Duration commit) {
+    return new AggregatorSettings(bootstrapServers, applicationId, accessTopic, dlqTopic, partitions, redis, shards,
+        flush, commit, secondWindows, minuteWindows, ipv4Prefix, ipv6Prefix, quotaZone, storeType, stateDir, streamThreads,
+        exactlyOnce, adminPort);
+  }
+
   public AggregatorSettings withStreamThreads(int threads) {
     return new AggregatorSettings(bootstrapServers, applicationId, accessTopic, dlqTopic, partitions, redis, shards,
         flushInterval, commitInterval, secondWindows, minuteWindows, ipv4Prefix, ipv6Prefix, quotaZone, storeType, stateDir,

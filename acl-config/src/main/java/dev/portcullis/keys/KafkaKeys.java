@@ -48,10 +48,7 @@ public final class KafkaKeys {
     }
     // the two families' blocks are told apart by the top bit (an IPv4 /24 block is below 2^24)
     long block = ip.isV4() ? ip.low() >>> (32 - ACCESS_PARTITION_V4_BLOCK) : ip.high() | Long.MIN_VALUE;
-    long z = app.hashCode() * 0x9E3779B97F4A7C15L + block;
-    z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
-    z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;
-    z ^= z >>> 33;
+    long z = RedisKeys.mix(app.hashCode() * 0x9E3779B97F4A7C15L + block);
     return (int) Math.floorMod(z, (long) partitions);
   }
 

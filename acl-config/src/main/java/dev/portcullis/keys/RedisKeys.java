@@ -62,6 +62,7 @@ public final class RedisKeys {
     return (int) Long.remainderUnsigned(mix(h), shards);
   }
 
+  /** A 64-bit mix (murmur3 finaliser); also {@link KafkaKeys#accessPartition}'s. */
   static long mix(long z) {
     z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
     z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;

@@ -137,10 +137,7 @@ final class WriteBackStore implements KeyValueStore<String, byte[]>, CachedState
   @Override
   public byte[] get(String key) {
     Entry e = cache.get(key);
-    if (e != null) {
-      return e.state == null ? null : e.state.encode();
-    }
-    return inner.get(key);
+    return e != null ? encoded(e) : inner.get(key);
   }
 
   @Override
@@ -168,6 +165,10 @@ final class WriteBackStore implements KeyValueStore<String, byte[]>, CachedState
     entries.forEach(e -> put(e.key, e.value));
   }
 
+  private static byte[] encoded(Entry e) {
+    return e.state == null ? null : e.state.encode();
+  }
+
   /** Deletes at the next write-back, like any change: the entry stays cached as absent meanwhile. */
   @Override
   public byte[] delete(String key) {
@@ -181,7 +182,7 @@ final class WriteBackStore implements KeyValueStore<String, byte[]>, CachedState
       e = new Entry(key, null);
       cache.put(key, e);
     } else {
-      old = e.state == null ? null : e.state.encode();
+      old = encoded(e);
     }
     e.state = null;
     changed(e);
@@ -265,8 +266,7 @@ final class WriteBackStore implements KeyValueStore<String, byte[]>, CachedState
 
   @Override
   public void close() {
-    cache.clear(); // unwritten updates are not committed either: the task replays them
-    unwritten.clear();
+    clearCache(); // unwritten updates are not committed either: the task replays them
     inner.close();
   }
 

@@ -108,7 +108,6 @@ final class Traffic implements AutoCloseable {
     return first;
   }
 
-
   @Override
   public void close() {
     producer.close();

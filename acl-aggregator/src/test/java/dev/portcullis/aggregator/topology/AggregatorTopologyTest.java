@@ -89,10 +89,7 @@ class AggregatorTopologyTest {
     }
     AggregatorSettings d = AggregatorSettings.defaults("unused:9092", RedisEndpoints.of("127.0.0.1:6379", false), state)
         .withStore(AggregatorSettings.StoreType.IN_MEMORY, state);
-    AggregatorSettings s = new AggregatorSettings(d.bootstrapServers(), d.applicationId(), d.accessTopic(), d.dlqTopic(),
-        d.partitions(), d.redis(), d.shards(), flushInterval, d.commitInterval(), d.secondWindows(), d.minuteWindows(),
-        d.ipv4Prefix(), d.ipv6Prefix(), d.quotaZone(), d.storeType(), d.stateDir(), d.streamThreads(), d.exactlyOnce(),
-        d.adminPort());
+    AggregatorSettings s = d.withIntervals(flushInterval, d.commitInterval());
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
