@@ -14,6 +14,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -58,7 +61,11 @@ class AclServletFilterTest {
     Path file = tmp.resolve("snap");
     new SnapshotFile(file, new ConfigTreeCodec(new ConfigCodec())).write(new ConfigSnapshot(GlobalPolicy.DEFAULT,
         List.of(), List.of(new ListEntry(Cidr.parse("192.0.2.0/24"), null, "", "t", 1)), Map.of(), 1));
-    try (AclClient client = AclClient.builder("shop").node("n1").snapshotFile(file).localLimitPerSecond(1).build()) {
+    // A fixed clock: the local limit counts per calendar second, so with the system clock the second and
+    // third request could fall either side of a second boundary and the third would pass (seen in CI).
+    Clock clock = Clock.fixed(Instant.parse("2026-01-01T00:00:00.500Z"), ZoneOffset.UTC);
+    try (AclClient client = AclClient.builder("shop").node("n1").snapshotFile(file).localLimitPerSecond(1)
+        .clock(clock).build()) {
       client.start();
       AclServletFilter filter = new AclServletFilter(client, new ClientIpResolver(List.of(Cidr.parse("10.0.0.0/8"))));
       AtomicInteger passed = new AtomicInteger();
