@@ -6,38 +6,54 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * A JAX-RS request filter (Jersey, RESTEasy, Dropwizard) with the same answers as
  * {@link AclServletFilter}: 403 for denied, 429 with {@code Retry-After} for limited. JAX-RS does
- * not expose the socket peer portably, so the caller supplies it (in Jersey, from the injected
- * {@code HttpServletRequest} or {@code Request}).
+ * not expose the socket peer portably, so the caller supplies it: from a request property its
+ * container sets, or, in Jersey on a servlet container, from an injected {@code HttpServletRequest}.
+ *
+ * <p>Registered on its own it names interfaces from the request path ({@link InterfaceNamer#name});
+ * {@link AclFeature} registers one per resource method, named by the method's route template.
  */
 public final class AclContainerRequestFilter implements ContainerRequestFilter {
 
   private final AclClient client;
   private final ClientIpResolver resolver;
-  private final Supplier<String> peer;
+  private final Function<ContainerRequestContext, String> peer;
   private final Function<ContainerRequestContext, String> iface;
   private final String callerHeader;
 
-  public AclContainerRequestFilter(AclClient client, ClientIpResolver resolver, Supplier<String> peer,
-      Function<ContainerRequestContext, String> iface, String callerHeader) {
-    this.client = client;
-    this.resolver = resolver;
-    this.peer = peer;
+  /**
+   * @param peer         the socket peer's address of a request
+   * @param iface        names the interface of a request, or null for {@link InterfaceNamer#name} of its path
+   * @param callerHeader header carrying the caller id for quotas, or null
+   */
+  public AclContainerRequestFilter(AclClient client, ClientIpResolver resolver,
+      Function<ContainerRequestContext, String> peer, Function<ContainerRequestContext, String> iface,
+      String callerHeader) {
+    this.client = Objects.requireNonNull(client, "client");
+    this.resolver = Objects.requireNonNull(resolver, "resolver");
+    this.peer = Objects.requireNonNull(peer, "peer");
     this.iface = iface != null ? iface
         : r -> InterfaceNamer.name(r.getMethod(), "/" + r.getUriInfo().getPath(false));
     this.callerHeader = callerHeader;
+  }
+
+  /** As above, with the peer read from outside the request (an injected, request-scoped proxy). */
+  public AclContainerRequestFilter(AclClient client, ClientIpResolver resolver, Supplier<String> peer,
+      Function<ContainerRequestContext, String> iface, String callerHeader) {
+    this(client, resolver, r -> peer.get(), iface, callerHeader);
   }
 
   @Override
   public void filter(ContainerRequestContext ctx) {
     List<String> fwd = ctx.getHeaders().getOrDefault("Forwarded", List.of());
     List<String> xff = ctx.getHeaders().getOrDefault("X-Forwarded-For", List.of());
-    String ip = resolver.resolve(peer.get(), fwd, xff);
+    String ip = resolver.resolve(peer.apply(ctx), fwd, xff);
     Decision d = client.check(ip, iface.apply(ctx), callerHeader == null ? null : ctx.getHeaderString(callerHeader));
     if (d.outcome() == Decision.Outcome.DENY) {
       ctx.abortWith(Response.status(Response.Status.FORBIDDEN).entity("Forbidden").build());
