@@ -30,7 +30,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * longest-prefix lookup (the label only). {@code check} minus {@code parseAndLookup} is what finding
  * the decision of the label and the rest of the engine cost. {@code checkHits} and {@code checkMisses}
  * are {@code check} on the workload's addresses that hit a deny entry and on those that do not, apart
- * (with 0 entries every address misses, so {@code checkHits} has nothing to run on and is skipped).
+ * (with 0 entries every address misses, so {@code checkHits} has nothing to run on and is skipped);
+ * {@code checkHitsIpv4} and {@code checkHitsIpv6} split the hits by family.
  *
  * <p>Run: {@code java -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
  * org.openjdk.jmh.Main CheckBreakdownBenchmark}
@@ -54,6 +55,8 @@ public class CheckBreakdownBenchmark {
   private final String[] v6Requests = new String[Workload.KEYS];
   private final String[] hitRequests = new String[Workload.KEYS];
   private final String[] missRequests = new String[Workload.KEYS];
+  private final String[] v4HitRequests = new String[Workload.KEYS];
+  private final String[] v6HitRequests = new String[Workload.KEYS];
   private DecisionEngine engine;
   private RangeTable table;
   private final long[] v6 = new long[2];
@@ -86,8 +89,12 @@ public class CheckBreakdownBenchmark {
     for (String r : requests) {
       (engine.check(r, "GET /items", null).reason() == Decision.Reason.DENY_LIST ? hits : misses).add(r);
     }
+    List<String> v4Hits = hits.stream().filter(r -> r.indexOf(':') < 0).toList();
+    List<String> v6Hits = hits.stream().filter(r -> r.indexOf(':') >= 0).toList();
     for (int k = 0; k < Workload.KEYS; k++) {
       hitRequests[k] = hits.isEmpty() ? null : hits.get(k % hits.size());
+      v4HitRequests[k] = v4Hits.isEmpty() ? null : v4Hits.get(k % v4Hits.size());
+      v6HitRequests[k] = v6Hits.isEmpty() ? null : v6Hits.get(k % v6Hits.size());
       missRequests[k] = misses.get(k % misses.size());
     }
   }
@@ -116,6 +123,25 @@ public class CheckBreakdownBenchmark {
     String ip = hitRequests[next()];
     if (ip == null) {
       throw new IllegalStateException("no address of this workload hits an entry"); // JMH skips the run
+    }
+    return engine.check(ip, "GET /items", null);
+  }
+
+  /** {@link #checkHits} on the hits of one family only (the workload's mix: 3 in 4 are IPv4). */
+  @Benchmark
+  public Decision checkHitsIpv4() {
+    String ip = v4HitRequests[next()];
+    if (ip == null) {
+      throw new IllegalStateException("no IPv4 address of this workload hits an entry");
+    }
+    return engine.check(ip, "GET /items", null);
+  }
+
+  @Benchmark
+  public Decision checkHitsIpv6() {
+    String ip = v6HitRequests[next()];
+    if (ip == null) {
+      throw new IllegalStateException("no IPv6 address of this workload hits an entry");
     }
     return engine.check(ip, "GET /items", null);
   }
