@@ -23,7 +23,9 @@ import java.util.function.Function;
  * <p>Requests that match no resource method (404s) never reach a post-matching filter; to refuse a
  * denied address on those too, register an {@link AclContainerRequestFilter} as a pre-matching filter
  * or use the {@link AclServletFilter}, both of which name interfaces from the path instead.
- * Sub-resource locators are named from the sub-resource's own annotations.
+ * Methods reached through a sub-resource locator are configured when first reached and named from the
+ * sub-resource's own annotations, without the locator's path; a container's own handlers (Jersey's
+ * automatic {@code OPTIONS} answers) carry no HTTP method annotation and are named {@code * /path}.
  */
 public final class AclFeature implements DynamicFeature {
 
