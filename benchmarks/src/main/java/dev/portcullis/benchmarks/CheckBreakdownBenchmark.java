@@ -120,28 +120,24 @@ public class CheckBreakdownBenchmark {
 
   @Benchmark
   public Decision checkHits() {
-    String ip = hitRequests[next()];
-    if (ip == null) {
-      throw new IllegalStateException("no address of this workload hits an entry"); // JMH skips the run
-    }
-    return engine.check(ip, "GET /items", null);
+    return checkHitting(hitRequests, "address");
   }
 
   /** {@link #checkHits} on the hits of one family only (the workload's mix: 3 in 4 are IPv4). */
   @Benchmark
   public Decision checkHitsIpv4() {
-    String ip = v4HitRequests[next()];
-    if (ip == null) {
-      throw new IllegalStateException("no IPv4 address of this workload hits an entry");
-    }
-    return engine.check(ip, "GET /items", null);
+    return checkHitting(v4HitRequests, "IPv4 address");
   }
 
   @Benchmark
   public Decision checkHitsIpv6() {
-    String ip = v6HitRequests[next()];
+    return checkHitting(v6HitRequests, "IPv6 address");
+  }
+
+  private Decision checkHitting(String[] pool, String what) {
+    String ip = pool[next()];
     if (ip == null) {
-      throw new IllegalStateException("no IPv6 address of this workload hits an entry");
+      throw new IllegalStateException("no " + what + " of this workload hits an entry"); // JMH skips the run
     }
     return engine.check(ip, "GET /items", null);
   }
