@@ -2,6 +2,7 @@ package dev.portcullis.client.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.codahale.metrics.MetricRegistry;
 import dev.portcullis.address.Cidr;
 import dev.portcullis.client.AclClient;
 import dev.portcullis.client.decide.Decision;
@@ -70,11 +71,20 @@ class AclClientIT {
   }
 
   private AclClient client(Run r, String app, String node, String bootstrap, String zk) {
+    return client(r, app, node, bootstrap, zk, null);
+  }
+
+  private AclClient client(Run r, String app, String node, String bootstrap, String zk, MetricRegistry metrics) {
     AclClient c = AclClient.builder(app).node(node).kafka(bootstrap).zooKeeper(zk).zkRoot(r.root())
-        .topics(r.access(), r.notices()).slice(Duration.ofMillis(50)).build();
+        .topics(r.access(), r.notices()).slice(Duration.ofMillis(50)).metrics(metrics).build();
     owned.add(c);
     c.start();
     return c;
+  }
+
+  private static long gauge(MetricRegistry metrics, String name) {
+    assertThat(metrics.getGauges()).containsKey(name);
+    return ((Number) metrics.getGauges().get(name).getValue()).longValue();
   }
 
   private KafkaProducer<String, byte[]> producer(KafkaBroker kafka) {
@@ -157,7 +167,8 @@ class AclClientIT {
   @Test
   void coalescedCountsOnTheTopic_addUpExactlyToTheRequestsMade(KafkaBroker kafka, ZooKeeper zk) throws Exception {
     Run r = topics(kafka);
-    AclClient c = client(r, "shop", "count:1", kafka.bootstrapServers(), zk.connectString());
+    MetricRegistry metrics = new MetricRegistry();
+    AclClient c = client(r, "shop", "count:1", kafka.bootstrapServers(), zk.connectString(), metrics);
     Map<String, long[]> expected = new HashMap<>();
     int requests = 0;
     for (int round = 0; round < 20; round++) {
@@ -178,6 +189,18 @@ class AclClientIT {
       final int sentSoFar = requests;
       Timeouts.await("round " + round + " sent", Duration.ofSeconds(20), () -> c.status().sentRequests() == sentSoFar);
     }
+    // the registry reports what happened (gauges read live, so before close)
+    long denied = expected.values().stream().mapToLong(e -> e[1]).sum();
+    assertThat(gauge(metrics, "portcullis.client.shop.events.sentRequests")).isEqualTo(requests);
+    assertThat(gauge(metrics, "portcullis.client.shop.events.dropped")).isZero();
+    assertThat(gauge(metrics, "portcullis.client.shop.decisions.allow")).isEqualTo(requests - denied);
+    assertThat(gauge(metrics, "portcullis.client.shop.decisions.deny") + gauge(metrics, "portcullis.client.shop.decisions.limit"))
+        .isEqualTo(denied);
+    Timeouts.await("the config synced", Duration.ofSeconds(20), () -> c.status().configSynced());
+    assertThat(gauge(metrics, "portcullis.client.shop.config.ageMillis")).as("time since the last config update")
+        .isGreaterThanOrEqualTo(0);
+    assertThat(metrics.getGauges().keySet()).contains("portcullis.client.shop.notices.lagMillis",
+        "portcullis.client.shop.events.sentRecords", "portcullis.client.shop.intercepts.active");
     c.close();
     assertThat(c.status().droppedAccesses()).isZero();
 
