@@ -6,10 +6,13 @@ import com.codahale.metrics.MetricRegistry;
 import dev.portcullis.address.Cidr;
 import dev.portcullis.client.AclClient;
 import dev.portcullis.client.decide.Decision;
+import dev.portcullis.config.AppMode;
+import dev.portcullis.config.AppPolicy;
 import dev.portcullis.config.ConfigCodec;
 import dev.portcullis.config.ListEntry;
 import dev.portcullis.config.ListKind;
 import dev.portcullis.config.store.ConfigStore;
+import dev.portcullis.config.store.Versioned;
 import dev.portcullis.config.store.ZkAccess;
 import dev.portcullis.keys.ZkPaths;
 import dev.portcullis.testkit.KafkaBroker;
@@ -161,6 +164,44 @@ class AclClientIT {
       assertThat(c.check("2001:db8::77", "x").detail()).contains("v6 scrapers");
       Timeouts.await("the ephemeral registration", Duration.ofSeconds(20),
           () -> curator.checkExists().forPath(new ZkPaths(r.root()).node("shop", "zk:1")) != null);
+    }
+  }
+
+  @Test
+  void closedApp_anAdminsTimedAllowEntry_isAdmittedByEveryProxyAndRefusedAfterItsExpiry(KafkaBroker kafka, ZooKeeper zk)
+      throws Exception {
+    Run r = topics(kafka);
+    String admin = "203.0.113.44";
+    try (CuratorFramework curator = ZkAccess.open(zk.connectString()).newClient()) {
+      curator.start();
+      curator.blockUntilConnected(20, TimeUnit.SECONDS);
+      ConfigStore store = new ConfigStore(curator, new ZkPaths(r.root()), new ConfigCodec(), ZkAccess.open(zk.connectString()));
+      store.setAppPolicy("proxy", new AppPolicy(AppMode.CLOSED, null, null, List.of(), false), Versioned.ABSENT);
+      List<AclClient> proxies = new ArrayList<>();
+      for (int i = 1; i <= 3; i++) {
+        proxies.add(client(r, "proxy", "proxy-" + i + ":443", kafka.bootstrapServers(), zk.connectString()));
+      }
+      for (AclClient c : proxies) {
+        Timeouts.await("the CLOSED policy at " + c, Duration.ofSeconds(20),
+            () -> c.check(admin, "POST /login").reason() == Decision.Reason.CLOSED_MODE);
+      }
+
+      // the admin logs in: their address is allowed on every proxy for a while (24 h in real life; 6 s here)
+      long expiresAt = System.currentTimeMillis() + 6_000;
+      long written = System.nanoTime();
+      store.addEntry("proxy", ListKind.ALLOW, new ListEntry(Cidr.parse(admin), expiresAt, "admin login", "it", 1), false);
+      Timeouts.await("the admin admitted by every proxy", Duration.ofSeconds(20),
+          () -> proxies.stream().allMatch(c -> c.check(admin, "GET /admin").allowed()));
+      System.out.printf("closed app: admin admitted by 3 proxies %d ms after the write%n",
+          (System.nanoTime() - written) / 1_000_000);
+      assertThat(proxies).allSatisfy(c -> {
+        assertThat(c.check(admin, "GET /admin").reason()).isEqualTo(Decision.Reason.ALLOW_LIST);
+        assertThat(c.check("203.0.113.45", "GET /admin").reason()).as("anyone else").isEqualTo(Decision.Reason.CLOSED_MODE);
+      });
+
+      Timeouts.await("the admin refused by every proxy after the entry's expiry", Duration.ofSeconds(20),
+          () -> proxies.stream().allMatch(c -> c.check(admin, "GET /admin").reason() == Decision.Reason.CLOSED_MODE));
+      assertThat(System.currentTimeMillis()).as("not refused before the expiry").isGreaterThanOrEqualTo(expiresAt);
     }
   }
 
