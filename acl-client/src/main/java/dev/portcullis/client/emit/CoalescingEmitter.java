@@ -204,8 +204,11 @@ public final class CoalescingEmitter implements AutoCloseable {
       }
     }
     try {
-      while (ring.drain(this::add, 8192) > 0) {
-        // drain everything offered before close
+      // drain everything offered before close through pump(), which also stamps the slice: draining
+      // the ring directly lost the accesses of an emitter closed before its thread's first pump (no
+      // slice yet, so their records had no valid timestamp and were dropped)
+      while (pump() > 0) {
+        // until the ring is empty
       }
       flushSlice();
     } catch (RuntimeException e) {

@@ -1,0 +1,168 @@
+package dev.portcullis.client.emit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.portcullis.address.IpAddress;
+import dev.portcullis.wire.AccessEvent;
+import dev.portcullis.wire.WireCodec;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The emitter's coalescing and accounting, driven by hand: a hand clock, {@code pump()} called directly,
+ * and Kafka's own {@link MockProducer} standing in for the network (the real broker is in the ITs).
+ */
+class CoalescingEmitterTest {
+
+  private static final long V4_A = IpAddress.parse("198.51.100.1").low();
+  private static final long V4_B = IpAddress.parse("198.51.100.2").low();
+  private static final IpAddress V6 = IpAddress.parse("2001:db8::7");
+
+  private final AtomicLong clock = new AtomicLong(10_000);
+  private final AccessRing ring = new AccessRing(1024);
+  private final WireCodec codec = new WireCodec();
+
+  private CoalescingEmitter emitter(MockProducer<String, byte[]> producer, int maxKeys) {
+    return new CoalescingEmitter("shop", "n1", "acl.access", ring, producer, clock::get, Duration.ofMillis(100), maxKeys);
+  }
+
+  private static MockProducer<String, byte[]> producer(boolean autoComplete) {
+    return new MockProducer<>(autoComplete, null, new StringSerializer(), new ByteArraySerializer());
+  }
+
+  private void offer(long v4, String iface, String caller, boolean denied, int times) {
+    for (int i = 0; i < times; i++) {
+      assertThat(ring.offer(v4, 0, 0, iface, caller, denied)).isTrue();
+    }
+  }
+
+  private Map<String, AccessEvent> sent(MockProducer<String, byte[]> producer) {
+    Map<String, AccessEvent> byKey = new HashMap<>();
+    for (ProducerRecord<String, byte[]> r : producer.history()) {
+      AccessEvent e = codec.readAccessEvent(r.value(), "test");
+      assertThat(r.key()).isEqualTo("shop|" + e.ip());
+      assertThat(byKey.put(e.ip() + " " + e.iface() + " " + e.caller() + " @" + e.ts(), e)).as("one record per key and slice").isNull();
+    }
+    return byKey;
+  }
+
+  @Test
+  void accessesOfOneKeyInOneSlice_becomeOneRecordWithTheirCountAndDenials() {
+    MockProducer<String, byte[]> producer = producer(true);
+    CoalescingEmitter e = emitter(producer, 1000);
+    offer(V4_A, "GET /items", "partner-1", false, 5);
+    offer(V4_A, "GET /items", "partner-1", true, 2);
+    offer(V4_A, "POST /cart", null, false, 1);
+    offer(V4_B, "GET /items", "partner-1", false, 3);
+    ring.offer(-1, V6.high(), V6.low(), "GET /items", null, true);
+    e.pump();
+    assertThat(producer.history()).as("nothing is sent before the slice ends").isEmpty();
+
+    clock.set(10_100);
+    e.pump();
+    Map<String, AccessEvent> sent = sent(producer);
+    assertThat(sent).hasSize(4);
+    AccessEvent a = sent.get("198.51.100.1 GET /items partner-1 @10000");
+    assertThat(a.n()).isEqualTo(7);
+    assertThat(a.denied()).isEqualTo(2);
+    assertThat(a.node()).isEqualTo("n1");
+    assertThat(sent.get("198.51.100.1 POST /cart null @10000").n()).isEqualTo(1);
+    assertThat(sent.get("198.51.100.2 GET /items partner-1 @10000").n()).isEqualTo(3);
+    assertThat(sent.get("2001:db8::7 GET /items null @10000").denied()).isEqualTo(1);
+    assertThat(e.sentRequests()).isEqualTo(12);
+    assertThat(e.sentRecords()).isEqualTo(4);
+    assertThat(e.droppedAccesses()).isZero();
+  }
+
+  @Test
+  void accessesInTheNextSlice_areANewRecordStampedWithThatSlice() {
+    MockProducer<String, byte[]> producer = producer(true);
+    CoalescingEmitter e = emitter(producer, 1000);
+    offer(V4_A, "GET /items", null, false, 2);
+    e.pump();
+    clock.set(10_150);
+    offer(V4_A, "GET /items", null, false, 4);
+    e.pump(); // flushes the first slice, then counts the new accesses into the second
+    clock.set(10_200);
+    e.pump();
+    Map<String, AccessEvent> sent = sent(producer);
+    assertThat(sent.get("198.51.100.1 GET /items null @10000").n()).isEqualTo(2);
+    assertThat(sent.get("198.51.100.1 GET /items null @10100").n()).isEqualTo(4);
+  }
+
+  @Test
+  void keysBeyondTheSliceBound_andAccessesTheWireRefuses_areDroppedAndCounted() {
+    MockProducer<String, byte[]> producer = producer(true);
+    CoalescingEmitter e = emitter(producer, 2);
+    offer(V4_A, "GET /a", null, false, 3);
+    offer(V4_A, "GET /b", null, false, 1);
+    offer(V4_A, "GET /c", null, false, 2); // a third key: over the bound of 2
+    offer(V4_A, "GET /a", null, false, 1); // a key already held still counts
+    e.pump();
+    clock.set(10_100);
+    e.pump();
+    assertThat(e.sentRequests()).isEqualTo(5);
+    assertThat(e.droppedAccesses()).isEqualTo(2);
+
+    offer(V4_B, "GET /x|y", null, false, 3); // '|' separates key parts on the wire
+    offer(V4_B, "GET /ok", null, false, 1);
+    e.pump();
+    clock.set(10_200);
+    e.pump();
+    assertThat(e.sentRequests()).isEqualTo(6);
+    assertThat(e.droppedAccesses()).as("the refused record's three accesses").isEqualTo(5);
+  }
+
+  @Test
+  void sendsKafkaFails_areCountedAsDroppedAccessesAndFailedRecords() {
+    MockProducer<String, byte[]> producer = producer(false);
+    CoalescingEmitter e = emitter(producer, 1000);
+    offer(V4_A, "GET /items", null, false, 4);
+    offer(V4_B, "GET /items", null, false, 1);
+    e.pump();
+    clock.set(10_100);
+    e.pump();
+    assertThat(producer.history()).hasSize(2);
+    producer.errorNext(new TimeoutException("expired in the accumulator"));
+    producer.completeNext();
+    assertThat(e.failedRecords()).isEqualTo(1);
+    assertThat(e.sentRecords()).isEqualTo(1);
+    assertThat(e.sentRequests() + e.droppedAccesses()).as("every access sent or counted as dropped").isEqualTo(5);
+  }
+
+  @Test
+  void close_beforeTheThreadEverRan_stillSendsWhatWasOffered() {
+    // failed before the fix: the slice had no start yet, the record no valid timestamp, and the
+    // accesses were counted as dropped instead of sent
+    MockProducer<String, byte[]> producer = producer(true);
+    CoalescingEmitter e = emitter(producer, 1000);
+    offer(V4_A, "GET /items", null, true, 2);
+    e.close();
+    assertThat(e.droppedAccesses()).isZero();
+    assertThat(e.sentRequests()).isEqualTo(2);
+    assertThat(sent(producer).get("198.51.100.1 GET /items null @10000").denied()).isEqualTo(2);
+  }
+
+  @Test
+  void close_sendsWhatIsBufferedAndClosesTheProducer_once() {
+    MockProducer<String, byte[]> producer = producer(true);
+    CoalescingEmitter e = emitter(producer, 1000);
+    e.start();
+    offer(V4_A, "GET /items", null, false, 3);
+    e.close();
+    e.close();
+    assertThat(producer.closed()).isTrue();
+    List<AccessEvent> events = producer.history().stream().map(r -> codec.readAccessEvent(r.value(), "t")).toList();
+    assertThat(events).extracting(AccessEvent::n).containsExactly(3L);
+    assertThat(e.sentRequests()).isEqualTo(3);
+  }
+}
