@@ -73,6 +73,8 @@ public final class AclClient implements AutoCloseable {
 
   /** The client version reported in node registrations. */
   public static final String VERSION = "0.1.0";
+  /** How often the notice subscriber looks for partitions added to the notices topic. */
+  static final Duration NOTICE_PARTITION_CHECK = Duration.ofSeconds(30);
 
   private static final Logger LOG = LoggerFactory.getLogger(AclClient.class);
 
@@ -226,8 +228,11 @@ public final class AclClient implements AutoCloseable {
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     c.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
+    // partitions added to the notices topic are seen at the first metadata refresh after they appear
+    c.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, (int) NOTICE_PARTITION_CHECK.toMillis());
     KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
-    notices = new NoticeSubscriber(settings.app(), settings.noticesTopic(), consumer, engine::intercepts, coarse::millis);
+    notices = new NoticeSubscriber(settings.app(), settings.noticesTopic(), consumer, engine::intercepts, coarse::millis,
+        NOTICE_PARTITION_CHECK);
     parts.add(notices);
     notices.start();
   }

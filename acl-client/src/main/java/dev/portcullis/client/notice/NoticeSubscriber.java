@@ -7,8 +7,10 @@ import dev.portcullis.wire.WireCodec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
@@ -30,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * publishes a new immutable {@link InterceptSet} to the listener on this thread.
  *
  * <p>A record that does not parse is logged, counted and skipped; the notice it would have replaced
- * stays. When Kafka is away the consumer retries by itself and the last set stays in force.
+ * stays. When Kafka is away the consumer retries by itself and the last set stays in force. Partitions
+ * added to the topic later are picked up (read from their beginning) at the next partition check, which
+ * sees them once the consumer's metadata has been refreshed ({@code metadata.max.age.ms}).
  */
 public final class NoticeSubscriber implements AutoCloseable {
 
@@ -50,17 +54,26 @@ public final class NoticeSubscriber implements AutoCloseable {
   private final LongAdder poison = new LongAdder();
   private volatile long lastLagMillis = -1;
   private volatile boolean caughtUp;
+  private final long partitionCheckMillis;
   private Map<TopicPartition, Long> startEnd;
+  private long nextPartitionCheck;
   private Thread thread;
 
-  /** @param consumer owned: closed by {@link #close()}; configured without a group id */
+  /**
+   * @param consumer       owned: closed by {@link #close()}; configured without a group id
+   * @param partitionCheck how often to look for partitions added to the topic
+   */
   public NoticeSubscriber(String app, String topic, KafkaConsumer<String, byte[]> consumer, Consumer<InterceptSet> listener,
-      LongSupplier clock) {
+      LongSupplier clock, Duration partitionCheck) {
+    if (partitionCheck.toMillis() < 1) {
+      throw new IllegalArgumentException("partitionCheck must be at least 1 ms, was " + partitionCheck);
+    }
     this.app = app;
     this.topic = topic;
     this.consumer = consumer;
     this.listener = listener;
     this.clock = clock;
+    this.partitionCheckMillis = partitionCheck.toMillis();
   }
 
   public void start() {
@@ -93,6 +106,11 @@ public final class NoticeSubscriber implements AutoCloseable {
           if (nowCaughtUp) {
             caughtUp = true; // only after the rebuilt set is in force, so "caught up" means "applied"
           }
+          long now = clock.getAsLong();
+          if (now >= nextPartitionCheck) {
+            nextPartitionCheck = now + partitionCheckMillis;
+            assignAddedPartitions();
+          }
         } catch (WakeupException e) {
           break;
         } catch (RuntimeException e) {
@@ -123,12 +141,42 @@ public final class NoticeSubscriber implements AutoCloseable {
       consumer.assign(parts);
       consumer.seekToBeginning(parts);
       startEnd = consumer.endOffsets(parts, Duration.ofSeconds(5));
+      nextPartitionCheck = clock.getAsLong() + partitionCheckMillis;
       return true;
     } catch (WakeupException e) {
       return false;
     } catch (RuntimeException e) {
       LOG.info("cannot read {} yet ({}); retrying", topic, e.toString());
       return false;
+    }
+  }
+
+  /** Adds partitions created since the assignment, read from their beginning; the others keep their position. */
+  private void assignAddedPartitions() {
+    List<PartitionInfo> infos;
+    try {
+      infos = consumer.partitionsFor(topic, Duration.ofSeconds(2));
+    } catch (WakeupException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      LOG.debug("cannot list the partitions of {} now ({}); the next check retries", topic, e.toString());
+      return;
+    }
+    if (infos == null) {
+      return;
+    }
+    Set<TopicPartition> all = new HashSet<>(consumer.assignment());
+    List<TopicPartition> added = new ArrayList<>();
+    for (PartitionInfo p : infos) {
+      TopicPartition tp = new TopicPartition(topic, p.partition());
+      if (all.add(tp)) {
+        added.add(tp);
+      }
+    }
+    if (!added.isEmpty()) {
+      consumer.assign(all);
+      consumer.seekToBeginning(added);
+      LOG.info("{} has {} new partition(s); reading them from the beginning: {}", topic, added.size(), added);
     }
   }
 
