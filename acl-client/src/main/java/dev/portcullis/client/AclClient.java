@@ -29,9 +29,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -91,6 +93,10 @@ public final class AclClient implements AutoCloseable {
   private final List<AutoCloseable> parts = new ArrayList<>();
   private final long startedAt;
   private ScheduledExecutorService timer;
+  // recompiles at an entry's expiry run here, not on the timer: compiling a million entries takes
+  // seconds, and the request path's clock must keep ticking meanwhile
+  private ExecutorService recompiler;
+  private final AtomicBoolean recompiling = new AtomicBoolean();
   private ConfigWatcher watcher;
   private CoalescingEmitter emitter;
   private NoticeSubscriber notices;
@@ -142,6 +148,11 @@ public final class AclClient implements AutoCloseable {
         t.setDaemon(true);
         return t;
       });
+      recompiler = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "portcullis-recompile-" + settings.app());
+        t.setDaemon(true);
+        return t;
+      });
       timer.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.MILLISECONDS);
       startConfig();
       startKafka();
@@ -156,11 +167,27 @@ public final class AclClient implements AutoCloseable {
     try {
       long now = clock.millis();
       coarse.set(now);
-      if (now >= nextRecompileAt) {
-        applySnapshot(engine.rules().snapshot());
+      if (now >= nextRecompileAt && recompiling.compareAndSet(false, true)) {
+        recompiler.execute(this::recompile);
       }
     } catch (RuntimeException e) {
       LOG.warn("client timer tick failed", e);
+    }
+  }
+
+  /** Recompiles the current snapshot without its expired entries; recompiler thread. */
+  private void recompile() {
+    try {
+      synchronized (this) {
+        // read under the lock that applySnapshot holds: read outside it, a snapshot the watcher
+        // applied meanwhile would be replaced by the older one read here
+        applySnapshot(engine.rules().snapshot());
+      }
+    } catch (RuntimeException e) {
+      nextRecompileAt = clock.millis() + 1_000;
+      LOG.warn("recompiling the lists after an expiry failed; retrying in 1 s (the exact path answers meanwhile)", e);
+    } finally {
+      recompiling.set(false);
     }
   }
 
@@ -290,6 +317,9 @@ public final class AclClient implements AutoCloseable {
     }
     if (timer != null) {
       timer.shutdownNow();
+    }
+    if (recompiler != null) {
+      recompiler.shutdownNow();
     }
   }
 
