@@ -21,8 +21,8 @@ import java.util.function.Function;
  * ({@code environment.jersey().register(new AclFeature(...))} in Dropwizard).
  *
  * <p>Requests that match no resource method (404s) never reach a post-matching filter; to refuse a
- * denied address on those too, register an {@link AclContainerRequestFilter} as a pre-matching filter
- * or use the {@link AclServletFilter}, both of which name interfaces from the path instead.
+ * denied address on those too, put the {@link AclServletFilter} in front, which sees every request and
+ * names interfaces from the path instead.
  * Methods reached through a sub-resource locator are configured when first reached and named from the
  * sub-resource's own annotations, without the locator's path; a container's own handlers (Jersey's
  * automatic {@code OPTIONS} answers) carry no HTTP method annotation and are named {@code * /path}.

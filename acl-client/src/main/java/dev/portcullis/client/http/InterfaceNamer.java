@@ -39,8 +39,8 @@ public final class InterfaceNamer {
 
   /**
    * Names a route template as {@code METHOD /items/{id}}: one leading slash, no repeated or trailing
-   * slash, parameter regexes dropped ({@code {id: \\d{1,9}}} becomes {@code {id}}; a regex may hold
-   * {@code |}, the key separator, which is replaced elsewhere), bounded like {@link #name}.
+   * slash, parameter regexes dropped ({@code {id: \\d{1,9}}} becomes {@code {id}}), any other
+   * {@code |} (the key separator) replaced by {@code _}, bounded like {@link #name}.
    */
   public static String template(String method, String template) {
     StringBuilder sb = new StringBuilder(method == null ? "?" : method).append(' ');
