@@ -8,15 +8,15 @@ import java.util.concurrent.atomic.LongAdder;
  * The hand-off from request threads to the emitter: a bounded, lossy, multi-producer
  * single-consumer ring of primitive slots (the JCTools MPSC array queue pattern).
  *
- * <p>The ring is split into stripes, each its own MPSC ring; a thread always offers to the same
- * stripe, so that request threads on different cores do not contend for one index nor write the same
- * cache lines. Within a stripe, {@link #offer} claims a slot with one compare-and-set, writes the
- * fields and publishes the slot with an ordered store. It never blocks and never
- * allocates; it returns {@code false} iff the ring is full, and counts the drop. The single
- * consumer (the emitter thread) calls {@link #drain}, which hands every published slot of each stripe
- * to a {@link Sink}, in order within a stripe, and frees the slots at the end of the batch. A stripe
- * holds {@code capacity / stripes} slots, so one thread alone fills its stripe sooner than a single
- * ring; the coalescing emitter drains far faster than that in practice.
+ * <p>The ring is split into stripes, each its own MPSC ring; a thread offers to its own stripe, so
+ * that request threads on different cores do not contend for one index nor write the same cache
+ * lines. Within a stripe, {@link #offer} claims a slot with one compare-and-set, writes the fields and
+ * publishes the slot with an ordered store. A thread whose stripe is full tries the other stripes
+ * before giving up, so a server with one or two request threads (an event loop) still has the whole
+ * ring when the emitter falls behind. It never blocks and never allocates; it returns {@code false}
+ * iff every stripe is full, and counts the drop. The single consumer (the emitter thread) calls
+ * {@link #drain}, which hands every published slot of each stripe to a {@link Sink}, in order within a
+ * stripe, and frees the slots at the end of the batch.
  */
 public final class AccessRing {
 
@@ -46,8 +46,8 @@ public final class AccessRing {
 
   /**
    * @param capacity slots in all, a power of two
-   * @param stripes  independent rings the slots are split into, a power of two; a thread always offers
-   *                 to the same stripe, so two busy threads rarely write the same cache lines
+   * @param stripes  independent rings the slots are split into, a power of two; a thread offers to
+   *                 its own stripe while it has room, so two busy threads rarely write the same cache lines
    */
   public AccessRing(int capacity, int stripes) {
     if (capacity < 2 || Integer.bitCount(capacity) != 1) {
@@ -63,11 +63,21 @@ public final class AccessRing {
     this.stripeShift = 64 - Integer.numberOfTrailingZeros(stripes);
   }
 
-  /** Any thread. Returns false iff the thread's stripe is full (the access is dropped and counted). */
+  /** Any thread. Returns false iff every stripe is full (the access is dropped and counted). */
   public boolean offer(long v4Bits, long v6Hi, long v6Lo, String ifaceName, String callerName, boolean wasDenied) {
-    Stripe s = stripes.length == 1 ? stripes[0]
-        : stripes[(int) ((Thread.currentThread().getId() * 0x9E3779B97F4A7C15L) >>> stripeShift)];
-    return s.offer(v4Bits, v6Hi, v6Lo, ifaceName, callerName, wasDenied);
+    if (stripes.length == 1) {
+      return stripes[0].offer(v4Bits, v6Hi, v6Lo, ifaceName, callerName, wasDenied) || stripes[0].drop();
+    }
+    int home = (int) ((Thread.currentThread().getId() * 0x9E3779B97F4A7C15L) >>> stripeShift);
+    if (stripes[home].offer(v4Bits, v6Hi, v6Lo, ifaceName, callerName, wasDenied)) {
+      return true;
+    }
+    for (int k = 1; k < stripes.length; k++) {
+      if (stripes[(home + k) & (stripes.length - 1)].offer(v4Bits, v6Hi, v6Lo, ifaceName, callerName, wasDenied)) {
+        return true;
+      }
+    }
+    return stripes[home].drop();
   }
 
   /** Consumer thread only. Drains up to {@code max} slots from the stripes in turn; returns how many. */
@@ -134,8 +144,7 @@ public final class AccessRing {
       do {
         p = producerIndex.get();
         if (p - consumerIndex.get() >= capacity) {
-          dropped.increment();
-          return false;
+          return false; // full; the caller counts the drop if no other stripe takes it
         }
       } while (!producerIndex.compareAndSet(p, p + 1));
       int i = (int) p & mask;
@@ -147,6 +156,12 @@ public final class AccessRing {
       denied[i] = wasDenied;
       sequence.lazySet(i, p + 1); // publish: fields above happen-before a consumer that sees this
       return true;
+    }
+
+    /** Counts a dropped access; always false, for the caller to return. */
+    boolean drop() {
+      dropped.increment();
+      return false;
     }
 
     int drain(Sink sink, int max) {
