@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
@@ -28,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * Reads {@code acl.notices} as a broadcast: every partition assigned, no consumer group, from the
  * beginning at start (which rebuilds the set of active intercepts from the compacted topic), then
  * tailing. Notices for this app and for every app ({@code *}) are kept; a tombstone releases one;
- * an expired one is dropped by the next sweep (and ignored by lookups before that). Each change
- * publishes a new immutable {@link InterceptSet} to the listener on this thread.
+ * an expired one is dropped by the next sweep (and ignored by lookups before that). Changes publish a
+ * new immutable {@link InterceptSet} to the listener on this thread, at once while rebuilding is cheap
+ * and paced by {@link RebuildPacer} (a fifth of a core at most) when the set is large and changing fast.
  *
  * <p>A record that does not parse is logged, counted and skipped; the notice it would have replaced
  * stays. When Kafka is away the consumer retries by itself and the last set stays in force. Partitions
@@ -55,6 +57,10 @@ public final class NoticeSubscriber implements AutoCloseable {
   private volatile long lastLagMillis = -1;
   private volatile boolean caughtUp;
   private final long partitionCheckMillis;
+  // rebuilds take at most a fifth of a core; a change waits at most 1 s for its rebuild
+  private final RebuildPacer pacer = new RebuildPacer(0.2, TimeUnit.SECONDS.toNanos(1));
+  private boolean dirty;
+  private long pendingIssuedAt = Long.MIN_VALUE;
   private Map<TopicPartition, Long> startEnd;
   private long nextPartitionCheck;
   private Thread thread;
@@ -92,16 +98,19 @@ public final class NoticeSubscriber implements AutoCloseable {
       }
       while (state.get() == State.STARTED) {
         try {
-          ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
-          boolean changed = false;
+          long wait = dirty ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(pacer.waitNanos(System.nanoTime()))) : 200;
+          ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(Math.min(200, wait)));
           for (ConsumerRecord<String, byte[]> r : records) {
-            changed |= apply(r);
+            dirty |= apply(r);
           }
-          changed |= sweepExpired();
+          dirty |= sweepExpired();
           boolean nowCaughtUp = !caughtUp && startEnd != null
               && startEnd.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
-          if (changed || nowCaughtUp) {
+          if (nowCaughtUp || (dirty && pacer.mayRebuild(System.nanoTime()))) {
+            long start = System.nanoTime();
             publish();
+            pacer.rebuilt(start, System.nanoTime());
+            dirty = false;
           }
           if (nowCaughtUp) {
             caughtUp = true; // only after the rebuilt set is in force, so "caught up" means "applied"
@@ -215,7 +224,7 @@ public final class NoticeSubscriber implements AutoCloseable {
     }
     active.put(key, n);
     applied.increment();
-    lastLagMillis = Math.max(0, now - n.issuedAt());
+    pendingIssuedAt = n.issuedAt(); // its lag is measured when the set holding it is in force
     return true;
   }
 
@@ -226,7 +235,13 @@ public final class NoticeSubscriber implements AutoCloseable {
 
   private void publish() {
     try {
-      listener.accept(InterceptSet.of(app, active.values()));
+      InterceptSet set = InterceptSet.of(app, active.values());
+      if (pendingIssuedAt != Long.MIN_VALUE) {
+        // set before the listener puts the set in force, so a reader who sees the notice applied sees its lag
+        lastLagMillis = Math.max(0, clock.getAsLong() - pendingIssuedAt);
+        pendingIssuedAt = Long.MIN_VALUE;
+      }
+      listener.accept(set);
     } catch (RuntimeException e) {
       LOG.error("intercept listener failed", e);
     }
@@ -245,7 +260,7 @@ public final class NoticeSubscriber implements AutoCloseable {
     return poison.sum();
   }
 
-  /** issuedAt → applied for the last notice applied, ms; -1 before the first. */
+  /** issuedAt → in force (the set holding it published) for the last notice applied, ms; -1 before the first. */
   public long lastLagMillis() {
     return lastLagMillis;
   }
