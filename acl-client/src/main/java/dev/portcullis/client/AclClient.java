@@ -259,7 +259,7 @@ public final class AclClient implements AutoCloseable {
     c.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, (int) NOTICE_PARTITION_CHECK.toMillis());
     KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
     notices = new NoticeSubscriber(settings.app(), settings.noticesTopic(), consumer, engine::intercepts, coarse::millis,
-        NOTICE_PARTITION_CHECK);
+        NOTICE_PARTITION_CHECK, NoticeSubscriber.REBUILD_SHARE);
     parts.add(notices);
     notices.start();
   }

@@ -54,11 +54,14 @@ public final class NoticeSubscriber implements AutoCloseable {
   private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
   private final LongAdder applied = new LongAdder();
   private final LongAdder poison = new LongAdder();
+  private final LongAdder rebuilds = new LongAdder();
   private volatile long lastLagMillis = -1;
   private volatile boolean caughtUp;
   private final long partitionCheckMillis;
-  // rebuilds take at most a fifth of a core; a change waits at most 1 s for its rebuild
-  private final RebuildPacer pacer = new RebuildPacer(0.2, TimeUnit.SECONDS.toNanos(1));
+  /** The default share of one core that rebuilds of the intercept set may take. */
+  public static final double REBUILD_SHARE = 0.2;
+
+  private final RebuildPacer pacer; // a change waits at most 1 s for its rebuild
   private boolean dirty;
   private long pendingIssuedAt = Long.MIN_VALUE;
   private Map<TopicPartition, Long> startEnd;
@@ -68,9 +71,11 @@ public final class NoticeSubscriber implements AutoCloseable {
   /**
    * @param consumer       owned: closed by {@link #close()}; configured without a group id
    * @param partitionCheck how often to look for partitions added to the topic
+   * @param rebuildShare   the largest share of one core that rebuilding the intercept set may take
+   *                       ({@link #REBUILD_SHARE}; 1 rebuilds after every poll that changed it)
    */
   public NoticeSubscriber(String app, String topic, KafkaConsumer<String, byte[]> consumer, Consumer<InterceptSet> listener,
-      LongSupplier clock, Duration partitionCheck) {
+      LongSupplier clock, Duration partitionCheck, double rebuildShare) {
     if (partitionCheck.toMillis() < 1) {
       throw new IllegalArgumentException("partitionCheck must be at least 1 ms, was " + partitionCheck);
     }
@@ -80,6 +85,12 @@ public final class NoticeSubscriber implements AutoCloseable {
     this.listener = listener;
     this.clock = clock;
     this.partitionCheckMillis = partitionCheck.toMillis();
+    this.pacer = new RebuildPacer(rebuildShare, TimeUnit.SECONDS.toNanos(1));
+  }
+
+  /** Times the intercept set was rebuilt and handed to the listener. */
+  public long rebuilds() {
+    return rebuilds.sum();
   }
 
   public void start() {
@@ -242,6 +253,7 @@ public final class NoticeSubscriber implements AutoCloseable {
         pendingIssuedAt = Long.MIN_VALUE;
       }
       listener.accept(set);
+      rebuilds.increment();
     } catch (RuntimeException e) {
       LOG.error("intercept listener failed", e);
     }

@@ -52,7 +52,7 @@ class NoticeSubscriberIT {
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     try (NoticeSubscriber subscriber = new NoticeSubscriber("shop", topic,
             new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer()), current::set,
-            System::currentTimeMillis, Duration.ofMillis(200));
+            System::currentTimeMillis, Duration.ofMillis(200), NoticeSubscriber.REBUILD_SHARE);
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
         Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
       subscriber.start();
