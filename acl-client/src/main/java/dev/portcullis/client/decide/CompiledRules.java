@@ -1,6 +1,5 @@
 package dev.portcullis.client.decide;
 
-import dev.portcullis.address.IpAddress;
 import dev.portcullis.config.AppMode;
 import dev.portcullis.config.ConfigSnapshot;
 import dev.portcullis.config.ListEntry;
@@ -67,19 +66,10 @@ public final class CompiledRules {
 
   /** The allow-list decision for an address, or null. */
   Decision allow(long v4, long[] v6, long now) {
-    Decision d = allow.lookup(v4, v6, now);
-    return d == LabelledRanges.EXPIRED ? exact(v4, v6, now, true) : d;
+    return allow.lookup(v4, v6, now);
   }
 
   Decision deny(long v4, long[] v6, long now) {
-    Decision d = deny.lookup(v4, v6, now);
-    return d == LabelledRanges.EXPIRED ? exact(v4, v6, now, false) : d;
-  }
-
-  /** The exact answer when the fast table's best match has expired: only until the next recompile. */
-  private Decision exact(long v4, long[] v6, long now, boolean allowList) {
-    IpAddress ip = v4 >= 0 ? IpAddress.ofV4((int) v4) : IpAddress.ofV6(v6[0], v6[1]);
-    ListEntry e = allowList ? snapshot.allowEntry(app, ip, now) : snapshot.denyEntry(app, ip, now);
-    return e == null ? null : decision(e, allowList, snapshot.apps().containsKey(app) ? app : "global");
+    return deny.lookup(v4, v6, now);
   }
 }

@@ -1,6 +1,5 @@
 package dev.portcullis.client.decide;
 
-import dev.portcullis.address.IpAddress;
 import dev.portcullis.keys.KafkaKeys;
 import dev.portcullis.wire.InterceptNotice;
 import java.util.ArrayList;
@@ -22,7 +21,6 @@ public final class InterceptSet {
   public static final InterceptSet EMPTY = new InterceptSet(List.of());
 
   private final List<InterceptNotice> notices;
-  private final List<InterceptNotice> addressNotices;
   private final LabelledRanges ranges;
   /** caller → iface → decision; empty when no caller has used up a quota. */
   private final Map<String, Map<String, Decision>> quotas;
@@ -50,7 +48,6 @@ public final class InterceptSet {
         b.add(n.target(), n, false);
       }
     }
-    this.addressNotices = List.copyOf(addresses);
     this.ranges = b.build();
     q.replaceAll((caller, byIface) -> Map.copyOf(byIface));
     this.quotas = Map.copyOf(q);
@@ -99,19 +96,6 @@ public final class InterceptSet {
   }
 
   Decision match(long v4, long[] v6, long now) {
-    Decision d = ranges.lookup(v4, v6, now);
-    if (d != LabelledRanges.EXPIRED) {
-      return d;
-    }
-    // the most specific intercept has lapsed: find the most specific one still active
-    IpAddress ip = v4 >= 0 ? IpAddress.ofV4((int) v4) : IpAddress.ofV6(v6[0], v6[1]);
-    InterceptNotice best = null;
-    for (InterceptNotice n : addressNotices) {
-      if (n.isActiveAt(now) && n.target().contains(ip)
-          && (best == null || n.target().prefix() > best.target().prefix())) {
-        best = n;
-      }
-    }
-    return best == null ? null : decision(best);
+    return ranges.lookup(v4, v6, now);
   }
 }

@@ -7,8 +7,9 @@ import java.util.List;
 
 /**
  * A {@link RangeTable} whose labels point at the rules (list entries or intercept notices) that
- * decide. A hit whose rule has expired reports {@link #EXPIRED} so that the caller can take the exact
- * (slower) path until the rules are recompiled without it.
+ * decide. A hit whose rule has lapsed (until the rules are rebuilt without it) falls back to the most
+ * specific enclosing rule still in force, through a parent link per rule: a few steps, no allocation
+ * after each rule's first decision, whatever the number of rules.
  *
  * <p>The {@link Decision} of a rule is built the first time the rule decides and kept for every later
  * hit, so a million entries cost a reference each until they are hit, and a hit allocates nothing
@@ -16,9 +17,6 @@ import java.util.List;
  * equal and immutable, and either may stay.
  */
 final class LabelledRanges {
-
-  /** Marker returned by lookups whose most specific match has expired. */
-  static final Decision EXPIRED = new Decision(Decision.Outcome.ALLOW, Decision.Reason.FAIL_OPEN, "expired", null);
 
   /** Builds the decision of a rule; {@code flag} is what the builder was told with the rule. */
   interface DecisionMaker {
@@ -34,8 +32,7 @@ final class LabelledRanges {
   // so a hit reads its expiry only when it has one; null when no rule expires.
   private final long[] expiring;
 
-  private LabelledRanges(RangeTable table, Object[] rules, BitSet flags, DecisionMaker maker) {
-    this.table = table;
+  private LabelledRanges(List<RangeTable.Entry> entries, Object[] rules, BitSet flags, DecisionMaker maker) {
     this.rules = rules;
     this.flags = flags;
     this.maker = maker;
@@ -45,9 +42,12 @@ final class LabelledRanges {
       expiringRules.set(i, Decision.expiryOf(rules[i]) != 0);
     }
     this.expiring = expiringRules.isEmpty() ? null : expiringRules.toLongArray();
+    // fallbacks are needed only where a rule can lapse
+    this.table = expiring == null ? RangeTable.of(entries) : RangeTable.withParents(entries, rules.length);
   }
 
-  static final LabelledRanges EMPTY = new LabelledRanges(RangeTable.empty(), new Object[0], new BitSet(), (r, f) -> null);
+  static final LabelledRanges EMPTY =
+      new LabelledRanges(List.of(), new Object[0], new BitSet(), (r, f) -> null);
 
   /** Builds from rules in precedence order: a later rule for the same block wins. */
   static final class Builder {
@@ -71,11 +71,11 @@ final class LabelledRanges {
       if (entries.isEmpty()) {
         return EMPTY;
       }
-      return new LabelledRanges(RangeTable.of(entries), rules.toArray(), flags, maker);
+      return new LabelledRanges(entries, rules.toArray(), flags, maker);
     }
   }
 
-  /** The decision of the most specific block, {@link #EXPIRED}, or null for no match. */
+  /** The decision of the most specific block whose rule is in force at {@code nowMillis}, or null. */
   Decision lookup(long v4, long[] v6, long nowMillis) {
     if (rules.length == 0) {
       return null;
@@ -84,16 +84,32 @@ final class LabelledRanges {
     if (label == RangeTable.NONE) {
       return null;
     }
+    Decision d = decision(label);
+    long[] e = expiring;
+    if (e == null || !expires(e, label) || nowMillis < d.expiresAt()) {
+      return d;
+    }
+    // lapsed, and not yet rebuilt away: the most specific enclosing rule still in force
+    for (int l = table.parent(label); l != RangeTable.NONE; l = table.parent(l)) {
+      Decision p = decision(l);
+      if (!expires(e, l) || nowMillis < p.expiresAt()) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  private Decision decision(int label) {
     Decision d = decisions[label];
     if (d == null) {
       d = maker.make(rules[label], flags.get(label));
       decisions[label] = d;
     }
-    long[] e = expiring;
-    if (e == null || label >>> 6 >= e.length || (e[label >>> 6] & (1L << label)) == 0) {
-      return d;
-    }
-    return nowMillis < d.expiresAt() ? d : EXPIRED;
+    return d;
+  }
+
+  private static boolean expires(long[] expiring, int label) {
+    return label >>> 6 < expiring.length && (expiring[label >>> 6] & (1L << label)) != 0;
   }
 
   /** Earliest expiry after {@code nowMillis}, or Long.MAX_VALUE. */

@@ -37,21 +37,23 @@ public final class RangeTable {
   private final int v6Skip;      // leading bits that every IPv6 interval shares; the index uses the bits after them
   private final long v6Common;   // those shared bits (hi >>> (64 - v6Skip)); meaningless when v6Skip == 0
   private final int blocks;
+  private final int[] parent; // by label; null unless built withParents
 
   /** One block and its label. */
   public record Entry(Cidr cidr, int label) {}
 
-  private RangeTable(List<Entry> entries) {
+  private RangeTable(List<Entry> entries, int[] parent) {
     List<Entry> v4Blocks = new ArrayList<>();
     List<Entry> v6 = new ArrayList<>();
     for (Entry e : entries) {
       (e.cidr().network().isV4() ? v4Blocks : v6).add(e);
     }
     blocks = entries.size();
+    this.parent = parent;
     // ---- IPv4
-    this.v4 = new Ipv4RangeIndex(flatten(v4Blocks, 32));
+    this.v4 = new Ipv4RangeIndex(flatten(v4Blocks, 32, parent));
     // ---- IPv6
-    List<long[]> iv6 = flatten(v6, 128);
+    List<long[]> iv6 = flatten(v6, 128, parent);
     v6Range = new long[iv6.size() * 4];
     v6Label = new int[iv6.size()];
     for (int i = 0; i < iv6.size(); i++) {
@@ -77,11 +79,33 @@ public final class RangeTable {
   }
 
   public static RangeTable of(List<Entry> entries) {
-    return new RangeTable(entries);
+    return new RangeTable(entries, null);
+  }
+
+  /**
+   * As {@link #of}, also keeping for each label its {@link #parent}; labels must be below
+   * {@code labels}.
+   */
+  public static RangeTable withParents(List<Entry> entries, int labels) {
+    int[] parent = new int[labels];
+    Arrays.fill(parent, NONE);
+    return new RangeTable(entries, parent);
   }
 
   public static RangeTable empty() {
-    return new RangeTable(List.of());
+    return new RangeTable(List.of(), null);
+  }
+
+  /**
+   * The label of the most specific other block that contains {@code label}'s block (for a block
+   * listed twice, the earlier listing, which the later overrides), or {@link #NONE}: what applies where
+   * {@code label}'s block does not. Only for a table built {@link #withParents}.
+   */
+  public int parent(int label) {
+    if (parent == null) {
+      throw new IllegalStateException("this table was built without parents");
+    }
+    return parent[label];
   }
 
   public int blocks() {
@@ -133,11 +157,11 @@ public final class RangeTable {
    * Disjoint intervals {startHi, startLo, endHi, endLo, label}, sorted, each labelled with the most
    * specific block covering it. IPv4 uses the low word only.
    */
-  private static List<long[]> flatten(List<Entry> entries, int bits) {
+  private static List<long[]> flatten(List<Entry> entries, int bits, int[] parent) {
     Entry[] sorted = entries.toArray(new Entry[0]);
-    // by start ascending, then shorter prefix (wider block) first; duplicates keep the last label
-    Arrays.sort(sorted, Comparator.<Entry, long[]>comparing(e -> start(e, bits), RangeTable::compareKey)
-        .thenComparingInt(e -> e.cidr().prefix()));
+    // by start ascending, then shorter prefix (wider block) first; stable, so duplicates stay in order
+    // and the last one wins
+    Arrays.sort(sorted, BY_START_WIDER_FIRST);
     List<long[]> out = new ArrayList<>();
     Entry[] stack = new Entry[bits + 2];
     int depth = 0;
@@ -148,11 +172,23 @@ public final class RangeTable {
         continue; // same block listed twice: the later one wins
       }
       long[] s = start(e, bits);
-      while (depth > 0 && !stack[depth - 1].cidr().contains(e.cidr())) {
+      while (depth > 0 && !contains(stack[depth - 1].cidr(), e.cidr())) {
         Entry top = stack[--depth];
         long[] end = end(top, bits);
         emit(out, cursor, end, top.label());
         cursor = increment(end, bits);
+      }
+      if (parent != null) {
+        // the enclosing block, then each listing of this block falls back to the one before it
+        int p = depth > 0 ? stack[depth - 1].label() : NONE;
+        int first = k;
+        while (first > 0 && sorted[first - 1].cidr().equals(e.cidr())) {
+          first--;
+        }
+        for (int j = first; j <= k; j++) {
+          parent[sorted[j].label()] = p;
+          p = sorted[j].label();
+        }
       }
       if (depth > 0 && cursor != null && compareKey(cursor, s) < 0) {
         emit(out, cursor, decrement(s), stack[depth - 1].label());
@@ -167,6 +203,36 @@ public final class RangeTable {
       cursor = increment(end, bits);
     }
     return out;
+  }
+
+  private static final Comparator<Entry> BY_START_WIDER_FIRST = (a, b) -> {
+    var x = a.cidr().network();
+    var y = b.cidr().network();
+    int c = Long.compareUnsigned(x.high(), y.high());
+    if (c == 0) {
+      c = Long.compareUnsigned(x.low(), y.low());
+    }
+    return c != 0 ? c : Integer.compare(a.cidr().prefix(), b.cidr().prefix());
+  };
+
+  /** Whether {@code outer} contains {@code inner} (same family), on the bits, without allocating. */
+  private static boolean contains(Cidr outer, Cidr inner) {
+    var o = outer.network();
+    var i = inner.network();
+    int p = outer.prefix();
+    if (o.isV4() != i.isV4() || inner.prefix() < p) {
+      return false;
+    }
+    if (o.isV4()) {
+      long mask = p == 0 ? 0 : (0xFFFF_FFFFL << (32 - p)) & 0xFFFF_FFFFL;
+      return (i.low() & mask) == (o.low() & mask);
+    }
+    if (p <= 64) {
+      long mask = p == 0 ? 0 : -1L << (64 - p);
+      return (i.high() & mask) == (o.high() & mask);
+    }
+    long mask = -1L << (128 - p);
+    return i.high() == o.high() && (i.low() & mask) == (o.low() & mask);
   }
 
   private static void emit(List<long[]> out, long[] from, long[] to, int label) {
