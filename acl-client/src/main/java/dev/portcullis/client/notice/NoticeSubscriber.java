@@ -64,6 +64,7 @@ public final class NoticeSubscriber implements AutoCloseable {
   private final RebuildPacer pacer; // a change waits at most 1 s for its rebuild
   private boolean dirty;
   private long pendingIssuedAt = Long.MIN_VALUE;
+  private long nextExpiry = Long.MAX_VALUE; // no active notice lapses before this
   private Map<TopicPartition, Long> startEnd;
   private long nextPartitionCheck;
   private Thread thread;
@@ -234,14 +235,29 @@ public final class NoticeSubscriber implements AutoCloseable {
       return active.remove(key) != null;
     }
     active.put(key, n);
+    if (n.expiresAt() != null) {
+      nextExpiry = Math.min(nextExpiry, n.expiresAt());
+    }
     applied.increment();
     pendingIssuedAt = n.issuedAt(); // its lag is measured when the set holding it is in force
     return true;
   }
 
+  /** Drops lapsed notices; walks the set only once the earliest expiry has passed. */
   private boolean sweepExpired() {
     long now = clock.getAsLong();
-    return active.values().removeIf(n -> !n.isActiveAt(now));
+    if (now < nextExpiry) {
+      return false;
+    }
+    boolean removed = active.values().removeIf(n -> !n.isActiveAt(now));
+    long next = Long.MAX_VALUE;
+    for (InterceptNotice n : active.values()) {
+      if (n.expiresAt() != null) {
+        next = Math.min(next, n.expiresAt());
+      }
+    }
+    nextExpiry = next;
+    return removed;
   }
 
   private void publish() {
