@@ -13,6 +13,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +33,10 @@ import org.slf4j.LoggerFactory;
 public final class CoalescingEmitter implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(CoalescingEmitter.class);
+
+  private static final long NO_DEADLINE = Long.MIN_VALUE;
+  /** How long {@link #close()} may spend sending what is buffered before dropping (and counting) the rest. */
+  private static final Duration CLOSE_BUDGET = Duration.ofSeconds(5);
 
   private enum State { LATENT, STARTED, CLOSED }
 
@@ -53,6 +58,7 @@ public final class CoalescingEmitter implements AutoCloseable {
   private final LongAdder failedRecords = new LongAdder();
   private final LongAdder droppedAccesses = new LongAdder();
   private long sliceStart = -1;
+  private volatile long closeDeadline = NO_DEADLINE;
   private Thread thread;
 
   /**
@@ -134,9 +140,16 @@ public final class CoalescingEmitter implements AutoCloseable {
       return;
     }
     long ts = sliceStart;
+    // once the producer refuses a record itself (its buffer full for max.block.ms while Kafka is away, or
+    // closed), the rest of the slice is dropped and counted rather than each waiting as long again
+    boolean refused = false;
     for (Map.Entry<Key, long[]> e : slice.entrySet()) {
       Key k = e.getKey();
       long n = e.getValue()[0];
+      if (refused || (closeDeadline != NO_DEADLINE && System.nanoTime() - closeDeadline > 0)) {
+        droppedAccesses.add(n);
+        continue;
+      }
       IpAddress ip = k.v4() >= 0 ? IpAddress.ofV4((int) k.v4()) : IpAddress.ofV6(k.hi(), k.lo());
       byte[] value;
       try {
@@ -157,6 +170,11 @@ public final class CoalescingEmitter implements AutoCloseable {
             droppedAccesses.add(n);
           }
         });
+      } catch (TimeoutException | IllegalStateException ex) {
+        failedRecords.increment();
+        droppedAccesses.add(n);
+        refused = true;
+        LOG.debug("the producer refused a record ({}); dropping the rest of this slice", ex.toString());
       } catch (RuntimeException ex) {
         failedRecords.increment();
         droppedAccesses.add(n);
@@ -186,8 +204,8 @@ public final class CoalescingEmitter implements AutoCloseable {
   }
 
   /**
-   * Stops the thread, sends what is buffered and closes the producer, waiting at most 5 s for
-   * Kafka. Idempotent.
+   * Stops the thread, sends what is buffered (for at most 5 s; what is left is dropped and counted) and
+   * closes the producer, waiting at most 5 s more for Kafka. Idempotent.
    */
   @Override
   public void close() {
@@ -203,6 +221,7 @@ public final class CoalescingEmitter implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+    closeDeadline = System.nanoTime() + CLOSE_BUDGET.toNanos();
     try {
       // drain everything offered before close through pump(), which also stamps the slice: draining
       // the ring directly lost the accesses of an emitter closed before its thread's first pump (no

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -137,6 +138,37 @@ class CoalescingEmitterTest {
     assertThat(e.failedRecords()).isEqualTo(1);
     assertThat(e.sentRecords()).isEqualTo(1);
     assertThat(e.sentRequests() + e.droppedAccesses()).as("every access sent or counted as dropped").isEqualTo(5);
+  }
+
+  @Test
+  void whenTheProducerRefusesARecordItself_theRestOfTheSliceIsDroppedWithoutAskingAgain() {
+    // what a full producer buffer does while Kafka is away: each send blocks for max.block.ms, then throws
+    AtomicInteger attempts = new AtomicInteger();
+    MockProducer<String, byte[]> producer = new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer()) {
+      @Override
+      public synchronized java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> send(
+          ProducerRecord<String, byte[]> record, org.apache.kafka.clients.producer.Callback callback) {
+        attempts.incrementAndGet();
+        throw new TimeoutException("Failed to allocate memory within the configured max blocking time 200 ms.");
+      }
+    };
+    CoalescingEmitter e = emitter(producer, 1000);
+    for (int i = 0; i < 50; i++) {
+      offer(V4_A + i, "GET /items", null, false, 2);
+    }
+    e.pump();
+    clock.set(10_100);
+    e.pump();
+    assertThat(attempts.get()).as("one refusal, not fifty").isEqualTo(1);
+    assertThat(e.droppedAccesses()).isEqualTo(100);
+    assertThat(e.failedRecords()).isEqualTo(1);
+
+    offer(V4_B, "GET /items", null, false, 1);
+    clock.set(10_200);
+    e.pump();
+    clock.set(10_300);
+    e.pump();
+    assertThat(attempts.get()).as("the next slice asks again").isEqualTo(2);
   }
 
   @Test
