@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -148,19 +149,15 @@ public final class NoticeSubscriber implements AutoCloseable {
     }
   }
 
+  /** The first assignment: every partition, from the beginning, and where the topic ends now. */
   private boolean assign() {
     try {
-      List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(2));
-      if (infos == null || infos.isEmpty()) {
+      assignAdded();
+      Set<TopicPartition> parts = consumer.assignment(); // also those of an attempt that failed after assigning
+      if (parts.isEmpty()) {
         LOG.info("topic {} has no partitions yet; waiting", topic);
         return false;
       }
-      List<TopicPartition> parts = new ArrayList<>();
-      for (PartitionInfo p : infos) {
-        parts.add(new TopicPartition(topic, p.partition()));
-      }
-      consumer.assign(parts);
-      consumer.seekToBeginning(parts);
       startEnd = consumer.endOffsets(parts, Duration.ofSeconds(5));
       nextPartitionCheck = clock.getAsLong() + partitionCheckMillis;
       return true;
@@ -172,23 +169,29 @@ public final class NoticeSubscriber implements AutoCloseable {
     }
   }
 
-  /** Adds partitions created since the assignment, read from their beginning; the others keep their position. */
+  /** Later partition checks: partitions created since are added; the next check retries a failure. */
   private void assignAddedPartitions() {
-    List<PartitionInfo> infos;
     try {
-      infos = consumer.partitionsFor(topic, Duration.ofSeconds(2));
+      List<TopicPartition> added = assignAdded();
+      if (!added.isEmpty()) {
+        LOG.info("{} has {} new partition(s); reading them from the beginning: {}", topic, added.size(), added);
+      }
     } catch (WakeupException e) {
       throw e;
     } catch (RuntimeException e) {
       LOG.debug("cannot list the partitions of {} now ({}); the next check retries", topic, e.toString());
-      return;
     }
-    if (infos == null) {
-      return;
-    }
+  }
+
+  /**
+   * Assigns the topic's partitions not yet assigned, read from their beginning (the others keep their
+   * position); returns them.
+   */
+  private List<TopicPartition> assignAdded() {
+    List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(2));
     Set<TopicPartition> all = new HashSet<>(consumer.assignment());
     List<TopicPartition> added = new ArrayList<>();
-    for (PartitionInfo p : infos) {
+    for (PartitionInfo p : infos == null ? List.<PartitionInfo>of() : infos) {
       TopicPartition tp = new TopicPartition(topic, p.partition());
       if (all.add(tp)) {
         added.add(tp);
@@ -197,8 +200,8 @@ public final class NoticeSubscriber implements AutoCloseable {
     if (!added.isEmpty()) {
       consumer.assign(all);
       consumer.seekToBeginning(added);
-      LOG.info("{} has {} new partition(s); reading them from the beginning: {}", topic, added.size(), added);
     }
+    return added;
   }
 
   private boolean apply(ConsumerRecord<String, byte[]> r) {
@@ -249,10 +252,14 @@ public final class NoticeSubscriber implements AutoCloseable {
     if (now < nextExpiry) {
       return false;
     }
-    boolean removed = active.values().removeIf(n -> !n.isActiveAt(now));
+    boolean removed = false;
     long next = Long.MAX_VALUE;
-    for (InterceptNotice n : active.values()) {
-      if (n.expiresAt() != null) {
+    for (Iterator<InterceptNotice> it = active.values().iterator(); it.hasNext(); ) {
+      InterceptNotice n = it.next();
+      if (!n.isActiveAt(now)) {
+        it.remove();
+        removed = true;
+      } else if (n.expiresAt() != null) {
         next = Math.min(next, n.expiresAt());
       }
     }
