@@ -111,9 +111,16 @@ public record Cidr(IpAddress network, int prefix) {
     return prefix == network.bits();
   }
 
-  /** True iff {@code address} lies in this block (always false across families). */
+  /** True iff {@code address} lies in this block (always false across families). Allocation-free. */
   public boolean contains(IpAddress address) {
-    return address.family() == network.family() && address.mask(prefix).equals(network);
+    if (address.family() != network.family()) {
+      return false;
+    }
+    if (network.isV4()) {
+      return (address.low() & IpAddress.v4Mask(prefix)) == network.low();
+    }
+    return (address.high() & IpAddress.highMask(prefix)) == network.high()
+        && (address.low() & IpAddress.lowMask(prefix)) == network.low();
   }
 
   /** True iff every address of {@code other} lies in this block. */

@@ -100,8 +100,7 @@ public record IpAddress(Family family, long high, long low) implements Comparabl
   public IpAddress mask(int prefix) {
     checkPrefix(prefix);
     if (isV4()) {
-      long m = prefix == 0 ? 0 : (0xFFFF_FFFFL << (32 - prefix)) & 0xFFFF_FFFFL;
-      return new IpAddress(family, 0, low & m);
+      return new IpAddress(family, 0, low & v4Mask(prefix));
     }
     return new IpAddress(family, high & highMask(prefix), low & lowMask(prefix));
   }
@@ -116,6 +115,10 @@ public record IpAddress(Family family, long high, long low) implements Comparabl
       throw new IllegalArgumentException(
           "prefix length must be between 0 and " + bits() + " for " + family + ", was " + prefix);
     }
+  }
+
+  static long v4Mask(int prefix) {
+    return prefix == 0 ? 0 : (0xFFFF_FFFFL << (32 - prefix)) & 0xFFFF_FFFFL;
   }
 
   static long highMask(int prefix) {

@@ -172,7 +172,7 @@ public final class RangeTable {
         continue; // same block listed twice: the later one wins
       }
       long[] s = start(e, bits);
-      while (depth > 0 && !contains(stack[depth - 1].cidr(), e.cidr())) {
+      while (depth > 0 && !stack[depth - 1].cidr().contains(e.cidr())) {
         Entry top = stack[--depth];
         long[] end = end(top, bits);
         emit(out, cursor, end, top.label());
@@ -214,26 +214,6 @@ public final class RangeTable {
     }
     return c != 0 ? c : Integer.compare(a.cidr().prefix(), b.cidr().prefix());
   };
-
-  /** Whether {@code outer} contains {@code inner} (same family), on the bits, without allocating. */
-  private static boolean contains(Cidr outer, Cidr inner) {
-    var o = outer.network();
-    var i = inner.network();
-    int p = outer.prefix();
-    if (o.isV4() != i.isV4() || inner.prefix() < p) {
-      return false;
-    }
-    if (o.isV4()) {
-      long mask = p == 0 ? 0 : (0xFFFF_FFFFL << (32 - p)) & 0xFFFF_FFFFL;
-      return (i.low() & mask) == (o.low() & mask);
-    }
-    if (p <= 64) {
-      long mask = p == 0 ? 0 : -1L << (64 - p);
-      return (i.high() & mask) == (o.high() & mask);
-    }
-    long mask = -1L << (128 - p);
-    return i.high() == o.high() && (i.low() & mask) == (o.low() & mask);
-  }
 
   private static void emit(List<long[]> out, long[] from, long[] to, int label) {
     if (from == null || compareKey(from, to) > 0) {
