@@ -65,14 +65,9 @@ public final class AccessRing {
 
   /** Any thread. Returns false iff every stripe is full (the access is dropped and counted). */
   public boolean offer(long v4Bits, long v6Hi, long v6Lo, String ifaceName, String callerName, boolean wasDenied) {
-    if (stripes.length == 1) {
-      return stripes[0].offer(v4Bits, v6Hi, v6Lo, ifaceName, callerName, wasDenied) || stripes[0].drop();
-    }
-    int home = (int) ((Thread.currentThread().getId() * 0x9E3779B97F4A7C15L) >>> stripeShift);
-    if (stripes[home].offer(v4Bits, v6Hi, v6Lo, ifaceName, callerName, wasDenied)) {
-      return true;
-    }
-    for (int k = 1; k < stripes.length; k++) {
+    // (a shift by 64, for one stripe, would shift by nothing in Java)
+    int home = stripes.length == 1 ? 0 : (int) ((Thread.currentThread().getId() * 0x9E3779B97F4A7C15L) >>> stripeShift);
+    for (int k = 0; k < stripes.length; k++) {
       if (stripes[(home + k) & (stripes.length - 1)].offer(v4Bits, v6Hi, v6Lo, ifaceName, callerName, wasDenied)) {
         return true;
       }
