@@ -185,7 +185,7 @@ public final class AclClient implements AutoCloseable {
       }
     } catch (RuntimeException e) {
       nextRecompileAt = clock.millis() + 1_000;
-      LOG.warn("recompiling the lists after an expiry failed; retrying in 1 s (the exact path answers meanwhile)", e);
+      LOG.warn("recompiling the lists after an expiry failed; retrying in 1 s (lookups pass over the lapsed entry meanwhile)", e);
     } finally {
       recompiling.set(false);
     }
