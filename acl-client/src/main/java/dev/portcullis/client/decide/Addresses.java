@@ -58,42 +58,61 @@ public final class Addresses {
     }
   }
 
-  // weights of an octet's first, second and third digit, by the octet's length (0 beyond 3)
-  private static final int[] FIRST = new int[16];
-  private static final int[] SECOND = new int[16];
-  private static final int[] THIRD = new int[16];
-
-  static {
-    FIRST[1] = 1;
-    FIRST[2] = 10;
-    FIRST[3] = 100;
-    SECOND[2] = 1;
-    SECOND[3] = 10;
-    THIRD[3] = 1;
-  }
+  private static final long HIGH = 0x8080_8080_8080_8080L;
+  private static final long LOW7 = 0x7F7F_7F7F_7F7F_7F7FL;
+  private static final long DOTS = 0x2E2E_2E2E_2E2E_2E2EL;
+  private static final long NIBBLES = 0x0F0F_0F0F_0F0F_0F0FL;
 
   /**
    * A dotted quad in {@code s[from, to)}, or {@link #NOT_V4}. Written to branch on the data as little
    * as possible: with real traffic the octets' lengths are unpredictable, and a parser that loops per
-   * octet pays a mispredicted branch for most of them (most of the cost of a whole check). One pass
-   * marks the dots and checks every other character is a digit; each octet is then computed from its
-   * first three characters with weights chosen by its length.
+   * octet pays a mispredicted branch for most of them (most of the cost of a whole check). Each
+   * character is read once, into the bytes of two {@code long}s (characters 0-7 and 8-14); the dots
+   * and the digits are then found eight characters at a time with word arithmetic, and each octet is
+   * computed from its three bytes with arithmetic on the word. All fifteen places are read whatever
+   * the length (past the end, the last character again), so no loop branches on the length.
    */
   static long parseV4(CharSequence s, int from, int to) {
     int n = to - from;
     if (n < 7 || n > 15) {
       return NOT_V4;
     }
-    int dots = 0;
-    int bad = 0;
-    for (int i = 0; i < n; i++) {
-      int c = s.charAt(from + i);
-      int dot = c == '.' ? 1 : 0;
-      int d = c - '0';
-      bad |= (d | (9 - d)) & (dot - 1); // negative iff a character that is neither a digit nor a dot
-      dots |= dot << i;
+    // past the end, the last character again (masked off below)
+    int last = from + n - 1;
+    int c0 = s.charAt(from);
+    int c1 = s.charAt(from + 1);
+    int c2 = s.charAt(from + 2);
+    int c3 = s.charAt(from + 3);
+    int c4 = s.charAt(from + 4);
+    int c5 = s.charAt(from + 5);
+    int c6 = s.charAt(from + 6);
+    int c7 = s.charAt(Math.min(from + 7, last));
+    int c8 = s.charAt(Math.min(from + 8, last));
+    int c9 = s.charAt(Math.min(from + 9, last));
+    int c10 = s.charAt(Math.min(from + 10, last));
+    int c11 = s.charAt(Math.min(from + 11, last));
+    int c12 = s.charAt(Math.min(from + 12, last));
+    int c13 = s.charAt(Math.min(from + 13, last));
+    int c14 = s.charAt(Math.min(from + 14, last));
+    if ((c0 | c1 | c2 | c3 | c4 | c5 | c6 | c7 | c8 | c9 | c10 | c11 | c12 | c13 | c14) > 0x7F) {
+      return NOT_V4; // not ASCII (and a wider character would not have fitted its byte)
     }
-    if (bad < 0 || Integer.bitCount(dots) != 3) {
+    long lo = c0 | c1 << 8 | c2 << 16 | (long) c3 << 24 | (long) c4 << 32 | (long) c5 << 40
+        | (long) c6 << 48 | (long) c7 << 56;
+    long hi = c8 | c9 << 8 | c10 << 16 | (long) c11 << 24 | (long) c12 << 32 | (long) c13 << 40
+        | (long) c14 << 48;
+    // 0x80 in each byte that holds a character
+    long loLive = n >= 8 ? HIGH : HIGH >>> ((8 - n) << 3);
+    long hiLive = n <= 8 ? 0 : HIGH >>> ((16 - n) << 3);
+    lo &= (loLive >>> 7) * 0xFF;
+    hi &= (hiLive >>> 7) * 0xFF;
+    long loDots = zeroBytes(lo ^ DOTS) & loLive;
+    long hiDots = zeroBytes(hi ^ DOTS) & hiLive;
+    if (((loDots | digitBytes(lo)) ^ loLive | (hiDots | digitBytes(hi)) ^ hiLive) != 0) {
+      return NOT_V4; // a character that is neither a digit nor a dot
+    }
+    int dots = gather(loDots) | gather(hiDots) << 8;
+    if (Integer.bitCount(dots) != 3) {
       return NOT_V4;
     }
     int p1 = Integer.numberOfTrailingZeros(dots);
@@ -101,24 +120,48 @@ public final class Addresses {
     int p2 = Integer.numberOfTrailingZeros(dots);
     dots &= dots - 1;
     int p3 = Integer.numberOfTrailingZeros(dots);
-    int a = octet(s, from, n, 0, p1);
-    int b = octet(s, from, n, p1 + 1, p2);
-    int c = octet(s, from, n, p2 + 1, p3);
-    int d = octet(s, from, n, p3 + 1, n);
+    long dlo = lo & NIBBLES; // a digit's value in its byte
+    long dhi = hi & NIBBLES;
+    int a = octet(dlo, dhi, 0, p1);
+    int b = octet(dlo, dhi, p1 + 1, p2 - p1 - 1);
+    int c = octet(dlo, dhi, p2 + 1, p3 - p2 - 1);
+    int d = octet(dlo, dhi, p3 + 1, n - p3 - 1);
     if ((a | b | c | d) < 0) {
       return NOT_V4;
     }
     return ((long) a << 24) | (b << 16) | (c << 8) | d;
   }
 
-  /** The octet in {@code s[from + start, from + end)} (digits only, checked), or -1. */
-  private static int octet(CharSequence s, int from, int n, int start, int end) {
-    int len = end - start;
-    int last = n - 1;
-    int d0 = s.charAt(from + Math.min(start, last)) - '0';
-    int d1 = s.charAt(from + Math.min(start + 1, last)) - '0';
-    int d2 = s.charAt(from + Math.min(start + 2, last)) - '0';
-    int v = d0 * FIRST[len] + d1 * SECOND[len] + d2 * THIRD[len];
+  /** 0x80 in each byte of {@code x} that is zero, 0 elsewhere. */
+  private static long zeroBytes(long x) {
+    return ~(((x & LOW7) + LOW7) | x | LOW7);
+  }
+
+  /** 0x80 in each byte of {@code x} that is an ASCII digit ({@code x}'s bytes are ASCII). */
+  private static long digitBytes(long x) {
+    // a byte plus 0x50 reaches 0x80 from '0' on, plus 0x46 from '9' + 1 on; no byte carries into the next
+    return (x + 0x5050_5050_5050_5050L) & ~(x + 0x4646_4646_4646_4646L) & HIGH;
+  }
+
+  /** The bits 0x80 of a word's eight bytes as an 8-bit mask, byte i in bit i. */
+  private static int gather(long x80) {
+    return (int) (((x80 >>> 7) * 0x0102_0408_1020_4080L) >>> 56);
+  }
+
+  /**
+   * The octet of {@code len} digits starting at character {@code start} (digit values in the bytes of
+   * {@code lo} and {@code hi}; the caller checked they are digits), or -1.
+   */
+  private static int octet(long lo, long hi, int start, int len) {
+    int shift = start << 3;
+    // the three bytes from the start on; (hi << 1) << (63 - shift) is hi << (64 - shift), 0 when shift is 0
+    long w = start < 8 ? (lo >>> shift) | ((hi << 1) << (63 - shift)) : hi >>> (shift - 64);
+    int d0 = (int) w & 0xFF;
+    // the octet's digits right-aligned in three bytes (leading zeros for a shorter octet), then
+    // 100 x0 + 10 x1 + x2 as 10 (10 x0 + x1) + x2; no byte exceeds 99, so none carries
+    int x = (int) (w << ((3 - len) << 3)) & 0xFF_FFFF;
+    int y = x * 10 + (x >>> 8);
+    int v = 10 * (y & 0xFF) + (x >>> 16);
     boolean ok = (len >= 1) & (len <= 3) & (v <= 255) & ((len == 1) | (d0 != 0));
     return ok ? v : -1;
   }

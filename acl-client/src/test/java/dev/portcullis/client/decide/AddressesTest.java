@@ -79,7 +79,8 @@ class AddressesTest {
     SplittableRandom rnd = new SplittableRandom(7);
     int valid = 0;
     for (int i = 0; i < 300_000; i++) {
-      // 3 to 5 groups of 0 to 4 digits: mostly near-misses of a dotted quad, many of them valid
+      // 3 to 5 groups of 0 to 4 digits: mostly near-misses of a dotted quad, many of them valid; a few
+      // with one character that is neither a digit nor a dot
       int groups = rnd.nextInt(3, 6);
       StringBuilder sb = new StringBuilder();
       for (int g = 0; g < groups; g++) {
@@ -90,6 +91,10 @@ class AddressesTest {
         for (int k = 0; k < digits; k++) {
           sb.append((char) ('0' + rnd.nextInt(k == 0 && rnd.nextInt(4) == 0 ? 3 : 10)));
         }
+      }
+      if (rnd.nextInt(50) == 0 && sb.length() > 0) {
+        // a wide character whose low byte is a digit or a dot (U+0130, U+012E), or another character
+        sb.setCharAt(rnd.nextInt(sb.length()), "\u0130\u012e\u0139/:a ".charAt(rnd.nextInt(7)));
       }
       assertAgrees(sb.toString());
       assertAgrees("::ffff:" + sb);
