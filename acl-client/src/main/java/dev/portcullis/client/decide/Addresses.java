@@ -108,7 +108,7 @@ public final class Addresses {
     hi &= (hiLive >>> 7) * 0xFF;
     long loDots = zeroBytes(lo ^ DOTS) & loLive;
     long hiDots = zeroBytes(hi ^ DOTS) & hiLive;
-    if (((loDots | digitBytes(lo)) ^ loLive | (hiDots | digitBytes(hi)) ^ hiLive) != 0) {
+    if ((((loDots | digitBytes(lo)) ^ loLive) | ((hiDots | digitBytes(hi)) ^ hiLive)) != 0) {
       return NOT_V4; // a character that is neither a digit nor a dot
     }
     int dots = gather(loDots) | gather(hiDots) << 8;
@@ -158,7 +158,8 @@ public final class Addresses {
     long w = start < 8 ? (lo >>> shift) | ((hi << 1) << (63 - shift)) : hi >>> (shift - 64);
     int d0 = (int) w & 0xFF;
     // the octet's digits right-aligned in three bytes (leading zeros for a shorter octet), then
-    // 100 x0 + 10 x1 + x2 as 10 (10 x0 + x1) + x2; no byte exceeds 99, so none carries
+    // 100 x0 + 10 x1 + x2 as 10 (10 x0 + x1) + x2; each byte holds at most 15, so every byte of y stays
+    // under 256 and none carries into the next
     int x = (int) (w << ((3 - len) << 3)) & 0xFF_FFFF;
     int y = x * 10 + (x >>> 8);
     int v = 10 * (y & 0xFF) + (x >>> 16);
