@@ -12,14 +12,12 @@ import dev.portcullis.config.ListEntry;
  */
 public final class CompiledRules {
 
-  private final String app;
   private final ConfigSnapshot snapshot;
   private final AppMode mode;
   private final LabelledRanges allow;
   private final LabelledRanges deny;
 
   private CompiledRules(String app, ConfigSnapshot snapshot) {
-    this.app = app;
     this.snapshot = snapshot;
     this.mode = snapshot.policy(app).mode();
     this.allow = lists(snapshot, app, true);
