@@ -41,6 +41,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class NoticeSubscriber implements AutoCloseable {
 
+  /** The default share of one core that rebuilds of the intercept set may take. */
+  public static final double REBUILD_SHARE = 0.2;
+
   private static final Logger LOG = LoggerFactory.getLogger(NoticeSubscriber.class);
 
   private enum State { LATENT, STARTED, CLOSED }
@@ -59,9 +62,6 @@ public final class NoticeSubscriber implements AutoCloseable {
   private volatile long lastLagMillis = -1;
   private volatile boolean caughtUp;
   private final long partitionCheckMillis;
-  /** The default share of one core that rebuilds of the intercept set may take. */
-  public static final double REBUILD_SHARE = 0.2;
-
   private final RebuildPacer pacer; // a change waits at most 1 s for its rebuild
   private boolean dirty;
   private long pendingIssuedAt = Long.MIN_VALUE;

@@ -19,8 +19,8 @@ final class RebuildPacer {
   private boolean started;
 
   /**
-   * @param share  the largest share of one core rebuilds may take, in (0, 1]
-   * @param maxGap the longest a change may wait for its rebuild
+   * @param share       the largest share of one core rebuilds may take, in (0, 1]
+   * @param maxGapNanos the longest a change may wait for its rebuild
    */
   RebuildPacer(double share, long maxGapNanos) {
     if (!(share > 0 && share <= 1)) {
