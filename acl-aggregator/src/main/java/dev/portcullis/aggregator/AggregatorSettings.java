@@ -1,7 +1,7 @@
 package dev.portcullis.aggregator;
 
 import dev.portcullis.keys.KafkaKeys;
-import dev.portcullis.keys.RedisKeys;
+import dev.portcullis.redis.RedisKeys;
 import dev.portcullis.redis.RedisEndpoints;
 import java.nio.file.Path;
 import java.time.Duration;

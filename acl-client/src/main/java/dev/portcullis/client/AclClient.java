@@ -1,45 +1,35 @@
 package dev.portcullis.client;
 
-import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
-import dev.portcullis.client.decide.CompiledRules;
 import dev.portcullis.client.decide.Decision;
 import dev.portcullis.client.decide.DecisionEngine;
 import dev.portcullis.client.decide.LocalLimiter;
-import dev.portcullis.client.decide.UnparseableAddressPolicy;
-import dev.portcullis.client.emit.AccessPartitioner;
+import dev.portcullis.client.decide.RuleInstaller;
 import dev.portcullis.client.emit.AccessRing;
 import dev.portcullis.client.emit.CoalescingEmitter;
+import dev.portcullis.client.kafka.KafkaClientConfigs;
+import dev.portcullis.client.metrics.ClientMetrics;
 import dev.portcullis.client.notice.NoticeSubscriber;
 import dev.portcullis.client.register.NodeRegistrar;
 import dev.portcullis.client.time.CoarseClock;
 import dev.portcullis.config.ConfigCodec;
-import dev.portcullis.config.ConfigSnapshot;
 import dev.portcullis.config.ConfigTreeCodec;
 import dev.portcullis.config.store.ZkAccess;
 import dev.portcullis.config.watch.ConfigWatcher;
 import dev.portcullis.config.watch.SnapshotFile;
 import dev.portcullis.keys.ZkPaths;
 import dev.portcullis.wire.NodeRegistration;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -92,17 +82,13 @@ public final class AclClient implements AutoCloseable {
   private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
   private final List<AutoCloseable> parts = new ArrayList<>();
   private final long startedAt;
+  private final RuleInstaller rules;
   private ScheduledExecutorService timer;
-  // recompiles at an entry's expiry run here, not on the timer: compiling a million entries takes
-  // seconds, and the request path's clock must keep ticking meanwhile
-  private ExecutorService recompiler;
-  private final AtomicBoolean recompiling = new AtomicBoolean();
   private ConfigWatcher watcher;
   private CoalescingEmitter emitter;
   private NoticeSubscriber notices;
-  private volatile long nextRecompileAt = Long.MAX_VALUE;
 
-  private AclClient(AclClientSettings settings, Clock clock, MetricRegistry metrics, CuratorFramework curator) {
+  AclClient(AclClientSettings settings, Clock clock, MetricRegistry metrics, CuratorFramework curator) {
     this.settings = settings;
     this.clock = clock;
     this.metrics = metrics;
@@ -113,10 +99,11 @@ public final class AclClient implements AutoCloseable {
     LocalLimiter limiter = settings.localLimitPerSecond() > 0
         ? new LocalLimiter(settings.localLimitPerSecond(), settings.localLimiterSlots()) : null;
     this.engine = new DecisionEngine(settings.app(), coarse, ring, limiter, settings.unparseable());
+    this.rules = new RuleInstaller(settings.app(), engine, clock);
   }
 
-  public static Builder builder(String app) {
-    return new Builder(app);
+  public static AclClientBuilder builder(String app) {
+    return new AclClientBuilder(app);
   }
 
   /** Decides a request from {@code ip} (text as the socket or a trusted proxy reported it) on {@code iface}. */
@@ -148,11 +135,6 @@ public final class AclClient implements AutoCloseable {
         t.setDaemon(true);
         return t;
       });
-      recompiler = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "portcullis-recompile-" + settings.app());
-        t.setDaemon(true);
-        return t;
-      });
       timer.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.MILLISECONDS);
       startConfig();
       startKafka();
@@ -167,27 +149,9 @@ public final class AclClient implements AutoCloseable {
     try {
       long now = clock.millis();
       coarse.set(now);
-      if (now >= nextRecompileAt && recompiling.compareAndSet(false, true)) {
-        recompiler.execute(this::recompile);
-      }
+      rules.onTick(now);
     } catch (RuntimeException e) {
       LOG.warn("client timer tick failed", e);
-    }
-  }
-
-  /** Recompiles the current snapshot without its expired entries; recompiler thread. */
-  private void recompile() {
-    try {
-      synchronized (this) {
-        // read under the lock that applySnapshot holds: read outside it, a snapshot the watcher
-        // applied meanwhile would be replaced by the older one read here
-        applySnapshot(engine.rules().snapshot());
-      }
-    } catch (RuntimeException e) {
-      nextRecompileAt = clock.millis() + 1_000;
-      LOG.warn("recompiling the lists after an expiry failed; retrying in 1 s (lookups pass over the lapsed entry meanwhile)", e);
-    } finally {
-      recompiling.set(false);
     }
   }
 
@@ -197,20 +161,20 @@ public final class AclClient implements AutoCloseable {
         : new SnapshotFile(settings.snapshotFile(), new ConfigTreeCodec(codec));
     CuratorFramework curator = externalCurator;
     if (curator == null && settings.zooKeeper() != null) {
-      ZkAccess access = new ZkAccess(settings.zooKeeper(), false, settings.zkCredentials(), true, Duration.ofSeconds(15));
+      ZkAccess access = ZkAccess.reader(settings.zooKeeper(), settings.zkCredentials());
       curator = access.newClient();
       curator.start();
       parts.add(curator);
     }
     if (curator == null) {
       if (file != null) {
-        file.read().ifPresent(this::applySnapshot);
+        file.read().ifPresent(rules::apply);
       }
       return;
     }
     ZkPaths paths = new ZkPaths(settings.zkRoot());
     watcher = new ConfigWatcher(curator, paths, codec, file, clock);
-    watcher.addListener(this::applySnapshot);
+    watcher.addListener(rules::apply);
     parts.add(watcher);
     watcher.start();
     NodeRegistrar registrar = new NodeRegistrar(curator, paths,
@@ -219,45 +183,19 @@ public final class AclClient implements AutoCloseable {
     registrar.start();
   }
 
-  private synchronized void applySnapshot(ConfigSnapshot s) {
-    CompiledRules compiled = CompiledRules.compile(settings.app(), s);
-    engine.rules(compiled);
-    nextRecompileAt = compiled.nextExpiryAfter(clock.millis());
-  }
-
   private void startKafka() {
     if (settings.kafkaBootstrap() == null) {
       return;
     }
-    Map<String, Object> p = new HashMap<>();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafkaBootstrap());
-    p.put(ProducerConfig.CLIENT_ID_CONFIG, "portcullis-" + settings.app() + "-" + settings.node());
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-    p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-    p.put(ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
-    p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 16L * 1024 * 1024);
-    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 200);
-    p.put(ProducerConfig.PARTITIONER_CLASS_CONFIG, AccessPartitioner.class);
-    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
-    p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
-    p.putAll(settings.producerOverrides());
-    KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClientConfigs.accessProducer(settings),
+        new StringSerializer(), new ByteArraySerializer());
     emitter = new CoalescingEmitter(settings.app(), settings.node(), settings.accessTopic(), ring, producer,
         coarse::millis, settings.slice(), settings.maxKeysPerSlice());
     parts.add(emitter);
     emitter.start();
 
-    Properties c = new Properties();
-    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafkaBootstrap());
-    c.put(ConsumerConfig.CLIENT_ID_CONFIG, "portcullis-notices-" + settings.app() + "-" + settings.node());
-    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    c.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
-    // partitions added to the notices topic are seen at the first metadata refresh after they appear
-    c.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, (int) NOTICE_PARTITION_CHECK.toMillis());
-    KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
+    KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
+        KafkaClientConfigs.noticeConsumer(settings, NOTICE_PARTITION_CHECK), new StringDeserializer(), new ByteArrayDeserializer());
     notices = new NoticeSubscriber(settings.app(), settings.noticesTopic(), consumer, engine::intercepts, coarse::millis,
         NOTICE_PARTITION_CHECK, NoticeSubscriber.REBUILD_SHARE);
     parts.add(notices);
@@ -268,28 +206,13 @@ public final class AclClient implements AutoCloseable {
     if (metrics == null) {
       return;
     }
-    String p = "portcullis.client." + settings.app() + ".";
-    gauge(p + "decisions.allow", () -> engine.decisions(Decision.Outcome.ALLOW));
-    gauge(p + "decisions.deny", () -> engine.decisions(Decision.Outcome.DENY));
-    gauge(p + "decisions.limit", () -> engine.decisions(Decision.Outcome.LIMIT));
-    gauge(p + "decisions.failOpen", engine::failOpens);
-    gauge(p + "decisions.unparseableAddress", engine::unparseableAddresses);
-    gauge(p + "intercepts.active", () -> (long) engine.intercepts().size());
-    gauge(p + "config.ageMillis", () -> watcher == null || watcher.stats().lastUpdateMillis() == 0 ? -1L
-        : clock.millis() - watcher.stats().lastUpdateMillis());
-    gauge(p + "config.invalidDocuments", () -> watcher == null ? 0L : watcher.stats().invalidDocuments());
+    ClientMetrics m = new ClientMetrics(metrics, settings.app());
+    m.decisions(engine);
+    m.config(watcher, clock);
     if (emitter != null) {
-      gauge(p + "events.sentRecords", emitter::sentRecords);
-      gauge(p + "events.sentRequests", emitter::sentRequests);
-      gauge(p + "events.dropped", emitter::droppedAccesses);
-      gauge(p + "notices.lagMillis", notices::lastLagMillis);
-      gauge(p + "notices.poison", notices::poisonRecords);
+      m.events(emitter);
+      m.notices(notices);
     }
-  }
-
-  private void gauge(String name, Gauge<Long> g) {
-    metrics.remove(name);
-    metrics.register(name, g);
   }
 
   /** A point-in-time view of the client's state, for health pages and tests. */
@@ -318,137 +241,6 @@ public final class AclClient implements AutoCloseable {
     if (timer != null) {
       timer.shutdownNow();
     }
-    if (recompiler != null) {
-      recompiler.shutdownNow();
-    }
-  }
-
-  /** Builds an {@link AclClient} with sane defaults; only the app name is required. */
-  public static final class Builder {
-    private final String app;
-    private String node;
-    private String kafka;
-    private String zooKeeper;
-    private String zkRoot = ZkPaths.DEFAULT_ROOT;
-    private String zkCredentials;
-    private Path snapshotFile;
-    private Duration slice = Duration.ofMillis(100);
-    private int ringCapacity = 1 << 16;
-    private int maxKeysPerSlice = 100_000;
-    private long localLimitPerSecond;
-    private UnparseableAddressPolicy unparseable = UnparseableAddressPolicy.BY_MODE;
-    private String accessTopic = dev.portcullis.keys.KafkaKeys.ACCESS_TOPIC;
-    private String noticesTopic = dev.portcullis.keys.KafkaKeys.NOTICES_TOPIC;
-    private Map<String, Object> producerOverrides = Map.of();
-    private Clock clock = Clock.systemUTC();
-    private MetricRegistry metrics;
-    private CuratorFramework curator;
-
-    private Builder(String app) {
-      this.app = app;
-    }
-
-    /** This instance's id, e.g. {@code host:port}; default: the host name. */
-    public Builder node(String node) {
-      this.node = node;
-      return this;
-    }
-
-    public Builder kafka(String bootstrapServers) {
-      this.kafka = bootstrapServers;
-      return this;
-    }
-
-    public Builder zooKeeper(String connectString) {
-      this.zooKeeper = connectString;
-      return this;
-    }
-
-    /** Use this started Curator client (not closed by the AclClient) instead of a connect string. */
-    public Builder curator(CuratorFramework client) {
-      this.curator = client;
-      return this;
-    }
-
-    public Builder zkRoot(String root) {
-      this.zkRoot = root;
-      return this;
-    }
-
-    public Builder zkCredentials(String userColonPassword) {
-      this.zkCredentials = userColonPassword;
-      return this;
-    }
-
-    public Builder snapshotFile(Path file) {
-      this.snapshotFile = file;
-      return this;
-    }
-
-    /** The coalescing slice; default 100 ms. */
-    public Builder slice(Duration d) {
-      this.slice = d;
-      return this;
-    }
-
-    public Builder ringCapacity(int slots) {
-      this.ringCapacity = slots;
-      return this;
-    }
-
-    public Builder maxKeysPerSlice(int keys) {
-      this.maxKeysPerSlice = keys;
-      return this;
-    }
-
-    /** An in-process per-IP limit per second on this node; default none. */
-    public Builder localLimitPerSecond(long perSecond) {
-      this.localLimitPerSecond = perSecond;
-      return this;
-    }
-
-    public Builder unparseableAddresses(UnparseableAddressPolicy policy) {
-      this.unparseable = policy;
-      return this;
-    }
-
-    public Builder topics(String access, String notices) {
-      this.accessTopic = access;
-      this.noticesTopic = notices;
-      return this;
-    }
-
-    public Builder producerOverrides(Map<String, Object> overrides) {
-      this.producerOverrides = overrides;
-      return this;
-    }
-
-    public Builder clock(Clock c) {
-      this.clock = c;
-      return this;
-    }
-
-    public Builder metrics(MetricRegistry registry) {
-      this.metrics = registry;
-      return this;
-    }
-
-    /** @throws IllegalArgumentException naming the first invalid setting */
-    public AclClient build() {
-      String n = node != null ? node : defaultNode();
-      AclClientSettings s = new AclClientSettings(app, n, VERSION, kafka, zooKeeper, zkRoot, zkCredentials, snapshotFile,
-          slice, ringCapacity, maxKeysPerSlice, localLimitPerSecond, 1 << 16, unparseable, accessTopic, noticesTopic,
-          producerOverrides);
-      return new AclClient(s, clock, metrics, curator);
-    }
-
-    private static String defaultNode() {
-      try {
-        String h = java.net.InetAddress.getLocalHost().getHostName();
-        return h.replaceAll("[^A-Za-z0-9._:-]", "-");
-      } catch (java.net.UnknownHostException e) {
-        return "unknown-host";
-      }
-    }
+    rules.close();
   }
 }

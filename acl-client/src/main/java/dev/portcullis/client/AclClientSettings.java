@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * Everything an {@link AclClient} is configured with, validated as a whole. Built by
- * {@link AclClient.Builder}; immutable.
+ * {@link AclClientBuilder}; immutable.
  *
  * @param kafkaBootstrap  {@code bootstrap.servers}, or null to run without Kafka (no reporting, no notices)
  * @param zooKeeper       ZooKeeper connect string, or null to run without ZooKeeper (lists from the snapshot file only)
@@ -42,5 +42,17 @@ public record AclClientSettings(
       throw new IllegalArgumentException("unparseable must not be null");
     }
     producerOverrides = Map.copyOf(producerOverrides);
+  }
+
+  /** Every setting but the ZooKeeper password, which is shown as {@code ****}. */
+  @Override
+  public String toString() {
+    String credentials = zkCredentials == null ? "none" : zkCredentials.substring(0, Math.max(0, zkCredentials.indexOf(':'))) + ":****";
+    return "AclClientSettings[app=" + app + ", node=" + node + ", version=" + version + ", kafkaBootstrap=" + kafkaBootstrap
+        + ", zooKeeper=" + zooKeeper + ", zkRoot=" + zkRoot + ", zkCredentials=" + credentials + ", snapshotFile="
+        + snapshotFile + ", slice=" + slice + ", ringCapacity=" + ringCapacity + ", maxKeysPerSlice=" + maxKeysPerSlice
+        + ", localLimitPerSecond=" + localLimitPerSecond + ", localLimiterSlots=" + localLimiterSlots + ", unparseable="
+        + unparseable + ", accessTopic=" + accessTopic + ", noticesTopic=" + noticesTopic + ", producerOverrides="
+        + producerOverrides.keySet() + "]";
   }
 }

@@ -4,7 +4,7 @@ import dev.portcullis.config.ConfigCodec;
 import dev.portcullis.config.store.ConfigStore;
 import dev.portcullis.config.store.ZkAccess;
 import dev.portcullis.config.watch.ConfigWatcher;
-import dev.portcullis.keys.RedisKeys;
+import dev.portcullis.redis.RedisKeys;
 import dev.portcullis.keys.ZkPaths;
 import dev.portcullis.notifier.api.ApiErrors;
 import dev.portcullis.notifier.api.AuditResource;
@@ -73,8 +73,8 @@ public final class NotifierApplication extends Application<NotifierConfiguration
   public void run(NotifierConfiguration c, Environment env) {
     env.lifecycle().addServerLifecycleListener(jetty::set);
     Clock clock = Clock.systemUTC();
-    ZkAccess access = new ZkAccess(c.zooKeeper.connect, c.zooKeeper.acl, c.zooKeeper.credentials, true,
-        java.time.Duration.ofMillis(c.zooKeeper.sessionTimeout.toMilliseconds()));
+    ZkAccess access = new ZkAccess(c.zooKeeper.connect, c.zooKeeper.acl ? ZkAccess.ZnodeAcl.ADMIN_WRITES : ZkAccess.ZnodeAcl.OPEN,
+        c.zooKeeper.credentials, java.time.Duration.ofMillis(c.zooKeeper.sessionTimeout.toMilliseconds()));
     CuratorFramework curator = access.newClient();
     curator.start();
     env.lifecycle().manage(closing(curator));

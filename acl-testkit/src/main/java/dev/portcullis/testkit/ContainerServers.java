@@ -1,5 +1,8 @@
 package dev.portcullis.testkit;
 
+import dev.portcullis.servers.KafkaBroker;
+import dev.portcullis.servers.Redis;
+import dev.portcullis.servers.ZooKeeper;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.PortBinding;

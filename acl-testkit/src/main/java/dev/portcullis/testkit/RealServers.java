@@ -1,5 +1,9 @@
 package dev.portcullis.testkit;
 
+import dev.portcullis.servers.KafkaBroker;
+import dev.portcullis.servers.Redis;
+import dev.portcullis.servers.RedisCluster;
+import dev.portcullis.servers.ZooKeeper;
 import java.util.function.Function;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;

@@ -1,5 +1,13 @@
 package dev.portcullis.testkit;
 
+import dev.portcullis.servers.InJvmZooKeeper;
+import dev.portcullis.servers.KRaftBroker;
+import dev.portcullis.servers.KafkaBroker;
+import dev.portcullis.servers.Redis;
+import dev.portcullis.servers.RedisCluster;
+import dev.portcullis.servers.RedisClusterProcesses;
+import dev.portcullis.servers.RedisProcess;
+import dev.portcullis.servers.ZooKeeper;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,10 +77,6 @@ public final class Servers {
     return backend == Backend.DOCKER ? ContainerServers.zooKeeper() : InJvmZooKeeper.start();
   }
 
-  /** A local in-JVM ZooKeeper on {@code port} of 127.0.0.1 (the demo uses 2181 when it is free). */
-  public static ZooKeeper localZooKeeperOn(int port) {
-    return InJvmZooKeeper.start(port);
-  }
 
   public Redis redis() {
     return backend == Backend.DOCKER ? ContainerServers.redis() : RedisProcess.startStandalone();

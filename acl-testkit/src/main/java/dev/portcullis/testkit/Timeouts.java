@@ -1,27 +1,23 @@
 package dev.portcullis.testkit;
 
+import dev.portcullis.servers.Polling;
 import java.time.Duration;
 
 /**
  * Test timeouts scaled by one system property, {@code portcullis.test.timeoutScale} (default 1),
- * so that a slow machine can be given more time without editing tests.
+ * so that a slow machine can be given more time without editing tests. The servers' start-up waits
+ * ({@link Polling}) read the same property.
  */
 public final class Timeouts {
 
   private Timeouts() {}
 
   public static double scale() {
-    String s = System.getProperty("portcullis.test.timeoutScale", "1");
-    try {
-      double d = Double.parseDouble(s);
-      return d > 0 ? d : 1;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("portcullis.test.timeoutScale must be a positive number, was " + s, e);
-    }
+    return Polling.timeoutScale();
   }
 
   public static Duration scaled(Duration base) {
-    return Duration.ofMillis((long) (base.toMillis() * scale()));
+    return Polling.scaled(base);
   }
 
   /**
@@ -30,35 +26,18 @@ public final class Timeouts {
    * @throws AssertionError naming {@code what} if the condition never held
    */
   public static void await(String what, Duration timeout, Check condition) {
-    long deadline = System.nanoTime() + scaled(timeout).toNanos();
-    Throwable last = null;
-    while (true) {
-      try {
-        if (condition.holds()) {
-          return;
-        }
-      } catch (Exception | AssertionError e) {
-        last = e;
+    try {
+      Polling.await(what, timeout, condition);
+    } catch (IllegalStateException e) {
+      AssertionError err = new AssertionError(e.getMessage());
+      if (e.getCause() != null) {
+        err.initCause(e.getCause());
       }
-      if (System.nanoTime() > deadline) {
-        AssertionError err = new AssertionError("timed out after " + scaled(timeout) + " waiting for " + what);
-        if (last != null) {
-          err.initCause(last);
-        }
-        throw err;
-      }
-      try {
-        Thread.sleep(20); // polling interval, not synchronisation
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted while waiting for " + what, e);
-      }
+      throw err;
     }
   }
 
   /** A condition to poll. */
   @FunctionalInterface
-  public interface Check {
-    boolean holds() throws Exception;
-  }
+  public interface Check extends Polling.Check {}
 }

@@ -3,6 +3,13 @@ package dev.portcullis.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.portcullis.servers.KafkaBroker;
+import dev.portcullis.servers.ZooKeeper;
+import dev.portcullis.servers.Redis;
+import dev.portcullis.servers.RedisCluster;
+import dev.portcullis.servers.KRaftBroker;
+import dev.portcullis.servers.RedisProcess;
+import dev.portcullis.servers.Ports;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

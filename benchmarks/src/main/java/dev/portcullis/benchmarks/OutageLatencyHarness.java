@@ -1,8 +1,8 @@
 package dev.portcullis.benchmarks;
 
 import dev.portcullis.client.AclClient;
-import dev.portcullis.testkit.KRaftBroker;
-import dev.portcullis.testkit.Topics;
+import dev.portcullis.servers.KRaftBroker;
+import dev.portcullis.servers.Topics;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.time.Duration;

@@ -3,7 +3,7 @@ package dev.portcullis.benchmarks;
 import dev.portcullis.client.AclClient;
 import dev.portcullis.client.decide.Decision;
 import dev.portcullis.config.Ladder;
-import dev.portcullis.dist.DemoStack;
+import dev.portcullis.app.DemoStack;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,12 +2,12 @@ package dev.portcullis.benchmarks;
 
 import dev.portcullis.address.IpAddress;
 import dev.portcullis.config.ConfigSnapshot;
-import dev.portcullis.keys.RedisKeys;
+import dev.portcullis.redis.RedisKeys;
 import dev.portcullis.notifier.scan.Breach;
 import dev.portcullis.notifier.scan.RuleScanner;
 import dev.portcullis.notifier.scan.WindowReader;
 import dev.portcullis.redis.RedisEndpoints;
-import dev.portcullis.testkit.RedisProcess;
+import dev.portcullis.servers.RedisProcess;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -4,7 +4,7 @@ import dev.portcullis.address.IpAddress;
 import dev.portcullis.aggregator.AggregatorSettings;
 import dev.portcullis.aggregator.flush.WindowSink;
 import dev.portcullis.aggregator.flush.WindowWrite;
-import dev.portcullis.keys.RedisKeys;
+import dev.portcullis.redis.RedisKeys;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;

@@ -6,10 +6,10 @@ import dev.portcullis.aggregator.AggregatorSettings;
 import dev.portcullis.aggregator.AggregatorWorker;
 import dev.portcullis.aggregator.topology.AggregatorTopology;
 import dev.portcullis.redis.RedisEndpoints;
-import dev.portcullis.testkit.KafkaBroker;
+import dev.portcullis.servers.KafkaBroker;
 import dev.portcullis.testkit.RealServers;
-import dev.portcullis.testkit.RedisCluster;
-import dev.portcullis.testkit.RedisProcess;
+import dev.portcullis.servers.RedisCluster;
+import dev.portcullis.servers.RedisProcess;
 import dev.portcullis.testkit.Timeouts;
 import java.io.IOException;
 import java.net.URI;
@@ -129,7 +129,7 @@ class AggregatorIT {
   @Test
   void redisStoppedAndRestartedMidStream_totalsAreExact(KafkaBroker kafka) throws Exception {
     String run = "c" + RUN.incrementAndGet();
-    RedisProcess redisServer = RedisProcess.startOn(dev.portcullis.testkit.Ports.freeLoopbackPort(),
+    RedisProcess redisServer = RedisProcess.startOn(dev.portcullis.servers.Ports.freeLoopbackPort(),
         List.of("--appendonly", "yes", "--appendfsync", "always"));
     owned.add(redisServer);
     RedisEndpoints ep = RedisEndpoints.of("127.0.0.1:" + redisServer.port(), false);

@@ -26,7 +26,7 @@ final class ChildWorker implements AutoCloseable {
   }
 
   static ChildWorker start(AggregatorSettings s, Path configFile) throws IOException {
-    int port = dev.portcullis.testkit.Ports.freeLoopbackPort();
+    int port = dev.portcullis.servers.Ports.freeLoopbackPort();
     String yaml = "kafka:\n"
         + "  bootstrapServers: " + s.bootstrapServers() + "\n"
         + "  applicationId: " + s.applicationId() + "\n"

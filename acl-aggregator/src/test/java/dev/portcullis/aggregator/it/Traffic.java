@@ -2,7 +2,7 @@ package dev.portcullis.aggregator.it;
 
 import dev.portcullis.address.IpAddress;
 import dev.portcullis.keys.KafkaKeys;
-import dev.portcullis.keys.RedisKeys;
+import dev.portcullis.redis.RedisKeys;
 import dev.portcullis.wire.AccessEvent;
 import dev.portcullis.wire.WireCodec;
 import java.time.Instant;

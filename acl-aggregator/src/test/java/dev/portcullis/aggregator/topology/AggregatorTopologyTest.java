@@ -6,7 +6,7 @@ import dev.portcullis.address.IpAddress;
 import dev.portcullis.aggregator.AggregatorSettings;
 import dev.portcullis.aggregator.flush.WindowSink;
 import dev.portcullis.aggregator.flush.WindowWrite;
-import dev.portcullis.keys.RedisKeys;
+import dev.portcullis.redis.RedisKeys;
 import dev.portcullis.redis.RedisEndpoints;
 import dev.portcullis.wire.AccessEvent;
 import dev.portcullis.wire.WireCodec;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.client.AclClient;
 import dev.portcullis.client.decide.Decision;
-import dev.portcullis.testkit.KRaftBroker;
+import dev.portcullis.servers.KRaftBroker;
 import dev.portcullis.testkit.Timeouts;
-import dev.portcullis.testkit.Topics;
+import dev.portcullis.servers.Topics;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;

@@ -7,7 +7,7 @@ import dev.portcullis.config.store.ZkAccess;
 import dev.portcullis.keys.ZkPaths;
 import dev.portcullis.testkit.RealServers;
 import dev.portcullis.testkit.Timeouts;
-import dev.portcullis.testkit.ZooKeeper;
+import dev.portcullis.servers.ZooKeeper;
 import dev.portcullis.wire.NodeRegistration;
 import dev.portcullis.wire.WireCodec;
 import java.time.Duration;

@@ -8,7 +8,7 @@ import dev.portcullis.config.ConfigSnapshot;
 import dev.portcullis.config.GlobalPolicy;
 import dev.portcullis.config.LimitEntry;
 import dev.portcullis.config.ListEntry;
-import dev.portcullis.config.ListKind;
+import dev.portcullis.keys.ListKind;
 import dev.portcullis.keys.ZkPaths;
 import java.util.ArrayList;
 import java.util.Comparator;

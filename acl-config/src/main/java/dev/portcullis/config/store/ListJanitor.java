@@ -1,6 +1,6 @@
 package dev.portcullis.config.store;
 
-import dev.portcullis.config.ListKind;
+import dev.portcullis.keys.ListKind;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;

@@ -14,16 +14,30 @@ import org.apache.zookeeper.data.Id;
 import org.apache.zookeeper.server.auth.DigestAuthenticationProvider;
 
 /**
- * How Portcullis talks to ZooKeeper: the connect string, and whether znodes are protected by ACLs.
- * With ACLs enabled, everything the store creates is writable only by the digest identity
- * {@code user:password}, and readable by anyone ({@code openReads}) or by that identity only.
+ * How Portcullis talks to ZooKeeper: the connect string, the identity it authenticates as, and the
+ * ACL the store gives the znodes it creates. With {@link ZnodeAcl#ADMIN_WRITES} everything the store
+ * creates is writable only by the digest identity {@code user:password} and readable by anyone.
+ * {@link #toString()} never shows the password.
  *
  * @param credentials {@code user:password} for digest auth, or {@code null}
  */
-public record ZkAccess(String connectString, boolean aclEnabled, String credentials, boolean openReads,
-    Duration sessionTimeout) {
+public record ZkAccess(String connectString, ZnodeAcl znodeAcl, String credentials, Duration sessionTimeout) {
+
+  /** The default session timeout. */
+  public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(15);
+
+  /** The ACL of the znodes the store creates. */
+  public enum ZnodeAcl {
+    /** World-writable, ZooKeeper's default. */
+    OPEN,
+    /** Writable only by the digest identity of {@link #credentials}, readable by anyone. */
+    ADMIN_WRITES
+  }
 
   public ZkAccess {
+    if (znodeAcl == null) {
+      throw new IllegalArgumentException("znodeAcl must be OPEN or ADMIN_WRITES, was null");
+    }
     if (connectString == null || connectString.isBlank()) {
       throw new IllegalArgumentException("ZooKeeper connect string must not be empty");
     }
@@ -35,18 +49,28 @@ public record ZkAccess(String connectString, boolean aclEnabled, String credenti
     }
   }
 
-  /** Open access (no ACLs), default session timeout. */
+  /** Open access (no ACLs, no identity), default session timeout. */
   public static ZkAccess open(String connectString) {
-    return new ZkAccess(connectString, false, null, true, Duration.ofSeconds(15));
+    return new ZkAccess(connectString, ZnodeAcl.OPEN, null, DEFAULT_SESSION_TIMEOUT);
+  }
+
+  /** A reader's access: authenticated as {@code credentials} if given, creating nothing. */
+  public static ZkAccess reader(String connectString, String credentials) {
+    return new ZkAccess(connectString, ZnodeAcl.OPEN, credentials, DEFAULT_SESSION_TIMEOUT);
+  }
+
+  /** The same access with another session timeout. */
+  public ZkAccess withSessionTimeout(Duration timeout) {
+    return new ZkAccess(connectString, znodeAcl, credentials, timeout);
   }
 
   public boolean canWrite() {
-    return !aclEnabled || credentials != null;
+    return znodeAcl == ZnodeAcl.OPEN || credentials != null;
   }
 
   /** The ACL for znodes the store creates. */
   public List<ACL> aclForCreate() {
-    if (!aclEnabled) {
+    if (znodeAcl == ZnodeAcl.OPEN) {
       return ZooDefs.Ids.OPEN_ACL_UNSAFE;
     }
     if (credentials == null) {
@@ -58,9 +82,7 @@ public record ZkAccess(String connectString, boolean aclEnabled, String credenti
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA1 is not available for ZooKeeper digest ACLs", e);
     }
-    if (openReads) {
-      acl.add(new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE));
-    }
+    acl.add(new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE));
     return acl;
   }
 
@@ -75,5 +97,12 @@ public record ZkAccess(String connectString, boolean aclEnabled, String credenti
       b.authorization("digest", credentials.getBytes(StandardCharsets.UTF_8));
     }
     return b.build();
+  }
+
+  @Override
+  public String toString() {
+    String who = credentials == null ? "none" : credentials.substring(0, credentials.indexOf(':')) + ":****";
+    return "ZkAccess[connectString=" + connectString + ", znodeAcl=" + znodeAcl + ", credentials=" + who
+        + ", sessionTimeout=" + sessionTimeout + "]";
   }
 }

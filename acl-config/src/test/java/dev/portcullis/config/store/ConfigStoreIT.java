@@ -12,9 +12,9 @@ import dev.portcullis.config.GlobalPolicy;
 import dev.portcullis.config.Ladder;
 import dev.portcullis.config.LimitEntry;
 import dev.portcullis.config.ListEntry;
-import dev.portcullis.config.ListKind;
+import dev.portcullis.keys.ListKind;
 import dev.portcullis.testkit.RealServers;
-import dev.portcullis.testkit.ZooKeeper;
+import dev.portcullis.servers.ZooKeeper;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -127,11 +127,11 @@ class ConfigStoreIT {
 
   @Test
   void acls_writesNeedCredentialsAndReadsStayOpen() throws Exception {
-    ZkAccess secured = new ZkAccess(fx.zk.connectString(), true, "ops:s3cret", true, Duration.ofSeconds(15));
+    ZkAccess secured = new ZkAccess(fx.zk.connectString(), ZkAccess.ZnodeAcl.ADMIN_WRITES, "ops:s3cret", ZkAccess.DEFAULT_SESSION_TIMEOUT);
     ConfigStore admin = new ConfigStore(fx.client(secured), fx.paths, fx.codec, secured);
     admin.addEntry(null, ListKind.ALLOW, new ListEntry(Cidr.parse("10.0.0.0/8"), null, "", "ops", 1), false);
 
-    ZkAccess noCredentials = new ZkAccess(fx.zk.connectString(), true, null, true, Duration.ofSeconds(15));
+    ZkAccess noCredentials = new ZkAccess(fx.zk.connectString(), ZkAccess.ZnodeAcl.ADMIN_WRITES, null, ZkAccess.DEFAULT_SESSION_TIMEOUT);
     ConfigStore reader = new ConfigStore(fx.client(noCredentials), fx.paths, fx.codec, noCredentials);
     assertThat(reader.list(null, ListKind.ALLOW)).hasSize(1);
     assertThatThrownBy(() -> reader.addEntry(null, ListKind.DENY,

@@ -3,7 +3,7 @@ package dev.portcullis.config.store;
 import dev.portcullis.config.ConfigCodec;
 import dev.portcullis.keys.ZkPaths;
 import dev.portcullis.testkit.Timeouts;
-import dev.portcullis.testkit.ZooKeeper;
+import dev.portcullis.servers.ZooKeeper;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

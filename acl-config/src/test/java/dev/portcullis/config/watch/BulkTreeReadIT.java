@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.portcullis.config.store.ZkAccess;
 import dev.portcullis.testkit.RealServers;
-import dev.portcullis.testkit.ZooKeeper;
+import dev.portcullis.servers.ZooKeeper;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -27,7 +27,7 @@ class BulkTreeReadIT {
 
   @BeforeEach
   void setUp(ZooKeeper zk) throws Exception {
-    curator = new ZkAccess(zk.connectString(), false, null, true, Duration.ofSeconds(30)).newClient();
+    curator = ZkAccess.open(zk.connectString()).withSessionTimeout(Duration.ofSeconds(30)).newClient();
     curator.start();
     curator.blockUntilConnected(30, TimeUnit.SECONDS);
     root = "/bulk-" + System.nanoTime();

@@ -10,14 +10,14 @@ import dev.portcullis.config.ConfigTreeCodec;
 import dev.portcullis.config.GlobalPolicy;
 import dev.portcullis.config.Ladder;
 import dev.portcullis.config.ListEntry;
-import dev.portcullis.config.ListKind;
+import dev.portcullis.keys.ListKind;
 import dev.portcullis.config.store.ConfigStore;
 import dev.portcullis.config.store.Versioned;
 import dev.portcullis.config.store.ZkAccess;
 import dev.portcullis.keys.ZkPaths;
 import dev.portcullis.testkit.RealServers;
 import dev.portcullis.testkit.Timeouts;
-import dev.portcullis.testkit.ZooKeeper;
+import dev.portcullis.servers.ZooKeeper;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,7 +64,7 @@ class ConfigWatcherIT {
   }
 
   private CuratorFramework client(Duration sessionTimeout) throws InterruptedException {
-    CuratorFramework c = new ZkAccess(zk.connectString(), false, null, true, sessionTimeout).newClient();
+    CuratorFramework c = ZkAccess.open(zk.connectString()).withSessionTimeout(sessionTimeout).newClient();
     c.start();
     owned.add(c);
     c.blockUntilConnected((int) Timeouts.scaled(Duration.ofSeconds(20)).toMillis(), TimeUnit.MILLISECONDS);
@@ -218,8 +218,8 @@ class ConfigWatcherIT {
     first.close();
 
     // a client pointed at a port where nothing listens: ZooKeeper is "down" for it
-    CuratorFramework unreachable = new ZkAccess("127.0.0.1:" + dev.portcullis.testkit.Ports.freeLoopbackPort(),
-        false, null, true, Duration.ofSeconds(5)).newClient();
+    CuratorFramework unreachable = ZkAccess.open("127.0.0.1:" + dev.portcullis.servers.Ports.freeLoopbackPort())
+        .withSessionTimeout(Duration.ofSeconds(5)).newClient();
     unreachable.start();
     owned.add(unreachable);
     ConfigWatcher second = watcher(unreachable, file);

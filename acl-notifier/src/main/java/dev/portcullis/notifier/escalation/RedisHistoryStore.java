@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.address.Cidr;
-import dev.portcullis.keys.RedisKeys;
+import dev.portcullis.redis.RedisKeys;
 import redis.clients.jedis.UnifiedJedis;
 
 /**

@@ -1,6 +1,6 @@
 package dev.portcullis.notifier.intercept;
 
-import dev.portcullis.keys.RedisKeys;
+import dev.portcullis.redis.RedisKeys;
 import redis.clients.jedis.UnifiedJedis;
 
 /**

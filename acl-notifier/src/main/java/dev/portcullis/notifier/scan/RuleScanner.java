@@ -7,7 +7,7 @@ import dev.portcullis.config.AppPolicy;
 import dev.portcullis.config.ConfigSnapshot;
 import dev.portcullis.config.LimitEntry;
 import dev.portcullis.config.Quota;
-import dev.portcullis.keys.RedisKeys;
+import dev.portcullis.redis.RedisKeys;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;

@@ -1,6 +1,6 @@
 package dev.portcullis.notifier.scan;
 
-import dev.portcullis.keys.RedisKeys;
+import dev.portcullis.redis.RedisKeys;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;

@@ -1,0 +1,104 @@
+package dev.portcullis.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.portcullis.address.IpAddress;
+import dev.portcullis.config.ConfigCodec;
+import dev.portcullis.config.watch.ConfigWatcher;
+import dev.portcullis.config.store.ZkAccess;
+import dev.portcullis.keys.ZkPaths;
+import dev.portcullis.testkit.RealServers;
+import dev.portcullis.testkit.Timeouts;
+import dev.portcullis.servers.ZooKeeper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(RealServers.class)
+class ConfigCliIT {
+
+  private static final Clock T0 = Clock.fixed(Instant.parse("2026-11-23T10:00:00Z"), ZoneOffset.UTC);
+
+  @TempDir
+  Path tmp;
+
+  @Test
+  void cliChanges_reachARunningWatcher(ZooKeeper zk) throws Exception {
+    String root = "/cli-" + System.nanoTime();
+    String[] conn = {"--zk", zk.connectString(), "--root", root};
+    try (CuratorFramework c = ZkAccess.open(zk.connectString()).newClient()) {
+      c.start();
+      c.blockUntilConnected(20, TimeUnit.SECONDS);
+      try (ConfigWatcher w = new ConfigWatcher(c, new ZkPaths(root), new ConfigCodec(), null, Clock.systemUTC())) {
+        w.start();
+        Clock now = Clock.systemUTC();
+        CliRun add = CliRun.of(now, concat(conn, "allow", "add", "--app", "proxy", "203.0.113.9", "--ttl", "24h",
+            "--note", "alice on call", "--by", "alice"));
+        assertThat(add.code()).as(add.err()).isZero();
+        assertThat(add.out()).contains("added to the proxy allow list, expires");
+        Timeouts.await("the CLI's allow entry at the watcher", Duration.ofSeconds(10),
+            () -> w.current().allowEntry("proxy", IpAddress.parse("203.0.113.9"), now.millis()) != null);
+        long expiresAt = w.current().allowEntry("proxy", IpAddress.parse("203.0.113.9"), now.millis()).expiresAt();
+        assertThat(expiresAt - now.millis()).isBetween(Duration.ofHours(24).toMillis() - 60_000, Duration.ofHours(24).toMillis());
+
+        assertThat(CliRun.of(now, concat(conn, "policy", "set", "--per-second", "20", "--ladder", "PT1M,PT1H,PERMANENT")).code()).isZero();
+        Timeouts.await("the CLI's policy at the watcher", Duration.ofSeconds(10),
+            () -> Long.valueOf(20).equals(w.current().global().limitPerSecond()));
+        assertThat(w.current().global().ladder().rungs()).isEqualTo(3);
+
+        assertThat(CliRun.of(now, concat(conn, "app-policy", "set", "proxy", "--mode", "CLOSED")).code()).isZero();
+        assertThat(CliRun.of(now, concat(conn, "limit", "set", "shop", "198.51.100.7", "--per-second", "5")).code()).isZero();
+        Timeouts.await("mode and limit", Duration.ofSeconds(10),
+            () -> w.current().policy("proxy").mode().name().equals("CLOSED")
+                && Long.valueOf(5).equals(w.current().limitFor("shop", IpAddress.parse("198.51.100.7")).perSecond()));
+        assertThat(w.current().limitFor("shop", IpAddress.parse("198.51.100.8")).perSecond()).isEqualTo(20);
+
+        CliRun ls = CliRun.of(now, concat(conn, "--json", "allow", "ls", "--app", "proxy"));
+        assertThat(ls.out()).contains("\"cidr\":\"203.0.113.9/32\"").contains("\"by\":\"alice\"");
+
+        CliRun rm = CliRun.of(now, concat(conn, "allow", "rm", "--app", "proxy", "203.0.113.9/32"));
+        assertThat(rm.code()).isZero();
+        CliRun rmAgain = CliRun.of(now, concat(conn, "allow", "rm", "--app", "proxy", "203.0.113.9/32"));
+        assertThat(rmAgain.code()).isEqualTo(1);
+        assertThat(rmAgain.err()).contains("is not on the proxy allow list");
+      }
+    }
+  }
+
+  @Test
+  void exportImport_roundTripThroughAFile(ZooKeeper zk) throws Exception {
+    String[] from = {"--zk", zk.connectString(), "--root", "/cli-src-" + System.nanoTime()};
+    String[] to = {"--zk", zk.connectString(), "--root", "/cli-dst-" + System.nanoTime()};
+    assertThat(CliRun.of(T0, concat(from, "deny", "add", "192.0.2.0/24", "--note", "scrapers", "--by", "ops")).code()).isZero();
+    assertThat(CliRun.of(T0, concat(from, "limit", "set", "shop", "2001:db8::/48", "--per-minute", "600")).code()).isZero();
+    Path file = tmp.resolve("backup.json");
+    assertThat(CliRun.of(T0, concat(from, "export", "--out", file.toString())).code()).isZero();
+    assertThat(CliRun.of(T0, concat(to, "import", file.toString())).code()).isZero();
+    CliRun a = CliRun.of(T0, concat(from, "--json", "export"));
+    CliRun b = CliRun.of(T0, concat(to, "--json", "export"));
+    assertThat(b.out()).isEqualTo(a.out()).contains("192.0.2.0/24").contains("2001:db8::/48");
+    assertThat(Files.readString(file)).contains("\"note\" : \"scrapers\"");
+  }
+
+  @Test
+  void unreachableZooKeeper_isAClearErrorWithExitOne() {
+    CliRun r = CliRun.of(T0, "--zk", "127.0.0.1:" + dev.portcullis.servers.Ports.freeLoopbackPort(), "policy", "get");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).contains("cannot reach ZooKeeper at 127.0.0.1:");
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] out = new String[a.length + b.length];
+    System.arraycopy(a, 0, out, 0, a.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+}

@@ -1,0 +1,79 @@
+package dev.portcullis.client.decide;
+
+import dev.portcullis.config.ConfigSnapshot;
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Puts rules in force: compiles a config snapshot for one app and installs it in the
+ * {@link DecisionEngine}, and compiles it again once its earliest entry has expired, so that the
+ * tables drop what has lapsed (until then a lookup passes over a lapsed entry by itself).
+ *
+ * <p>Threads. {@link #apply} is called by whoever has a new snapshot (the config watcher, start-up);
+ * calls are serialised. {@link #onTick} is called by the client's clock timer, often and cheaply:
+ * when an expiry has passed it hands the recompile to this installer's own thread, because
+ * compiling a million entries takes seconds and the timer keeps the request path's clock.
+ */
+public final class RuleInstaller implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RuleInstaller.class);
+  private static final long RETRY_MILLIS = 1_000;
+
+  private final String app;
+  private final DecisionEngine engine;
+  private final Clock clock;
+  private final ExecutorService recompiler;
+  private final AtomicBoolean recompiling = new AtomicBoolean();
+  private volatile long nextRecompileAt = Long.MAX_VALUE;
+
+  /** No thread starts until the first recompile. */
+  public RuleInstaller(String app, DecisionEngine engine, Clock clock) {
+    this.app = app;
+    this.engine = engine;
+    this.clock = clock;
+    this.recompiler = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "portcullis-recompile-" + app);
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** Compiles {@code snapshot} and puts it in force. */
+  public synchronized void apply(ConfigSnapshot snapshot) {
+    CompiledRules compiled = CompiledRules.compile(app, snapshot);
+    engine.rules(compiled);
+    nextRecompileAt = compiled.nextExpiryAfter(clock.millis());
+  }
+
+  /** Starts a recompile on this installer's thread if an entry has expired by {@code nowMillis}. */
+  public void onTick(long nowMillis) {
+    if (nowMillis >= nextRecompileAt && recompiling.compareAndSet(false, true)) {
+      recompiler.execute(this::recompile);
+    }
+  }
+
+  private void recompile() {
+    try {
+      synchronized (this) {
+        // read under the lock that apply holds: read outside it, a snapshot applied meanwhile
+        // would be replaced by the older one read here
+        apply(engine.rules().snapshot());
+      }
+    } catch (RuntimeException e) {
+      nextRecompileAt = clock.millis() + RETRY_MILLIS;
+      LOG.warn("recompiling the lists after an expiry failed; retrying in 1 s (lookups pass over the lapsed entry meanwhile)", e);
+    } finally {
+      recompiling.set(false);
+    }
+  }
+
+  /** Stops the recompile thread. Idempotent. */
+  @Override
+  public void close() {
+    recompiler.shutdownNow();
+  }
+}

@@ -1,0 +1,42 @@
+package dev.portcullis.config;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Parses a time to live such as {@code 30s}, {@code 90m}, {@code 24h}, {@code 7d} or ISO {@code PT24H};
+ * shared by the CLI and the notifier's API so both accept the same forms with the same message.
+ */
+public final class Ttl {
+
+  private static final Pattern SHORT = Pattern.compile("(\\d{1,9})([smhd])");
+
+  private Ttl() {}
+
+  /** @throws IllegalArgumentException naming the text and the accepted forms */
+  public static Duration parse(String text) {
+    Matcher m = SHORT.matcher(text == null ? "" : text.trim());
+    Duration d;
+    if (m.matches()) {
+      long n = Long.parseLong(m.group(1));
+      d = switch (m.group(2)) {
+        case "s" -> Duration.ofSeconds(n);
+        case "m" -> Duration.ofMinutes(n);
+        case "h" -> Duration.ofHours(n);
+        default -> Duration.ofDays(n);
+      };
+    } else {
+      try {
+        d = Duration.parse(text);
+      } catch (DateTimeParseException | NullPointerException e) {
+        throw new IllegalArgumentException("TTL \"" + text + "\" must look like 30s, 90m, 24h, 7d or PT24H");
+      }
+    }
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException("TTL must be positive, was " + text);
+    }
+    return d;
+  }
+}

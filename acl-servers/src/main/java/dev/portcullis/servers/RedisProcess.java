@@ -1,0 +1,175 @@
+package dev.portcullis.servers;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real {@code redis-server} process bound to 127.0.0.1, without persistence, in a private working
+ * directory. A watchdog shell kills it if this JVM dies without closing it, so no server outlives
+ * the build. {@link #stop()} and {@link #start()} let tests cut Redis off and bring it back on the
+ * same port.
+ */
+public final class RedisProcess implements Redis {
+
+  private final Path binary;
+  private final int port;
+  private final Path dir;
+  private final List<String> extraArgs;
+  private Process process;
+  private Process watchdog;
+
+  private RedisProcess(Path binary, int port, Path dir, List<String> extraArgs) {
+    this.binary = binary;
+    this.port = port;
+    this.dir = dir;
+    this.extraArgs = List.copyOf(extraArgs);
+  }
+
+  /** Starts a standalone server on a free loopback port. */
+  public static RedisProcess startStandalone() {
+    return startOn(Ports.freeLoopbackPort(), List.of());
+  }
+
+  /** Starts a server on {@code port} with extra {@code redis-server} arguments. */
+  public static RedisProcess startOn(int port, List<String> extraArgs) {
+    try {
+      Path dir = Files.createTempDirectory("portcullis-redis-" + port + "-");
+      RedisProcess r = new RedisProcess(RedisBinary.locate(), port, dir, extraArgs);
+      r.start();
+      return r;
+    } catch (IOException e) {
+      throw new IllegalStateException("could not prepare a directory for redis-server: " + e, e);
+    }
+  }
+
+  @Override
+  public synchronized void start() {
+    if (process != null && process.isAlive()) {
+      throw new IllegalStateException("redis-server on port " + port + " is already running");
+    }
+    List<String> cmd = new ArrayList<>(List.of(binary.toString(),
+        "--port", Integer.toString(port),
+        "--bind", "127.0.0.1",
+        "--protected-mode", "yes",
+        "--save", "",
+        "--appendonly", "no",
+        "--daemonize", "no",
+        "--dir", dir.toString()));
+    cmd.addAll(extraArgs);
+    Path log = dir.resolve("redis.log");
+    try {
+      process = new ProcessBuilder(cmd)
+          .directory(dir.toFile())
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+          .start();
+      watchdog = Watchdog.guard(process);
+    } catch (IOException e) {
+      throw new IllegalStateException("could not run " + binary + ": " + e, e);
+    }
+    long deadline = System.nanoTime() + Polling.scaled(Duration.ofSeconds(15)).toNanos();
+    while (!ping()) {
+      if (!process.isAlive() || System.nanoTime() > deadline) {
+        String tail = tail(log);
+        destroy();
+        throw new IllegalStateException("redis-server did not start on 127.0.0.1:" + port + " ("
+            + binary + "); its log ends with:\n" + tail);
+      }
+      pause(20);
+    }
+  }
+
+  /** True iff the server answers PING with PONG. */
+  public boolean ping() {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+      s.setSoTimeout(500);
+      OutputStream out = s.getOutputStream();
+      out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = s.getInputStream();
+      byte[] buf = new byte[7];
+      int n = in.readNBytes(buf, 0, 7);
+      return n == 7 && new String(buf, StandardCharsets.US_ASCII).startsWith("+PONG");
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public synchronized void stop() {
+    destroy();
+  }
+
+  private void destroy() {
+    if (process != null) {
+      process.destroy();
+      try {
+        if (!process.waitFor(5, TimeUnit.SECONDS)) {
+          process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        process.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+      process = null;
+    }
+    if (watchdog != null) {
+      watchdog.destroyForcibly();
+      watchdog = null;
+    }
+  }
+
+  @Override
+  public String host() {
+    return "127.0.0.1";
+  }
+
+  @Override
+  public int port() {
+    return port;
+  }
+
+  public Path directory() {
+    return dir;
+  }
+
+  @Override
+  public String describe() {
+    return "redis-server " + binary + " at 127.0.0.1:" + port;
+  }
+
+  @Override
+  public synchronized void close() {
+    destroy();
+  }
+
+  private static String tail(Path log) {
+    try {
+      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+}

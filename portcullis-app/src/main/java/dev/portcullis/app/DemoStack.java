@@ -1,0 +1,221 @@
+package dev.portcullis.app;
+
+import dev.portcullis.aggregator.AggregatorSettings;
+import dev.portcullis.aggregator.AggregatorWorker;
+import dev.portcullis.client.AclClient;
+import dev.portcullis.config.AppMode;
+import dev.portcullis.config.AppPolicy;
+import dev.portcullis.config.ConfigCodec;
+import dev.portcullis.config.GlobalPolicy;
+import dev.portcullis.config.Ladder;
+import dev.portcullis.config.store.ConfigStore;
+import dev.portcullis.config.store.Versioned;
+import dev.portcullis.config.store.ZkAccess;
+import dev.portcullis.keys.ZkPaths;
+import dev.portcullis.notifier.NotifierApplication;
+import dev.portcullis.redis.RedisEndpoints;
+import dev.portcullis.servers.KRaftBroker;
+import dev.portcullis.servers.Ports;
+import dev.portcullis.servers.RedisClusterProcesses;
+import dev.portcullis.servers.RedisProcess;
+import dev.portcullis.servers.InJvmZooKeeper;
+import dev.portcullis.servers.ZooKeeper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.apache.curator.framework.CuratorFramework;
+
+/**
+ * The whole Portcullis system on one machine, on loopback: a KRaft broker, ZooKeeper and Redis
+ * (real servers, in this JVM or as child processes), two aggregator workers, one or more
+ * notifiers with the admin API and dashboard, and clients. Used by {@code portcullis demo} and by
+ * the end-to-end tests. {@link #close()} stops everything in reverse order and removes its files.
+ */
+public final class DemoStack implements AutoCloseable {
+
+  /**
+   * Tunables of a stack; the demo uses a fast ladder so a story fits in a minute or two.
+   *
+   * @param redisCluster a 3-master Redis Cluster (local processes) instead of one standalone Redis
+   */
+  public record Options(long limitPerSecond, Ladder ladder, Duration forgiveAfter, long prefixLimitPerSecond,
+      int notifiers, String apiToken, boolean redisCluster) {
+
+    public static Options demo() {
+      return new Options(20, new Ladder(List.of(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(2)), true),
+          Duration.ofMinutes(5), 150, 1, "demo-token", false);
+    }
+  }
+
+  private final Options options;
+  private final Consumer<String> log;
+  private final List<AutoCloseable> parts = new ArrayList<>();
+  private final List<NotifierApplication> notifierApps = new ArrayList<>();
+  private final List<Integer> notifierPorts = new ArrayList<>();
+  private Path dir;
+  private KRaftBroker kafka;
+  private ZooKeeper zk;
+  private RedisEndpoints redis;
+  private CuratorFramework curator;
+  private ConfigStore store;
+
+  public DemoStack(Options options, Consumer<String> log) {
+    this.options = options;
+    this.log = log;
+  }
+
+  public DemoStack start() throws Exception {
+    dir = Files.createTempDirectory("portcullis-demo-");
+    log.accept("starting Kafka (KRaft), ZooKeeper and Redis on 127.0.0.1 ...");
+    // the usual ports when they are free, so that the README's commands work against the demo as written
+    kafka = own(KRaftBroker.start(dir.resolve("kafka"), portOr(9092), Ports.freeLoopbackPort(), java.util.Map.of(), true));
+    zk = own(InJvmZooKeeper.start(portOr(2181)));
+    if (options.redisCluster()) {
+      RedisClusterProcesses cluster = own(RedisClusterProcesses.start());
+      redis = new RedisEndpoints(cluster.nodes(), true, 2000);
+    } else {
+      redis = RedisEndpoints.of("127.0.0.1:" + own(RedisProcess.startStandalone()).port(), false);
+    }
+    log.accept("  kafka " + kafka.bootstrapServers() + ", zookeeper " + zk.connectString() + ", redis "
+        + String.join(",", redis.nodes()) + (redis.cluster() ? " (cluster)" : ""));
+
+    curator = own(ZkAccess.open(zk.connectString()).newClient());
+    curator.start();
+    curator.blockUntilConnected(30, TimeUnit.SECONDS);
+    store = new ConfigStore(curator, new ZkPaths(), new ConfigCodec(), ZkAccess.open(zk.connectString()));
+    store.setGlobalPolicy(new GlobalPolicy(options.limitPerSecond(), null, options.ladder(), options.forgiveAfter(), false,
+        ZoneOffset.UTC), Versioned.ABSENT);
+    store.setAppPolicy("shop", AppPolicy.DEFAULT, Versioned.ABSENT);
+    store.setAppPolicy("proxy", new AppPolicy(AppMode.CLOSED, null, null, List.of(), false), Versioned.ABSENT);
+
+    log.accept("starting 2 aggregator workers ...");
+    for (int i = 1; i <= 2; i++) {
+      AggregatorSettings s = AggregatorSettings.defaults(kafka.bootstrapServers(),
+          redis, dir.resolve("aggregator-" + i))
+          .withTopics("acl.access", "acl.access.dlq", 4).withAdminPort(-1);
+      AggregatorWorker w = own(new AggregatorWorker(s));
+      w.start();
+    }
+    for (int i = 1; i <= options.notifiers(); i++) {
+      startNotifier(i);
+    }
+    return this;
+  }
+
+  /** Starts notifier number {@code i} (1-based) in this JVM on a free port; returns its port. */
+  public int startNotifier(int i) throws Exception {
+    int port = i == 1 ? portOr(8090) : Ports.freeLoopbackPort();
+    Path yml = notifierConfig("notifier-" + i, port, Duration.ofSeconds(15));
+    NotifierApplication app = new NotifierApplication();
+    app.run("server", yml.toString());
+    notifierApps.add(app);
+    notifierPorts.add(port);
+    parts.add(app::stop);
+    return port;
+  }
+
+  /**
+   * Writes the configuration of a notifier against this stack's servers (to run it elsewhere, e.g.
+   * in a child JVM that a test kills) and returns its path.
+   */
+  public Path notifierConfig(String id, int port, Duration sessionTimeout) throws IOException {
+    Path yml = dir.resolve(id + ".yml");
+    Files.writeString(yml, String.join("\n",
+        "id: " + id,
+        "kafka: {bootstrapServers: \"" + kafka.bootstrapServers() + "\"}",
+        "zooKeeper: {connect: \"" + zk.connectString() + "\", sessionTimeout: " + sessionTimeout.toMillis() + "ms}",
+        "redis: {nodes: [\"" + String.join("\", \"", redis.nodes()) + "\"], cluster: " + redis.cluster() + "}",
+        "scan: {interval: 250ms, janitorInterval: 1s, prefixLimitPerSecond: " + options.prefixLimitPerSecond() + "}",
+        "api: {token: " + options.apiToken() + "}",
+        "server:",
+        "  type: simple",
+        "  applicationContextPath: /",
+        "  adminContextPath: /admin",
+        "  connector: {type: http, bindHost: 127.0.0.1, port: " + port + "}",
+        "  requestLog: {appenders: []}",
+        "logging:",
+        "  level: WARN",
+        "  appenders: [{type: file, currentLogFilename: \"" + dir.resolve(id + ".log") + "\","
+            + " archive: false}]",
+        ""));
+    return yml;
+  }
+
+  /** Stops notifier {@code i} (1-based) cleanly: it leaves the election at once and a standby takes over. */
+  public void stopNotifier(int i) throws Exception {
+    notifierApps.get(i - 1).stop();
+  }
+
+  public NotifierApplication notifier(int i) {
+    return notifierApps.get(i - 1);
+  }
+
+  public int notifierPort(int i) {
+    return notifierPorts.get(i - 1);
+  }
+
+  /** A started client of {@code app} against this stack, closed with it. */
+  public AclClient client(String app, String node) throws IOException {
+    AclClient c = AclClient.builder(app).node(node).kafka(kafka.bootstrapServers()).zooKeeper(zk.connectString())
+        .snapshotFile(dir.resolve(app + "-" + node.replace(':', '_') + ".snapshot")).build();
+    own(c);
+    c.start();
+    return c;
+  }
+
+  public ConfigStore store() {
+    return store;
+  }
+
+  public String kafkaBootstrap() {
+    return kafka.bootstrapServers();
+  }
+
+  public String zooKeeperConnect() {
+    return zk.connectString();
+  }
+
+  public RedisEndpoints redis() {
+    return redis;
+  }
+
+  public Path directory() {
+    return dir;
+  }
+
+  private static int portOr(int preferred) {
+    return Ports.isOpen(preferred) ? Ports.freeLoopbackPort() : preferred;
+  }
+
+  <T extends AutoCloseable> T own(T c) {
+    parts.add(c);
+    return c;
+  }
+
+  @Override
+  public void close() {
+    for (int i = parts.size() - 1; i >= 0; i--) {
+      try {
+        parts.get(i).close();
+      } catch (Exception e) {
+        log.accept("  (stopping " + parts.get(i).getClass().getSimpleName() + " failed: " + e + ")");
+      }
+    }
+    parts.clear();
+    if (dir != null) {
+      try (Stream<Path> files = Files.walk(dir)) {
+        files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      } catch (IOException e) {
+        log.accept("  (could not remove " + dir + ")");
+      }
+    }
+  }
+}

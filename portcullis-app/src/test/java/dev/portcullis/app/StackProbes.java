@@ -1,0 +1,48 @@
+package dev.portcullis.app;
+
+import dev.portcullis.client.AclClient;
+import dev.portcullis.client.decide.Decision;
+import dev.portcullis.testkit.Timeouts;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** What the end-to-end tests ask the clients and the notifiers of a stack. */
+final class StackProbes {
+
+  private static final AtomicInteger PROBES = new AtomicInteger();
+
+  private StackProbes() {}
+
+  /** A check from a new address each time, so that probing never trips a per-address limit. */
+  static Decision probe(AclClient c, String iface, String caller) {
+    return c.check("198.18.9." + PROBES.incrementAndGet() % 250, iface, caller);
+  }
+
+  /** Waits until every client denies {@code offender} with an intercept at {@code level} of the ladder. */
+  static void awaitLevel(List<AclClient> clients, String offender, int level) {
+    Timeouts.await("the offender denied at level " + level + " on all clients", Duration.ofSeconds(60),
+        () -> clients.stream().allMatch(c -> {
+          Decision d = c.check(offender, "GET /");
+          return d.reason() == Decision.Reason.INTERCEPT && d.detail().contains("level " + level + ":");
+        }));
+  }
+
+  /** The body of a GET, or "" while the server does not answer (for polling). */
+  static String bodyOrEmpty(HttpClient http, String url) {
+    try {
+      return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+    } catch (IOException e) {
+      return "";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "";
+    }
+  }
+}
