@@ -5,6 +5,7 @@ import dev.portcullis.client.decide.Decision;
 import dev.portcullis.client.decide.DecisionEngine;
 import dev.portcullis.client.decide.LocalLimiter;
 import dev.portcullis.client.decide.RuleInstaller;
+import dev.portcullis.client.emit.AccessKeySerializer;
 import dev.portcullis.client.emit.AccessRing;
 import dev.portcullis.client.emit.CoalescingEmitter;
 import dev.portcullis.client.kafka.KafkaClientConfigs;
@@ -17,6 +18,7 @@ import dev.portcullis.config.ConfigTreeCodec;
 import dev.portcullis.config.store.ZkAccess;
 import dev.portcullis.config.watch.ConfigWatcher;
 import dev.portcullis.config.watch.SnapshotFile;
+import dev.portcullis.keys.KafkaKeys;
 import dev.portcullis.keys.ZkPaths;
 import dev.portcullis.wire.NodeRegistration;
 import java.time.Clock;
@@ -33,7 +35,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -187,8 +188,8 @@ public final class AclClient implements AutoCloseable {
     if (settings.kafkaBootstrap() == null) {
       return;
     }
-    KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClientConfigs.accessProducer(settings),
-        new StringSerializer(), new ByteArraySerializer());
+    KafkaProducer<KafkaKeys.AccessKey, byte[]> producer = new KafkaProducer<>(KafkaClientConfigs.accessProducer(settings),
+        new AccessKeySerializer(), new ByteArraySerializer());
     emitter = new CoalescingEmitter(settings.app(), settings.node(), settings.accessTopic(), ring, producer,
         coarse::millis, settings.slice(), settings.maxKeysPerSlice());
     parts.add(emitter);

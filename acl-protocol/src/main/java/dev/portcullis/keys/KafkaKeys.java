@@ -31,6 +31,32 @@ public final class KafkaKeys {
     return app + SEP + ip;
   }
 
+  /**
+   * The key of an access event as a value: the app and the address, unparsed. A producer that sends
+   * it (the client's emitter) lets the partitioner place the record by the address's bits, without
+   * rendering the key as text and parsing it back; it goes on the wire as {@link #toString()}.
+   */
+  public record AccessKey(String app, IpAddress ip) {
+
+    public AccessKey {
+      Identifiers.requireApp("app", app);
+      if (ip == null) {
+        throw new IllegalArgumentException("ip must not be null");
+      }
+    }
+
+    /** {@link #accessPartition} of this key among {@code partitions}. */
+    public int partition(int partitions) {
+      return accessPartition(app, ip, partitions);
+    }
+
+    /** The wire form, {@code <app>|<ip>}, as {@link #access} builds it. */
+    @Override
+    public String toString() {
+      return app + SEP + ip;
+    }
+  }
+
   /** Length of the IPv4 block that {@link #accessPartition} keeps on one partition. */
   public static final int ACCESS_PARTITION_V4_BLOCK = 24;
   /** Length of the IPv6 block that {@link #accessPartition} keeps on one partition. */
@@ -57,6 +83,24 @@ public final class KafkaKeys {
     int bar = key == null ? -1 : key.lastIndexOf(SEP);
     IpAddress ip = bar > 0 ? IpAddress.tryParse(key.substring(bar + 1)) : null;
     return ip == null ? -1 : accessPartition(key.substring(0, bar), ip, partitions);
+  }
+
+  /**
+   * Key of a prefix count on the aggregator's rekeyed topic: {@code <app>|<prefix>}, the prefix in
+   * CIDR notation. The app comes from a decoded access event (already validated); nothing is checked
+   * here, on the aggregator's per-record path.
+   */
+  public static String rekeyedPrefix(String app, Cidr prefix) {
+    return app + SEP + prefix;
+  }
+
+  /**
+   * Key of a quota count on the aggregator's rekeyed topic: {@code <app>|<caller>|<iface>}, whose
+   * {@code <caller>|<iface>} is the member of the Redis quota day. Parts from a decoded access event
+   * (already validated: labels never hold {@code |}); nothing is checked here.
+   */
+  public static String rekeyedQuota(String app, String caller, String iface) {
+    return app + SEP + caller + SEP + iface;
   }
 
   /** Key of an intercept notice: {@code <app>|<target>}, target compact (bare IP for a single address). */

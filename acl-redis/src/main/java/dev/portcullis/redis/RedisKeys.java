@@ -125,4 +125,21 @@ public final class RedisKeys {
   public static String quotaMember(String caller, String iface) {
     return Identifiers.requireLabel("caller", caller) + "|" + Identifiers.requireLabel("iface", iface);
   }
+
+  /** A quota member's two parts. */
+  public record QuotaMember(String caller, String iface) {}
+
+  /**
+   * The parts of a member {@link #quotaMember} built, or null if {@code member} is not one (written
+   * by something else): readers skip such members rather than fail a scan.
+   */
+  public static QuotaMember parseQuotaMember(String member) {
+    int bar = member == null ? -1 : member.indexOf('|');
+    if (bar <= 0) {
+      return null;
+    }
+    String caller = member.substring(0, bar);
+    String iface = member.substring(bar + 1);
+    return Identifiers.isLabel(caller) && Identifiers.isLabel(iface) ? new QuotaMember(caller, iface) : null;
+  }
 }

@@ -20,6 +20,17 @@ class RedisKeysTest {
   }
 
   @Test
+  void parseQuotaMember_isTheInverseOfQuotaMemberAndSkipsAnythingElse() {
+    assertThat(RedisKeys.parseQuotaMember(RedisKeys.quotaMember("partner-42", "GET /export")))
+        .isEqualTo(new RedisKeys.QuotaMember("partner-42", "GET /export"));
+    assertThat(RedisKeys.parseQuotaMember("no-bar")).isNull();
+    assertThat(RedisKeys.parseQuotaMember("|GET /x")).isNull();
+    assertThat(RedisKeys.parseQuotaMember("caller|")).isNull();
+    assertThat(RedisKeys.parseQuotaMember("a|b|c")).isNull();
+    assertThat(RedisKeys.parseQuotaMember(null)).isNull();
+  }
+
+  @Test
   void redisKeys_useOneHashTagPerAppShard() {
     RedisKeys k = new RedisKeys(64);
     assertThat(k.secondWindow("shop", 5, 1763880000)).isEqualTo("pc:{shop:5}:s:1763880000");

@@ -131,14 +131,14 @@ public final class AccessProcessor implements Processor<String, byte[], String, 
     long sec = Math.floorDiv(e.ts(), 1000L);
     long min = Math.floorDiv(e.ts(), 60_000L);
     long[] windows = {sec, min};
-    counter.update("s|" + key, WindowCounter.ADDRESS, windows, e.n(), e.denied()); // the key is app|ip
-    counter.update(totalKey(e.app()), WindowCounter.ADDRESS, windows, e.n(), e.denied());
+    counter.update(StoreKey.Kind.ADDRESS, StoreKey.Kind.ADDRESS.key(key), windows, e.n(), e.denied());
+    counter.update(StoreKey.Kind.TOTAL, totalKey(e.app()), windows, e.n(), e.denied());
     Cidr prefix = Cidr.covering(ip, ip.isV4() ? settings.ipv4Prefix() : settings.ipv6Prefix());
     // a prefix inside the partitioning block has its addresses' home; a wider one, its network's
     int home = (ip.isV4() ? v4PrefixInBlock : v6PrefixInBlock) ? addressHome
         : KafkaKeys.accessPartition(e.app(), prefix.network(), partitions);
     boolean atHome = home == partition;
-    context.forward(new Record<>(e.app() + "|" + prefix,
+    context.forward(new Record<>(KafkaKeys.rekeyedPrefix(e.app(), prefix),
         RekeyedProcessor.encode(RekeyedProcessor.PREFIX, e.ts(), e.n(), e.denied(), home), record.timestamp()),
         atHome ? REKEYED_LOCAL : REKEYED_SINK);
     if (atHome) {
@@ -147,7 +147,7 @@ public final class AccessProcessor implements Processor<String, byte[], String, 
     if (e.caller() != null) {
       // one caller calls from many addresses, whose records are on many partitions: the sum is made
       // elsewhere; this task sums its share per day and sends it on once per flush interval
-      counter.hold(e.app() + "|" + e.caller() + "|" + e.iface(), new long[] {quotaDay(e.ts())}, e.n(), e.denied());
+      counter.hold(KafkaKeys.rekeyedQuota(e.app(), e.caller(), e.iface()), new long[] {quotaDay(e.ts())}, e.n(), e.denied());
     }
   }
 
@@ -173,7 +173,7 @@ public final class AccessProcessor implements Processor<String, byte[], String, 
   private String totalKey(String app) {
     String k = totalKeys.get(app);
     if (k == null) {
-      k = "t|" + app + "|" + context.taskId();
+      k = new StoreKey(StoreKey.Kind.TOTAL, app, context.taskId().toString()).encode();
       totalKeys.put(app, k);
     }
     return k;

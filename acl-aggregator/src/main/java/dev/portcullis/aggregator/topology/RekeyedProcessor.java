@@ -88,11 +88,11 @@ public final class RekeyedProcessor implements Processor<String, byte[], Void, V
     long n = b.getLong();
     long denied = b.getLong();
     if (v[0] == PREFIX) {
-      counter.update("p|" + record.key(), WindowCounter.ADDRESS,
+      counter.update(StoreKey.Kind.PREFIX, StoreKey.Kind.PREFIX.key(record.key()),
           new long[] {Math.floorDiv(ts, 1000L), Math.floorDiv(ts, 60_000L)}, n, denied);
     } else {
       long epochDay = Instant.ofEpochMilli(ts).atZone(settings.quotaZone()).toLocalDate().toEpochDay();
-      counter.update("q|" + record.key(), WindowCounter.QUOTA, new long[] {epochDay}, n, denied);
+      counter.update(StoreKey.Kind.QUOTA, StoreKey.Kind.QUOTA.key(record.key()), new long[] {epochDay}, n, denied);
     }
   }
 }

@@ -31,8 +31,6 @@ final class WindowCounter {
   private final WindowSink sink;
   private final AggregatorMetrics metrics;
   private final RedisKeys keys;
-  /** Prefix of the store keys of counts held back to be sent on as sums ({@link #hold}). */
-  static final String HELD = "u|";
   private static final long HELD_MARK = Long.MIN_VALUE; // in marks: keeps a held entry cached, never flushed
 
   private final List<WriteBackStore.Entry> marked = new ArrayList<>(); // entries to flush to Redis
@@ -48,8 +46,8 @@ final class WindowCounter {
     this.sink = sink;
     this.metrics = metrics;
     this.keys = new RedisKeys(settings.shards());
-    this.decodeAddress = bytes -> newState(ADDRESS).decode(bytes);
-    this.decodeQuota = bytes -> newState(QUOTA).decode(bytes);
+    this.decodeAddress = bytes -> newState(false).decode(bytes);
+    this.decodeQuota = bytes -> newState(true).decode(bytes);
   }
 
   /** Binds the task's store and marks every retained window changed, so the first flush rewrites it. */
@@ -63,7 +61,7 @@ final class WindowCounter {
     }
     for (String key : retained) {
       WriteBackStore.Entry e = store.entry(key, decoderFor(key));
-      if (key.startsWith(HELD)) {
+      if (StoreKey.Kind.HELD_QUOTA.owns(key)) {
         holdEntry(e); // restored: counted before the last commit, not yet sent on
       } else {
         mark(e, -1L);
@@ -72,7 +70,8 @@ final class WindowCounter {
   }
 
   private Function<byte[], WindowState> decoderFor(String key) {
-    return key.startsWith("q|") || key.startsWith(HELD) ? decodeQuota : decodeAddress;
+    StoreKey.Kind kind = StoreKey.kindOf(key);
+    return kind != null && kind.daily() ? decodeQuota : decodeAddress;
   }
 
   private void holdEntry(WriteBackStore.Entry e) {
@@ -84,18 +83,19 @@ final class WindowCounter {
 
   /** Receives the windows of held entries. */
   interface HeldSink {
-    /** @param key the held key without {@link #HELD} */
-    void accept(String key, long windowStart, long n, long denied);
+    /** @param appAndMember {@code <app>|<caller>|<iface>}, as {@link #hold} was given it */
+    void accept(String appAndMember, long windowStart, long n, long denied);
   }
 
   /**
-   * Adds to the day windows of {@code HELD + key}: summed here, in the store (so a crash loses
-   * nothing the last commit covered), and handed on by {@link #drainHeld}, never flushed to Redis.
+   * Adds to this task's share of a quota day of {@code appAndMember} ({@code <app>|<caller>|<iface>}):
+   * summed here, in the store (so a crash loses nothing the last commit covered), and handed on by
+   * {@link #drainHeld}, never flushed to Redis.
    */
-  void hold(String key, long[] windowStarts, long n, long denied) {
-    WriteBackStore.Entry e = store.entry(HELD + key, decodeQuota);
+  void hold(String appAndMember, long[] windowStarts, long n, long denied) {
+    WriteBackStore.Entry e = store.entry(StoreKey.Kind.HELD_QUOTA.key(appAndMember), decodeQuota);
     if (e.state == null) {
-      e.state = newState(QUOTA);
+      e.state = newState(true);
     }
     boolean changed = false;
     for (int ring = 0; ring < windowStarts.length; ring++) {
@@ -118,7 +118,8 @@ final class WindowCounter {
       if (st != null) {
         for (int slot = 0; slot < st.slots(); slot++) {
           if (st.start(slot) != Long.MIN_VALUE) {
-            sink.accept(e.key.substring(HELD.length()), st.start(slot), st.count(slot), st.denied(slot));
+            StoreKey key = StoreKey.parse(e.key);
+            sink.accept(key.app() + '|' + key.member(), st.start(slot), st.count(slot), st.denied(slot));
           }
         }
       }
@@ -135,18 +136,19 @@ final class WindowCounter {
     e.marks |= mask;
   }
 
-  static final int ADDRESS = 0;
-  static final int QUOTA = 1;
-
-  private WindowState newState(int kind) {
-    return kind == ADDRESS ? new WindowState(settings.secondWindows(), settings.minuteWindows()) : new WindowState(3);
+  private WindowState newState(boolean daily) {
+    return daily ? new WindowState(3) : new WindowState(settings.secondWindows(), settings.minuteWindows());
   }
 
-  void update(String key, int kind, long[] windowStarts, long n, long denied) {
-    WriteBackStore.Entry e = store.entry(key, kind == QUOTA ? decodeQuota : decodeAddress);
+  /**
+   * Adds {@code n} requests ({@code denied} of them refused) to the windows starting at
+   * {@code windowStarts} (1 s and 1 min, or one day) of the entry {@code storeKey}, of {@code kind}.
+   */
+  void update(StoreKey.Kind kind, String storeKey, long[] windowStarts, long n, long denied) {
+    WriteBackStore.Entry e = store.entry(storeKey, kind.daily() ? decodeQuota : decodeAddress);
     WindowState st = e.state;
     if (st == null) {
-      st = newState(kind);
+      st = newState(kind.daily());
       e.state = st;
     }
     long mask = 0;
@@ -201,39 +203,39 @@ final class WindowCounter {
   }
 
   private void writesFor(String storeKey, WindowState st, long mask, long nowSec, List<WindowWrite> out) {
-    String[] parts = storeKey.split("\\|", 3);
-    String kind = parts[0];
-    String app = parts[1];
-    String member = parts[2];
+    StoreKey key = StoreKey.parse(storeKey);
+    String app = key.app();
+    String member = key.member();
     for (int slot = 0; slot < st.slots(); slot++) {
       if ((mask & (1L << slot)) == 0 || st.start(slot) == Long.MIN_VALUE) {
         continue;
       }
       long start = st.start(slot);
       long count = st.count(slot);
-      switch (kind) {
-        case "s", "p", "t" -> {
+      switch (key.kind()) {
+        case ADDRESS, PREFIX, TOTAL -> {
           boolean second = st.ringOf(slot) == 0;
           if (second ? start < nowSec - SECOND_TTL : start * 60 < nowSec - MINUTE_TTL) {
             continue; // its Redis key has expired anyway
           }
-          String key;
-          if (kind.equals("t")) {
-            key = second ? keys.totalSecondWindow(app, start) : keys.totalMinuteWindow(app, start);
+          String redisKey;
+          if (key.kind() == StoreKey.Kind.TOTAL) {
+            redisKey = second ? keys.totalSecondWindow(app, start) : keys.totalMinuteWindow(app, start);
+          } else if (key.kind() == StoreKey.Kind.ADDRESS) {
+            int shard = keys.shard(IpAddress.parse(member));
+            redisKey = second ? keys.secondWindow(app, shard, start) : keys.minuteWindow(app, shard, start);
           } else {
-            int shard = kind.equals("s") ? keys.shard(IpAddress.parse(member)) : keys.shard(member);
-            key = kind.equals("s")
-                ? (second ? keys.secondWindow(app, shard, start) : keys.minuteWindow(app, shard, start))
-                : (second ? keys.prefixSecondWindow(app, shard, start) : keys.prefixMinuteWindow(app, shard, start));
+            int shard = keys.shard(member);
+            redisKey = second ? keys.prefixSecondWindow(app, shard, start) : keys.prefixMinuteWindow(app, shard, start);
           }
-          out.add(new WindowWrite(key, member, count, second ? SECOND_TTL : MINUTE_TTL));
+          out.add(new WindowWrite(redisKey, member, count, second ? SECOND_TTL : MINUTE_TTL));
         }
-        case "q" -> {
+        case QUOTA -> {
           int shard = keys.shard(member);
           LocalDate day = LocalDate.ofEpochDay(start);
           out.add(new WindowWrite(keys.quotaDay(app, shard, RedisKeys.yyyymmdd(day)), member, count, DAY_TTL));
         }
-        default -> LOG.warn("unknown store key kind in {}", storeKey);
+        case HELD_QUOTA -> LOG.warn("a held quota share is never flushed: {}", storeKey);
       }
     }
   }
@@ -246,10 +248,10 @@ final class WindowCounter {
     try (KeyValueIterator<String, byte[]> it = store.all()) {
       while (it.hasNext()) {
         KeyValue<String, byte[]> kv = it.next();
-        if (kv.key.startsWith(HELD)) {
+        if (StoreKey.Kind.HELD_QUOTA.owns(kv.key)) {
           continue; // a quota share not yet sent on: drainHeld deletes it
         }
-        boolean quota = kv.key.startsWith("q|");
+        boolean quota = StoreKey.Kind.QUOTA.owns(kv.key);
         WindowState st = decoderFor(kv.key).apply(kv.value);
         boolean old = quota ? st.newest(0) < oldDay : st.newest(1) < nowMin - settings.minuteWindows() - 1;
         WriteBackStore.Entry cached = old ? store.cached(kv.key) : null;

@@ -46,7 +46,7 @@ public final class CoalescingEmitter implements AutoCloseable {
   private final String node;
   private final String topic;
   private final AccessRing ring;
-  private final Producer<String, byte[]> producer;
+  private final Producer<KafkaKeys.AccessKey, byte[]> producer;
   private final LongSupplier clock;
   private final long sliceMillis;
   private final int maxKeysPerSlice;
@@ -65,7 +65,7 @@ public final class CoalescingEmitter implements AutoCloseable {
    * @param producer owned: closed by {@link #close()}
    * @param clock    wall-clock epoch ms (the client's coarse clock)
    */
-  public CoalescingEmitter(String app, String node, String topic, AccessRing ring, Producer<String, byte[]> producer,
+  public CoalescingEmitter(String app, String node, String topic, AccessRing ring, Producer<KafkaKeys.AccessKey, byte[]> producer,
       LongSupplier clock, Duration slice, int maxKeysPerSlice) {
     if (slice.toMillis() < 1) {
       throw new IllegalArgumentException("slice must be at least 1 ms, was " + slice);
@@ -161,7 +161,7 @@ public final class CoalescingEmitter implements AutoCloseable {
         continue;
       }
       try {
-        producer.send(new ProducerRecord<>(topic, KafkaKeys.access(app, ip), value), (md, ex) -> {
+        producer.send(new ProducerRecord<>(topic, new KafkaKeys.AccessKey(app, ip), value), (md, ex) -> {
           if (ex == null) {
             sentRecords.increment();
             sentRequests.add(n);

@@ -42,6 +42,17 @@ class AccessPartitionerTest {
   }
 
   @Test
+  void aTypedAccessKey_goesToTheSamePartitionAsItsTextForm() {
+    for (String ip : new String[] {"198.51.100.7", "203.0.113.9", "2001:db8:0:7::1", "::ffff:10.1.2.3"}) {
+      KafkaKeys.AccessKey key = new KafkaKeys.AccessKey("shop", IpAddress.parse(ip));
+      int typed = partitioner.partition("acl.access", key, new AccessKeySerializer().serialize("acl.access", key), null, null,
+          cluster("acl.access", 12));
+      assertThat(typed).isEqualTo(partition(key.toString(), 12)).isEqualTo(key.partition(12));
+      assertThat(key.toString()).isEqualTo(KafkaKeys.access("shop", IpAddress.parse(ip)));
+    }
+  }
+
+  @Test
   void anyOtherKey_isHashedAsKafkasDefaultPartitionerHashesKeys() {
     String key = "not-an-access-key";
     assertThat(partition(key, 12))

@@ -3,6 +3,7 @@ package dev.portcullis.client.emit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.address.IpAddress;
+import dev.portcullis.keys.KafkaKeys;
 import dev.portcullis.wire.AccessEvent;
 import dev.portcullis.wire.WireCodec;
 import java.time.Duration;
@@ -15,7 +16,6 @@ import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,12 +32,12 @@ class CoalescingEmitterTest {
   private final AccessRing ring = new AccessRing(1024);
   private final WireCodec codec = new WireCodec();
 
-  private CoalescingEmitter emitter(MockProducer<String, byte[]> producer, int maxKeys) {
+  private CoalescingEmitter emitter(MockProducer<KafkaKeys.AccessKey, byte[]> producer, int maxKeys) {
     return new CoalescingEmitter("shop", "n1", "acl.access", ring, producer, clock::get, Duration.ofMillis(100), maxKeys);
   }
 
-  private static MockProducer<String, byte[]> producer(boolean autoComplete) {
-    return new MockProducer<>(autoComplete, null, new StringSerializer(), new ByteArraySerializer());
+  private static MockProducer<KafkaKeys.AccessKey, byte[]> producer(boolean autoComplete) {
+    return new MockProducer<>(autoComplete, null, new AccessKeySerializer(), new ByteArraySerializer());
   }
 
   private void offer(long v4, String iface, String caller, boolean denied, int times) {
@@ -46,11 +46,11 @@ class CoalescingEmitterTest {
     }
   }
 
-  private Map<String, AccessEvent> sent(MockProducer<String, byte[]> producer) {
+  private Map<String, AccessEvent> sent(MockProducer<KafkaKeys.AccessKey, byte[]> producer) {
     Map<String, AccessEvent> byKey = new HashMap<>();
-    for (ProducerRecord<String, byte[]> r : producer.history()) {
+    for (ProducerRecord<KafkaKeys.AccessKey, byte[]> r : producer.history()) {
       AccessEvent e = codec.readAccessEvent(r.value(), "test");
-      assertThat(r.key()).isEqualTo("shop|" + e.ip());
+      assertThat(r.key()).isEqualTo(new KafkaKeys.AccessKey("shop", e.ip()));
       assertThat(byKey.put(e.ip() + " " + e.iface() + " " + e.caller() + " @" + e.ts(), e)).as("one record per key and slice").isNull();
     }
     return byKey;
@@ -58,7 +58,7 @@ class CoalescingEmitterTest {
 
   @Test
   void accessesOfOneKeyInOneSlice_becomeOneRecordWithTheirCountAndDenials() {
-    MockProducer<String, byte[]> producer = producer(true);
+    MockProducer<KafkaKeys.AccessKey, byte[]> producer = producer(true);
     CoalescingEmitter e = emitter(producer, 1000);
     offer(V4_A, "GET /items", "partner-1", false, 5);
     offer(V4_A, "GET /items", "partner-1", true, 2);
@@ -86,7 +86,7 @@ class CoalescingEmitterTest {
 
   @Test
   void accessesInTheNextSlice_areANewRecordStampedWithThatSlice() {
-    MockProducer<String, byte[]> producer = producer(true);
+    MockProducer<KafkaKeys.AccessKey, byte[]> producer = producer(true);
     CoalescingEmitter e = emitter(producer, 1000);
     offer(V4_A, "GET /items", null, false, 2);
     e.pump();
@@ -102,7 +102,7 @@ class CoalescingEmitterTest {
 
   @Test
   void keysBeyondTheSliceBound_andAccessesTheWireRefuses_areDroppedAndCounted() {
-    MockProducer<String, byte[]> producer = producer(true);
+    MockProducer<KafkaKeys.AccessKey, byte[]> producer = producer(true);
     CoalescingEmitter e = emitter(producer, 2);
     offer(V4_A, "GET /a", null, false, 3);
     offer(V4_A, "GET /b", null, false, 1);
@@ -125,7 +125,7 @@ class CoalescingEmitterTest {
 
   @Test
   void sendsKafkaFails_areCountedAsDroppedAccessesAndFailedRecords() {
-    MockProducer<String, byte[]> producer = producer(false);
+    MockProducer<KafkaKeys.AccessKey, byte[]> producer = producer(false);
     CoalescingEmitter e = emitter(producer, 1000);
     offer(V4_A, "GET /items", null, false, 4);
     offer(V4_B, "GET /items", null, false, 1);
@@ -144,10 +144,10 @@ class CoalescingEmitterTest {
   void whenTheProducerRefusesARecordItself_theRestOfTheSliceIsDroppedWithoutAskingAgain() {
     // what a full producer buffer does while Kafka is away: each send blocks for max.block.ms, then throws
     AtomicInteger attempts = new AtomicInteger();
-    MockProducer<String, byte[]> producer = new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer()) {
+    MockProducer<KafkaKeys.AccessKey, byte[]> producer = new MockProducer<>(true, null, new AccessKeySerializer(), new ByteArraySerializer()) {
       @Override
       public synchronized java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> send(
-          ProducerRecord<String, byte[]> record, org.apache.kafka.clients.producer.Callback callback) {
+          ProducerRecord<KafkaKeys.AccessKey, byte[]> record, org.apache.kafka.clients.producer.Callback callback) {
         attempts.incrementAndGet();
         throw new TimeoutException("Failed to allocate memory within the configured max blocking time 200 ms.");
       }
@@ -175,7 +175,7 @@ class CoalescingEmitterTest {
   void close_beforeTheThreadEverRan_stillSendsWhatWasOffered() {
     // failed before the fix: the slice had no start yet, the record no valid timestamp, and the
     // accesses were counted as dropped instead of sent
-    MockProducer<String, byte[]> producer = producer(true);
+    MockProducer<KafkaKeys.AccessKey, byte[]> producer = producer(true);
     CoalescingEmitter e = emitter(producer, 1000);
     offer(V4_A, "GET /items", null, true, 2);
     e.close();
@@ -186,7 +186,7 @@ class CoalescingEmitterTest {
 
   @Test
   void close_sendsWhatIsBufferedAndClosesTheProducer_once() {
-    MockProducer<String, byte[]> producer = producer(true);
+    MockProducer<KafkaKeys.AccessKey, byte[]> producer = producer(true);
     CoalescingEmitter e = emitter(producer, 1000);
     e.start();
     offer(V4_A, "GET /items", null, false, 3);

@@ -105,12 +105,12 @@ public final class RuleScanner {
     }
     List<QuotaBreach> out = new ArrayList<>();
     for (WindowReader.Count c : reader.above(app, WindowReader.Kind.QUOTA_DAY, yyyymmdd, lowest)) {
-      int bar = c.member().indexOf('|');
-      if (bar <= 0 || bar == c.member().length() - 1) {
+      RedisKeys.QuotaMember member = RedisKeys.parseQuotaMember(c.member());
+      if (member == null) {
         continue; // not caller|iface: written by something else
       }
-      String caller = c.member().substring(0, bar);
-      String iface = c.member().substring(bar + 1);
+      String caller = member.caller();
+      String iface = member.iface();
       Quota applies = null;
       for (Quota q : quotas) {
         if (q.matches(caller, iface) && (applies == null || q.perDay() < applies.perDay())) {
