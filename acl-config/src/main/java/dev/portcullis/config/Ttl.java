@@ -17,6 +17,11 @@ public final class Ttl {
 
   /** @throws IllegalArgumentException naming the text and the accepted forms */
   public static Duration parse(String text) {
+    return parse("TTL", text);
+  }
+
+  /** @throws IllegalArgumentException naming {@code field}, the text and the accepted forms */
+  public static Duration parse(String field, String text) {
     Matcher m = SHORT.matcher(text == null ? "" : text.trim());
     Duration d;
     if (m.matches()) {
@@ -31,11 +36,11 @@ public final class Ttl {
       try {
         d = Duration.parse(text);
       } catch (DateTimeParseException | NullPointerException e) {
-        throw new IllegalArgumentException("TTL \"" + text + "\" must look like 30s, 90m, 24h, 7d or PT24H");
+        throw new IllegalArgumentException(field + " \"" + text + "\" must look like 30s, 90m, 24h, 7d or PT24H");
       }
     }
     if (d.isNegative() || d.isZero()) {
-      throw new IllegalArgumentException("TTL must be positive, was " + text);
+      throw new IllegalArgumentException(field + " must be positive, was " + text);
     }
     return d;
   }

@@ -6,7 +6,9 @@ import dev.portcullis.config.store.ZkAccess;
 import dev.portcullis.config.watch.ConfigWatcher;
 import dev.portcullis.redis.RedisKeys;
 import dev.portcullis.keys.ZkPaths;
+import dev.portcullis.notifier.alert.WebhookAlerts;
 import dev.portcullis.notifier.api.ApiErrors;
+import dev.portcullis.notifier.api.AppResource;
 import dev.portcullis.notifier.api.AuditResource;
 import dev.portcullis.notifier.api.BearerAuthFilter;
 import dev.portcullis.notifier.api.ChangeAudit;
@@ -18,11 +20,12 @@ import dev.portcullis.notifier.escalation.RedisHistoryStore;
 import dev.portcullis.notifier.health.DependencyHealthChecks;
 import dev.portcullis.notifier.intercept.InterceptBook;
 import dev.portcullis.notifier.intercept.KafkaNoticeSink;
-import dev.portcullis.notifier.intercept.SafetyValve;
+import dev.portcullis.notifier.intercept.NoticeSink;
+import dev.portcullis.notifier.intercept.RedisQuotaReleases;
 import dev.portcullis.notifier.leader.NotifierService;
 import dev.portcullis.notifier.scan.RuleScanner;
+import dev.portcullis.notifier.scan.RedisWindowReader;
 import dev.portcullis.notifier.scan.WindowReader;
-import dev.portcullis.redis.RedisEndpoints;
 import io.dropwizard.core.Application;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.lifecycle.Managed;
@@ -69,88 +72,64 @@ public final class NotifierApplication extends Application<NotifierConfiguration
     }
   }
 
+  /**
+   * Wiring only. The configuration builds the parts; every part that connects or runs a thread
+   * starts in a {@link Managed} (in the order registered here, before the API serves, and stops in
+   * reverse). The one exception is Redis: a cluster client learns the slot map when it is built.
+   */
   @Override
   public void run(NotifierConfiguration c, Environment env) {
     env.lifecycle().addServerLifecycleListener(jetty::set);
     Clock clock = Clock.systemUTC();
-    ZkAccess access = new ZkAccess(c.zooKeeper.connect, c.zooKeeper.acl ? ZkAccess.ZnodeAcl.ADMIN_WRITES : ZkAccess.ZnodeAcl.OPEN,
-        c.zooKeeper.credentials, java.time.Duration.ofMillis(c.zooKeeper.sessionTimeout.toMilliseconds()));
+    ZkAccess access = c.zooKeeper.buildAccess();
+    ZkPaths paths = c.zooKeeper.buildPaths();
     CuratorFramework curator = access.newClient();
-    curator.start();
-    env.lifecycle().manage(closing(curator));
-    ZkPaths paths = new ZkPaths(c.zooKeeper.root);
+    env.lifecycle().manage(managed(curator::start, curator::close));
     ConfigCodec codec = new ConfigCodec();
     ConfigStore store = new ConfigStore(curator, paths, codec, access);
     ConfigWatcher watcher = new ConfigWatcher(curator, paths, codec, null, clock);
-    watcher.start();
-    env.lifecycle().manage(closing(watcher));
+    env.lifecycle().manage(managed(watcher::start, watcher::close));
 
-    UnifiedJedis redis = new RedisEndpoints(c.redis.nodes, c.redis.cluster, 2000).connect();
-    env.lifecycle().manage(closing(redis));
-    RedisKeys keys = new RedisKeys(c.redis.shards);
-    WindowReader reader = new WindowReader(redis, keys);
+    UnifiedJedis redis = c.redis.buildEndpoints().connect();
+    env.lifecycle().manage(managed(() -> { }, redis::close));
+    RedisKeys keys = c.redis.buildKeys();
+    WindowReader reader = new RedisWindowReader(redis, keys);
 
-    NotifierTopics.ensure(c.kafka.bootstrapServers, c.kafka.noticesTopic, c.kafka.auditTopic);
+    env.lifecycle().manage(managed(
+        () -> NotifierTopics.ensure(c.kafka.bootstrapServers, c.kafka.noticesTopic, c.kafka.auditTopic), () -> { }));
     KafkaNoticeSink sink = new KafkaNoticeSink(c.kafka.bootstrapServers, c.kafka.noticesTopic, c.kafka.auditTopic,
         () -> service.get() != null && service.get().isLeader());
-    env.lifecycle().manage(closing(sink));
-    dev.portcullis.notifier.intercept.NoticeSink decisions = sink;
-    if (c.alerts.webhookUrl != null) {
-      dev.portcullis.notifier.alert.WebhookAlerts alerts = new dev.portcullis.notifier.alert.WebhookAlerts(sink,
-          java.net.URI.create(c.alerts.webhookUrl), c.alerts.queueCapacity, c.alerts.attempts,
-          java.time.Duration.ofMillis(500));
-      env.lifecycle().manage(new Managed() {
-        @Override
-        public void start() {
-          alerts.start();
-        }
-
-        @Override
-        public void stop() {
-          alerts.close();
-        }
-      });
+    env.lifecycle().manage(managed(() -> { }, sink::close));
+    NoticeSink decisions = sink;
+    WebhookAlerts alerts = c.alerts.buildAlerts(sink);
+    if (alerts != null) {
+      env.lifecycle().manage(managed(alerts::start, alerts::close));
       env.metrics().gauge("portcullis.notifier.alerts.dropped", () -> alerts::dropped);
       env.metrics().gauge("portcullis.notifier.alerts.failed", () -> alerts::failed);
       decisions = alerts;
     }
     InterceptBook book = new InterceptBook(clock, decisions, new RedisHistoryStore(redis, keys),
-        new dev.portcullis.notifier.intercept.RedisQuotaReleases(redis, keys),
-        new SafetyValve(c.scan.maxNewInterceptsPerMinute, c.scan.minPrefixV4, c.scan.minPrefixV6),
-        () -> UUID.randomUUID().toString());
+        new RedisQuotaReleases(redis, keys), c.scan.buildValve(), () -> UUID.randomUUID().toString());
     ChangeAudit changes = new ChangeAudit(sink::auditChange, clock);
     String id = c.id != null ? c.id : "notifier-" + UUID.randomUUID().toString().substring(0, 8);
-    NotifierService s = new NotifierService(new NotifierService.Settings(id, paths.notifierLeader(),
-        c.kafka.bootstrapServers, c.kafka.noticesTopic, c.scan.interval.toJavaDuration(),
-        c.scan.janitorInterval.toJavaDuration(), c.scan.reassertInterval.toJavaDuration()),
-        curator, watcher, store, new RuleScanner(reader, c.scan.prefixLimitPerSecond, c.scan.prefixLimitPerMinute), book,
-        changes, clock);
+    NotifierService s = new NotifierService(c.scan.buildServiceSettings(id, paths.notifierLeader(), c.kafka),
+        curator, watcher, store, c.scan.buildScanner(reader), book, changes, clock);
     service.set(s);
-    env.lifecycle().manage(new Managed() {
-      @Override
-      public void start() {
-        s.start();
-      }
-
-      @Override
-      public void stop() {
-        s.close();
-      }
-    });
+    env.lifecycle().manage(managed(s::start, s::close));
 
     env.jersey().register(new BearerAuthFilter(c.api.token, c.api.protectReads));
     env.jersey().register(new ApiErrors.BadInput());
     env.jersey().register(new ApiErrors.Conflict());
     env.jersey().register(new ApiErrors.StoreDown());
     env.jersey().register(new TrafficResource(store, curator, reader));
-    env.jersey().register(new InterceptsResource(book, s));
+    env.jersey().register(new InterceptsResource(book, s, clock));
     env.jersey().register(new ConfigResource(store, codec, clock, changes));
-    env.jersey().register(new dev.portcullis.notifier.api.AppResource(store, codec, reader, changes));
+    env.jersey().register(new AppResource(store, codec, reader, changes, clock));
     env.jersey().register(new AuditResource(sink));
     env.jersey().register(new DashboardResource());
 
     DependencyHealthChecks.Kafka kafkaHealth = new DependencyHealthChecks.Kafka(c.kafka.bootstrapServers);
-    env.lifecycle().manage(closing(kafkaHealth));
+    env.lifecycle().manage(managed(() -> { }, kafkaHealth::close));
     env.healthChecks().register("kafka", kafkaHealth);
     env.healthChecks().register("redis", new DependencyHealthChecks.Redis(redis));
     env.healthChecks().register("zookeeper", new DependencyHealthChecks.ZooKeeper(curator));
@@ -161,11 +140,22 @@ public final class NotifierApplication extends Application<NotifierConfiguration
     env.metrics().gauge("portcullis.notifier.activeIntercepts", () -> () -> book.active().size());
   }
 
-  private static Managed closing(AutoCloseable c) {
+  /** An action of a part's lifecycle. */
+  @FunctionalInterface
+  private interface Step {
+    void run() throws Exception;
+  }
+
+  private static Managed managed(Step start, Step stop) {
     return new Managed() {
       @Override
+      public void start() throws Exception {
+        start.run();
+      }
+
+      @Override
       public void stop() throws Exception {
-        c.close();
+        stop.run();
       }
     };
   }

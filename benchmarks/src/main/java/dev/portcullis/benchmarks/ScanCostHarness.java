@@ -5,7 +5,7 @@ import dev.portcullis.config.ConfigSnapshot;
 import dev.portcullis.redis.RedisKeys;
 import dev.portcullis.notifier.scan.Breach;
 import dev.portcullis.notifier.scan.RuleScanner;
-import dev.portcullis.notifier.scan.WindowReader;
+import dev.portcullis.notifier.scan.RedisWindowReader;
 import dev.portcullis.redis.RedisEndpoints;
 import dev.portcullis.servers.RedisProcess;
 import java.util.ArrayList;
@@ -50,7 +50,7 @@ public final class ScanCostHarness {
         data.forEach(p::zadd);
         p.sync();
       }
-      RuleScanner scanner = new RuleScanner(new WindowReader(jedis, keys), null, null);
+      RuleScanner scanner = new RuleScanner(new RedisWindowReader(jedis, keys), null, null);
       List<Long> micros = new ArrayList<>();
       int breaches = 0;
       for (int i = 0; i < 220; i++) {

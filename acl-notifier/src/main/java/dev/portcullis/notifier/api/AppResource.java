@@ -21,6 +21,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,14 +39,15 @@ public final class AppResource {
   private final ConfigStore store;
   private final ConfigCodec codec;
   private final WindowReader reader;
-
   private final ChangeAudit audit;
+  private final Clock clock;
 
-  public AppResource(ConfigStore store, ConfigCodec codec, WindowReader reader, ChangeAudit audit) {
+  public AppResource(ConfigStore store, ConfigCodec codec, WindowReader reader, ChangeAudit audit, Clock clock) {
     this.store = store;
     this.codec = codec;
     this.reader = reader;
     this.audit = audit;
+    this.clock = clock;
   }
 
   @GET
@@ -56,7 +58,7 @@ public final class AppResource {
     if (limit < 1 || limit > 1000) {
       throw new IllegalArgumentException("limit must be 1-1000, was " + limit);
     }
-    long now = System.currentTimeMillis();
+    long now = clock.millis();
     boolean second;
     if (window.equals("second")) {
       second = true;
@@ -87,7 +89,7 @@ public final class AppResource {
     if (seconds < 1 || seconds > 600) {
       throw new IllegalArgumentException("seconds must be 1-600, was " + seconds);
     }
-    long last = System.currentTimeMillis() / 1000 - 1;
+    long last = clock.millis() / 1000 - 1;
     Map<Long, Long> totals = reader.totalsPerSecond(app, last - seconds + 1, last);
     List<List<Long>> series = new ArrayList<>();
     totals.forEach((s, n) -> series.add(List.of(s, n)));

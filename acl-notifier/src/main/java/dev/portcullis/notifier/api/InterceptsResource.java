@@ -3,10 +3,11 @@ package dev.portcullis.notifier.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.address.Cidr;
+import dev.portcullis.config.Ttl;
 import dev.portcullis.keys.Identifiers;
 import dev.portcullis.keys.KafkaKeys;
 import dev.portcullis.notifier.intercept.InterceptBook;
-import dev.portcullis.notifier.leader.NotifierService;
+import dev.portcullis.notifier.leader.Leadership;
 import dev.portcullis.wire.InterceptNotice;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -18,6 +19,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -30,17 +32,19 @@ import java.util.Map;
 public final class InterceptsResource {
 
   private final InterceptBook book;
-  private final NotifierService service;
+  private final Leadership service;
+  private final Clock clock;
   private final ObjectMapper json = new ObjectMapper();
 
-  public InterceptsResource(InterceptBook book, NotifierService service) {
+  public InterceptsResource(InterceptBook book, Leadership service, Clock clock) {
     this.book = book;
     this.service = service;
+    this.clock = clock;
   }
 
   @GET
   public List<Map<String, Object>> list(@QueryParam("app") String app) {
-    long now = System.currentTimeMillis();
+    long now = clock.millis();
     return book.active().stream()
         .filter(n -> app == null || n.app().equals(app) || n.app().equals(KafkaKeys.ALL_APPS))
         .sorted(Comparator.comparingLong(InterceptNotice::issuedAt).reversed())
@@ -77,11 +81,11 @@ public final class InterceptsResource {
     }
     Cidr target = Cidr.parse(text(n, "target", true));
     String d = text(n, "duration", false);
-    Duration duration = d == null || d.equals("PERMANENT") ? null : Duration.parse(d.startsWith("P") ? d : "PT" + d.toUpperCase());
+    Duration duration = d == null || d.equals("PERMANENT") ? null : Ttl.parse("duration", d);
     String reason = text(n, "reason", true);
     String actor = text(n, "actor", false);
     InterceptNotice notice = book.issueManual(app, target, duration, reason, actor == null ? "api" : actor);
-    return Response.status(201).entity(view(notice, System.currentTimeMillis())).build();
+    return Response.status(201).entity(view(notice, clock.millis())).build();
   }
 
   /** Releases an address intercept ({@code target}) or a quota notice ({@code caller} and {@code iface}). */

@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * running scan to end before the listener returns; the notice sink also refuses to publish without
  * leadership, so a deposed leader stops before its successor starts.
  */
-public final class NotifierService implements AutoCloseable {
+public final class NotifierService implements Leadership, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(NotifierService.class);
 
@@ -110,13 +110,13 @@ public final class NotifierService implements AutoCloseable {
     }
   }
 
-  /** True while this notifier holds leadership. */
+  @Override
   public boolean isLeader() {
     LeaderLatch l = latch;
     return l != null && l.hasLeadership() && state.get() == State.STARTED;
   }
 
-  /** The id of the current leader, or "" if unknown. */
+  @Override
   public String leaderId() {
     try {
       return latch.getLeader().getId();

@@ -1,101 +1,27 @@
 package dev.portcullis.notifier.scan;
 
-import dev.portcullis.redis.RedisKeys;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.Response;
-import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.resps.Tuple;
 
 /**
- * Reads the sharded window key space. Scans ask each shard only for members above a threshold
- * ({@code ZRANGEBYSCORE key limit+1 +inf}), all shards in one pipeline, so the cost grows with the
- * offenders, not with the traffic. Thread-safe if the {@link UnifiedJedis} is (it is).
+ * The counted windows as the notifier reads them: members above a threshold (what the scanner
+ * judges), the top members (what the dashboard shows) and an app's totals. In production
+ * {@link RedisWindowReader}; implementations are thread-safe.
  */
-public final class WindowReader {
+public interface WindowReader {
 
   /** Which windows; a {@code QUOTA_DAY} window starts at a day written yyyymmdd. */
-  public enum Kind { SECOND, MINUTE, PREFIX_SECOND, PREFIX_MINUTE, QUOTA_DAY }
+  enum Kind { SECOND, MINUTE, PREFIX_SECOND, PREFIX_MINUTE, QUOTA_DAY }
 
   /** A member and its count. */
-  public record Count(String member, long count) {}
+  record Count(String member, long count) {}
 
-  private final UnifiedJedis redis;
-  private final RedisKeys keys;
+  /** Members of the window with a count strictly above {@code threshold}, in any order. */
+  List<Count> above(String app, Kind kind, long windowStart, long threshold);
 
-  public WindowReader(UnifiedJedis redis, RedisKeys keys) {
-    this.redis = redis;
-    this.keys = keys;
-  }
-
-  private String key(Kind kind, String app, int shard, long start) {
-    return switch (kind) {
-      case SECOND -> keys.secondWindow(app, shard, start);
-      case MINUTE -> keys.minuteWindow(app, shard, start);
-      case PREFIX_SECOND -> keys.prefixSecondWindow(app, shard, start);
-      case PREFIX_MINUTE -> keys.prefixMinuteWindow(app, shard, start);
-      case QUOTA_DAY -> keys.quotaDay(app, shard, (int) start);
-    };
-  }
-
-  /** Members of the window with a count strictly above {@code threshold}, from every shard. */
-  public List<Count> above(String app, Kind kind, long windowStart, long threshold) {
-    List<Response<List<Tuple>>> responses = new ArrayList<>(keys.shards());
-    try (AbstractPipeline p = redis.pipelined()) {
-      for (int shard = 0; shard < keys.shards(); shard++) {
-        responses.add(p.zrangeByScoreWithScores(key(kind, app, shard, windowStart), threshold + 1, Double.POSITIVE_INFINITY));
-      }
-      p.sync();
-    }
-    List<Count> out = new ArrayList<>();
-    for (Response<List<Tuple>> r : responses) {
-      for (Tuple t : r.get()) {
-        out.add(new Count(t.getElement(), (long) t.getScore()));
-      }
-    }
-    return out;
-  }
-
-  /** The {@code n} members with the highest counts in the window. */
-  public List<Count> top(String app, Kind kind, long windowStart, int n) {
-    List<Response<List<Tuple>>> responses = new ArrayList<>(keys.shards());
-    try (AbstractPipeline p = redis.pipelined()) {
-      for (int shard = 0; shard < keys.shards(); shard++) {
-        responses.add(p.zrevrangeWithScores(key(kind, app, shard, windowStart), 0, n - 1));
-      }
-      p.sync();
-    }
-    List<Count> all = new ArrayList<>();
-    for (Response<List<Tuple>> r : responses) {
-      for (Tuple t : r.get()) {
-        all.add(new Count(t.getElement(), (long) t.getScore()));
-      }
-    }
-    all.sort(Comparator.comparingLong(Count::count).reversed().thenComparing(Count::member));
-    return all.size() > n ? all.subList(0, n) : all;
-  }
+  /** The {@code n} members with the highest counts in the window, highest first (ties by member). */
+  List<Count> top(String app, Kind kind, long windowStart, int n);
 
   /** Requests of the whole app per second for {@code fromSec..toSec} (inclusive), oldest first. */
-  public Map<Long, Long> totalsPerSecond(String app, long fromSec, long toSec) {
-    Map<Long, Response<List<Tuple>>> responses = new HashMap<>();
-    try (AbstractPipeline p = redis.pipelined()) {
-      for (long s = fromSec; s <= toSec; s++) {
-        responses.put(s, p.zrangeWithScores(keys.totalSecondWindow(app, s), 0, -1));
-      }
-      p.sync();
-    }
-    Map<Long, Long> out = new java.util.TreeMap<>();
-    for (long s = fromSec; s <= toSec; s++) {
-      long sum = 0;
-      for (Tuple t : responses.get(s).get()) {
-        sum += (long) t.getScore();
-      }
-      out.put(s, sum);
-    }
-    return out;
-  }
+  Map<Long, Long> totalsPerSecond(String app, long fromSec, long toSec);
 }

@@ -10,19 +10,16 @@ import dev.portcullis.config.ConfigSnapshot;
 import dev.portcullis.config.GlobalPolicy;
 import dev.portcullis.config.Ladder;
 import dev.portcullis.config.ListEntry;
-import dev.portcullis.notifier.escalation.HistoryStore;
-import dev.portcullis.notifier.escalation.OffenderHistory;
+import dev.portcullis.notifier.fixtures.FakeClock;
+import dev.portcullis.notifier.fixtures.MapHistory;
+import dev.portcullis.notifier.fixtures.MapReleases;
+import dev.portcullis.notifier.fixtures.RecordingSink;
 import dev.portcullis.notifier.scan.Breach;
 import dev.portcullis.notifier.scan.QuotaBreach;
 import dev.portcullis.wire.AuditRecord;
 import dev.portcullis.wire.InterceptNotice;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,83 +29,9 @@ class InterceptBookTest {
 
   private static final long T0 = 1_763_880_000_000L;
 
-  /** A clock the test moves by hand. */
-  static final class FakeClock extends Clock {
-    long now = T0;
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(now);
-    }
-
-    void advance(Duration d) {
-      now += d.toMillis();
-    }
-  }
-
-  static final class Recorder implements NoticeSink {
-    final List<InterceptNotice> published = new ArrayList<>();
-    final List<String> released = new ArrayList<>();
-    final List<AuditRecord> audits = new ArrayList<>();
-
-    @Override
-    public void publish(InterceptNotice notice) {
-      published.add(notice);
-    }
-
-    @Override
-    public void release(String noticeKey) {
-      released.add(noticeKey);
-    }
-
-    @Override
-    public void audit(AuditRecord record) {
-      audits.add(record);
-    }
-  }
-
-  static final class MapHistory implements HistoryStore {
-    final Map<String, OffenderHistory> map = new HashMap<>();
-
-    @Override
-    public OffenderHistory get(String app, Cidr target) {
-      return map.get(app + "|" + target);
-    }
-
-    @Override
-    public void put(String app, Cidr target, OffenderHistory h) {
-      map.put(app + "|" + target, h);
-    }
-  }
-
-  /** Quota releases as Redis would keep them, shared by every book of a test (a leader and its successor). */
-  static final class MapReleases implements QuotaReleases {
-    final Map<String, Long> map = new HashMap<>();
-
-    @Override
-    public long releasedUntil(String app, String caller, String iface) {
-      return map.getOrDefault(app + "|" + caller + "|" + iface, 0L);
-    }
-
-    @Override
-    public void release(String app, String caller, String iface, long untilMillis) {
-      map.put(app + "|" + caller + "|" + iface, untilMillis);
-    }
-  }
-
   private final MapReleases releases = new MapReleases();
   private final FakeClock clock = new FakeClock();
-  private final Recorder sink = new Recorder();
+  private final RecordingSink sink = new RecordingSink();
   private final MapHistory history = new MapHistory();
   private final AtomicInteger ids = new AtomicInteger();
 

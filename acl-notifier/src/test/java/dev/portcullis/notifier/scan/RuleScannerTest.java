@@ -1,0 +1,125 @@
+package dev.portcullis.notifier.scan;
+
+import static dev.portcullis.notifier.fixtures.Configs.config;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.portcullis.address.Cidr;
+import dev.portcullis.config.ConfigSnapshot;
+import dev.portcullis.config.Quota;
+import dev.portcullis.notifier.fixtures.InMemoryWindows;
+import dev.portcullis.notifier.scan.WindowReader.Kind;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RuleScannerTest {
+
+  private static final long NOW = 1_763_880_000_500L; // half a second into a second
+  private static final long SEC = NOW / 1000;
+  private static final long MIN = NOW / 60_000;
+  private static final int DAY = 20251123;
+
+  private final InMemoryWindows windows = new InMemoryWindows();
+  private final RuleScanner scanner = new RuleScanner(windows, null, null);
+
+  private List<Breach> scan(ConfigSnapshot c) {
+    return scanner.scan("shop", c, NOW);
+  }
+
+  @Test
+  void limits_appPlusIpBeatsAppDefaultBeatsGlobalDefault() {
+    ConfigSnapshot c = config().global(50L, null).app("shop", 30L, null).limit("shop", "198.51.100.7", 5L, null).build();
+    windows.put("shop", Kind.SECOND, SEC, "198.51.100.7", 6)    // over its own limit of 5
+        .put("shop", Kind.SECOND, SEC, "198.51.100.8", 31)       // over the app default of 30
+        .put("shop", Kind.SECOND, SEC, "198.51.100.9", 30);      // at the app default: not a breach
+    assertThat(scan(c)).extracting(b -> b.target().toString(), Breach::limit, Breach::rule).containsExactlyInAnyOrder(
+        org.assertj.core.groups.Tuple.tuple("198.51.100.7/32", 5L, "shop 198.51.100.7/32"),
+        org.assertj.core.groups.Tuple.tuple("198.51.100.8/32", 30L, "shop default"));
+  }
+
+  @Test
+  void limits_withoutAppLimitsTheGlobalDefaultApplies() {
+    ConfigSnapshot c = config().global(50L, null).build();
+    windows.put("shop", Kind.SECOND, SEC - 1, "203.0.113.7", 51).put("shop", Kind.SECOND, SEC, "203.0.113.8", 50);
+    List<Breach> breaches = scan(c);
+    assertThat(breaches).singleElement().satisfies(b -> {
+      assertThat(b.target()).isEqualTo(Cidr.parse("203.0.113.7/32"));
+      assertThat(b.rule()).isEqualTo("global default");
+      assertThat(b.windowStart()).isEqualTo(SEC - 1);
+      assertThat(b.reason()).isEqualTo("51 req/s > 50 req/s (global default)");
+    });
+  }
+
+  @Test
+  void limits_aHigherSpecificLimitLetsAHeavyAddressThrough() {
+    ConfigSnapshot c = config().global(50L, null).limit("shop", "192.0.2.0/24", 1000L, null).build();
+    windows.put("shop", Kind.SECOND, SEC, "192.0.2.10", 900);
+    assertThat(scan(c)).isEmpty();
+  }
+
+  @Test
+  void perMinute_windowsAreJudgedByPerMinuteLimits() {
+    ConfigSnapshot c = config().global(null, 600L).build();
+    windows.put("shop", Kind.MINUTE, MIN, "2001:db8::1", 601).put("shop", Kind.SECOND, SEC, "2001:db8::2", 10_000);
+    assertThat(scan(c)).singleElement().satisfies(b -> {
+      assertThat(b.window()).isEqualTo("1m");
+      assertThat(b.target()).isEqualTo(Cidr.parse("2001:db8::1/128"));
+      assertThat(b.reason()).isEqualTo("601 req/min > 600 req/min (global default)");
+    });
+  }
+
+  @Test
+  void olderWindowsThanTheLastCompleteOneAreNotJudged() {
+    ConfigSnapshot c = config().global(50L, null).build();
+    windows.put("shop", Kind.SECOND, SEC - 2, "203.0.113.7", 500);
+    assertThat(scan(c)).isEmpty();
+  }
+
+  @Test
+  void prefixes_overThePrefixLimitAreBreachesOfTheBlock() {
+    RuleScanner withPrefixes = new RuleScanner(windows, 500L, 5000L);
+    windows.put("shop", Kind.PREFIX_SECOND, SEC, "198.51.100.0/24", 501)
+        .put("shop", Kind.PREFIX_MINUTE, MIN, "2001:db8:1::/64", 5001)
+        .put("shop", Kind.PREFIX_SECOND, SEC, "not-a-block", 9999);
+    List<Breach> breaches = withPrefixes.scan("shop", config().global(null, null).build(), NOW);
+    assertThat(breaches).extracting(b -> b.target().toString(), Breach::window, Breach::rule).containsExactlyInAnyOrder(
+        org.assertj.core.groups.Tuple.tuple("198.51.100.0/24", "1s", "prefix"),
+        org.assertj.core.groups.Tuple.tuple("2001:db8:1::/64", "1m", "prefix"));
+  }
+
+  @Test
+  void membersThatAreNotAddresses_areSkipped() {
+    windows.put("shop", Kind.SECOND, SEC, "garbage", 1000).put("shop", Kind.SECOND, SEC, "10.0.0.1", 51);
+    assertThat(scan(config().global(50L, null).build())).extracting(Breach::target).containsExactly(Cidr.parse("10.0.0.1/32"));
+  }
+
+  @Test
+  void noLimitAnywhere_asksNothingAndFindsNothing() {
+    windows.put("shop", Kind.SECOND, SEC, "10.0.0.1", 1_000_000);
+    assertThat(scan(config().global(null, null).build())).isEmpty();
+  }
+
+  @Test
+  void quotas_theLowestMatchingQuotaJudgesEachCallerOnEachInterface() {
+    ConfigSnapshot c = config().app("shop", null, null,
+        new Quota("*", "GET /export", 100), new Quota("partner-42", "*", 1000)).build();
+    windows.put("shop", Kind.QUOTA_DAY, DAY, "partner-42|GET /export", 101)   // 100 applies (lower than 1000)
+        .put("shop", Kind.QUOTA_DAY, DAY, "partner-42|GET /items", 999)        // 1000 applies: under
+        .put("shop", Kind.QUOTA_DAY, DAY, "partner-7|GET /items", 5000)         // no quota matches
+        .put("shop", Kind.QUOTA_DAY, DAY, "not a member", 5000);
+    List<QuotaBreach> breaches = scanner.scanQuotas("shop", c, NOW);
+    assertThat(breaches).singleElement().satisfies(b -> {
+      assertThat(b.caller()).isEqualTo("partner-42");
+      assertThat(b.iface()).isEqualTo("GET /export");
+      assertThat(b.count()).isEqualTo(101);
+      assertThat(b.day()).isEqualTo(DAY);
+      assertThat(b.perDay()).isEqualTo(100);
+      assertThat(b.endOfDay()).isEqualTo(1_763_942_400_000L); // 2025-11-24T00:00Z
+    });
+  }
+
+  @Test
+  void quotas_noneConfigured_findNothing() {
+    windows.put("shop", Kind.QUOTA_DAY, DAY, "partner-42|GET /export", 1_000_000);
+    assertThat(scanner.scanQuotas("shop", config().app("shop", null, null).build(), NOW)).isEmpty();
+  }
+}
