@@ -1,0 +1,139 @@
+package dev.portcullis.notifier.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.portcullis.config.ConfigCodec;
+import dev.portcullis.config.store.ConfigStore;
+import dev.portcullis.config.store.ZkAccess;
+import dev.portcullis.keys.ZkPaths;
+import dev.portcullis.notifier.api.ApiErrors;
+import dev.portcullis.notifier.api.ChangeAudit;
+import dev.portcullis.notifier.api.ConfigResource;
+import dev.portcullis.notifier.fixtures.FakeClock;
+import dev.portcullis.servers.ZooKeeper;
+import dev.portcullis.testkit.RealServers;
+import dev.portcullis.wire.AuditRecord;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import io.dropwizard.testing.junit5.ResourceExtension;
+import jakarta.ws.rs.client.Entity;
+import jakarta.ws.rs.core.GenericType;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.curator.framework.CuratorFramework;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The policy and list API on in-memory Jersey over the real ZooKeeper store: status codes and messages. */
+@ExtendWith({RealServers.class, DropwizardExtensionsSupport.class})
+class ConfigResourceIT {
+
+  private final FakeClock clock = new FakeClock();
+  private final List<AuditRecord> audits = new CopyOnWriteArrayList<>();
+  private final CuratorFramework curator;
+  private final ResourceExtension api;
+
+  ConfigResourceIT(ZooKeeper zk) {
+    curator = ZkAccess.open(zk.connectString()).newClient();
+    curator.start();
+    ConfigCodec codec = new ConfigCodec();
+    ConfigStore store = new ConfigStore(curator, new ZkPaths("/api-it-" + System.nanoTime()), codec,
+        ZkAccess.open(zk.connectString()));
+    api = ResourceExtension.builder()
+        .addResource(new ConfigResource(store, codec, clock, new ChangeAudit(audits::add, clock)))
+        .addProvider(new ApiErrors.BadInput())
+        .addProvider(new ApiErrors.Conflict())
+        .addProvider(new ApiErrors.StoreDown())
+        .build();
+  }
+
+  @AfterEach
+  void close() {
+    curator.close();
+  }
+
+  private static String error(Response r) {
+    return r.readEntity(new GenericType<Map<String, Object>>() {}).get("error").toString();
+  }
+
+  private Response putPolicy(String json, String ifMatch) {
+    var request = api.target("/api/policy").request();
+    if (ifMatch != null) {
+      request = request.header("If-Match", ifMatch);
+    }
+    return request.put(Entity.entity(json, MediaType.APPLICATION_JSON));
+  }
+
+  private Response addEntry(String kind, String json) {
+    return api.target("/api/lists/" + kind).request().post(Entity.entity(json, MediaType.APPLICATION_JSON));
+  }
+
+  @Test
+  void globalPolicy_isWrittenCompareAndSetByItsETag() {
+    Response first = api.target("/api/policy").request().get();
+    assertThat(first.getStatus()).isEqualTo(200);
+    String etag = first.getEntityTag().getValue();
+    Response written = putPolicy("{\"limitPerSecond\":40}", etag);
+    assertThat(written.getStatus()).isEqualTo(200);
+    assertThat(written.readEntity(String.class)).contains("\"limitPerSecond\":40");
+    Response stale = putPolicy("{\"limitPerSecond\":30}", etag);
+    assertThat(stale.getStatus()).isEqualTo(409);
+    assertThat(audits).singleElement().satisfies(a -> assertThat(a.kind()).isEqualTo(AuditRecord.Kind.POLICY_CHANGED));
+  }
+
+  @Test
+  void globalPolicy_anInvalidDocumentIs400NamingTheFieldAndChangesNothing() {
+    Response negative = putPolicy("{\"limitPerSecond\":-3}", null);
+    assertThat(negative.getStatus()).isEqualTo(400);
+    assertThat(error(negative)).contains("limitPerSecond");
+    Response unknown = putPolicy("{\"limitPerSecnd\":3}", null);
+    assertThat(unknown.getStatus()).isEqualTo(400);
+    assertThat(error(unknown)).contains("limitPerSecnd");
+    Response badIfMatch = putPolicy("{\"limitPerSecond\":3}", "\"v7\"");
+    assertThat(badIfMatch.getStatus()).isEqualTo(400);
+    assertThat(error(badIfMatch)).contains("If-Match must be a version number");
+    assertThat(audits).isEmpty();
+  }
+
+  @Test
+  void listEntries_areAddedListedAndRemovedOnce() {
+    Response added = addEntry("allow", "{\"cidr\":\"192.0.2.10\",\"app\":\"proxy\",\"ttl\":\"24h\",\"note\":\"admin\",\"by\":\"alice\"}");
+    assertThat(added.getStatus()).isEqualTo(201);
+    assertThat(added.readEntity(String.class)).contains("\"expiresAt\":" + (FakeClock.T0 + 86_400_000L));
+    List<Map<String, Object>> list = api.target("/api/lists/allow").queryParam("app", "proxy").request()
+        .get(new GenericType<>() {});
+    assertThat(list).singleElement().satisfies(e -> assertThat(e).containsEntry("cidr", "192.0.2.10/32")
+        .containsEntry("active", true).containsEntry("by", "alice"));
+    Response removed = api.target("/api/lists/allow").queryParam("app", "proxy").queryParam("cidr", "192.0.2.10")
+        .request().delete();
+    assertThat(removed.getStatus()).isEqualTo(204);
+    Response again = api.target("/api/lists/allow").queryParam("app", "proxy").queryParam("cidr", "192.0.2.10")
+        .request().delete();
+    assertThat(again.getStatus()).isEqualTo(404);
+    assertThat(error(again)).isEqualTo("192.0.2.10/32 is not on the proxy allow list");
+    assertThat(audits).extracting(AuditRecord::kind)
+        .containsExactly(AuditRecord.Kind.LIST_ADDED, AuditRecord.Kind.LIST_REMOVED);
+  }
+
+  @Test
+  void listEntries_badInputIs400NamingTheProblem() {
+    assertThat(error(addEntry("deny", "{\"cidr\":\"10.0.0.0/33\"}"))).contains("10.0.0.0/33");
+    Response unknown = addEntry("deny", "{\"cidr\":\"10.0.0.1\",\"expires\":\"1h\"}");
+    assertThat(unknown.getStatus()).isEqualTo(400);
+    assertThat(error(unknown)).isEqualTo("expires is not a known field");
+    Response badTtl = addEntry("deny", "{\"cidr\":\"10.0.0.1\",\"ttl\":\"tomorrow\"}");
+    assertThat(badTtl.getStatus()).isEqualTo(400);
+    assertThat(error(badTtl)).contains("\"tomorrow\" must look like");
+    Response noCidr = addEntry("deny", "{\"note\":\"x\"}");
+    assertThat(error(noCidr)).isEqualTo("cidr is required");
+    Response badKind = addEntry("maybe", "{\"cidr\":\"10.0.0.1\"}");
+    assertThat(badKind.getStatus()).isEqualTo(400);
+    assertThat(error(badKind)).isEqualTo("list must be allow or deny, was maybe");
+    Response badApp = addEntry("deny", "{\"cidr\":\"10.0.0.1\",\"app\":\"Not An App\"}");
+    assertThat(error(badApp)).contains("app must be");
+    assertThat(audits).isEmpty();
+  }
+}

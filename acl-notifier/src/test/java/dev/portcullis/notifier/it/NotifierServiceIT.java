@@ -1,0 +1,139 @@
+package dev.portcullis.notifier.it;
+
+import static dev.portcullis.notifier.fixtures.Configs.config;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.portcullis.config.AppPolicy;
+import dev.portcullis.config.ConfigCodec;
+import dev.portcullis.config.store.ConfigStore;
+import dev.portcullis.config.store.Versioned;
+import dev.portcullis.config.store.ZkAccess;
+import dev.portcullis.config.watch.ConfigWatcher;
+import dev.portcullis.keys.ZkPaths;
+import dev.portcullis.notifier.api.ChangeAudit;
+import dev.portcullis.notifier.fixtures.InMemoryWindows;
+import dev.portcullis.notifier.fixtures.MapHistory;
+import dev.portcullis.notifier.fixtures.MapReleases;
+import dev.portcullis.notifier.fixtures.RecordingSink;
+import dev.portcullis.notifier.intercept.InterceptBook;
+import dev.portcullis.notifier.intercept.SafetyValve;
+import dev.portcullis.notifier.leader.NotifierService;
+import dev.portcullis.notifier.scan.RuleScanner;
+import dev.portcullis.notifier.scan.WindowReader.Kind;
+import dev.portcullis.servers.KafkaBroker;
+import dev.portcullis.servers.Topics;
+import dev.portcullis.servers.ZooKeeper;
+import dev.portcullis.testkit.RealServers;
+import dev.portcullis.testkit.Timeouts;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Leadership of the notifier on a real ZooKeeper (and a real broker for the notices topic it reads
+ * when it gains leadership): one leader at a time, a standby that scans nothing, and leadership that
+ * moves to a standby when the leader leaves and comes back to a notifier that joins later.
+ */
+@ExtendWith(RealServers.class)
+class NotifierServiceIT {
+
+  private final List<AutoCloseable> owned = new ArrayList<>();
+  private final InMemoryWindows windows = new InMemoryWindows();
+
+  /** One notifier: its own ZooKeeper session, book and sink, over the shared windows. */
+  private record Notifier(NotifierService service, RecordingSink sink) {}
+
+  @AfterEach
+  void tearDown() throws Exception {
+    for (int i = owned.size() - 1; i >= 0; i--) {
+      owned.get(i).close();
+    }
+  }
+
+  private Notifier notifier(String id, ZooKeeper zk, KafkaBroker kafka, ZkPaths paths, String topic) throws Exception {
+    Clock clock = Clock.systemUTC();
+    CuratorFramework curator = ZkAccess.open(zk.connectString()).withSessionTimeout(Duration.ofSeconds(5)).newClient();
+    curator.start();
+    owned.add(curator);
+    assertThat(curator.blockUntilConnected((int) Timeouts.scaled(Duration.ofSeconds(20)).toMillis(), TimeUnit.MILLISECONDS))
+        .isTrue();
+    ConfigCodec codec = new ConfigCodec();
+    ConfigStore store = new ConfigStore(curator, paths, codec, ZkAccess.open(zk.connectString()));
+    ConfigWatcher watcher = new ConfigWatcher(curator, paths, codec, null, clock);
+    watcher.start();
+    owned.add(watcher);
+    RecordingSink sink = new RecordingSink();
+    InterceptBook book = new InterceptBook(clock, sink, new MapHistory(), new MapReleases(), new SafetyValve(100, 16, 48),
+        () -> UUID.randomUUID().toString());
+    NotifierService s = new NotifierService(new NotifierService.Settings(id, paths.notifierLeader(), kafka.bootstrapServers(),
+        topic, Duration.ofHours(1), Duration.ofHours(1), Duration.ofHours(1)),
+        curator, watcher, store, new RuleScanner(windows, null, null), book, new ChangeAudit(sink::audit, clock), clock);
+    owned.add(s);
+    return new Notifier(s, sink);
+  }
+
+  @Test
+  void oneLeaderAtATime_aStandbyScansNothing_andLeadershipMovesWhenTheLeaderLeaves(ZooKeeper zk, KafkaBroker kafka)
+      throws Exception {
+    ZkPaths paths = new ZkPaths("/leader-it-" + System.nanoTime());
+    String topic = "notices-" + System.nanoTime();
+    Topics.create(kafka.bootstrapServers(), topic, 1, true);
+    try (CuratorFramework admin = ZkAccess.open(zk.connectString()).newClient()) {
+      admin.start();
+      ConfigStore store = new ConfigStore(admin, paths, new ConfigCodec(), ZkAccess.open(zk.connectString()));
+      store.setGlobalPolicy(config().global(50L, null).build().global(), Versioned.ABSENT);
+      store.setAppPolicy("shop", AppPolicy.DEFAULT, Versioned.ABSENT);
+    }
+
+    Notifier a = notifier("notifier-a", zk, kafka, paths, topic);
+    a.service().start();
+    Timeouts.await("notifier-a to lead", Duration.ofSeconds(20), a.service()::isLeader);
+    Notifier b = notifier("notifier-b", zk, kafka, paths, topic);
+    b.service().start();
+    Timeouts.await("notifier-b to see notifier-a as the leader", Duration.ofSeconds(20),
+        () -> b.service().leaderId().equals("notifier-a"));
+    assertThat(b.service().isLeader()).isFalse();
+
+    long sec = System.currentTimeMillis() / 1000;
+    windows.put("shop", Kind.SECOND, sec, "203.0.113.7", 500).put("shop", Kind.SECOND, sec - 1, "203.0.113.7", 500);
+    Timeouts.await("the leader to intercept 203.0.113.7 once its config holds the global limit", Duration.ofSeconds(20), () -> {
+      a.service().tick();
+      return !a.sink().published.isEmpty();
+    });
+    b.service().tick();
+    assertThat(b.sink().published).as("a standby publishes nothing").isEmpty();
+    assertThat(b.service().scans()).isZero();
+
+    a.service().close();
+    Timeouts.await("notifier-b to lead once notifier-a left", Duration.ofSeconds(20), b.service()::isLeader);
+    assertThat(a.service().isLeader()).isFalse();
+    b.service().tick();
+    assertThat(b.service().scans()).isPositive();
+
+    Notifier c = notifier("notifier-c", zk, kafka, paths, topic);
+    c.service().start();
+    Timeouts.await("notifier-c to see notifier-b lead", Duration.ofSeconds(20), () -> c.service().leaderId().equals("notifier-b"));
+    assertThat(c.service().isLeader()).isFalse();
+    b.service().close();
+    Timeouts.await("notifier-c to lead once notifier-b left", Duration.ofSeconds(20), c.service()::isLeader);
+  }
+
+  @Test
+  void aSecondStart_isRefusedAndCloseIsIdempotent(ZooKeeper zk, KafkaBroker kafka) throws Exception {
+    ZkPaths paths = new ZkPaths("/leader-it-" + System.nanoTime());
+    Notifier a = notifier("notifier-x", zk, kafka, paths, "notices-" + System.nanoTime());
+    a.service().start();
+    org.assertj.core.api.Assertions.assertThatThrownBy(a.service()::start).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("started once");
+    a.service().close();
+    a.service().close();
+    assertThat(a.service().isLeader()).isFalse();
+  }
+}

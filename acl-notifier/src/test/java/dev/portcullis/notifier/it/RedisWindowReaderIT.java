@@ -1,0 +1,65 @@
+package dev.portcullis.notifier.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.portcullis.address.IpAddress;
+import dev.portcullis.notifier.scan.RedisWindowReader;
+import dev.portcullis.notifier.scan.WindowReader;
+import dev.portcullis.notifier.scan.WindowReader.Count;
+import dev.portcullis.notifier.scan.WindowReader.Kind;
+import dev.portcullis.redis.RedisEndpoints;
+import dev.portcullis.redis.RedisKeys;
+import dev.portcullis.servers.RedisCluster;
+import dev.portcullis.testkit.RealServers;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import redis.clients.jedis.UnifiedJedis;
+
+/** The Redis window reader against a real 3-master Redis Cluster, with keys written as the aggregator writes them. */
+@ExtendWith(RealServers.class)
+class RedisWindowReaderIT {
+
+  private static final RedisKeys KEYS = new RedisKeys(64);
+  private static final long SEC = 1_796_000_000L;
+
+  private static void write(UnifiedJedis redis, String app, String ip, long count) {
+    int shard = KEYS.shard(IpAddress.parse(ip));
+    redis.zadd(KEYS.secondWindow(app, shard, SEC), count, IpAddress.parse(ip).toString());
+  }
+
+  @Test
+  void above_findsEveryMemberStrictlyOverTheThresholdInEveryShard(RedisCluster cluster) {
+    String app = "reader-" + System.nanoTime();
+    try (UnifiedJedis redis = RedisEndpoints.of(String.join(",", cluster.nodes()), true).connect()) {
+      for (int i = 0; i < 200; i++) {
+        write(redis, app, "198.51." + (i / 100) + "." + (i % 100), i);
+      }
+      write(redis, app, "2001:db8::1", 1_000);
+      WindowReader reader = new RedisWindowReader(redis, KEYS);
+      List<Count> above = reader.above(app, Kind.SECOND, SEC, 150);
+      assertThat(above).hasSize(50).allSatisfy(c -> assertThat(c.count()).isGreaterThan(150));
+      assertThat(above).extracting(Count::member).contains("2001:db8::1", "198.51.1.99").doesNotContain("198.51.1.50");
+      assertThat(reader.above(app, Kind.SECOND, SEC + 1, 0)).isEmpty();
+      assertThat(reader.above(app, Kind.MINUTE, SEC / 60, 0)).isEmpty();
+    }
+  }
+
+  @Test
+  void top_isHighestFirstAcrossShardsAndTotalsSumTheTasks(RedisCluster cluster) {
+    String app = "reader-" + System.nanoTime();
+    try (UnifiedJedis redis = RedisEndpoints.of(String.join(",", cluster.nodes()), true).connect()) {
+      write(redis, app, "10.0.0.1", 5);
+      write(redis, app, "10.0.0.2", 50);
+      write(redis, app, "10.0.0.3", 500);
+      write(redis, app, "10.0.0.4", 50);
+      redis.zadd(KEYS.totalSecondWindow(app, SEC), 100, "task-0_0");
+      redis.zadd(KEYS.totalSecondWindow(app, SEC), 23, "task-0_1");
+      WindowReader reader = new RedisWindowReader(redis, KEYS);
+      assertThat(reader.top(app, Kind.SECOND, SEC, 3)).containsExactly(
+          new Count("10.0.0.3", 500), new Count("10.0.0.2", 50), new Count("10.0.0.4", 50));
+      assertThat(reader.totalsPerSecond(app, SEC - 1, SEC)).isEqualTo(Map.of(SEC - 1, 0L, SEC, 123L));
+    }
+  }
+}
