@@ -217,14 +217,22 @@ public final class AclClient implements AutoCloseable {
   }
 
   /** A point-in-time view of the client's state, for health pages and tests. */
+  /**
+   * A point-in-time view of the client's state, for health pages and tests.
+   *
+   * @param allowed requests this client has allowed since it was built (likewise {@code denied}, {@code limited})
+   */
   public record Status(long configVersion, boolean configSynced, int activeIntercepts, boolean noticesCaughtUp,
-      long sentRecords, long sentRequests, long droppedAccesses, long noticeLagMillis) {}
+      long sentRecords, long sentRequests, long droppedAccesses, long noticeLagMillis, long allowed, long denied,
+      long limited) {}
 
   public Status status() {
     return new Status(engine.rules().snapshot().version(), watcher != null && watcher.isSynced(),
         engine.intercepts().size(), notices != null && notices.isCaughtUp(),
         emitter == null ? 0 : emitter.sentRecords(), emitter == null ? 0 : emitter.sentRequests(),
-        emitter == null ? 0 : emitter.droppedAccesses(), notices == null ? -1 : notices.lastLagMillis());
+        emitter == null ? 0 : emitter.droppedAccesses(), notices == null ? -1 : notices.lastLagMillis(),
+        engine.decisions(Decision.Outcome.ALLOW), engine.decisions(Decision.Outcome.DENY),
+        engine.decisions(Decision.Outcome.LIMIT));
   }
 
   @Override

@@ -2,12 +2,9 @@ package dev.portcullis.servers;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import org.apache.zookeeper.server.ServerCnxnFactory;
 import org.apache.zookeeper.server.ZooKeeperServer;
 
@@ -96,10 +93,6 @@ public final class InJvmZooKeeper implements ZooKeeper {
   @Override
   public synchronized void close() {
     stop();
-    try (Stream<Path> files = Files.exists(dataDir) ? Files.walk(dataDir) : Stream.empty()) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not delete " + dataDir, e);
-    }
+    Folders.deleteRecursively(dataDir);
   }
 }

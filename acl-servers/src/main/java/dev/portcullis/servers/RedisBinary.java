@@ -71,8 +71,9 @@ public final class RedisBinary {
       Path bin = dir.resolve("redis-server");
       Files.copy(in, bin, StandardCopyOption.REPLACE_EXISTING);
       Files.setPosixFilePermissions(bin, PosixFilePermissions.fromString("rwx------"));
-      bin.toFile().deleteOnExit();
+      // deleted in the reverse order of registration: the file, then its (then empty) folder
       dir.toFile().deleteOnExit();
+      bin.toFile().deleteOnExit();
       extracted = bin;
       return bin;
     } catch (IOException e) {

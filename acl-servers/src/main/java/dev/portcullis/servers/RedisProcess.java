@@ -150,9 +150,11 @@ public final class RedisProcess implements Redis {
     return "redis-server " + binary + " at 127.0.0.1:" + port;
   }
 
+  /** Stops the server and deletes its folder (log, cluster config). Idempotent. */
   @Override
   public synchronized void close() {
     destroy();
+    Folders.deleteRecursively(dir);
   }
 
   private static String tail(Path log) {

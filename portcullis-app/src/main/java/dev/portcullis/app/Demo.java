@@ -8,7 +8,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,9 +21,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code portcullis demo}: the whole system on this machine, with a traffic story a newcomer can
@@ -42,31 +44,42 @@ public final class Demo {
   private final PrintStream out;
   private final Duration duration;
   private final boolean traffic;
+  private final Path logs;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final ObjectMapper json = new ObjectMapper();
-  private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
-  private final AtomicReference<String> scraperStatus = new AtomicReference<>("-");
-  private final AtomicReference<String> subnetStatus = new AtomicReference<>("-");
-  private final AtomicReference<String> adminStatus = new AtomicReference<>("-");
-  private final AtomicLong scraperPausedUntil = new AtomicLong();
-  private final AtomicBoolean adminWasAllowed = new AtomicBoolean();
-  private final AtomicBoolean adminExpired = new AtomicBoolean();
   private final Map<String, Integer> levelsSeen = new ConcurrentHashMap<>();
+  private final DemoStory story;
   private int maxScraperLevel;
   private boolean subnetCaught;
 
-  Demo(PrintStream out, Duration duration, boolean traffic) {
+  Demo(PrintStream out, Duration duration, boolean traffic, Path logs) {
     this.out = out;
     this.duration = duration;
     this.traffic = traffic;
+    this.logs = logs;
+    this.story = new DemoStory(out, http, SCRAPER, ADMIN);
+  }
+
+  /** {@code ./portcullis-demo-logs/<start time>} under the working directory. */
+  static Path defaultLogs() {
+    String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
+    return Path.of(System.getProperty("user.dir"), "portcullis-demo-logs", stamp);
   }
 
   static int run(String[] args) throws Exception {
     Duration duration = null;
     boolean traffic = true;
+    Path logs = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--no-traffic" -> traffic = false;
+        case "--logs" -> {
+          if (i + 1 >= args.length) {
+            System.err.println("error: --logs needs a folder");
+            return 2;
+          }
+          logs = Path.of(args[++i]).toAbsolutePath();
+        }
         case "--duration" -> {
           if (i + 1 >= args.length) {
             System.err.println("error: --duration needs a value such as 90s or 5m");
@@ -79,9 +92,10 @@ public final class Demo {
           }
         }
         case "--help", "-h" -> {
-          System.out.println("usage: portcullis demo [--duration 90s] [--no-traffic]");
+          System.out.println("usage: portcullis demo [--duration 90s] [--no-traffic] [--logs DIR]");
           System.out.println("Starts Kafka, ZooKeeper, Redis, 2 aggregators, the notifier with its dashboard and a sample");
-          System.out.println("service on 127.0.0.1, then plays a traffic story. Ctrl-C stops everything.");
+          System.out.println("service on 127.0.0.1, then plays a traffic story (none with --no-traffic). Ctrl-C stops");
+          System.out.println("everything. Logs are kept in DIR (default ./portcullis-demo-logs/<start time>).");
           return 0;
         }
         default -> {
@@ -90,7 +104,7 @@ public final class Demo {
         }
       }
     }
-    return new Demo(System.out, duration, traffic).play();
+    return new Demo(System.out, duration, traffic, logs != null ? logs : defaultLogs()).play();
   }
 
   static Duration parseDuration(String s) {
@@ -109,7 +123,7 @@ public final class Demo {
   int play() throws Exception {
     CountDownLatch stop = new CountDownLatch(1);
     DemoStack.Options options = DemoStack.Options.demo();
-    try (DemoStack stack = new DemoStack(options, out::println)) {
+    try (DemoStack stack = new DemoStack(options, out::println, logs)) {
       Thread hook = new Thread(() -> {
         stop.countDown();
         stack.close();
@@ -126,9 +140,17 @@ public final class Demo {
       out.println("  dashboard      http://127.0.0.1:" + api + "/   (API token for the buttons: " + options.apiToken() + ")");
       out.println("  sample service http://127.0.0.1:" + service.port() + "/shop/items   (OPEN app 'shop')");
       out.println("                 http://127.0.0.1:" + service.port() + "/proxy/console (CLOSED app 'proxy')");
+      out.println("  kafka          " + stack.kafkaBootstrap() + ", zookeeper " + stack.zooKeeperConnect());
+      out.println("  logs           " + stack.logFile("notifier-1") + "   (every component's warnings and errors)");
       out.println("  limits: 20 req/s per IP, 150 req/s per /24; ladder 10s -> 30s -> 2m -> permanent (demo-fast)");
-      out.println("  watch: the scraper " + SCRAPER + " in 'Top IPs' and 'Active intercepts', the subnet " + SUBNET
-          + ", and the admin " + ADMIN + " on the proxy.");
+      if (traffic) {
+        out.println("  watch: the scraper " + SCRAPER + " in 'Top IPs' and 'Active intercepts', the subnet " + SUBNET
+            + ", and the admin " + ADMIN + " on the proxy.");
+      } else {
+        out.println("  no traffic is generated; send your own, e.g.");
+        out.println("    curl -H 'X-Forwarded-For: 203.0.113.9' http://127.0.0.1:" + service.port() + "/shop/items");
+        out.println("  each line below counts every request the two apps decided, whoever sent it.");
+      }
       out.println("  stop with Ctrl-C" + (duration == null ? "" : "; stopping by itself after " + duration.toSeconds() + "s"));
       out.println();
       ScheduledExecutorService timers = Executors.newScheduledThreadPool(4, r -> {
@@ -138,10 +160,11 @@ public final class Demo {
       });
       try {
         if (traffic) {
-          story(timers, "http://127.0.0.1:" + service.port(), "http://127.0.0.1:" + api, options.apiToken());
+          story.start(timers, "http://127.0.0.1:" + service.port(), "http://127.0.0.1:" + api, options.apiToken());
         }
         long started = System.nanoTime();
-        timers.scheduleAtFixedRate(() -> progress(started, "http://127.0.0.1:" + api), 1, 1, TimeUnit.SECONDS);
+        Decisions decisions = new Decisions(List.of(shop, proxy));
+        timers.scheduleAtFixedRate(() -> progress(started, "http://127.0.0.1:" + api, decisions), 1, 1, TimeUnit.SECONDS);
         if (duration == null) {
           stop.await();
         } else {
@@ -155,7 +178,7 @@ public final class Demo {
       if (traffic) {
         out.println("summary: scraper reached level " + maxScraperLevel + " of the ladder; subnet " + SUBNET
             + (subnetCaught ? " was caught by the prefix rule" : " was not caught") + "; admin allow entry "
-            + (adminExpired.get() ? "expired and the proxy refused the admin again" : "had not expired yet"));
+            + (story.adminExpired() ? "expired and the proxy refused the admin again" : "had not expired yet"));
       }
       out.println("stopping everything ...");
       try {
@@ -164,95 +187,53 @@ public final class Demo {
         // Ctrl-C: the hook is already running and closes the stack
       }
     }
-    out.println("stopped.");
+    out.println("stopped. Logs kept in " + logs);
     return 0;
   }
 
-  private void story(ScheduledExecutorService timers, String service, String api, String token) {
-    // ordinary users: 20 addresses, 2 requests per second each
-    timers.scheduleAtFixedRate(() -> {
-      for (int i = 1; i <= 20; i++) {
-        get(service + "/shop/items/" + i, "100.64.0." + i, "user", null);
+  /**
+   * What the apps' clients decided since the last call, from their own counters: every request the
+   * sample service saw, from the story or from outside. Called by one timer thread.
+   */
+  static final class Decisions {
+    private final List<AclClient> clients;
+    private long allowed;
+    private long denied;
+    private long limited;
+
+    Decisions(List<AclClient> clients) {
+      this.clients = clients;
+    }
+
+    /** {allowed, denied, limited} since the last call. */
+    long[] since() {
+      long a = 0;
+      long d = 0;
+      long l = 0;
+      for (AclClient c : clients) {
+        AclClient.Status s = c.status();
+        a += s.allowed();
+        d += s.denied();
+        l += s.limited();
       }
-    }, 0, 500, TimeUnit.MILLISECONDS);
-    // the scraper: 60 req/s from t=3s, pausing while refused and coming back after Retry-After
-    timers.scheduleAtFixedRate(() -> {
-      if (System.currentTimeMillis() < scraperPausedUntil.get()) {
-        return;
-      }
-      for (int i = 0; i < 6; i++) {
-        get(service + "/shop/items/" + (1000 + i), SCRAPER, "scraper", scraperStatus);
-      }
-    }, 3000, 100, TimeUnit.MILLISECONDS);
-    // a /24 of rotating addresses from t=8s: 60 addresses x 4 req/s, each under the per-IP limit
-    AtomicLong next = new AtomicLong();
-    timers.scheduleAtFixedRate(() -> {
-      for (int i = 0; i < 24; i++) {
-        long k = next.getAndIncrement() % 60;
-        get(service + "/shop/items", "198.51.100." + (10 + k), "subnet", subnetStatus);
-      }
-    }, 8000, 100, TimeUnit.MILLISECONDS);
-    // the admin tries the proxy every second; the operator allowlists them for 20 s at t=6s
-    timers.scheduleAtFixedRate(() -> get(service + "/proxy/console", ADMIN, "admin", adminStatus), 1000, 1000,
-        TimeUnit.MILLISECONDS);
-    timers.schedule(() -> {
-      try {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(api + "/api/lists/allow"))
-            .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString("{\"cidr\":\"" + ADMIN + "\",\"app\":\"proxy\",\"ttl\":\"20s\","
-                + "\"note\":\"admin login (demo)\",\"by\":\"demo-operator\"}")).build(), HttpResponse.BodyHandlers.ofString());
-        out.println("  >> operator: allowlisted admin " + ADMIN + " on 'proxy' for 20 s (HTTP " + r.statusCode() + ")");
-      } catch (Exception e) {
-        out.println("  >> operator: allowlisting the admin failed: " + e);
-      }
-    }, 6, TimeUnit.SECONDS);
+      long[] delta = {a - allowed, d - denied, l - limited};
+      allowed = a;
+      denied = d;
+      limited = l;
+      return delta;
+    }
   }
 
-  private void get(String url, String clientIp, String actor, AtomicReference<String> status) {
-    HttpRequest req = HttpRequest.newBuilder(URI.create(url)).header("X-Forwarded-For", clientIp)
-        .timeout(Duration.ofSeconds(5)).GET().build();
-    http.sendAsync(req, HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {
-      String code = e != null ? "err" : Integer.toString(r.statusCode());
-      counts.computeIfAbsent(actor + " " + code, k -> new AtomicLong()).incrementAndGet();
-      counts.computeIfAbsent("all " + code, k -> new AtomicLong()).incrementAndGet();
-      if (status != null) {
-        status.set(code);
-      }
-      if (e == null && actor.equals("scraper") && r.statusCode() == 429) {
-        long retry = r.headers().firstValueAsLong("Retry-After").orElse(1);
-        if (scraperPausedUntil.get() < System.currentTimeMillis()) {
-          scraperPausedUntil.set(System.currentTimeMillis() + retry * 1000 + 1000);
-        }
-      }
-      if (e == null && actor.equals("admin")) {
-        if (r.statusCode() == 200) {
-          adminWasAllowed.set(true);
-        } else if (adminWasAllowed.get() && adminExpired.compareAndSet(false, true)) {
-          out.println("  >> the admin's 20 s allow entry expired: the proxy refuses " + ADMIN + " again (HTTP "
-              + r.statusCode() + ")");
-        }
-      }
-    });
-  }
-
-  private long take(String key) {
-    AtomicLong a = counts.get(key);
-    return a == null ? 0 : a.getAndSet(0);
-  }
-
-  private void progress(long started, String api) {
+  private void progress(long started, String api, Decisions decisions) {
     try {
       long t = (System.nanoTime() - started) / 1_000_000_000L;
       String intercepts = describeIntercepts(api);
       if (Thread.currentThread().isInterrupted()) {
         return; // the demo is stopping
       }
-      long ok = take("all 200");
-      long forbidden = take("all 403");
-      long limited = take("all 429");
-      out.printf("[%3ds] %4d req/s (ok %4d, 403 %3d, 429 %4d) | scraper %s | subnet %s | admin %s%s%n", t,
-          ok + forbidden + limited, ok, forbidden, limited, scraperStatus.get(), subnetStatus.get(), adminStatus.get(),
-          intercepts);
+      long[] d = decisions.since();
+      out.printf("[%3ds] %4d req/s (ok %4d, 403 %3d, 429 %4d)%s%s%n", t, d[0] + d[1] + d[2], d[0], d[1], d[2],
+          traffic ? story.statusLine() : "", intercepts);
     } catch (RuntimeException e) {
       out.println("  (progress: " + e + ")");
     }

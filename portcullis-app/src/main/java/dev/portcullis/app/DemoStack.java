@@ -14,6 +14,7 @@ import dev.portcullis.config.store.ZkAccess;
 import dev.portcullis.keys.ZkPaths;
 import dev.portcullis.notifier.NotifierApplication;
 import dev.portcullis.redis.RedisEndpoints;
+import dev.portcullis.servers.Folders;
 import dev.portcullis.servers.KRaftBroker;
 import dev.portcullis.servers.Ports;
 import dev.portcullis.servers.RedisClusterProcesses;
@@ -21,16 +22,15 @@ import dev.portcullis.servers.RedisProcess;
 import dev.portcullis.servers.InJvmZooKeeper;
 import dev.portcullis.servers.ZooKeeper;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.apache.curator.framework.CuratorFramework;
 
 /**
@@ -57,6 +57,7 @@ public final class DemoStack implements AutoCloseable {
 
   private final Options options;
   private final Consumer<String> log;
+  private final Path logs;
   private final List<AutoCloseable> parts = new ArrayList<>();
   private final List<NotifierApplication> notifierApps = new ArrayList<>();
   private final List<Integer> notifierPorts = new ArrayList<>();
@@ -67,13 +68,27 @@ public final class DemoStack implements AutoCloseable {
   private CuratorFramework curator;
   private ConfigStore store;
 
+  /** A stack whose logs go to its own folder and are removed with it (tests, harnesses). */
   public DemoStack(Options options, Consumer<String> log) {
+    this(options, log, null);
+  }
+
+  /**
+   * A stack whose notifiers log to {@code logs} (created if missing, kept after {@link #close()}).
+   * In-process, a notifier's logging configuration is the JVM's, so every component's warnings and
+   * errors (invalid documents, unreachable servers) land in its file.
+   */
+  public DemoStack(Options options, Consumer<String> log, Path logs) {
     this.options = options;
     this.log = log;
+    this.logs = logs;
   }
 
   public DemoStack start() throws Exception {
     dir = Files.createTempDirectory("portcullis-demo-");
+    if (logs != null) {
+      Files.createDirectories(logs);
+    }
     log.accept("starting Kafka (KRaft), ZooKeeper and Redis on 127.0.0.1 ...");
     // the usual ports when they are free, so that the README's commands work against the demo as written
     kafka = own(KRaftBroker.start(dir.resolve("kafka"), portOr(9092), Ports.freeLoopbackPort(), java.util.Map.of(), true));
@@ -143,10 +158,15 @@ public final class DemoStack implements AutoCloseable {
         "  requestLog: {appenders: []}",
         "logging:",
         "  level: WARN",
-        "  appenders: [{type: file, currentLogFilename: \"" + dir.resolve(id + ".log") + "\","
+        "  appenders: [{type: file, currentLogFilename: \"" + logFile(id) + "\","
             + " archive: false}]",
         ""));
     return yml;
+  }
+
+  /** Where the notifier {@code id} (and, in this JVM, everything else) logs. */
+  public Path logFile(String id) {
+    return (logs != null ? logs : dir).resolve(id + ".log");
   }
 
   /** Stops notifier {@code i} (1-based) cleanly: it leaves the election at once and a standby takes over. */
@@ -210,12 +230,10 @@ public final class DemoStack implements AutoCloseable {
       }
     }
     parts.clear();
-    if (dir != null) {
-      try (Stream<Path> files = Files.walk(dir)) {
-        files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-      } catch (IOException e) {
-        log.accept("  (could not remove " + dir + ")");
-      }
+    try {
+      Folders.deleteRecursively(dir);
+    } catch (UncheckedIOException e) {
+      log.accept("  (could not remove " + dir + ")");
     }
   }
 }

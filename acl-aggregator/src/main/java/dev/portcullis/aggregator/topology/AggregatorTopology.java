@@ -56,7 +56,7 @@ public final class AggregatorTopology {
     KeyValueBytesStoreSupplier supplier = settings.storeType() == AggregatorSettings.StoreType.ROCKSDB
         ? Stores.persistentKeyValueStore(name)
         : Stores.inMemoryKeyValueStore(name);
-    return new WriteBackStore.Builder(Stores.keyValueStoreBuilder(supplier, Serdes.String(), Serdes.ByteArray())
+    return new WriteBackStoreBuilder(Stores.keyValueStoreBuilder(supplier, Serdes.String(), Serdes.ByteArray())
         .withLoggingEnabled(java.util.Map.of("cleanup.policy", "compact")), WriteBackStore.DEFAULT_MAX_ENTRIES);
   }
 }

@@ -16,7 +16,6 @@ import org.apache.kafka.streams.query.QueryConfig;
 import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.internals.CacheFlushListener;
 import org.apache.kafka.streams.state.internals.CachedStateStore;
 import org.apache.kafka.streams.state.internals.WrappedStateStore;
@@ -289,58 +288,5 @@ final class WriteBackStore implements KeyValueStore<String, byte[]>, CachedState
   @Override
   public Position getPosition() {
     return inner.getPosition();
-  }
-
-  /** Builds a {@link WriteBackStore} around what {@code inner} builds (with its own cache disabled). */
-  static final class Builder implements StoreBuilder<WriteBackStore> {
-    private final StoreBuilder<KeyValueStore<String, byte[]>> inner;
-    private final int maxEntries;
-
-    Builder(StoreBuilder<KeyValueStore<String, byte[]>> inner, int maxEntries) {
-      this.inner = inner.withCachingDisabled();
-      this.maxEntries = maxEntries;
-    }
-
-    @Override
-    public StoreBuilder<WriteBackStore> withCachingEnabled() {
-      return this;
-    }
-
-    @Override
-    public StoreBuilder<WriteBackStore> withCachingDisabled() {
-      return this;
-    }
-
-    @Override
-    public StoreBuilder<WriteBackStore> withLoggingEnabled(Map<String, String> config) {
-      inner.withLoggingEnabled(config);
-      return this;
-    }
-
-    @Override
-    public StoreBuilder<WriteBackStore> withLoggingDisabled() {
-      inner.withLoggingDisabled();
-      return this;
-    }
-
-    @Override
-    public WriteBackStore build() {
-      return new WriteBackStore(inner.build(), maxEntries);
-    }
-
-    @Override
-    public Map<String, String> logConfig() {
-      return inner.logConfig();
-    }
-
-    @Override
-    public boolean loggingEnabled() {
-      return inner.loggingEnabled();
-    }
-
-    @Override
-    public String name() {
-      return inner.name();
-    }
   }
 }

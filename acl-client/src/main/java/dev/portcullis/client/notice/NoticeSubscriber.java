@@ -1,14 +1,9 @@
 package dev.portcullis.client.notice;
 
 import dev.portcullis.client.decide.InterceptSet;
-import dev.portcullis.keys.KafkaKeys;
-import dev.portcullis.wire.InterceptNotice;
-import dev.portcullis.wire.WireCodec;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -53,19 +48,14 @@ public final class NoticeSubscriber implements AutoCloseable {
   private final KafkaConsumer<String, byte[]> consumer;
   private final Consumer<InterceptSet> listener;
   private final LongSupplier clock;
-  private final WireCodec codec = new WireCodec();
-  private final Map<String, InterceptNotice> active = new HashMap<>();
+  private final ActiveNotices active;
   private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
-  private final LongAdder applied = new LongAdder();
-  private final LongAdder poison = new LongAdder();
   private final LongAdder rebuilds = new LongAdder();
   private volatile long lastLagMillis = -1;
   private volatile boolean caughtUp;
   private final long partitionCheckMillis;
   private final RebuildPacer pacer; // a change waits at most 1 s for its rebuild
   private boolean dirty;
-  private long pendingIssuedAt = Long.MIN_VALUE;
-  private long nextExpiry = Long.MAX_VALUE; // no active notice lapses before this
   private Map<TopicPartition, Long> startEnd;
   private long nextPartitionCheck;
   private Thread thread;
@@ -88,6 +78,7 @@ public final class NoticeSubscriber implements AutoCloseable {
     this.clock = clock;
     this.partitionCheckMillis = partitionCheck.toMillis();
     this.pacer = new RebuildPacer(rebuildShare, TimeUnit.SECONDS.toNanos(1));
+    this.active = new ActiveNotices(app);
   }
 
   /** Times the intercept set was rebuilt and handed to the listener. */
@@ -114,9 +105,9 @@ public final class NoticeSubscriber implements AutoCloseable {
           long wait = dirty ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(pacer.waitNanos(System.nanoTime()))) : 200;
           ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(Math.min(200, wait)));
           for (ConsumerRecord<String, byte[]> r : records) {
-            dirty |= apply(r);
+            dirty |= active.apply(r, clock.getAsLong());
           }
-          dirty |= sweepExpired();
+          dirty |= active.sweepExpired(clock.getAsLong());
           boolean nowCaughtUp = !caughtUp && startEnd != null
               && startEnd.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
           if (nowCaughtUp || (dirty && pacer.mayRebuild(System.nanoTime()))) {
@@ -204,76 +195,13 @@ public final class NoticeSubscriber implements AutoCloseable {
     return added;
   }
 
-  private boolean apply(ConsumerRecord<String, byte[]> r) {
-    String key = r.key();
-    KafkaKeys.Parts parts;
-    try {
-      parts = KafkaKeys.splitNotice(key);
-    } catch (IllegalArgumentException e) {
-      poison.increment();
-      LOG.warn("skipping a notice with a bad key at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
-      return false;
-    }
-    if (!parts.app().equals(app) && !parts.app().equals(KafkaKeys.ALL_APPS)) {
-      return false;
-    }
-    if (r.value() == null) {
-      return active.remove(key) != null;
-    }
-    InterceptNotice n;
-    try {
-      n = codec.readNotice(r.value(), r.topic() + "-" + r.partition() + "@" + r.offset());
-    } catch (IllegalArgumentException e) {
-      poison.increment();
-      LOG.warn("skipping an invalid notice: {}", e.getMessage());
-      return false;
-    }
-    if (!n.key().equals(key)) {
-      poison.increment();
-      LOG.warn("skipping a notice whose key {} does not match its content {}", key, n.key());
-      return false;
-    }
-    long now = clock.getAsLong();
-    if (!n.isActiveAt(now)) {
-      return active.remove(key) != null;
-    }
-    active.put(key, n);
-    if (n.expiresAt() != null) {
-      nextExpiry = Math.min(nextExpiry, n.expiresAt());
-    }
-    applied.increment();
-    pendingIssuedAt = n.issuedAt(); // its lag is measured when the set holding it is in force
-    return true;
-  }
-
-  /** Drops lapsed notices; walks the set only once the earliest expiry has passed. */
-  private boolean sweepExpired() {
-    long now = clock.getAsLong();
-    if (now < nextExpiry) {
-      return false;
-    }
-    boolean removed = false;
-    long next = Long.MAX_VALUE;
-    for (Iterator<InterceptNotice> it = active.values().iterator(); it.hasNext(); ) {
-      InterceptNotice n = it.next();
-      if (!n.isActiveAt(now)) {
-        it.remove();
-        removed = true;
-      } else if (n.expiresAt() != null) {
-        next = Math.min(next, n.expiresAt());
-      }
-    }
-    nextExpiry = next;
-    return removed;
-  }
-
   private void publish() {
     try {
-      InterceptSet set = InterceptSet.of(app, active.values());
+      InterceptSet set = active.toInterceptSet();
+      long pendingIssuedAt = active.takePendingIssuedAt();
       if (pendingIssuedAt != Long.MIN_VALUE) {
         // set before the listener puts the set in force, so a reader who sees the notice applied sees its lag
         lastLagMillis = Math.max(0, clock.getAsLong() - pendingIssuedAt);
-        pendingIssuedAt = Long.MIN_VALUE;
       }
       listener.accept(set);
       rebuilds.increment();
@@ -288,11 +216,11 @@ public final class NoticeSubscriber implements AutoCloseable {
   }
 
   public long appliedNotices() {
-    return applied.sum();
+    return active.applied();
   }
 
   public long poisonRecords() {
-    return poison.sum();
+    return active.poison();
   }
 
   /** issuedAt → in force (the set holding it published) for the last notice applied, ms; -1 before the first. */

@@ -17,10 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.BiFunction;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.zookeeper.KeeperException;
-import org.apache.zookeeper.data.Stat;
 
 /**
  * Reads and writes the configuration documents in ZooKeeper.
@@ -35,16 +32,14 @@ import org.apache.zookeeper.data.Stat;
  */
 public final class ConfigStore {
 
-  private final CuratorFramework curator;
   private final ZkPaths paths;
   private final ConfigCodec codec;
-  private final ZkAccess access;
+  private final Znodes znodes;
 
   public ConfigStore(CuratorFramework curator, ZkPaths paths, ConfigCodec codec, ZkAccess access) {
-    this.curator = curator;
     this.paths = paths;
     this.codec = codec;
-    this.access = access;
+    this.znodes = new Znodes(curator, access);
   }
 
   public ZkPaths paths() {
@@ -54,34 +49,34 @@ public final class ConfigStore {
   // ---- policies
 
   public Versioned<GlobalPolicy> globalPolicy() {
-    return read(paths.globalPolicy(), GlobalPolicy.DEFAULT, codec::readGlobalPolicy);
+    return znodes.read(paths.globalPolicy(), GlobalPolicy.DEFAULT, codec::readGlobalPolicy);
   }
 
   /** Writes the global policy if its znode is still at {@code expectedVersion} ({@link Versioned#ABSENT}: must not exist). */
   public void setGlobalPolicy(GlobalPolicy policy, int expectedVersion) {
-    writeCas(paths.globalPolicy(), codec.write(policy), expectedVersion);
+    znodes.writeCas(paths.globalPolicy(), codec.write(policy), expectedVersion);
   }
 
   public Versioned<AppPolicy> appPolicy(String app) {
-    return read(paths.appPolicy(app), AppPolicy.DEFAULT, codec::readAppPolicy);
+    return znodes.read(paths.appPolicy(app), AppPolicy.DEFAULT, codec::readAppPolicy);
   }
 
   public void setAppPolicy(String app, AppPolicy policy, int expectedVersion) {
-    writeCas(paths.appPolicy(app), codec.write(policy), expectedVersion);
+    znodes.writeCas(paths.appPolicy(app), codec.write(policy), expectedVersion);
   }
 
   /** Apps that have a znode under {@code /apps}. */
   public List<String> apps() {
-    return children(paths.apps());
+    return znodes.children(paths.apps());
   }
 
   // ---- limits
 
   public List<LimitEntry> limits(String app) {
     List<LimitEntry> out = new ArrayList<>();
-    for (String name : children(paths.limits(app))) {
+    for (String name : znodes.children(paths.limits(app))) {
       String path = paths.limits(app) + "/" + name;
-      Versioned<LimitEntry> v = read(path, null, codec::readLimitEntry);
+      Versioned<LimitEntry> v = znodes.read(path, null, codec::readLimitEntry);
       if (v.value() != null) {
         out.add(v.value());
       }
@@ -92,12 +87,12 @@ public final class ConfigStore {
 
   /** Creates or replaces the limit for one block of one app. */
   public void setLimit(String app, LimitEntry limit) {
-    upsert(paths.limit(app, limit.cidr()), codec.write(limit));
+    znodes.upsert(paths.limit(app, limit.cidr()), codec.write(limit));
   }
 
   /** @return false if there was no such limit */
   public boolean removeLimit(String app, Cidr cidr) {
-    return delete(paths.limit(app, cidr));
+    return znodes.delete(paths.limit(app, cidr));
   }
 
   // ---- allow / deny lists
@@ -126,11 +121,11 @@ public final class ConfigStore {
       java.util.function.Consumer<dev.portcullis.json.InvalidDocumentException> onInvalid) {
     List<StoredEntry> out = new ArrayList<>();
     String dir = paths.list(app, kind);
-    for (String bucket : children(dir)) {
-      for (String name : children(dir + "/" + bucket)) {
+    for (String bucket : znodes.children(dir)) {
+      for (String name : znodes.children(dir + "/" + bucket)) {
         String path = dir + "/" + bucket + "/" + name;
         try {
-          Versioned<ListEntry> v = read(path, null, codec::readListEntry);
+          Versioned<ListEntry> v = znodes.read(path, null, codec::readListEntry);
           if (v.value() != null) {
             out.add(new StoredEntry(path, v.version(), v.value()));
           }
@@ -151,15 +146,15 @@ public final class ConfigStore {
   public void addEntry(String app, ListKind kind, ListEntry entry, boolean replace) {
     String path = paths.listEntry(app, kind, entry.cidr());
     if (replace) {
-      upsert(path, codec.write(entry));
+      znodes.upsert(path, codec.write(entry));
     } else {
-      writeCas(path, codec.write(entry), Versioned.ABSENT);
+      znodes.writeCas(path, codec.write(entry), Versioned.ABSENT);
     }
   }
 
   /** @return false if the block was not listed */
   public boolean removeEntry(String app, ListKind kind, Cidr cidr) {
-    return delete(paths.listEntry(app, kind, cidr));
+    return znodes.delete(paths.listEntry(app, kind, cidr));
   }
 
   /**
@@ -167,15 +162,7 @@ public final class ConfigStore {
    * concurrently is not removed by a janitor that saw the old one.
    */
   public boolean removeEntryIfUnchanged(String path, int version) {
-    requireWritable();
-    try {
-      curator.delete().withVersion(version).forPath(path);
-      return true;
-    } catch (KeeperException.NoNodeException | KeeperException.BadVersionException e) {
-      return false;
-    } catch (Exception e) {
-      throw failure("delete " + path, e);
-    }
+    return znodes.deleteIfUnchanged(path, version);
   }
 
   // ---- whole tree
@@ -198,12 +185,12 @@ public final class ConfigStore {
    * equal to the tree.
    */
   public void importTree(ConfigSnapshot tree, boolean prune) {
-    requireWritable();
-    upsert(paths.globalPolicy(), codec.write(tree.global()));
+    znodes.requireWritable();
+    znodes.upsert(paths.globalPolicy(), codec.write(tree.global()));
     importList(null, ListKind.ALLOW, tree.globalAllow(), prune);
     importList(null, ListKind.DENY, tree.globalDeny(), prune);
     for (AppConfig a : tree.apps().values()) {
-      upsert(paths.appPolicy(a.app()), codec.write(a.policy()));
+      znodes.upsert(paths.appPolicy(a.app()), codec.write(a.policy()));
       Set<Cidr> keep = new HashSet<>();
       for (LimitEntry l : a.limits()) {
         setLimit(a.app(), l);
@@ -234,104 +221,5 @@ public final class ConfigStore {
         }
       }
     }
-  }
-
-  // ---- primitives
-
-  private <T> Versioned<T> read(String path, T absent, BiFunction<byte[], String, T> reader) {
-    try {
-      Stat stat = new Stat();
-      byte[] data = curator.getData().storingStatIn(stat).forPath(path);
-      return new Versioned<>(reader.apply(data, path), stat.getVersion());
-    } catch (KeeperException.NoNodeException e) {
-      return new Versioned<>(absent, Versioned.ABSENT);
-    } catch (IllegalArgumentException e) {
-      throw e;
-    } catch (Exception e) {
-      throw failure("read " + path, e);
-    }
-  }
-
-  private List<String> children(String path) {
-    try {
-      List<String> c = new ArrayList<>(curator.getChildren().forPath(path));
-      c.sort(null);
-      return c;
-    } catch (KeeperException.NoNodeException e) {
-      return List.of();
-    } catch (Exception e) {
-      throw failure("list " + path, e);
-    }
-  }
-
-  private void writeCas(String path, byte[] data, int expectedVersion) {
-    requireWritable();
-    try {
-      if (expectedVersion == Versioned.ABSENT) {
-        curator.create().creatingParentsIfNeeded().withACL(access.aclForCreate(), true).forPath(path, data);
-      } else {
-        curator.setData().withVersion(expectedVersion).forPath(path, data);
-      }
-    } catch (KeeperException.NodeExistsException e) {
-      throw new ConfigConflictException(path + " already exists; read it and write again with its version (or replace it)");
-    } catch (KeeperException.BadVersionException e) {
-      throw new ConfigConflictException(path + " was changed by someone else since version " + expectedVersion
-          + "; read it again and retry");
-    } catch (KeeperException.NoNodeException e) {
-      throw new ConfigConflictException(path + " was deleted by someone else since version " + expectedVersion);
-    } catch (Exception e) {
-      throw failure("write " + path, e);
-    }
-  }
-
-  private void upsert(String path, byte[] data) {
-    requireWritable();
-    for (int attempt = 0; attempt < 5; attempt++) {
-      try {
-        curator.setData().forPath(path, data);
-        return;
-      } catch (KeeperException.NoNodeException e) {
-        try {
-          curator.create().creatingParentsIfNeeded().withACL(access.aclForCreate(), true).forPath(path, data);
-          return;
-        } catch (KeeperException.NodeExistsException raced) {
-          // created concurrently; set it on the next attempt
-        } catch (Exception ex) {
-          throw failure("write " + path, ex);
-        }
-      } catch (Exception e) {
-        throw failure("write " + path, e);
-      }
-    }
-    throw new ConfigConflictException(path + " kept changing while being written");
-  }
-
-  private boolean delete(String path) {
-    requireWritable();
-    try {
-      curator.delete().forPath(path);
-      return true;
-    } catch (KeeperException.NoNodeException e) {
-      return false;
-    } catch (Exception e) {
-      throw failure("delete " + path, e);
-    }
-  }
-
-  private void requireWritable() {
-    if (!access.canWrite()) {
-      throw new ConfigStoreException("ZooKeeper ACLs are enabled but no credentials (user:password) are configured;"
-          + " refusing to write");
-    }
-  }
-
-  private static ConfigStoreException failure(String what, Exception e) {
-    if (e instanceof InterruptedException) {
-      Thread.currentThread().interrupt();
-    }
-    if (e instanceof KeeperException.NoAuthException) {
-      return new ConfigStoreException("not authorised to " + what + ": check the ZooKeeper credentials", e);
-    }
-    return new ConfigStoreException("could not " + what + ": " + e, e);
   }
 }
