@@ -33,6 +33,8 @@ import java.time.Clock;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.curator.framework.CuratorFramework;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -40,6 +42,8 @@ import redis.clients.jedis.UnifiedJedis;
  * {@code portcullis notifier config/notifier.yml}.
  */
 public final class NotifierApplication extends Application<NotifierConfiguration> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(NotifierApplication.class);
 
   private final AtomicReference<NotifierService> service = new AtomicReference<>();
   private final AtomicReference<org.eclipse.jetty.server.Server> jetty = new AtomicReference<>();
@@ -87,6 +91,7 @@ public final class NotifierApplication extends Application<NotifierConfiguration
     env.lifecycle().manage(managed(curator::start, curator::close));
     ConfigCodec codec = new ConfigCodec();
     ConfigStore store = new ConfigStore(curator, paths, codec, access);
+    env.lifecycle().manage(managed(() -> ensureLayout(store, access), () -> { }));
     ConfigWatcher watcher = new ConfigWatcher(curator, paths, codec, null, clock);
     env.lifecycle().manage(managed(watcher::start, watcher::close));
 
@@ -138,6 +143,18 @@ public final class NotifierApplication extends Application<NotifierConfiguration
     env.metrics().gauge("portcullis.notifier.breaches", () -> s::breaches);
     env.metrics().gauge("portcullis.notifier.lastScanMicros", () -> s::lastScanMicros);
     env.metrics().gauge("portcullis.notifier.activeIntercepts", () -> () -> book.active().size());
+  }
+
+  /** The layout's empty folders, so that hand-written documents (zkCli) find their parents; best effort. */
+  private static void ensureLayout(ConfigStore store, ZkAccess access) {
+    if (!access.canWrite()) {
+      return;
+    }
+    try {
+      store.ensureLayout();
+    } catch (RuntimeException e) {
+      LOG.warn("could not create the empty folders of the rules tree (they appear with the first entry): {}", e.toString());
+    }
   }
 
   /** An action of a part's lifecycle. */

@@ -65,6 +65,21 @@ public final class ConfigStore {
     znodes.writeCas(paths.appPolicy(app), codec.write(policy), expectedVersion);
   }
 
+  /**
+   * Creates the empty folders of the layout that are missing ({@code global/allow}, {@code global/deny},
+   * {@code apps}), so that a tree written by hand (zkCli) finds its parents. Idempotent; creates
+   * nothing that exists and writes no document.
+   *
+   * @return how many folders it created
+   */
+  public int ensureLayout() {
+    int created = 0;
+    for (String path : List.of(paths.list(null, ListKind.ALLOW), paths.list(null, ListKind.DENY), paths.apps())) {
+      created += znodes.createIfMissing(path) ? 1 : 0;
+    }
+    return created;
+  }
+
   /** Apps that have a znode under {@code /apps}. */
   public List<String> apps() {
     return znodes.children(paths.apps());

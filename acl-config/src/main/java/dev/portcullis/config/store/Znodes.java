@@ -105,6 +105,19 @@ final class Znodes {
     }
   }
 
+  /** Creates {@code path} (and its parents) empty if it does not exist; true iff it created it. */
+  boolean createIfMissing(String path) {
+    requireWritable();
+    try {
+      curator.create().creatingParentsIfNeeded().withACL(access.aclForCreate(), true).forPath(path, new byte[0]);
+      return true;
+    } catch (KeeperException.NodeExistsException e) {
+      return false;
+    } catch (Exception e) {
+      throw failure("create " + path, e);
+    }
+  }
+
   boolean delete(String path) {
     requireWritable();
     try {

@@ -45,6 +45,19 @@ class ConfigStoreIT {
   }
 
   @Test
+  void ensureLayout_createsTheEmptyFoldersOnceSoThatHandWrittenEntriesFindTheirParents() throws Exception {
+    ConfigStore store = fx.store();
+    assertThat(store.ensureLayout()).isEqualTo(3);
+    assertThat(store.ensureLayout()).as("idempotent").isZero();
+    CuratorFramework zkCli = fx.client();
+    zkCli.create().forPath(fx.paths.list(null, ListKind.DENY) + "/manual");
+    zkCli.create().forPath(fx.paths.list(null, ListKind.DENY) + "/manual/192.0.2.0_24",
+        fx.codec.write(new ListEntry(Cidr.parse("192.0.2.0/24"), null, "by hand", "ops", 1)));
+    assertThat(store.list(null, ListKind.DENY)).extracting(ListEntry::cidr).containsExactly(Cidr.parse("192.0.2.0/24"));
+    assertThat(store.readAll().globalDeny()).hasSize(1);
+  }
+
+  @Test
   void policies_roundTripWithVersions() {
     ConfigStore store = fx.store();
     assertThat(store.globalPolicy()).isEqualTo(new Versioned<>(GlobalPolicy.DEFAULT, Versioned.ABSENT));

@@ -1,0 +1,130 @@
+package dev.portcullis.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.portcullis.servers.Ports;
+import dev.portcullis.testkit.Timeouts;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A README that lies fails the build: every command of the README's sections that tell a user what
+ * to type against a running system is run, as written and in the order written, against a demo
+ * freshly started with {@code ./portcullis demo}. Commands that tail a topic are stopped after 12 s
+ * (timeout's 124, which is what a user's Ctrl-C means there). Files the commands write in the
+ * repository (an export) are removed afterwards. Runs in the Maven profile
+ * {@code readme} ({@code .ci/run} enables it); ports 2181, 9092 and 8090 must be free, as the README
+ * says.
+ */
+class ReadmeCommandsIT {
+
+  /** The sections whose {@code bash} blocks are commands against the running demo. */
+  static final Set<String> SECTIONS = Set.of("## Changing rules", "## Watching the topics");
+
+  private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+
+  /** The commands of {@code readme}'s bash blocks in {@link #SECTIONS}, continuation lines joined. */
+  static List<String> commands(String readme) {
+    List<String> out = new ArrayList<>();
+    String section = null;
+    boolean inBlock = false;
+    StringBuilder pending = new StringBuilder();
+    for (String line : readme.split("\n", -1)) {
+      if (line.startsWith("## ")) {
+        section = line.strip();
+      }
+      if (line.startsWith("```")) {
+        inBlock = line.strip().equals("```bash") && SECTIONS.contains(section);
+        continue;
+      }
+      if (!inBlock) {
+        continue;
+      }
+      if (line.endsWith("\\")) {
+        pending.append(line, 0, line.length() - 1).append(' ');
+        continue;
+      }
+      String command = (pending + line).strip();
+      pending.setLength(0);
+      if (!command.isEmpty()) {
+        out.add(command);
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void everyCommandOfTheReadmeRunsAsWrittenAgainstAFreshDemo() throws Exception {
+    List<String> commands = commands(Files.readString(ROOT.resolve("README.md"), StandardCharsets.UTF_8));
+    assertThat(commands).as("commands found in the README").hasSizeGreaterThan(10);
+    for (int port : new int[] {2181, 9092, 8090}) {
+      assertThat(Ports.isOpen(port)).as("port %d must be free for the README's commands, as the README says", port).isFalse();
+    }
+    Path logs = Path.of("target", "readme-demo").toAbsolutePath();
+    Process demo = new ProcessBuilder("./portcullis", "demo", "--duration", "600s", "--logs", logs.toString())
+        .directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(logs.resolveSibling("readme-demo.out").toFile())
+        .start();
+    List<String> failures = new ArrayList<>();
+    Set<Path> before = topLevelFiles();
+    try {
+      HttpClient http = HttpClient.newHttpClient();
+      Timeouts.await("the demo's API on 127.0.0.1:8090 (its output: target/readme-demo.out)", Duration.ofSeconds(240),
+          () -> demo.isAlive() && http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:8090/api/intercepts")).build(),
+              HttpResponse.BodyHandlers.ofString()).body().contains("203.0.113.66"));
+      StringBuilder env = new StringBuilder();
+      for (String c : commands) {
+        if (c.matches("^[A-Z_]+=.*")) { // a variable for the commands that follow
+          env.append(c.split("#")[0].strip()).append("; ");
+          continue;
+        }
+        Result r = run(env + "timeout 12 " + c);
+        boolean tailStopped = r.exit == 124 && c.contains("kafka-console-consumer") && !c.contains("--timeout-ms");
+        System.out.println("$ " + c + "\n  exit " + r.exit + "\n  | " + String.join("\n  | ", r.firstLines));
+        if (r.exit != 0 && !tailStopped) {
+          failures.add(c + "\n    exit " + r.exit + ": " + String.join(" / ", r.firstLines));
+        }
+      }
+    } finally {
+      demo.destroy();
+      if (!demo.waitFor(90, TimeUnit.SECONDS)) {
+        demo.destroyForcibly();
+      }
+      for (Path written : topLevelFiles()) {
+        if (!before.contains(written) && Files.isRegularFile(written)) {
+          Files.delete(written);
+        }
+      }
+    }
+    assertThat(failures).as("README commands that failed against a fresh demo").isEmpty();
+  }
+
+  private static Set<Path> topLevelFiles() throws IOException {
+    try (Stream<Path> files = Files.list(ROOT)) {
+      return files.collect(Collectors.toSet());
+    }
+  }
+
+  private record Result(int exit, List<String> firstLines) {}
+
+  private static Result run(String command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("bash", "-c", command).directory(ROOT.toFile()).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    int exit = p.waitFor();
+    List<String> lines = output.lines().filter(l -> !l.contains("KIP-848")).limit(4).toList();
+    return new Result(exit, lines);
+  }
+}
