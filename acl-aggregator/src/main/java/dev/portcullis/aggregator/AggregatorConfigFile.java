@@ -1,8 +1,11 @@
 package dev.portcullis.aggregator;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.deser.DeserializationProblemHandler;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import dev.portcullis.json.DocumentReader;
 import dev.portcullis.json.Problems;
 import dev.portcullis.redis.RedisEndpoints;
 import java.io.IOException;
@@ -10,11 +13,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Locale;
 
 /**
- * Reads the aggregator's YAML config strictly: unknown keys and bad values are all reported
- * together, naming the file and the field.
+ * Reads the aggregator's YAML config: Jackson binds it to the records below, then one pass checks
+ * every value, and all problems (unknown keys included) are reported together, naming the file and
+ * the field. Settings left out take {@link AggregatorSettings#defaults}'s values.
  *
  * <pre>
  * kafka:
@@ -45,95 +51,180 @@ import java.util.List;
  */
 public final class AggregatorConfigFile {
 
+  /** The file as written; absent settings are null. */
+  record Document(Kafka kafka, Redis redis, Windows windows, Store store, Integer streamThreads, Boolean exactlyOnce,
+      Integer adminPort) {}
+
+  record Kafka(String bootstrapServers, String applicationId, String accessTopic, String dlqTopic, Integer partitions) {}
+
+  record Redis(List<String> nodes, Boolean cluster) {}
+
+  record Windows(Integer shards, String flushInterval, Integer secondWindows, Integer minuteWindows, Integer ipv4Prefix,
+      Integer ipv6Prefix, String quotaZone) {}
+
+  record Store(String type, String stateDir, String commitInterval) {}
+
   private AggregatorConfigFile() {}
 
+  /**
+   * @throws IllegalArgumentException naming the file and every problem: unknown keys, values out of
+   *     range or of the wrong kind, missing sections
+   */
   public static AggregatorSettings read(Path file) {
-    JsonNode root;
+    Problems problems = new Problems(file.toString());
+    Document doc;
     try {
-      root = new YAMLMapper().readTree(Files.readAllBytes(file));
+      YAMLMapper yaml = new YAMLMapper();
+      yaml.addHandler(new UnknownKeys(problems));
+      doc = yaml.readValue(Files.readAllBytes(file), Document.class);
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot read aggregator config " + file + ": " + e.getMessage(), e);
     }
-    Problems problems = new Problems(file.toString());
-    DocumentReader r = new DocumentReader(root, "", problems);
-    AggregatorSettings d = AggregatorSettings.defaults("x:1", RedisEndpoints.of("x:1", false), Path.of("."));
-    String[] kafka = new String[4];
-    Long[] partitions = new Long[1];
-    r.object("kafka", true, k -> {
-      kafka[0] = k.string("bootstrapServers", true, 1000, null, null);
-      kafka[1] = k.string("applicationId", false, 200, null, null);
-      kafka[2] = k.string("accessTopic", false, 249, null, null);
-      kafka[3] = k.string("dlqTopic", false, 249, null, null);
-      partitions[0] = k.integer("partitions", false, 1, 1000);
-      return null;
-    });
-    RedisEndpoints[] redis = new RedisEndpoints[1];
-    r.object("redis", true, k -> {
-      List<String> nodes = k.list("nodes", true, 100, (n, at, pr) -> {
-        if (!n.isTextual()) {
-          pr.add(at + " must be host:port");
-          return null;
-        }
-        return n.textValue();
-      });
-      Boolean cluster = k.bool("cluster", false);
-      if (nodes != null && !nodes.isEmpty()) {
-        try {
-          redis[0] = new RedisEndpoints(nodes, cluster != null && cluster, 2000);
-        } catch (IllegalArgumentException e) {
-          problems.add("redis: " + e.getMessage());
-        }
-      }
-      return null;
-    });
-    Object[] w = new Object[7];
-    r.object("windows", false, k -> {
-      w[0] = k.integer("shards", false, 1, 16384);
-      w[1] = k.duration("flushInterval", false, Duration.ofMillis(10));
-      w[2] = k.integer("secondWindows", false, 2, 60);
-      w[3] = k.integer("minuteWindows", false, 2, 60);
-      w[4] = k.integer("ipv4Prefix", false, 8, 32);
-      w[5] = k.integer("ipv6Prefix", false, 16, 128);
-      String zone = k.string("quotaZone", false, 64, null, null);
-      if (zone != null) {
-        try {
-          w[6] = ZoneId.of(zone);
-        } catch (RuntimeException e) {
-          problems.add("windows.quotaZone must be a time zone id, was \"" + zone + "\"");
-        }
-      }
-      return null;
-    });
-    Object[] st = new Object[3];
-    r.object("store", false, k -> {
-      st[0] = k.enumValue("type", false, AggregatorSettings.StoreType.class);
-      String dir = k.string("stateDir", false, 4096, null, null);
-      st[1] = dir == null ? null : Path.of(dir);
-      st[2] = k.duration("commitInterval", false, Duration.ofMillis(100));
-      return null;
-    });
-    Long threads = r.integer("streamThreads", false, 1, 64);
-    Boolean eos = r.bool("exactlyOnce", false);
-    Long adminPort = r.integer("adminPort", false, -1, 65535);
-    r.finish();
+    if (doc == null) {
+      doc = new Document(null, null, null, null, null, null, null);
+    }
+    AggregatorSettings settings = new Checks(problems).settings(doc);
     problems.throwIfAny();
-    try {
-      return new AggregatorSettings(kafka[0], or(kafka[1], d.applicationId()), or(kafka[2], d.accessTopic()),
-          or(kafka[3], d.dlqTopic()), partitions[0] == null ? d.partitions() : partitions[0].intValue(), redis[0],
-          w[0] == null ? d.shards() : ((Long) w[0]).intValue(), (Duration) or(w[1], d.flushInterval()),
-          (Duration) or(st[2], d.commitInterval()),
-          w[2] == null ? d.secondWindows() : ((Long) w[2]).intValue(),
-          w[3] == null ? d.minuteWindows() : ((Long) w[3]).intValue(),
-          w[4] == null ? d.ipv4Prefix() : ((Long) w[4]).intValue(), w[5] == null ? d.ipv6Prefix() : ((Long) w[5]).intValue(),
-          (ZoneId) or(w[6], d.quotaZone()), (AggregatorSettings.StoreType) or(st[0], d.storeType()),
-          (Path) or(st[1], Path.of(System.getProperty("java.io.tmpdir"), "portcullis-aggregator")),
-          threads == null ? 1 : threads.intValue(), eos == null || eos, adminPort == null ? 8091 : adminPort.intValue());
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("invalid aggregator config " + file + ": " + e.getMessage(), e);
+    return settings;
+  }
+
+  /** Records an unknown key as a problem (with its dotted path) and skips its value. */
+  private static final class UnknownKeys extends DeserializationProblemHandler {
+    private final Problems problems;
+
+    UnknownKeys(Problems problems) {
+      this.problems = problems;
+    }
+
+    @Override
+    public boolean handleUnknownProperty(DeserializationContext ctxt, JsonParser p, JsonDeserializer<?> deserializer,
+        Object beanOrClass, String name) throws IOException {
+      StringBuilder path = new StringBuilder(name);
+      for (JsonStreamContext c = p.getParsingContext().getParent(); c != null; c = c.getParent()) {
+        if (c.getCurrentName() != null) {
+          path.insert(0, c.getCurrentName() + ".");
+        }
+      }
+      problems.add(path + " is not a known field");
+      p.skipChildren();
+      return true;
     }
   }
 
-  private static <T> T or(T value, T fallback) {
-    return value == null ? fallback : value;
+  /** The one pass over a bound document: each value checked, every problem added, defaults filled in. */
+  private static final class Checks {
+    private final Problems problems;
+    private final AggregatorSettings d = AggregatorSettings.defaults("x:1", RedisEndpoints.of("x:1", false), Path.of("."));
+
+    Checks(Problems problems) {
+      this.problems = problems;
+    }
+
+    AggregatorSettings settings(Document doc) {
+      Kafka k = doc.kafka() != null ? doc.kafka() : required("kafka", new Kafka(null, null, null, null, null));
+      Redis r = doc.redis() != null ? doc.redis() : required("redis", new Redis(null, null));
+      Windows w = doc.windows() != null ? doc.windows() : new Windows(null, null, null, null, null, null, null);
+      Store s = doc.store() != null ? doc.store() : new Store(null, null, null);
+      String bootstrap = k.bootstrapServers() != null ? k.bootstrapServers()
+          : required("kafka.bootstrapServers", "x:1");
+      int partitions = range("kafka.partitions", k.partitions(), 1, 1000, d.partitions());
+      RedisEndpoints redis = redis(r);
+      int shards = range("windows.shards", w.shards(), 1, 16384, d.shards());
+      Duration flush = duration("windows.flushInterval", w.flushInterval(), Duration.ofMillis(10), d.flushInterval());
+      int seconds = range("windows.secondWindows", w.secondWindows(), 2, 60, d.secondWindows());
+      int minutes = range("windows.minuteWindows", w.minuteWindows(), 2, 60, d.minuteWindows());
+      int v4 = range("windows.ipv4Prefix", w.ipv4Prefix(), 8, 32, d.ipv4Prefix());
+      int v6 = range("windows.ipv6Prefix", w.ipv6Prefix(), 16, 128, d.ipv6Prefix());
+      ZoneId zone = zone(w.quotaZone());
+      AggregatorSettings.StoreType type = storeType(s.type());
+      Duration commit = duration("store.commitInterval", s.commitInterval(), Duration.ofMillis(100), d.commitInterval());
+      Path stateDir = s.stateDir() != null ? Path.of(s.stateDir())
+          : Path.of(System.getProperty("java.io.tmpdir"), "portcullis-aggregator");
+      int threads = range("streamThreads", doc.streamThreads(), 1, 64, 1);
+      int adminPort = range("adminPort", doc.adminPort(), -1, 65535, 8091);
+      if (!problems.isEmpty()) {
+        return null;
+      }
+      try {
+        return new AggregatorSettings(bootstrap, or(k.applicationId(), d.applicationId()), or(k.accessTopic(), d.accessTopic()),
+            or(k.dlqTopic(), d.dlqTopic()), partitions, redis, shards, flush, commit, seconds, minutes, v4, v6, zone, type,
+            stateDir, threads, doc.exactlyOnce() == null || doc.exactlyOnce(), adminPort);
+      } catch (IllegalArgumentException e) {
+        problems.add(e.getMessage());
+        return null;
+      }
+    }
+
+    private <T> T required(String field, T placeholder) {
+      problems.add(field + " is required");
+      return placeholder;
+    }
+
+    private int range(String field, Integer value, int min, int max, int fallback) {
+      if (value == null) {
+        return fallback;
+      }
+      if (value < min || value > max) {
+        problems.add(field + (value < min ? " must be >= " + min : " must be <= " + max) + ", was " + value);
+      }
+      return value;
+    }
+
+    private Duration duration(String field, String value, Duration min, Duration fallback) {
+      if (value == null) {
+        return fallback;
+      }
+      try {
+        Duration parsed = Duration.parse(value);
+        if (parsed.compareTo(min) < 0) {
+          problems.add(field + " must be at least " + min + ", was " + value);
+        }
+        return parsed;
+      } catch (DateTimeParseException e) {
+        problems.add(field + " must be an ISO-8601 duration such as PT0.25S or PT3S, was \"" + value + "\"");
+        return fallback;
+      }
+    }
+
+    private RedisEndpoints redis(Redis r) {
+      if (r.nodes() == null || r.nodes().isEmpty()) {
+        problems.add("redis.nodes must list at least one host:port");
+        return null;
+      }
+      try {
+        return new RedisEndpoints(r.nodes(), r.cluster() != null && r.cluster(), 2000);
+      } catch (IllegalArgumentException e) {
+        problems.add("redis: " + e.getMessage());
+        return null;
+      }
+    }
+
+    private ZoneId zone(String id) {
+      if (id == null) {
+        return d.quotaZone();
+      }
+      try {
+        return ZoneId.of(id);
+      } catch (RuntimeException e) {
+        problems.add("windows.quotaZone must be a time zone id, was \"" + id + "\"");
+        return d.quotaZone();
+      }
+    }
+
+    private AggregatorSettings.StoreType storeType(String type) {
+      if (type == null) {
+        return d.storeType();
+      }
+      try {
+        return AggregatorSettings.StoreType.valueOf(type.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        problems.add("store.type must be ROCKSDB or IN_MEMORY, was \"" + type + "\"");
+        return d.storeType();
+      }
+    }
+
+    private static <T> T or(T value, T fallback) {
+      return value == null ? fallback : value;
+    }
   }
 }

@@ -36,4 +36,49 @@ class AggregatorConfigFileTest {
         .hasMessageContaining("windows.shards must be >= 1")
         .hasMessageContaining("surprise is not a known field");
   }
+
+  @Test
+  void unknownKeysInsideSections_areNamedWithTheirPath() throws Exception {
+    Path f = tmp.resolve("nested.yml");
+    Files.writeString(f, "kafka: {bootstrapServers: x:1, partitons: 3}\nredis: {nodes: [h:1]}\nstore: {type: rocksdb, dir: /x}\n");
+    assertThatThrownBy(() -> AggregatorConfigFile.read(f))
+        .hasMessageContaining("kafka.partitons is not a known field")
+        .hasMessageContaining("store.dir is not a known field");
+  }
+
+  @Test
+  void badValues_areAllReportedTogether() throws Exception {
+    Path f = tmp.resolve("values.yml");
+    Files.writeString(f, "kafka: {bootstrapServers: x:1}\nredis: {nodes: [h:1]}\n"
+        + "windows: {flushInterval: 250ms, quotaZone: Mars/Base, ipv6Prefix: 129}\nstore: {type: TAPE}\nadminPort: 70000\n");
+    assertThatThrownBy(() -> AggregatorConfigFile.read(f))
+        .hasMessageContaining("windows.flushInterval must be an ISO-8601 duration")
+        .hasMessageContaining("windows.quotaZone must be a time zone id, was \"Mars/Base\"")
+        .hasMessageContaining("windows.ipv6Prefix must be <= 128, was 129")
+        .hasMessageContaining("store.type must be ROCKSDB or IN_MEMORY, was \"TAPE\"")
+        .hasMessageContaining("adminPort must be <= 65535, was 70000");
+  }
+
+  @Test
+  void missingSections_areRequired() throws Exception {
+    Path f = tmp.resolve("empty.yml");
+    Files.writeString(f, "streamThreads: 2\n");
+    assertThatThrownBy(() -> AggregatorConfigFile.read(f))
+        .hasMessageContaining("kafka is required")
+        .hasMessageContaining("redis is required");
+  }
+
+  @Test
+  void leftOutSettings_takeTheDefaults() throws Exception {
+    Path f = tmp.resolve("minimal.yml");
+    Files.writeString(f, "kafka: {bootstrapServers: k:9092}\nredis: {nodes: [r:6379]}\n");
+    AggregatorSettings s = AggregatorConfigFile.read(f);
+    AggregatorSettings d = AggregatorSettings.defaults("k:9092", s.redis(), s.stateDir());
+    assertThat(s.shards()).isEqualTo(d.shards());
+    assertThat(s.flushInterval()).isEqualTo(d.flushInterval());
+    assertThat(s.storeType()).isEqualTo(d.storeType());
+    assertThat(s.streamThreads()).isEqualTo(1);
+    assertThat(s.exactlyOnce()).isTrue();
+    assertThat(s.redis().cluster()).isFalse();
+  }
 }
