@@ -1,6 +1,7 @@
 package dev.portcullis.client;
 
 import com.codahale.metrics.MetricRegistry;
+import dev.portcullis.client.config.RuleSources;
 import dev.portcullis.client.decide.Decision;
 import dev.portcullis.client.decide.DecisionEngine;
 import dev.portcullis.client.decide.LocalLimiter;
@@ -11,16 +12,9 @@ import dev.portcullis.client.emit.CoalescingEmitter;
 import dev.portcullis.client.kafka.KafkaClientConfigs;
 import dev.portcullis.client.metrics.ClientMetrics;
 import dev.portcullis.client.notice.NoticeSubscriber;
-import dev.portcullis.client.register.NodeRegistrar;
 import dev.portcullis.client.time.CoarseClock;
-import dev.portcullis.config.ConfigCodec;
-import dev.portcullis.config.ConfigTreeCodec;
-import dev.portcullis.config.store.ZkAccess;
 import dev.portcullis.config.watch.ConfigWatcher;
-import dev.portcullis.config.watch.SnapshotFile;
 import dev.portcullis.keys.KafkaKeys;
-import dev.portcullis.keys.ZkPaths;
-import dev.portcullis.wire.NodeRegistration;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -85,7 +79,7 @@ public final class AclClient implements AutoCloseable {
   private final long startedAt;
   private final RuleInstaller rules;
   private ScheduledExecutorService timer;
-  private ConfigWatcher watcher;
+  private RuleSources sources;
   private CoalescingEmitter emitter;
   private NoticeSubscriber notices;
 
@@ -101,6 +95,7 @@ public final class AclClient implements AutoCloseable {
         ? new LocalLimiter(settings.localLimitPerSecond(), settings.localLimiterSlots()) : null;
     this.engine = new DecisionEngine(settings.app(), coarse, ring, limiter, settings.unparseable());
     this.rules = new RuleInstaller(settings.app(), engine, clock);
+    rules.untilRules(settings.modeUntilRules());
   }
 
   public static AclClientBuilder builder(String app) {
@@ -126,6 +121,12 @@ public final class AclClient implements AutoCloseable {
     return coarse.millis();
   }
 
+  /**
+   * Starts the background parts and returns at once, waiting for no server and reading no file on the
+   * caller's thread: the snapshot file and ZooKeeper are read in the background, and until their rules
+   * are in force ({@link Status#rulesInForce()}, {@link #awaitRules}) requests are decided by the app's
+   * {@code modeUntilRules}. A second call fails.
+   */
   public void start() {
     if (!state.compareAndSet(State.LATENT, State.STARTED)) {
       throw new IllegalStateException("an AclClient can be started once; it is " + state.get());
@@ -157,31 +158,9 @@ public final class AclClient implements AutoCloseable {
   }
 
   private void startConfig() {
-    ConfigCodec codec = new ConfigCodec();
-    SnapshotFile file = settings.snapshotFile() == null ? null
-        : new SnapshotFile(settings.snapshotFile(), new ConfigTreeCodec(codec));
-    CuratorFramework curator = externalCurator;
-    if (curator == null && settings.zooKeeper() != null) {
-      ZkAccess access = ZkAccess.reader(settings.zooKeeper(), settings.zkCredentials());
-      curator = access.newClient();
-      curator.start();
-      parts.add(curator);
-    }
-    if (curator == null) {
-      if (file != null) {
-        file.read().ifPresent(rules::apply);
-      }
-      return;
-    }
-    ZkPaths paths = new ZkPaths(settings.zkRoot());
-    watcher = new ConfigWatcher(curator, paths, codec, file, clock);
-    watcher.addListener(rules::apply);
-    parts.add(watcher);
-    watcher.start();
-    NodeRegistrar registrar = new NodeRegistrar(curator, paths,
-        new NodeRegistration(settings.app(), settings.node(), settings.version(), startedAt));
-    parts.add(registrar);
-    registrar.start();
+    sources = new RuleSources(settings, externalCurator, rules, clock, startedAt);
+    parts.add(sources);
+    sources.start();
   }
 
   private void startKafka() {
@@ -209,7 +188,7 @@ public final class AclClient implements AutoCloseable {
     }
     ClientMetrics m = new ClientMetrics(metrics, settings.app());
     m.decisions(engine);
-    m.config(watcher, clock);
+    m.config(sources.watcher(), clock);
     if (emitter != null) {
       m.events(emitter);
       m.notices(notices);
@@ -220,19 +199,30 @@ public final class AclClient implements AutoCloseable {
   /**
    * A point-in-time view of the client's state, for health pages and tests.
    *
-   * @param allowed requests this client has allowed since it was built (likewise {@code denied}, {@code limited})
+   * @param allowed      requests this client has allowed since it was built (likewise {@code denied}, {@code limited})
+   * @param rulesInForce true once rules from the snapshot file or ZooKeeper decide; before, the app's
+   *                     {@code modeUntilRules} does
    */
   public record Status(long configVersion, boolean configSynced, int activeIntercepts, boolean noticesCaughtUp,
       long sentRecords, long sentRequests, long droppedAccesses, long noticeLagMillis, long allowed, long denied,
-      long limited) {}
+      long limited, boolean rulesInForce) {}
 
   public Status status() {
+    ConfigWatcher watcher = sources == null ? null : sources.watcher();
     return new Status(engine.rules().snapshot().version(), watcher != null && watcher.isSynced(),
         engine.intercepts().size(), notices != null && notices.isCaughtUp(),
         emitter == null ? 0 : emitter.sentRecords(), emitter == null ? 0 : emitter.sentRequests(),
         emitter == null ? 0 : emitter.droppedAccesses(), notices == null ? -1 : notices.lastLagMillis(),
         engine.decisions(Decision.Outcome.ALLOW), engine.decisions(Decision.Outcome.DENY),
-        engine.decisions(Decision.Outcome.LIMIT));
+        engine.decisions(Decision.Outcome.LIMIT), rules.inForce());
+  }
+
+  /**
+   * Waits up to {@code timeout} for the first rules to be in force, for a service that would rather
+   * not serve before; true iff they are. {@link #start()} never waits.
+   */
+  public boolean awaitRules(Duration timeout) throws InterruptedException {
+    return rules.awaitInForce(timeout);
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.portcullis.client;
 
 import com.codahale.metrics.MetricRegistry;
 import dev.portcullis.client.decide.UnparseableAddressPolicy;
+import dev.portcullis.config.AppMode;
 import dev.portcullis.keys.KafkaKeys;
 import dev.portcullis.keys.ZkPaths;
 import java.net.InetAddress;
@@ -32,6 +33,7 @@ public final class AclClientBuilder {
   private String accessTopic = KafkaKeys.ACCESS_TOPIC;
   private String noticesTopic = KafkaKeys.NOTICES_TOPIC;
   private Map<String, Object> producerOverrides = Map.of();
+  private AppMode modeUntilRules = AppMode.OPEN;
   private Clock clock = Clock.systemUTC();
   private MetricRegistry metrics;
   private CuratorFramework curator;
@@ -115,6 +117,16 @@ public final class AclClientBuilder {
     return this;
   }
 
+  /**
+   * How requests are decided from {@code start()} until the first rules are in force (read from the
+   * snapshot file or ZooKeeper in the background): {@code OPEN} (the default) allows, {@code CLOSED}
+   * denies, as an allowlist-only app such as a proxy should.
+   */
+  public AclClientBuilder modeUntilRules(AppMode mode) {
+    this.modeUntilRules = mode;
+    return this;
+  }
+
   public AclClientBuilder clock(Clock c) {
     this.clock = c;
     return this;
@@ -130,7 +142,7 @@ public final class AclClientBuilder {
     String n = node != null ? node : defaultNode();
     AclClientSettings s = new AclClientSettings(app, n, AclClient.VERSION, kafka, zooKeeper, zkRoot, zkCredentials, snapshotFile,
         slice, ringCapacity, maxKeysPerSlice, localLimitPerSecond, 1 << 16, unparseable, accessTopic, noticesTopic,
-        producerOverrides);
+        producerOverrides, modeUntilRules);
     return new AclClient(s, clock, metrics, curator);
   }
 

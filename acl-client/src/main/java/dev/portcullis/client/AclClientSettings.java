@@ -1,6 +1,7 @@
 package dev.portcullis.client;
 
 import dev.portcullis.client.decide.UnparseableAddressPolicy;
+import dev.portcullis.config.AppMode;
 import dev.portcullis.keys.Identifiers;
 import dev.portcullis.keys.ZkPaths;
 import java.nio.file.Path;
@@ -15,12 +16,13 @@ import java.util.Map;
  * @param zooKeeper       ZooKeeper connect string, or null to run without ZooKeeper (lists from the snapshot file only)
  * @param snapshotFile    where to keep the last good config, or null
  * @param localLimitPerSecond per-IP in-process limit, or 0 for none
+ * @param modeUntilRules      how requests are decided before any rules are in force (OPEN allows, CLOSED denies)
  */
 public record AclClientSettings(
     String app, String node, String version, String kafkaBootstrap, String zooKeeper, String zkRoot, String zkCredentials,
     Path snapshotFile, Duration slice, int ringCapacity, int maxKeysPerSlice, long localLimitPerSecond,
     int localLimiterSlots, UnparseableAddressPolicy unparseable, String accessTopic, String noticesTopic,
-    Map<String, Object> producerOverrides) {
+    Map<String, Object> producerOverrides, AppMode modeUntilRules) {
 
   public AclClientSettings {
     Identifiers.requireApp("app", app);
@@ -42,6 +44,9 @@ public record AclClientSettings(
       throw new IllegalArgumentException("unparseable must not be null");
     }
     producerOverrides = Map.copyOf(producerOverrides);
+    if (modeUntilRules == null) {
+      throw new IllegalArgumentException("modeUntilRules must be OPEN or CLOSED, was null");
+    }
   }
 
   /** Every setting but the ZooKeeper password, which is shown as {@code ****}. */
@@ -53,6 +58,6 @@ public record AclClientSettings(
         + snapshotFile + ", slice=" + slice + ", ringCapacity=" + ringCapacity + ", maxKeysPerSlice=" + maxKeysPerSlice
         + ", localLimitPerSecond=" + localLimitPerSecond + ", localLimiterSlots=" + localLimiterSlots + ", unparseable="
         + unparseable + ", accessTopic=" + accessTopic + ", noticesTopic=" + noticesTopic + ", producerOverrides="
-        + producerOverrides.keySet() + "]";
+        + producerOverrides.keySet() + ", modeUntilRules=" + modeUntilRules + "]";
   }
 }

@@ -1,7 +1,18 @@
 package dev.portcullis.client.decide;
 
+import dev.portcullis.config.AppConfig;
+import dev.portcullis.config.AppMode;
+import dev.portcullis.config.AppPolicy;
 import dev.portcullis.config.ConfigSnapshot;
+import dev.portcullis.config.GlobalPolicy;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -28,6 +39,7 @@ public final class RuleInstaller implements AutoCloseable {
   private final Clock clock;
   private final ExecutorService recompiler;
   private final AtomicBoolean recompiling = new AtomicBoolean();
+  private final CountDownLatch inForce = new CountDownLatch(1);
   private volatile long nextRecompileAt = Long.MAX_VALUE;
 
   /** No thread starts until the first recompile. */
@@ -42,11 +54,49 @@ public final class RuleInstaller implements AutoCloseable {
     });
   }
 
+  /**
+   * What requests get before any rules are in force: {@code mode} for this app and nothing else (no
+   * lists, no limits). Does not count as rules in force.
+   */
+  public synchronized void untilRules(AppMode mode) {
+    if (inForce()) {
+      return;
+    }
+    AppConfig only = new AppConfig(app, new AppPolicy(mode, null, null, List.of(), false), List.of(), List.of(), List.of());
+    engine.rules(CompiledRules.compile(app, new ConfigSnapshot(GlobalPolicy.DEFAULT, List.of(), List.of(),
+        Map.of(app, only), 0)));
+  }
+
   /** Compiles {@code snapshot} and puts it in force. */
   public synchronized void apply(ConfigSnapshot snapshot) {
     CompiledRules compiled = CompiledRules.compile(app, snapshot);
     engine.rules(compiled);
     nextRecompileAt = compiled.nextExpiryAfter(clock.millis());
+    inForce.countDown();
+  }
+
+  /**
+   * Reads a snapshot on this installer's thread and puts it in force if there is one; returns at
+   * once. Reading and compiling a million entries takes seconds, which no caller should wait for.
+   */
+  public void loadAsync(Supplier<Optional<ConfigSnapshot>> source) {
+    recompiler.execute(() -> {
+      try {
+        source.get().ifPresent(this::apply);
+      } catch (RuntimeException e) {
+        LOG.warn("loading the rules failed; deciding by the app's mode until rules arrive", e);
+      }
+    });
+  }
+
+  /** True once rules read from ZooKeeper or a snapshot are in force (before that, only the app's mode). */
+  public boolean inForce() {
+    return inForce.getCount() == 0;
+  }
+
+  /** Waits up to {@code timeout} for rules to be in force; true iff they are. */
+  public boolean awaitInForce(Duration timeout) throws InterruptedException {
+    return inForce.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
   }
 
   /** Starts a recompile on this installer's thread if an entry has expired by {@code nowMillis}. */

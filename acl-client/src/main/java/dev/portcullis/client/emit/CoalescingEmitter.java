@@ -5,7 +5,6 @@ import dev.portcullis.keys.KafkaKeys;
 import dev.portcullis.wire.AccessEvent;
 import dev.portcullis.wire.WireCodec;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
@@ -28,7 +27,10 @@ import org.slf4j.LoggerFactory;
  * would need a new key beyond it is dropped and counted. When Kafka is slow or down the producer's
  * own bounded buffer fills, {@code send} fails fast ({@code max.block.ms}), and records are dropped
  * and counted here; nothing waits on a request thread, and sending resumes when Kafka returns.
- * {@link #close()} flushes the current slice before closing the producer.
+ * While Kafka does not answer at all (a {@link KafkaCircuit} that is open), whole slices are counted
+ * as dropped without touching the producer, and the ring is drained as fast as it fills, so request
+ * threads never find it full for that reason. {@link #close()} stops the thread first, then flushes
+ * the current slice, and returns within its budget.
  */
 public final class CoalescingEmitter implements AutoCloseable {
 
@@ -40,8 +42,6 @@ public final class CoalescingEmitter implements AutoCloseable {
 
   private enum State { LATENT, STARTED, CLOSED }
 
-  private record Key(long v4, long hi, long lo, String iface, String caller) {}
-
   private final String app;
   private final String node;
   private final String topic;
@@ -49,14 +49,15 @@ public final class CoalescingEmitter implements AutoCloseable {
   private final Producer<KafkaKeys.AccessKey, byte[]> producer;
   private final LongSupplier clock;
   private final long sliceMillis;
-  private final int maxKeysPerSlice;
   private final WireCodec codec = new WireCodec();
   private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
-  private final Map<Key, long[]> slice = new HashMap<>();
+  private final AccessSlice slice;
   private final LongAdder sentRecords = new LongAdder();
   private final LongAdder sentRequests = new LongAdder();
   private final LongAdder failedRecords = new LongAdder();
   private final LongAdder droppedAccesses = new LongAdder();
+  private final KafkaCircuit circuit;
+  private final AccessRing.Sink countDropped = (v4, hi, lo, iface, caller, denied) -> droppedAccesses.increment();
   private long sliceStart = -1;
   private volatile long closeDeadline = NO_DEADLINE;
   private Thread thread;
@@ -80,7 +81,8 @@ public final class CoalescingEmitter implements AutoCloseable {
     this.producer = producer;
     this.clock = clock;
     this.sliceMillis = slice.toMillis();
-    this.maxKeysPerSlice = maxKeysPerSlice;
+    this.slice = new AccessSlice(maxKeysPerSlice);
+    this.circuit = new KafkaCircuit(() -> clock.getAsLong() * 1_000_000L); // probes follow the (injected) clock
   }
 
   public void start() {
@@ -107,6 +109,9 @@ public final class CoalescingEmitter implements AutoCloseable {
 
   /** One iteration: drain, and flush the slice if it has ended. Emitter thread (or tests) only. */
   int pump() {
+    if (circuit.probeDue()) {
+      circuit.probed(kafkaAnswers());
+    }
     long now = clock.getAsLong();
     long currentSlice = now - Math.floorMod(now, sliceMillis);
     if (sliceStart >= 0 && currentSlice != sliceStart) {
@@ -115,23 +120,13 @@ public final class CoalescingEmitter implements AutoCloseable {
     if (sliceStart < 0 || currentSlice != sliceStart) {
       sliceStart = currentSlice;
     }
-    return ring.drain(this::add, 8192);
+    // with Kafka away there is nothing to coalesce for: count and free the slots at full speed
+    return ring.drain(circuit.isOpen() ? countDropped : this::add, 8192);
   }
 
   private void add(long v4, long hi, long lo, String iface, String caller, boolean denied) {
-    Key k = new Key(v4, hi, lo, iface, caller);
-    long[] c = slice.get(k);
-    if (c == null) {
-      if (slice.size() >= maxKeysPerSlice) {
-        droppedAccesses.increment();
-        return;
-      }
-      c = new long[2];
-      slice.put(k, c);
-    }
-    c[0]++;
-    if (denied) {
-      c[1]++;
+    if (!slice.add(v4, hi, lo, iface, caller, denied)) {
+      droppedAccesses.increment();
     }
   }
 
@@ -139,12 +134,16 @@ public final class CoalescingEmitter implements AutoCloseable {
     if (slice.isEmpty()) {
       return;
     }
+    if (circuit.isOpen()) {
+      dropSlice();
+      return;
+    }
     long ts = sliceStart;
     // once the producer refuses a record itself (its buffer full for max.block.ms while Kafka is away, or
     // closed), the rest of the slice is dropped and counted rather than each waiting as long again
     boolean refused = false;
-    for (Map.Entry<Key, long[]> e : slice.entrySet()) {
-      Key k = e.getKey();
+    for (Map.Entry<AccessSlice.Key, long[]> e : slice.entries()) {
+      AccessSlice.Key k = e.getKey();
       long n = e.getValue()[0];
       if (refused || (closeDeadline != NO_DEADLINE && System.nanoTime() - closeDeadline > 0)) {
         droppedAccesses.add(n);
@@ -165,15 +164,21 @@ public final class CoalescingEmitter implements AutoCloseable {
           if (ex == null) {
             sentRecords.increment();
             sentRequests.add(n);
+            circuit.delivered();
           } else {
             failedRecords.increment();
             droppedAccesses.add(n);
+            circuit.trip();
           }
         });
+        // a producer that waited max.block.ms for metadata reports it through the callback, at once:
+        // the circuit is open and the rest of the slice need not wait as long again
+        refused = circuit.isOpen();
       } catch (TimeoutException | IllegalStateException ex) {
         failedRecords.increment();
         droppedAccesses.add(n);
         refused = true;
+        circuit.trip();
         LOG.debug("the producer refused a record ({}); dropping the rest of this slice", ex.toString());
       } catch (RuntimeException ex) {
         failedRecords.increment();
@@ -181,6 +186,31 @@ public final class CoalescingEmitter implements AutoCloseable {
       }
     }
     slice.clear();
+  }
+
+  /** Counts every access of the slice as dropped, without asking the producer. */
+  private void dropSlice() {
+    droppedAccesses.add(slice.accesses());
+    slice.clear();
+  }
+
+  /** A probe while the circuit is open: true iff Kafka gives the topic's metadata (waits up to max.block.ms). */
+  private boolean kafkaAnswers() {
+    try {
+      return !producer.partitionsFor(topic).isEmpty();
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** True while the emitter counts accesses as dropped because Kafka does not answer. */
+  public boolean kafkaAway() {
+    return circuit.isOpen();
+  }
+
+  /** How many times Kafka was found away. */
+  public long kafkaOutages() {
+    return circuit.opened();
   }
 
   /** Records acknowledged by Kafka. */
@@ -204,8 +234,9 @@ public final class CoalescingEmitter implements AutoCloseable {
   }
 
   /**
-   * Stops the thread, sends what is buffered (for at most 5 s; what is left is dropped and counted) and
-   * closes the producer, waiting at most 5 s more for Kafka. Idempotent.
+   * Stops the emitter thread, then sends what is buffered and closes the producer, all within 5 s:
+   * what cannot be sent by then is dropped and counted. With Kafka away (the circuit open) nothing is
+   * waited for. Idempotent; never throws.
    */
   @Override
   public void close() {
@@ -213,27 +244,46 @@ public final class CoalescingEmitter implements AutoCloseable {
     if (previous == State.CLOSED) {
       return;
     }
-    if (thread != null) {
-      LockSupport.unpark(thread);
+    long deadline = System.nanoTime() + CLOSE_BUDGET.toNanos();
+    if (stopThread()) {
+      // the last flush leaves a second of the budget for the producer to deliver it
+      closeDeadline = deadline - Duration.ofSeconds(1).toNanos();
       try {
-        thread.join(5_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+        // drain everything offered before close through pump(), which also stamps the slice: draining
+        // the ring directly lost the accesses of an emitter closed before its thread's first pump
+        while (pump() > 0) {
+          // until the ring is empty
+        }
+        flushSlice();
+      } catch (RuntimeException e) {
+        LOG.warn("final flush of access events failed", e);
       }
+    } else {
+      LOG.warn("the emitter thread did not stop within 1.5 s; its last slice is not sent");
     }
-    closeDeadline = System.nanoTime() + CLOSE_BUDGET.toNanos();
+    long left = Math.max(0, deadline - System.nanoTime());
     try {
-      // drain everything offered before close through pump(), which also stamps the slice: draining
-      // the ring directly lost the accesses of an emitter closed before its thread's first pump (no
-      // slice yet, so their records had no valid timestamp and were dropped)
-      while (pump() > 0) {
-        // until the ring is empty
-      }
-      flushSlice();
+      producer.close(circuit.isOpen() ? Duration.ZERO : Duration.ofNanos(left));
     } catch (RuntimeException e) {
-      LOG.warn("final flush of access events failed", e);
-    } finally {
-      producer.close(Duration.ofSeconds(5));
+      LOG.warn("closing the access producer failed", e);
     }
+  }
+
+  /** Ends the emitter thread (asked, then interrupted); true iff it has ended, so its slice is ours. */
+  private boolean stopThread() {
+    if (thread == null) {
+      return true;
+    }
+    LockSupport.unpark(thread);
+    try {
+      thread.join(1_000);
+      if (thread.isAlive()) {
+        thread.interrupt();
+        thread.join(500);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return !thread.isAlive();
   }
 }

@@ -10,10 +10,12 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
@@ -168,7 +170,69 @@ class CoalescingEmitterTest {
     e.pump();
     clock.set(10_300);
     e.pump();
-    assertThat(attempts.get()).as("the next slice asks again").isEqualTo(2);
+    assertThat(e.kafkaAway()).isTrue();
+    assertThat(attempts.get()).as("while Kafka does not answer, later slices are counted without asking").isEqualTo(1);
+    assertThat(e.droppedAccesses()).isEqualTo(101);
+  }
+
+  @Test
+  void whileKafkaDoesNotAnswer_wholeSlicesAreCountedWithoutSending_andSendingResumesWhenItAnswers() {
+    AtomicBoolean kafkaUp = new AtomicBoolean(false);
+    AtomicInteger probes = new AtomicInteger();
+    MockProducer<KafkaKeys.AccessKey, byte[]> producer = new MockProducer<>(false, null, new AccessKeySerializer(),
+        new ByteArraySerializer()) {
+      @Override
+      public synchronized List<PartitionInfo> partitionsFor(String topic) {
+        probes.incrementAndGet();
+        return kafkaUp.get() ? List.of(new PartitionInfo(topic, 0, null, null, null)) : List.of();
+      }
+    };
+    CoalescingEmitter e = emitter(producer, 1000);
+    offer(V4_A, "GET /items", null, false, 5);
+    e.pump();
+    clock.set(10_100);
+    e.pump();
+    assertThat(producer.history()).hasSize(1);
+    // what a producer without a broker does: the send returns, and its callback reports the metadata timeout
+    producer.errorNext(new TimeoutException("Topic acl.access not present in metadata after 200 ms."));
+    assertThat(e.kafkaAway()).isTrue();
+    for (int slice = 2; slice <= 5; slice++) {
+      offer(V4_B, "GET /items", null, false, 10);
+      clock.set(10_000 + slice * 100L);
+      e.pump();
+    }
+    assertThat(producer.history()).as("nothing handed to the producer while Kafka is away").hasSize(1);
+    assertThat(e.droppedAccesses()).as("every access counted").isEqualTo(45);
+    assertThat(probes.get()).as("probes back off: at 100 ms, then 200 ms after that").isEqualTo(2);
+
+    kafkaUp.set(true);
+    clock.set(clock.get() + 500); // a probe is due at most 500 ms after the last
+    e.pump();
+    assertThat(e.kafkaAway()).isFalse();
+    offer(V4_B, "GET /items", null, false, 3);
+    clock.set(clock.get() + 100);
+    e.pump();
+    clock.set(clock.get() + 100);
+    e.pump();
+    assertThat(producer.history()).as("sending resumed").hasSize(2);
+    assertThat(e.kafkaOutages()).isEqualTo(1);
+  }
+
+  @Test
+  void aDeliveryThatSucceeds_closesTheCircuit() {
+    MockProducer<KafkaKeys.AccessKey, byte[]> producer = producer(false);
+    CoalescingEmitter e = emitter(producer, 1000);
+    offer(V4_A, "GET /items", null, false, 1);
+    offer(V4_B, "GET /items", null, false, 1);
+    e.pump();
+    clock.set(10_100);
+    e.pump();
+    producer.errorNext(new TimeoutException("Expiring 1 record(s): 30000 ms has passed since batch creation"));
+    assertThat(e.kafkaAway()).isTrue();
+    producer.completeNext();
+    assertThat(e.kafkaAway()).isFalse();
+    assertThat(e.sentRequests()).isEqualTo(1);
+    assertThat(e.droppedAccesses()).isEqualTo(1);
   }
 
   @Test

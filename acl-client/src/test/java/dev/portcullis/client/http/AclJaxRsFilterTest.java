@@ -17,6 +17,7 @@ import jakarta.ws.rs.PathParam;
 import java.net.URI;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -71,6 +72,7 @@ class AclJaxRsFilterTest {
     client = AclClient.builder("shop").node("n1").snapshotFile(file).localLimitPerSecond(2)
         .clock(Clock.fixed(Instant.parse("2026-01-01T00:00:00.500Z"), ZoneOffset.UTC)).build();
     client.start();
+    assertThat(client.awaitRules(Duration.ofSeconds(10))).as("the snapshot's rules in force").isTrue();
     ClientIpResolver proxies = new ClientIpResolver(List.of(Cidr.parse("10.0.0.0/8")));
     jersey = new ApplicationHandler(new ResourceConfig(Items.class)
         .register(new AclFeature(client, proxies, r -> (String) r.getProperty(PEER), null)));

@@ -15,6 +15,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Collections;
@@ -67,6 +68,7 @@ class AclServletFilterTest {
     try (AclClient client = AclClient.builder("shop").node("n1").snapshotFile(file).localLimitPerSecond(1)
         .clock(clock).build()) {
       client.start();
+      assertThat(client.awaitRules(Duration.ofSeconds(10))).as("the snapshot's rules in force").isTrue();
       AclServletFilter filter = new AclServletFilter(client, new ClientIpResolver(List.of(Cidr.parse("10.0.0.0/8"))));
       AtomicInteger passed = new AtomicInteger();
 

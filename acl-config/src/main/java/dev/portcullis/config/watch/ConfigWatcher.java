@@ -8,7 +8,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -100,11 +99,11 @@ public final class ConfigWatcher implements AutoCloseable {
       return t;
     });
     if (snapshotFile != null) {
-      Optional<ConfigSnapshot> fromFile = snapshotFile.read();
-      fromFile.ifPresent(s -> thread.execute(() -> {
+      // read and parse on the watcher's thread: a large snapshot takes seconds, and start() must not wait
+      thread.execute(() -> snapshotFile.read().ifPresent(fromFile -> {
         if (source == Source.NONE) {
           LOG.info("enforcing the config snapshot from {} until ZooKeeper answers", snapshotFile.path());
-          publish(s, Source.SNAPSHOT_FILE);
+          publish(fromFile, Source.SNAPSHOT_FILE);
         }
       }));
     }
