@@ -11,6 +11,7 @@ import dev.portcullis.client.emit.AccessRing;
 import dev.portcullis.client.emit.CoalescingEmitter;
 import dev.portcullis.client.kafka.KafkaClientConfigs;
 import dev.portcullis.client.metrics.ClientMetrics;
+import dev.portcullis.client.notice.NoticeGuard;
 import dev.portcullis.client.notice.NoticeSubscriber;
 import dev.portcullis.client.time.CoarseClock;
 import dev.portcullis.config.watch.ConfigWatcher;
@@ -177,7 +178,7 @@ public final class AclClient implements AutoCloseable {
     KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
         KafkaClientConfigs.noticeConsumer(settings, NOTICE_PARTITION_CHECK), new StringDeserializer(), new ByteArrayDeserializer());
     notices = new NoticeSubscriber(settings.app(), settings.noticesTopic(), consumer, engine::intercepts, coarse::millis,
-        NOTICE_PARTITION_CHECK, NoticeSubscriber.REBUILD_SHARE);
+        NOTICE_PARTITION_CHECK, NoticeSubscriber.REBUILD_SHARE, settings.noticeGuard());
     parts.add(notices);
     notices.start();
   }
@@ -202,10 +203,11 @@ public final class AclClient implements AutoCloseable {
    * @param allowed      requests this client has allowed since it was built (likewise {@code denied}, {@code limited})
    * @param rulesInForce true once rules from the snapshot file or ZooKeeper decide; before, the app's
    *                     {@code modeUntilRules} does
+   * @param refusedNotices valid notices refused as too wide or beyond the cap ({@link NoticeGuard})
    */
   public record Status(long configVersion, boolean configSynced, int activeIntercepts, boolean noticesCaughtUp,
       long sentRecords, long sentRequests, long droppedAccesses, long noticeLagMillis, long allowed, long denied,
-      long limited, boolean rulesInForce) {}
+      long limited, boolean rulesInForce, long refusedNotices) {}
 
   public Status status() {
     ConfigWatcher watcher = sources == null ? null : sources.watcher();
@@ -214,7 +216,7 @@ public final class AclClient implements AutoCloseable {
         emitter == null ? 0 : emitter.sentRecords(), emitter == null ? 0 : emitter.sentRequests(),
         emitter == null ? 0 : emitter.droppedAccesses(), notices == null ? -1 : notices.lastLagMillis(),
         engine.decisions(Decision.Outcome.ALLOW), engine.decisions(Decision.Outcome.DENY),
-        engine.decisions(Decision.Outcome.LIMIT), rules.inForce());
+        engine.decisions(Decision.Outcome.LIMIT), rules.inForce(), notices == null ? 0 : notices.refusedNotices());
   }
 
   /**

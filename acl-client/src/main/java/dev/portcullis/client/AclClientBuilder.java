@@ -2,6 +2,7 @@ package dev.portcullis.client;
 
 import com.codahale.metrics.MetricRegistry;
 import dev.portcullis.client.decide.UnparseableAddressPolicy;
+import dev.portcullis.client.notice.NoticeGuard;
 import dev.portcullis.config.AppMode;
 import dev.portcullis.keys.KafkaKeys;
 import dev.portcullis.keys.ZkPaths;
@@ -34,6 +35,7 @@ public final class AclClientBuilder {
   private String noticesTopic = KafkaKeys.NOTICES_TOPIC;
   private Map<String, Object> producerOverrides = Map.of();
   private AppMode modeUntilRules = AppMode.OPEN;
+  private NoticeGuard noticeGuard = NoticeGuard.DEFAULT;
   private Clock clock = Clock.systemUTC();
   private MetricRegistry metrics;
   private CuratorFramework curator;
@@ -127,6 +129,16 @@ public final class AclClientBuilder {
     return this;
   }
 
+  /**
+   * Which intercept notices this client accepts: by default none wider than /16 (IPv4) or /48 (IPv6),
+   * none for every app wider than /24 or /64, and at most 1,000,000 held; refusals are counted
+   * ({@code status().refusedNotices()}).
+   */
+  public AclClientBuilder noticeGuard(NoticeGuard guard) {
+    this.noticeGuard = guard;
+    return this;
+  }
+
   public AclClientBuilder clock(Clock c) {
     this.clock = c;
     return this;
@@ -142,7 +154,7 @@ public final class AclClientBuilder {
     String n = node != null ? node : defaultNode();
     AclClientSettings s = new AclClientSettings(app, n, AclClient.VERSION, kafka, zooKeeper, zkRoot, zkCredentials, snapshotFile,
         slice, ringCapacity, maxKeysPerSlice, localLimitPerSecond, 1 << 16, unparseable, accessTopic, noticesTopic,
-        producerOverrides, modeUntilRules);
+        producerOverrides, modeUntilRules, noticeGuard);
     return new AclClient(s, clock, metrics, curator);
   }
 

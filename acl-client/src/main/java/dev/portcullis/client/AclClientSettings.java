@@ -1,6 +1,7 @@
 package dev.portcullis.client;
 
 import dev.portcullis.client.decide.UnparseableAddressPolicy;
+import dev.portcullis.client.notice.NoticeGuard;
 import dev.portcullis.config.AppMode;
 import dev.portcullis.keys.Identifiers;
 import dev.portcullis.keys.ZkPaths;
@@ -17,12 +18,13 @@ import java.util.Map;
  * @param snapshotFile    where to keep the last good config, or null
  * @param localLimitPerSecond per-IP in-process limit, or 0 for none
  * @param modeUntilRules      how requests are decided before any rules are in force (OPEN allows, CLOSED denies)
+ * @param noticeGuard         which notices are accepted (prefix floors) and how many are held
  */
 public record AclClientSettings(
     String app, String node, String version, String kafkaBootstrap, String zooKeeper, String zkRoot, String zkCredentials,
     Path snapshotFile, Duration slice, int ringCapacity, int maxKeysPerSlice, long localLimitPerSecond,
     int localLimiterSlots, UnparseableAddressPolicy unparseable, String accessTopic, String noticesTopic,
-    Map<String, Object> producerOverrides, AppMode modeUntilRules) {
+    Map<String, Object> producerOverrides, AppMode modeUntilRules, NoticeGuard noticeGuard) {
 
   public AclClientSettings {
     Identifiers.requireApp("app", app);
@@ -44,6 +46,9 @@ public record AclClientSettings(
       throw new IllegalArgumentException("unparseable must not be null");
     }
     producerOverrides = Map.copyOf(producerOverrides);
+    if (noticeGuard == null) {
+      throw new IllegalArgumentException("noticeGuard must not be null");
+    }
     if (modeUntilRules == null) {
       throw new IllegalArgumentException("modeUntilRules must be OPEN or CLOSED, was null");
     }
@@ -58,6 +63,6 @@ public record AclClientSettings(
         + snapshotFile + ", slice=" + slice + ", ringCapacity=" + ringCapacity + ", maxKeysPerSlice=" + maxKeysPerSlice
         + ", localLimitPerSecond=" + localLimitPerSecond + ", localLimiterSlots=" + localLimiterSlots + ", unparseable="
         + unparseable + ", accessTopic=" + accessTopic + ", noticesTopic=" + noticesTopic + ", producerOverrides="
-        + producerOverrides.keySet() + ", modeUntilRules=" + modeUntilRules + "]";
+        + producerOverrides.keySet() + ", modeUntilRules=" + modeUntilRules + ", noticeGuard=" + noticeGuard + "]";
   }
 }

@@ -3,6 +3,7 @@ package dev.portcullis.benchmarks;
 import dev.portcullis.address.Cidr;
 import dev.portcullis.address.IpAddress;
 import dev.portcullis.client.decide.InterceptSet;
+import dev.portcullis.client.notice.NoticeGuard;
 import dev.portcullis.client.notice.NoticeSubscriber;
 import dev.portcullis.servers.KRaftBroker;
 import dev.portcullis.servers.Topics;
@@ -65,7 +66,7 @@ public final class NoticeStormHarness {
     WireCodec codec = new WireCodec();
     try (NoticeSubscriber subscriber = new NoticeSubscriber("shop", topic,
             new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer()), current::set,
-            System::currentTimeMillis, Duration.ofSeconds(30), share);
+            System::currentTimeMillis, Duration.ofSeconds(30), share, NoticeGuard.DEFAULT);
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
       subscriber.start();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

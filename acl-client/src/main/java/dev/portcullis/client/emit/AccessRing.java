@@ -1,6 +1,5 @@
 package dev.portcullis.client.emit;
 
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -115,8 +114,10 @@ public final class AccessRing {
     private final String[] caller;
     private final boolean[] denied;
     private final AtomicLongArray sequence;
-    private final AtomicLong producerIndex = new AtomicLong();
-    private final AtomicLong consumerIndex = new AtomicLong();
+    // each on a cache line of its own: producers CAS the first, the consumer writes the second, and a
+    // full ring's drops update the third; sharing a line, a full ring cost request threads more than an empty one
+    private final PaddedIndex producerIndex = new PaddedIndex();
+    private final PaddedIndex consumerIndex = new PaddedIndex();
     private final LongAdder dropped = new LongAdder();
 
     Stripe(int capacity) {

@@ -51,6 +51,7 @@ public final class ClientMetrics {
   public void notices(NoticeSubscriber notices) {
     gauge("notices.lagMillis", notices::lastLagMillis);
     gauge("notices.poison", notices::poisonRecords);
+    gauge("notices.refused", notices::refusedNotices);
   }
 
   private void gauge(String name, Gauge<Long> g) {

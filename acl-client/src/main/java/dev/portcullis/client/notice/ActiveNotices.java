@@ -26,11 +26,14 @@ final class ActiveNotices {
   private final Map<String, InterceptNotice> active = new HashMap<>();
   private final LongAdder applied = new LongAdder();
   private final LongAdder poison = new LongAdder();
+  private final LongAdder refused = new LongAdder();
+  private final NoticeGuard guard;
   private long nextExpiry = Long.MAX_VALUE; // no active notice lapses before this
   private long pendingIssuedAt = Long.MIN_VALUE;
 
-  ActiveNotices(String app) {
+  ActiveNotices(String app, NoticeGuard guard) {
     this.app = app;
+    this.guard = guard;
   }
 
   /**
@@ -71,6 +74,17 @@ final class ActiveNotices {
     }
     if (!n.isActiveAt(now)) {
       return active.remove(key) != null;
+    }
+    String refusal = guard.refusal(n);
+    if (refusal == null && !active.containsKey(key) && active.size() >= guard.maxActive()) {
+      refusal = "the client already holds its maximum of " + guard.maxActive() + " notices";
+    }
+    if (refusal != null) {
+      refused.increment();
+      if (Long.bitCount(refused.sum()) == 1) { // the 1st, 2nd, 4th, 8th ... refusal: a storm logs a few lines
+        LOG.warn("refusing notice {} ({} refused so far): {}", key, refused.sum(), refusal);
+      }
+      return false;
     }
     active.put(key, n);
     if (n.expiresAt() != null) {
@@ -123,5 +137,10 @@ final class ActiveNotices {
 
   long poison() {
     return poison.sum();
+  }
+
+  /** Valid notices refused: too wide for the guard, or beyond its cap. */
+  long refused() {
+    return refused.sum();
   }
 }

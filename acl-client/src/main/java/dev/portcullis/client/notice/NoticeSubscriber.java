@@ -65,9 +65,10 @@ public final class NoticeSubscriber implements AutoCloseable {
    * @param partitionCheck how often to look for partitions added to the topic
    * @param rebuildShare   the largest share of one core that rebuilding the intercept set may take
    *                       ({@link #REBUILD_SHARE}; 1 rebuilds after every poll that changed it)
+   * @param guard          what notices are accepted, and how many are held at most
    */
   public NoticeSubscriber(String app, String topic, KafkaConsumer<String, byte[]> consumer, Consumer<InterceptSet> listener,
-      LongSupplier clock, Duration partitionCheck, double rebuildShare) {
+      LongSupplier clock, Duration partitionCheck, double rebuildShare, NoticeGuard guard) {
     if (partitionCheck.toMillis() < 1) {
       throw new IllegalArgumentException("partitionCheck must be at least 1 ms, was " + partitionCheck);
     }
@@ -78,7 +79,7 @@ public final class NoticeSubscriber implements AutoCloseable {
     this.clock = clock;
     this.partitionCheckMillis = partitionCheck.toMillis();
     this.pacer = new RebuildPacer(rebuildShare, TimeUnit.SECONDS.toNanos(1));
-    this.active = new ActiveNotices(app);
+    this.active = new ActiveNotices(app, guard);
   }
 
   /** Times the intercept set was rebuilt and handed to the listener. */
@@ -221,6 +222,11 @@ public final class NoticeSubscriber implements AutoCloseable {
 
   public long poisonRecords() {
     return active.poison();
+  }
+
+  /** Valid notices refused by the {@link NoticeGuard}: too wide, or beyond the cap of held notices. */
+  public long refusedNotices() {
+    return active.refused();
   }
 
   /** issuedAt → in force (the set holding it published) for the last notice applied, ms; -1 before the first. */

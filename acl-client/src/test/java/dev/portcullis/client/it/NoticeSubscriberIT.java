@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.address.Cidr;
 import dev.portcullis.client.decide.InterceptSet;
+import dev.portcullis.client.notice.NoticeGuard;
 import dev.portcullis.client.notice.NoticeSubscriber;
 import dev.portcullis.servers.KafkaBroker;
 import dev.portcullis.testkit.RealServers;
@@ -52,7 +53,7 @@ class NoticeSubscriberIT {
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     try (NoticeSubscriber subscriber = new NoticeSubscriber("shop", topic,
             new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer()), current::set,
-            System::currentTimeMillis, Duration.ofMillis(200), NoticeSubscriber.REBUILD_SHARE);
+            System::currentTimeMillis, Duration.ofMillis(200), NoticeSubscriber.REBUILD_SHARE, NoticeGuard.DEFAULT);
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
         Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
       subscriber.start();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.client.AclClientSettings;
 import dev.portcullis.client.decide.UnparseableAddressPolicy;
+import dev.portcullis.client.notice.NoticeGuard;
 import dev.portcullis.config.AppMode;
 import dev.portcullis.client.emit.AccessPartitioner;
 import java.time.Duration;
@@ -15,7 +16,7 @@ class KafkaClientConfigsTest {
   private static AclClientSettings settings(Map<String, Object> overrides, String zkCredentials) {
     return new AclClientSettings("shop", "shop-1:8080", "0.1.0", "127.0.0.1:9092", "127.0.0.1:2181", "/portcullis",
         zkCredentials, null, Duration.ofMillis(100), 1 << 16, 100_000, 0, 1 << 16, UnparseableAddressPolicy.BY_MODE,
-        "acl.access", "acl.notices", overrides, AppMode.OPEN);
+        "acl.access", "acl.notices", overrides, AppMode.OPEN, NoticeGuard.DEFAULT);
   }
 
   @Test
