@@ -1,8 +1,11 @@
 package dev.portcullis.benchmarks;
 
+import dev.portcullis.address.Cidr;
 import dev.portcullis.client.AclClient;
 import dev.portcullis.client.decide.Decision;
 import dev.portcullis.config.ConfigCodec;
+import dev.portcullis.config.ConfigSnapshot;
+import dev.portcullis.config.ListEntry;
 import dev.portcullis.config.ConfigTreeCodec;
 import dev.portcullis.config.watch.SnapshotFile;
 import dev.portcullis.servers.Folders;
@@ -12,6 +15,9 @@ import dev.portcullis.servers.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -76,7 +82,12 @@ public class ClientThroughputBenchmark {
     requests = w.requests;
     dir = Files.createTempDirectory("portcullis-client-bench-");
     Path snapshot = dir.resolve("rules.snapshot");
-    new SnapshotFile(snapshot, new ConfigTreeCodec(new ConfigCodec())).write(w.snapshot());
+    // a snapshot file holds each block once (the generator may draw a /24 twice)
+    ConfigSnapshot generated = w.snapshot();
+    Map<Cidr, ListEntry> distinct = new LinkedHashMap<>();
+    generated.globalDeny().forEach(e -> distinct.putIfAbsent(e.cidr(), e));
+    new SnapshotFile(snapshot, new ConfigTreeCodec(new ConfigCodec())).write(new ConfigSnapshot(generated.global(),
+        List.of(), List.copyOf(distinct.values()), Map.of(), 1));
     String bootstrap;
     if (kafka.equals("up")) {
       broker = KRaftBroker.start();

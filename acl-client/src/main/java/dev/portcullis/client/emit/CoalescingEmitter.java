@@ -6,6 +6,7 @@ import dev.portcullis.wire.AccessEvent;
 import dev.portcullis.wire.WireCodec;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
@@ -68,6 +69,15 @@ public final class CoalescingEmitter implements AutoCloseable {
    */
   public CoalescingEmitter(String app, String node, String topic, AccessRing ring, Producer<KafkaKeys.AccessKey, byte[]> producer,
       LongSupplier clock, Duration slice, int maxKeysPerSlice) {
+    this(app, node, topic, ring, producer, clock, slice, maxKeysPerSlice, null);
+  }
+
+  /**
+   * @param prober where probes of an absent Kafka run (each may wait max.block.ms), so that the emitter
+   *     thread keeps draining the ring meanwhile; null for a daemon thread of the emitter's own
+   */
+  CoalescingEmitter(String app, String node, String topic, AccessRing ring, Producer<KafkaKeys.AccessKey, byte[]> producer,
+      LongSupplier clock, Duration slice, int maxKeysPerSlice, Executor prober) {
     if (slice.toMillis() < 1) {
       throw new IllegalArgumentException("slice must be at least 1 ms, was " + slice);
     }
@@ -82,7 +92,8 @@ public final class CoalescingEmitter implements AutoCloseable {
     this.clock = clock;
     this.sliceMillis = slice.toMillis();
     this.slice = new AccessSlice(maxKeysPerSlice);
-    this.circuit = new KafkaCircuit(() -> clock.getAsLong() * 1_000_000L); // probes follow the (injected) clock
+    // probes follow the (injected) clock
+    this.circuit = new KafkaCircuit(() -> clock.getAsLong() * 1_000_000L, this::kafkaAnswers, prober, app);
   }
 
   public void start() {
@@ -109,9 +120,7 @@ public final class CoalescingEmitter implements AutoCloseable {
 
   /** One iteration: drain, and flush the slice if it has ended. Emitter thread (or tests) only. */
   int pump() {
-    if (circuit.probeDue()) {
-      circuit.probed(kafkaAnswers());
-    }
+    circuit.probeIfDue();
     long now = clock.getAsLong();
     long currentSlice = now - Math.floorMod(now, sliceMillis);
     if (sliceStart >= 0 && currentSlice != sliceStart) {
@@ -261,6 +270,7 @@ public final class CoalescingEmitter implements AutoCloseable {
     } else {
       LOG.warn("the emitter thread did not stop within 1.5 s; its last slice is not sent");
     }
+    circuit.close();
     long left = Math.max(0, deadline - System.nanoTime());
     try {
       producer.close(circuit.isOpen() ? Duration.ZERO : Duration.ofNanos(left));

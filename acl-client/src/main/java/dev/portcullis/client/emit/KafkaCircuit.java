@@ -1,6 +1,11 @@
 package dev.portcullis.client.emit;
 
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -13,24 +18,60 @@ import java.util.function.LongSupplier;
  * failed in its callback) and then the emitter drops whole slices, counted, without calling the
  * producer. While open, the emitter asks for the
  * topic's metadata when a probe is due (100 ms after opening, doubling to at most 500 ms), and the
- * circuit closes as soon as Kafka answers; a delivery that succeeds also closes it.
+ * circuit closes as soon as Kafka answers; a delivery that succeeds also closes it. A probe may wait
+ * {@code max.block.ms}, so it runs on a thread of its own while the emitter keeps draining the ring.
  *
- * <p>Threads. The emitter thread opens, probes and reads it; the producer's I/O thread reports
- * deliveries. Any thread may read {@link #opened()}.
+ * <p>Threads. The emitter thread opens and reads it, a probe thread reports probes, the producer's
+ * I/O thread reports deliveries; the schedule of probes is guarded by this object's lock, and
+ * {@link #isOpen()} is a volatile read.
  */
-final class KafkaCircuit {
+final class KafkaCircuit implements AutoCloseable {
 
   static final long FIRST_PROBE_NANOS = 100_000_000L;
   static final long MAX_PROBE_NANOS = 500_000_000L;
 
   private final LongSupplier nanoClock;
+  private final BooleanSupplier kafkaAnswers;
+  private final Executor prober;
+  private final AtomicBoolean probing = new AtomicBoolean();
   private final AtomicLong opened = new AtomicLong();
   private volatile boolean open;
   private long nextProbeAt;
   private long probeInterval = FIRST_PROBE_NANOS;
 
-  KafkaCircuit(LongSupplier nanoClock) {
+  /**
+   * @param kafkaAnswers the probe: true iff Kafka answers now (it may wait max.block.ms)
+   * @param prober       where probes run, off the emitter thread, or null for a daemon thread of the
+   *                     circuit's own (named after {@code app}, started at the first probe, ended by {@link #close()})
+   */
+  KafkaCircuit(LongSupplier nanoClock, BooleanSupplier kafkaAnswers, Executor prober, String app) {
     this.nanoClock = nanoClock;
+    this.kafkaAnswers = kafkaAnswers;
+    this.prober = prober != null ? prober : Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "portcullis-kafka-probe-" + app);
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** Emitter thread: starts a probe on the prober if one is due and none is running; never waits. */
+  void probeIfDue() {
+    if (probeDue() && probing.compareAndSet(false, true)) {
+      prober.execute(() -> {
+        try {
+          probed(kafkaAnswers.getAsBoolean());
+        } finally {
+          probing.set(false);
+        }
+      });
+    }
+  }
+
+  @Override
+  public void close() {
+    if (prober instanceof ExecutorService own) {
+      own.shutdownNow();
+    }
   }
 
   boolean isOpen() {
@@ -38,7 +79,7 @@ final class KafkaCircuit {
   }
 
   /** Opens the circuit (emitter or I/O thread); the first probe is due in 100 ms. */
-  void trip() {
+  synchronized void trip() {
     if (!open) {
       open = true;
       opened.incrementAndGet();
@@ -53,12 +94,12 @@ final class KafkaCircuit {
   }
 
   /** Emitter thread: true iff the circuit is open and a probe is due now. */
-  boolean probeDue() {
+  synchronized boolean probeDue() {
     return open && nanoClock.getAsLong() - nextProbeAt >= 0;
   }
 
   /** Emitter thread: the result of a probe; a failed one backs off (doubling, at most 500 ms). */
-  void probed(boolean kafkaAnswered) {
+  synchronized void probed(boolean kafkaAnswered) {
     if (kafkaAnswered) {
       open = false;
       return;

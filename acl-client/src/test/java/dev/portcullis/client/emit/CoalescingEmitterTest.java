@@ -35,7 +35,9 @@ class CoalescingEmitterTest {
   private final WireCodec codec = new WireCodec();
 
   private CoalescingEmitter emitter(MockProducer<KafkaKeys.AccessKey, byte[]> producer, int maxKeys) {
-    return new CoalescingEmitter("shop", "n1", "acl.access", ring, producer, clock::get, Duration.ofMillis(100), maxKeys);
+    // probes run on the pumping thread here (a direct executor), so a test sees their outcome at once
+    return new CoalescingEmitter("shop", "n1", "acl.access", ring, producer, clock::get, Duration.ofMillis(100), maxKeys,
+        Runnable::run);
   }
 
   private static MockProducer<KafkaKeys.AccessKey, byte[]> producer(boolean autoComplete) {
