@@ -1,5 +1,6 @@
 package dev.portcullis.notifier.scan;
 
+import dev.portcullis.address.IpAddress;
 import dev.portcullis.redis.RedisKeys;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -72,6 +73,14 @@ public final class RedisWindowReader implements WindowReader {
     }
     all.sort(Comparator.comparingLong(Count::count).reversed().thenComparing(Count::member));
     return all.size() > n ? all.subList(0, n) : all;
+  }
+
+  @Override
+  public long count(String app, Kind kind, long windowStart, String member) {
+    boolean address = kind == Kind.SECOND || kind == Kind.MINUTE;
+    int shard = address ? keys.shard(IpAddress.parse(member)) : keys.shard(member);
+    Double score = redis.zscore(key(kind, app, shard, windowStart), member);
+    return score == null ? 0 : score.longValue();
   }
 
   @Override

@@ -6,6 +6,7 @@ import dev.portcullis.config.AppConfig;
 import dev.portcullis.config.AppPolicy;
 import dev.portcullis.config.ConfigSnapshot;
 import dev.portcullis.config.LimitEntry;
+import dev.portcullis.config.ListEntry;
 import dev.portcullis.config.Quota;
 import dev.portcullis.redis.RedisKeys;
 import java.time.Instant;
@@ -45,7 +46,7 @@ public final class RuleScanner {
         addressBreaches(app, config, WindowReader.Kind.SECOND, s, minSecond, true, out);
       }
       if (prefixPerSecond != null) {
-        prefixBreaches(app, WindowReader.Kind.PREFIX_SECOND, s, prefixPerSecond, "1s", out);
+        prefixBreaches(app, config, WindowReader.Kind.PREFIX_SECOND, s, prefixPerSecond, "1s", nowMillis, out);
       }
     }
     for (long m : new long[] {min - 1, min}) {
@@ -53,7 +54,7 @@ public final class RuleScanner {
         addressBreaches(app, config, WindowReader.Kind.MINUTE, m, minMinute, false, out);
       }
       if (prefixPerMinute != null) {
-        prefixBreaches(app, WindowReader.Kind.PREFIX_MINUTE, m, prefixPerMinute, "1m", out);
+        prefixBreaches(app, config, WindowReader.Kind.PREFIX_MINUTE, m, prefixPerMinute, "1m", nowMillis, out);
       }
     }
     return out;
@@ -74,14 +75,44 @@ public final class RuleScanner {
     }
   }
 
-  private void prefixBreaches(String app, WindowReader.Kind kind, long start, long limit, String window, List<Breach> out) {
+  /**
+   * Prefixes over the prefix limit, less the requests of allowlisted single addresses inside them:
+   * allowlisting a busy host (a monitor, a partner's NAT) must not get its neighbours intercepted
+   * with its block. (Allowlisted blocks inside a prefix are not subtracted: their members would have
+   * to be summed one by one.)
+   */
+  private void prefixBreaches(String app, ConfigSnapshot config, WindowReader.Kind kind, long start, long limit,
+      String window, long nowMillis, List<Breach> out) {
+    WindowReader.Kind addresses = kind == WindowReader.Kind.PREFIX_SECOND ? WindowReader.Kind.SECOND
+        : WindowReader.Kind.MINUTE;
     for (WindowReader.Count c : reader.above(app, kind, start, limit)) {
+      Cidr prefix;
       try {
-        out.add(new Breach(app, Cidr.parse(c.member()), window, start, c.count(), limit, "prefix"));
+        prefix = Cidr.parse(c.member());
       } catch (IllegalArgumentException e) {
-        // not a block: written by something else; ignore
+        continue; // not a block: written by something else
+      }
+      long count = c.count() - allowlisted(app, config, prefix, addresses, start, nowMillis);
+      if (count > limit) {
+        out.add(new Breach(app, prefix, window, start, count, limit, "prefix"));
       }
     }
+  }
+
+  /** Requests in the window from single addresses inside {@code prefix} that an allow entry in force covers. */
+  private long allowlisted(String app, ConfigSnapshot config, Cidr prefix, WindowReader.Kind kind, long start,
+      long nowMillis) {
+    long sum = 0;
+    AppConfig own = config.apps().get(app);
+    for (List<ListEntry> entries : List.of(config.globalAllow(), own == null ? List.<ListEntry>of() : own.allow())) {
+      for (ListEntry e : entries) {
+        Cidr c = e.cidr();
+        if (c.prefix() == (c.network().isV4() ? 32 : 128) && prefix.contains(c.network()) && e.isActiveAt(nowMillis)) {
+          sum += reader.count(app, kind, start, c.network().toString());
+        }
+      }
+    }
+    return sum;
   }
 
   /**

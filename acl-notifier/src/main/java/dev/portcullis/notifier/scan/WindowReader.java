@@ -22,6 +22,9 @@ public interface WindowReader {
   /** The {@code n} members with the highest counts in the window, highest first (ties by member). */
   List<Count> top(String app, Kind kind, long windowStart, int n);
 
+  /** The count of one member in one window; 0 if it has none. */
+  long count(String app, Kind kind, long windowStart, String member);
+
   /** Requests of the whole app per second for {@code fromSec..toSec} (inclusive), oldest first. */
   Map<Long, Long> totalsPerSecond(String app, long fromSec, long toSec);
 }

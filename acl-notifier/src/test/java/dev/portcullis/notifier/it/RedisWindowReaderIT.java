@@ -42,6 +42,9 @@ class RedisWindowReaderIT {
       assertThat(above).hasSize(50).allSatisfy(c -> assertThat(c.count()).isGreaterThan(150));
       assertThat(above).extracting(Count::member).contains("2001:db8::1", "198.51.1.99").doesNotContain("198.51.1.50");
       assertThat(reader.above(app, Kind.SECOND, SEC + 1, 0)).isEmpty();
+      assertThat(reader.count(app, Kind.SECOND, SEC, "2001:db8::1")).isEqualTo(1_000);
+      assertThat(reader.count(app, Kind.SECOND, SEC, "198.51.0.7")).isEqualTo(7);
+      assertThat(reader.count(app, Kind.SECOND, SEC, "192.0.2.1")).as("a member the window does not hold").isZero();
       assertThat(reader.above(app, Kind.MINUTE, SEC / 60, 0)).isEmpty();
     }
   }

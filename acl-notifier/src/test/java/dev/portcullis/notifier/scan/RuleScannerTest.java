@@ -87,6 +87,23 @@ class RuleScannerTest {
   }
 
   @Test
+  void prefixes_theTrafficOfAllowlistedAddressesInsideThemDoesNotCount() {
+    RuleScanner withPrefixes = new RuleScanner(windows, 500L, null);
+    windows.put("shop", Kind.PREFIX_SECOND, SEC, "198.51.100.0/24", 700)
+        .put("shop", Kind.SECOND, SEC, "198.51.100.7", 400) // a monitor, allowlisted for this app
+        .put("shop", Kind.PREFIX_SECOND, SEC, "203.0.113.0/24", 1_000)
+        .put("shop", Kind.SECOND, SEC, "203.0.113.9", 300); // allowlisted globally; the rest of its /24 is still over
+    ConfigSnapshot c = config().global(null, null).allow("shop", "198.51.100.7").allow(null, "203.0.113.9").build();
+    List<Breach> breaches = withPrefixes.scan("shop", c, NOW);
+    assertThat(breaches).singleElement().satisfies(b -> {
+      assertThat(b.target()).isEqualTo(Cidr.parse("203.0.113.0/24"));
+      assertThat(b.count()).as("the evidence leaves the allowlisted address out").isEqualTo(700);
+    });
+    assertThat(withPrefixes.scan("shop", config().global(null, null).build(), NOW)).as("without the allow entries")
+        .extracting(Breach::target).containsExactlyInAnyOrder(Cidr.parse("198.51.100.0/24"), Cidr.parse("203.0.113.0/24"));
+  }
+
+  @Test
   void membersThatAreNotAddresses_areSkipped() {
     windows.put("shop", Kind.SECOND, SEC, "garbage", 1000).put("shop", Kind.SECOND, SEC, "10.0.0.1", 51);
     assertThat(scan(config().global(50L, null).build())).extracting(Breach::target).containsExactly(Cidr.parse("10.0.0.1/32"));
