@@ -141,6 +141,7 @@ public final class NotifierApplication extends Application<NotifierConfiguration
     env.healthChecks().register("leadership", new DependencyHealthChecks.Leadership(s));
     env.metrics().gauge("portcullis.notifier.scans", () -> s::scans);
     env.metrics().gauge("portcullis.notifier.breaches", () -> s::breaches);
+    env.metrics().gauge("portcullis.notifier.judgeFailures", () -> s::judgeFailures);
     env.metrics().gauge("portcullis.notifier.lastScanMicros", () -> s::lastScanMicros);
     env.metrics().gauge("portcullis.notifier.activeIntercepts", () -> () -> book.active().size());
   }

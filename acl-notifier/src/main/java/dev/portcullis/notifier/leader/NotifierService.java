@@ -62,6 +62,7 @@ public final class NotifierService implements Leadership, AutoCloseable {
   private final Object leadershipLock = new Object();
   private final AtomicLong scans = new AtomicLong();
   private final AtomicLong breaches = new AtomicLong();
+  private final AtomicLong judgeFailures = new AtomicLong();
   private final AtomicLong lastScanMicros = new AtomicLong(-1);
   private LeaderLatch latch;
   private ScheduledExecutorService scheduler;
@@ -169,14 +170,7 @@ public final class NotifierService implements Leadership, AutoCloseable {
       long now = clock.millis();
       ConfigSnapshot snapshot = config.current();
       for (String app : apps(snapshot, now)) {
-        for (Breach b : scanner.scan(app, snapshot, now)) {
-          breaches.incrementAndGet();
-          book.consider(b, snapshot);
-        }
-        for (QuotaBreach b : scanner.scanQuotas(app, snapshot, now)) {
-          breaches.incrementAndGet();
-          book.considerQuota(b, snapshot);
-        }
+        scanApp(app, snapshot, now);
       }
       book.expire();
       scans.incrementAndGet();
@@ -184,6 +178,42 @@ public final class NotifierService implements Leadership, AutoCloseable {
       LOG.warn("scan failed; retrying next tick: {}", e.toString());
     } finally {
       lastScanMicros.set((System.nanoTime() - started) / 1000);
+    }
+  }
+
+  /**
+   * Scans one app and judges each breach on its own: a failure (an unreadable history entry, Kafka
+   * timing out) is logged and counted and the next breach, and the next app, are still judged; the
+   * failed one is judged again at the next tick if it still stands.
+   */
+  private void scanApp(String app, ConfigSnapshot snapshot, long now) {
+    List<Breach> found;
+    List<QuotaBreach> quotas;
+    try {
+      found = scanner.scan(app, snapshot, now);
+      quotas = scanner.scanQuotas(app, snapshot, now);
+    } catch (RuntimeException e) {
+      judgeFailures.incrementAndGet();
+      LOG.warn("scanning {} failed; other apps are still judged, {} again next tick: {}", app, app, e.toString());
+      return;
+    }
+    for (Breach b : found) {
+      breaches.incrementAndGet();
+      try {
+        book.consider(b, snapshot);
+      } catch (RuntimeException e) {
+        judgeFailures.incrementAndGet();
+        LOG.warn("judging {} in {} failed; judged again next tick if it still stands: {}", b.target(), app, e.toString());
+      }
+    }
+    for (QuotaBreach b : quotas) {
+      breaches.incrementAndGet();
+      try {
+        book.considerQuota(b, snapshot);
+      } catch (RuntimeException e) {
+        judgeFailures.incrementAndGet();
+        LOG.warn("judging the quota of {} on {} in {} failed: {}", b.caller(), b.iface(), app, e.toString());
+      }
     }
   }
 
@@ -222,6 +252,11 @@ public final class NotifierService implements Leadership, AutoCloseable {
 
   public long breaches() {
     return breaches.get();
+  }
+
+  /** Apps whose scan, or breaches whose judgement, failed (each retried at a later tick). */
+  public long judgeFailures() {
+    return judgeFailures.get();
   }
 
   public long lastScanMicros() {

@@ -3,6 +3,7 @@ package dev.portcullis.notifier.it;
 import static dev.portcullis.notifier.fixtures.Configs.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.portcullis.address.Cidr;
 import dev.portcullis.config.AppPolicy;
 import dev.portcullis.config.ConfigCodec;
 import dev.portcullis.config.store.ConfigStore;
@@ -11,6 +12,8 @@ import dev.portcullis.config.store.ZkAccess;
 import dev.portcullis.config.watch.ConfigWatcher;
 import dev.portcullis.keys.ZkPaths;
 import dev.portcullis.notifier.api.ChangeAudit;
+import dev.portcullis.notifier.escalation.HistoryStore;
+import dev.portcullis.notifier.escalation.OffenderHistory;
 import dev.portcullis.notifier.fixtures.InMemoryWindows;
 import dev.portcullis.notifier.fixtures.MapHistory;
 import dev.portcullis.notifier.fixtures.MapReleases;
@@ -58,6 +61,11 @@ class NotifierServiceIT {
   }
 
   private Notifier notifier(String id, ZooKeeper zk, KafkaBroker kafka, ZkPaths paths, String topic) throws Exception {
+    return notifier(id, zk, kafka, paths, topic, new MapHistory());
+  }
+
+  private Notifier notifier(String id, ZooKeeper zk, KafkaBroker kafka, ZkPaths paths, String topic, HistoryStore history)
+      throws Exception {
     Clock clock = Clock.systemUTC();
     CuratorFramework curator = ZkAccess.open(zk.connectString()).withSessionTimeout(Duration.ofSeconds(5)).newClient();
     curator.start();
@@ -70,7 +78,7 @@ class NotifierServiceIT {
     watcher.start();
     owned.add(watcher);
     RecordingSink sink = new RecordingSink();
-    InterceptBook book = new InterceptBook(clock, sink, new MapHistory(), new MapReleases(), new SafetyValve(100, 16, 48),
+    InterceptBook book = new InterceptBook(clock, sink, history, new MapReleases(), new SafetyValve(100, 16, 48),
         () -> UUID.randomUUID().toString());
     NotifierService s = new NotifierService(new NotifierService.Settings(id, paths.notifierLeader(), kafka.bootstrapServers(),
         topic, Duration.ofHours(1), Duration.ofHours(1), Duration.ofHours(1)),
@@ -123,6 +131,51 @@ class NotifierServiceIT {
     assertThat(c.service().isLeader()).isFalse();
     b.service().close();
     Timeouts.await("notifier-c to lead once notifier-b left", Duration.ofSeconds(20), c.service()::isLeader);
+  }
+
+  @Test
+  void aPoisonedHistoryForOneAddress_everyOtherAddressAndAppIsStillJudged(ZooKeeper zk, KafkaBroker kafka) throws Exception {
+    ZkPaths paths = new ZkPaths("/leader-it-" + System.nanoTime());
+    String topic = "notices-" + System.nanoTime();
+    Topics.create(kafka.bootstrapServers(), topic, 1, true);
+    try (CuratorFramework admin = ZkAccess.open(zk.connectString()).newClient()) {
+      admin.start();
+      ConfigStore store = new ConfigStore(admin, paths, new ConfigCodec(), ZkAccess.open(zk.connectString()));
+      store.setGlobalPolicy(config().global(50L, null).build().global(), Versioned.ABSENT);
+      store.setAppPolicy("alpha", AppPolicy.DEFAULT, Versioned.ABSENT);
+      store.setAppPolicy("beta", AppPolicy.DEFAULT, Versioned.ABSENT);
+    }
+    MapHistory good = new MapHistory();
+    HistoryStore poisoned = new HistoryStore() {
+      @Override
+      public OffenderHistory get(String app, Cidr target) {
+        if (target.equals(Cidr.parse("203.0.113.66/32"))) {
+          throw new IllegalArgumentException("history of 203.0.113.66 is not a valid document");
+        }
+        return good.get(app, target);
+      }
+
+      @Override
+      public void put(String app, Cidr target, OffenderHistory h) {
+        good.put(app, target, h);
+      }
+    };
+    Notifier n = notifier("notifier-p", zk, kafka, paths, topic, poisoned);
+    n.service().start();
+    Timeouts.await("notifier-p to lead", Duration.ofSeconds(20), n.service()::isLeader);
+    long sec = System.currentTimeMillis() / 1000;
+    for (String app : new String[] {"alpha", "beta"}) {
+      for (String ip : new String[] {"203.0.113.66", "203.0.113.67", "198.51.100.1"}) {
+        windows.put(app, Kind.SECOND, sec, ip, 500).put(app, Kind.SECOND, sec - 1, ip, 500);
+      }
+    }
+    Timeouts.await("every address but the poisoned one intercepted in both apps", Duration.ofSeconds(20), () -> {
+      n.service().tick();
+      return n.sink().published.size() >= 4;
+    });
+    assertThat(n.sink().published).extracting(p -> p.app() + " " + p.target()).containsExactlyInAnyOrder(
+        "alpha 203.0.113.67/32", "alpha 198.51.100.1/32", "beta 203.0.113.67/32", "beta 198.51.100.1/32");
+    assertThat(n.service().judgeFailures()).as("the poisoned address's failures, counted").isGreaterThanOrEqualTo(2);
   }
 
   @Test
