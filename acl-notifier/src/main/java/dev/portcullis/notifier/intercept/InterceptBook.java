@@ -42,6 +42,7 @@ public final class InterceptBook {
   private final Supplier<String> ids;
   private final Map<String, InterceptNotice> active = new ConcurrentHashMap<>();
   private final Map<String, Long> shadowedUntil = new HashMap<>();
+  private final RefusalEpisodes refusals = new RefusalEpisodes(60_000, 100_000);
   private final QuotaReleases releases;
 
   public InterceptBook(Clock clock, NoticeSink sink, HistoryStore history, QuotaReleases releases, SafetyValve valve,
@@ -95,8 +96,10 @@ public final class InterceptBook {
     }
     String refusal = valve.check(b.target(), now);
     if (refusal != null) {
-      sink.audit(audit(now, "notifier", AuditRecord.Kind.INTERCEPT_REFUSED, b.app(), b.target(), level, refusal,
-          config.version(), evidence));
+      if (refusals.refused(key, now)) {
+        sink.audit(audit(now, "notifier", AuditRecord.Kind.INTERCEPT_REFUSED, b.app(), b.target(), level, refusal,
+            config.version(), evidence));
+      }
       return Outcome.REFUSED;
     }
     InterceptNotice n = new InterceptNotice(ids.get(), b.app(), b.target(), InterceptNotice.Action.DENY, level,

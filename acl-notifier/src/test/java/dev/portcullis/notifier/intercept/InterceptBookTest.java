@@ -133,6 +133,22 @@ class InterceptBookTest {
   }
 
   @Test
+  void aRefusalThatStandsScanAfterScan_isAuditedOncePerEpisode() {
+    InterceptBook b = book(new SafetyValve(100, 16, 48));
+    ConfigSnapshot c = config(false, false, List.of());
+    for (int scan = 0; scan < 4 * 60 * 5; scan++) { // five minutes of scans every 250 ms, the breach standing
+      assertThat(b.consider(breach("10.0.0.0/8"), c)).isEqualTo(InterceptBook.Outcome.REFUSED);
+      clock.advance(Duration.ofMillis(250));
+    }
+    assertThat(sink.audits).filteredOn(a -> a.kind() == AuditRecord.Kind.INTERCEPT_REFUSED).as("one episode").hasSize(1);
+    clock.advance(Duration.ofMinutes(2)); // quiet: the episode ended
+    assertThat(b.consider(breach("10.0.0.0/8"), c)).isEqualTo(InterceptBook.Outcome.REFUSED);
+    assertThat(b.consider(breach("2001:db8::/32"), c)).isEqualTo(InterceptBook.Outcome.REFUSED);
+    assertThat(sink.audits).filteredOn(a -> a.kind() == AuditRecord.Kind.INTERCEPT_REFUSED)
+        .as("a new episode, and another target").hasSize(3);
+  }
+
+  @Test
   void manualInterceptAndRelease_arePublishedAndAudited() {
     InterceptBook b = book(new SafetyValve(100, 16, 48));
     InterceptNotice n = b.issueManual("*", Cidr.parse("192.0.2.0/24"), Duration.ofMinutes(10), "incident 42", "alice");
