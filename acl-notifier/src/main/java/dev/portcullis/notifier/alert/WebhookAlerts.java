@@ -76,6 +76,16 @@ public final class WebhookAlerts implements NoticeSink, AutoCloseable {
   }
 
   @Override
+  public void flush() {
+    delegate.flush();
+  }
+
+  @Override
+  public java.util.Set<String> takeFailedPublishes() {
+    return delegate.takeFailedPublishes();
+  }
+
+  @Override
   public void audit(AuditRecord record) {
     delegate.audit(record);
     if (record.kind() == AuditRecord.Kind.INTERCEPT_ISSUED || record.kind() == AuditRecord.Kind.INTERCEPT_REFUSED) {

@@ -85,6 +85,7 @@ public final class InterceptsResource {
     String reason = text(n, "reason", true);
     String actor = text(n, "actor", false);
     InterceptNotice notice = book.issueManual(app, target, duration, reason, actor == null ? "api" : actor);
+    book.flush();
     return Response.status(201).entity(view(notice, clock.millis())).build();
   }
 
@@ -102,6 +103,7 @@ public final class InterceptsResource {
     String who = actor == null ? "api" : actor;
     boolean released = byTarget ? book.release(app, Cidr.parse(target), who, "released by operator")
         : book.releaseQuota(Identifiers.requireApp("app", app), caller, iface, who, "released by operator");
+    book.flush();
     return released ? Response.noContent().build()
         : ApiErrors.error(404, "no active intercept for " + (byTarget ? target : caller + " on " + iface) + " in " + app);
   }

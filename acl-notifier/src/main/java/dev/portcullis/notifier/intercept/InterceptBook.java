@@ -222,10 +222,32 @@ public final class InterceptBook {
   }
 
   /** Publishes every active notice again, so that the compacted topic keeps equal to the truth. */
-  public synchronized void reassert() {
+  public void reassert() {
+    // the active map is concurrent: no lock is held while the sink waits for Kafka
     for (InterceptNotice n : active.values()) {
       sink.publish(n);
     }
+    sink.flush();
+  }
+
+  /** Waits until what was handed to the sink is sent; for API writes, outside the book's lock. */
+  public void flush() {
+    sink.flush();
+  }
+
+  /**
+   * Publishes again the notices whose publishing failed, if they are still active (a notice released
+   * meanwhile stays released), then waits for what this scan handed to the sink. Once per scan, after
+   * the breaches are judged, outside the book's lock.
+   */
+  public void republishFailedAndFlush() {
+    for (String key : sink.takeFailedPublishes()) {
+      InterceptNotice n = active.get(key);
+      if (n != null && n.isActiveAt(clock.millis())) {
+        sink.publish(n);
+      }
+    }
+    sink.flush();
   }
 
   private static boolean inShadowMode(ConfigSnapshot config, String app) {

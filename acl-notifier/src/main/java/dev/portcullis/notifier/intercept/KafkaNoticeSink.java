@@ -5,6 +5,10 @@ import dev.portcullis.wire.InterceptNotice;
 import dev.portcullis.wire.WireCodec;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.HashSet;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +38,7 @@ public final class KafkaNoticeSink implements NoticeSink, AutoCloseable {
   private final BooleanSupplier leading;
   private final WireCodec codec = new WireCodec();
   private final ArrayDeque<AuditRecord> tail = new ArrayDeque<>();
+  private final Queue<String> failed = new ConcurrentLinkedQueue<>();
 
   public KafkaNoticeSink(String bootstrap, String noticesTopic, String auditTopic, BooleanSupplier leading) {
     this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
@@ -56,20 +61,38 @@ public final class KafkaNoticeSink implements NoticeSink, AutoCloseable {
   @Override
   public void publish(InterceptNotice notice) {
     if (mayPublish("notice " + notice.key())) {
-      producer.send(new ProducerRecord<>(noticesTopic, notice.key(), codec.write(notice)), (md, e) -> {
-        if (e != null) {
-          LOG.error("publishing notice {} failed", notice.key(), e);
-        }
-      });
-      producer.flush();
+      try {
+        producer.send(new ProducerRecord<>(noticesTopic, notice.key(), codec.write(notice)), (md, e) -> {
+          if (e != null) {
+            failed.add(notice.key());
+            LOG.error("publishing notice {} failed; it is published again at the next scan", notice.key(), e);
+          }
+        });
+      } catch (RuntimeException e) {
+        failed.add(notice.key());
+        LOG.error("publishing notice {} failed; it is published again at the next scan", notice.key(), e);
+      }
     }
+  }
+
+  @Override
+  public void flush() {
+    producer.flush();
+  }
+
+  @Override
+  public Set<String> takeFailedPublishes() {
+    Set<String> out = new HashSet<>();
+    for (String key; (key = failed.poll()) != null; ) {
+      out.add(key);
+    }
+    return out;
   }
 
   @Override
   public void release(String noticeKey) {
     if (mayPublish("release of " + noticeKey)) {
       producer.send(new ProducerRecord<>(noticesTopic, noticeKey, null));
-      producer.flush();
     }
   }
 

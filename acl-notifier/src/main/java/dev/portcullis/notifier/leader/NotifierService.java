@@ -173,6 +173,7 @@ public final class NotifierService implements Leadership, AutoCloseable {
         scanApp(app, snapshot, now);
       }
       book.expire();
+      book.republishFailedAndFlush();
       scans.incrementAndGet();
     } catch (RuntimeException e) {
       LOG.warn("scan failed; retrying next tick: {}", e.toString());

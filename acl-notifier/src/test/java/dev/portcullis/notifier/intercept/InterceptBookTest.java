@@ -232,4 +232,34 @@ class InterceptBookTest {
       assertThat(a.reason()).isEqualTo("raised by sales: partner-42 on GET /export");
     });
   }
+
+  @Test
+  void aNoticeThatFailedToPublish_isPublishedAgainAtTheNextScan_unlessReleasedMeanwhile() {
+    InterceptBook b = book(new SafetyValve(100, 16, 48));
+    ConfigSnapshot c = config(false, false, List.of());
+    sink.failNextPublishOf.add("shop|203.0.113.7");
+    sink.failNextPublishOf.add("shop|203.0.113.8");
+    assertThat(b.consider(breach("203.0.113.7"), c)).isEqualTo(InterceptBook.Outcome.ISSUED);
+    assertThat(b.consider(breach("203.0.113.8"), c)).isEqualTo(InterceptBook.Outcome.ISSUED);
+    assertThat(sink.published).as("both sends failed").isEmpty();
+    assertThat(b.release("shop", Cidr.parse("203.0.113.8"), "alice", "false alarm")).isTrue();
+    b.republishFailedAndFlush();
+    assertThat(sink.published).extracting(InterceptNotice::key).as("the released one stays released")
+        .containsExactly("shop|203.0.113.7");
+    assertThat(sink.flushes).isEqualTo(1);
+    b.republishFailedAndFlush();
+    assertThat(sink.published).as("published once, not again").hasSize(1);
+  }
+
+  @Test
+  void reassert_publishesEveryActiveNoticeAndFlushesOnce() {
+    InterceptBook b = book(new SafetyValve(100, 16, 48));
+    ConfigSnapshot c = config(false, false, List.of());
+    b.consider(breach("203.0.113.7"), c);
+    b.consider(breach("203.0.113.9"), c);
+    sink.published.clear();
+    b.reassert();
+    assertThat(sink.published).extracting(InterceptNotice::key).containsExactlyInAnyOrder("shop|203.0.113.7", "shop|203.0.113.9");
+    assertThat(sink.flushes).isEqualTo(1);
+  }
 }
