@@ -124,6 +124,7 @@ public final class NotifierApplication extends Application<NotifierConfiguration
 
     env.jersey().register(new BearerAuthFilter(c.api.token, c.api.protectReads));
     env.jersey().register(new ApiErrors.BadInput());
+    env.jersey().register(new ApiErrors.MalformedJson());
     env.jersey().register(new ApiErrors.Conflict());
     env.jersey().register(new ApiErrors.StoreDown());
     env.jersey().register(new TrafficResource(store, curator, reader));

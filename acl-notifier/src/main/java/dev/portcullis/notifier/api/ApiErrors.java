@@ -1,5 +1,7 @@
 package dev.portcullis.notifier.api;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.portcullis.config.store.ConfigConflictException;
 import dev.portcullis.config.store.ConfigStoreException;
 import jakarta.ws.rs.core.MediaType;
@@ -21,6 +23,16 @@ public final class ApiErrors {
     @Override
     public Response toResponse(IllegalArgumentException e) {
       return error(400, e.getMessage());
+    }
+  }
+
+  /** 400 for a body that is not JSON, saying where it stops being JSON. */
+  public static final class MalformedJson implements ExceptionMapper<JsonProcessingException> {
+    @Override
+    public Response toResponse(JsonProcessingException e) {
+      JsonLocation at = e.getLocation();
+      String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+      return error(400, "the body is not valid JSON" + where + ": " + e.getOriginalMessage());
     }
   }
 

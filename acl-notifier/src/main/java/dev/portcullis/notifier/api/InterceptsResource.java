@@ -34,6 +34,8 @@ public final class InterceptsResource {
   private final InterceptBook book;
   private final Leadership service;
   private final Clock clock;
+  private static final List<String> FIELDS = List.of("app", "target", "duration", "reason", "actor");
+
   private final ObjectMapper json = new ObjectMapper();
 
   public InterceptsResource(InterceptBook book, Leadership service, Clock clock) {
@@ -74,6 +76,12 @@ public final class InterceptsResource {
     JsonNode n = json.readTree(body);
     if (n == null || !n.isObject()) {
       throw new IllegalArgumentException("body must be a JSON object {\"app\",\"target\",\"duration\",\"reason\"}");
+    }
+    for (var it = n.fieldNames(); it.hasNext(); ) {
+      String f = it.next();
+      if (!FIELDS.contains(f)) {
+        throw new IllegalArgumentException(f + " is not a known field (known: " + String.join(", ", FIELDS) + ")");
+      }
     }
     String app = text(n, "app", true);
     if (!KafkaKeys.ALL_APPS.equals(app)) {

@@ -52,6 +52,7 @@ class InterceptsResourceTest {
   private final ResourceExtension api = ResourceExtension.builder()
       .addResource(new InterceptsResource(book, leadership, clock))
       .addProvider(new ApiErrors.BadInput())
+      .addProvider(new ApiErrors.MalformedJson())
       .addProvider(new BearerAuthFilter(TOKEN, false))
       .build();
 
@@ -168,5 +169,20 @@ class InterceptsResourceTest {
     assertThat(r.getStatus()).isEqualTo(400);
     assertThat(error(r)).contains("app and target");
     assertThat(delete("target", "203.0.113.66").getStatus()).isEqualTo(400);
+  }
+
+  @Test
+  void create_withAnUnknownField_is400NamingIt() {
+    Response r = post("{\"app\":\"shop\",\"target\":\"203.0.113.66\",\"reason\":\"x\",\"force\":true}");
+    assertThat(r.getStatus()).isEqualTo(400);
+    assertThat(error(r)).startsWith("force is not a known field");
+    assertThat(sink.published).isEmpty();
+  }
+
+  @Test
+  void create_withMalformedJson_is400SayingWhere() {
+    Response r = post("{\"app\":\"shop\",\n \"target\": 203.0.113.66}");
+    assertThat(r.getStatus()).isEqualTo(400);
+    assertThat(error(r)).contains("not valid JSON at line 2, column");
   }
 }
