@@ -117,9 +117,11 @@ public final class InterceptsResource {
   }
 
   private void requireLeader() {
-    if (!service.isLeader()) {
-      throw new jakarta.ws.rs.WebApplicationException(ApiErrors.error(503,
-          "this notifier is a standby; send intercept changes to the leader (" + service.leaderId() + ")"));
+    String reason = service.notServingReason();
+    if (reason != null) {
+      throw new jakarta.ws.rs.WebApplicationException(ApiErrors.error(503, service.isLeader()
+          ? "this notifier leads but does not take intercept changes yet: " + reason
+          : "this notifier is a standby; send intercept changes to the leader (" + service.leaderId() + ")"));
     }
   }
 

@@ -75,8 +75,12 @@ public final class DependencyHealthChecks {
 
     @Override
     protected Result check() {
-      return service.isLeader() ? Result.healthy("leader " + service.id() + ", " + service.scans() + " scans")
-          : Result.healthy("standby " + service.id() + "; leader is " + service.leaderId());
+      if (!service.isLeader()) {
+        return Result.healthy("standby " + service.id() + "; leader is " + service.leaderId());
+      }
+      String reason = service.notServingReason();
+      return reason == null ? Result.healthy("leader " + service.id() + ", " + service.scans() + " scans")
+          : Result.unhealthy("leader " + service.id() + " not serving: " + reason);
     }
   }
 }

@@ -8,4 +8,10 @@ public interface Leadership {
 
   /** The id of the current leader, or "" if unknown. */
   String leaderId();
+
+  /**
+   * Null when this notifier takes intercept writes (it leads and holds the active intercepts), else
+   * why not, for the caller's answer.
+   */
+  String notServingReason();
 }

@@ -60,6 +60,7 @@ public final class NotifierService implements Leadership, AutoCloseable {
   private final Clock clock;
   private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
   private final Object leadershipLock = new Object();
+  private final Object scanLock = new Object();
   private final AtomicLong scans = new AtomicLong();
   private final AtomicLong breaches = new AtomicLong();
   private final AtomicLong judgeFailures = new AtomicLong();
@@ -68,6 +69,7 @@ public final class NotifierService implements Leadership, AutoCloseable {
   private ScheduledExecutorService scheduler;
   private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
   private volatile List<String> apps = List.of();
+  private final ActiveSetLoader activeSet;
   private volatile long appsRefreshedAt;
 
   public NotifierService(Settings settings, CuratorFramework curator, ConfigWatcher config, ConfigStore store,
@@ -81,6 +83,8 @@ public final class NotifierService implements Leadership, AutoCloseable {
     this.book = book;
     this.clock = clock;
     this.janitor = new ListJanitor(store, clock);
+    this.activeSet = new ActiveSetLoader(settings.id(), () -> book.load(NoticeTopicReader.readAll(settings.bootstrap(),
+        settings.noticesTopic(), Duration.ofSeconds(5))), settings.noticesTopic(), clock);
   }
 
   public void start() {
@@ -132,16 +136,12 @@ public final class NotifierService implements Leadership, AutoCloseable {
 
   private void onLeadership() {
     synchronized (leadershipLock) {
-      LOG.info("notifier {} is the leader", settings.id());
-      try {
-        book.load(NoticeTopicReader.readAll(settings.bootstrap(), settings.noticesTopic(), Duration.ofSeconds(30)));
-      } catch (RuntimeException e) {
-        LOG.error("could not rebuild the active intercepts from {}; starting from none", settings.noticesTopic(), e);
-      }
+      LOG.info("notifier {} is the leader; reading the active intercepts from {}", settings.id(), settings.noticesTopic());
+      activeSet.reset();
       tasks.add(scheduler.scheduleWithFixedDelay(this::tick, 0, settings.scanInterval().toMillis(), TimeUnit.MILLISECONDS));
       tasks.add(scheduler.scheduleWithFixedDelay(this::sweepLists, settings.janitorInterval().toMillis(),
           settings.janitorInterval().toMillis(), TimeUnit.MILLISECONDS));
-      tasks.add(scheduler.scheduleWithFixedDelay(book::reassert, settings.reassertInterval().toMillis(),
+      tasks.add(scheduler.scheduleWithFixedDelay(this::reassert, settings.reassertInterval().toMillis(),
           settings.reassertInterval().toMillis(), TimeUnit.MILLISECONDS));
     }
   }
@@ -160,25 +160,35 @@ public final class NotifierService implements Leadership, AutoCloseable {
     }
   }
 
-  /** One scan of every app; public for tests. Does nothing unless leading. */
-  public void tick() {
+  @Override
+  public String notServingReason() {
     if (!isLeader()) {
-      return;
+      return "this notifier is a standby; the leader is " + leaderId();
     }
-    long started = System.nanoTime();
-    try {
-      long now = clock.millis();
-      ConfigSnapshot snapshot = config.current();
-      for (String app : apps(snapshot, now)) {
-        scanApp(app, snapshot, now);
+    return activeSet.notLoadedReason();
+  }
+
+  /** One scan of every app; public for tests. Does nothing unless leading with the active set loaded. */
+  public void tick() {
+    synchronized (scanLock) { // the scheduler's ticks and a test's never overlap
+      if (!isLeader() || !activeSet.ensureLoaded()) {
+        return;
       }
-      book.expire();
-      book.republishFailedAndFlush();
-      scans.incrementAndGet();
-    } catch (RuntimeException e) {
-      LOG.warn("scan failed; retrying next tick: {}", e.toString());
-    } finally {
-      lastScanMicros.set((System.nanoTime() - started) / 1000);
+      long started = System.nanoTime();
+      try {
+        long now = clock.millis();
+        ConfigSnapshot snapshot = config.current();
+        for (String app : apps(snapshot, now)) {
+          scanApp(app, snapshot, now);
+        }
+        book.expire();
+        book.republishFailedAndFlush();
+        scans.incrementAndGet();
+      } catch (RuntimeException e) {
+        LOG.warn("scan failed; retrying next tick: {}", e.toString());
+      } finally {
+        lastScanMicros.set((System.nanoTime() - started) / 1000);
+      }
     }
   }
 
@@ -215,6 +225,12 @@ public final class NotifierService implements Leadership, AutoCloseable {
         judgeFailures.incrementAndGet();
         LOG.warn("judging the quota of {} on {} in {} failed: {}", b.caller(), b.iface(), app, e.toString());
       }
+    }
+  }
+
+  private void reassert() {
+    if (isLeader() && activeSet.notLoadedReason() == null) {
+      book.reassert();
     }
   }
 

@@ -47,6 +47,11 @@ class InterceptsResourceTest {
     public String leaderId() {
       return "notifier-b";
     }
+
+    @Override
+    public String notServingReason() {
+      return leading.get() ? null : "this notifier is a standby";
+    }
   };
 
   private final ResourceExtension api = ResourceExtension.builder()

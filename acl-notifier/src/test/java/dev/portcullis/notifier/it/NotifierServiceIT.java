@@ -24,6 +24,17 @@ import dev.portcullis.notifier.leader.NotifierService;
 import dev.portcullis.notifier.scan.RuleScanner;
 import dev.portcullis.notifier.scan.WindowReader.Kind;
 import dev.portcullis.servers.KafkaBroker;
+import dev.portcullis.servers.KRaftBroker;
+import dev.portcullis.servers.Ports;
+import dev.portcullis.wire.InterceptNotice;
+import dev.portcullis.wire.WireCodec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import dev.portcullis.servers.Topics;
 import dev.portcullis.servers.ZooKeeper;
 import dev.portcullis.testkit.RealServers;
@@ -51,7 +62,7 @@ class NotifierServiceIT {
   private final InMemoryWindows windows = new InMemoryWindows();
 
   /** One notifier: its own ZooKeeper session, book and sink, over the shared windows. */
-  private record Notifier(NotifierService service, RecordingSink sink) {}
+  private record Notifier(NotifierService service, RecordingSink sink, InterceptBook book) {}
 
   @AfterEach
   void tearDown() throws Exception {
@@ -84,7 +95,7 @@ class NotifierServiceIT {
         topic, Duration.ofHours(1), Duration.ofHours(1), Duration.ofHours(1)),
         curator, watcher, store, new RuleScanner(windows, null, null), book, new ChangeAudit(sink::audit, clock), clock);
     owned.add(s);
-    return new Notifier(s, sink);
+    return new Notifier(s, sink, book);
   }
 
   @Test
@@ -176,6 +187,54 @@ class NotifierServiceIT {
     assertThat(n.sink().published).extracting(p -> p.app() + " " + p.target()).containsExactlyInAnyOrder(
         "alpha 203.0.113.67/32", "alpha 198.51.100.1/32", "beta 203.0.113.67/32", "beta 198.51.100.1/32");
     assertThat(n.service().judgeFailures()).as("the poisoned address's failures, counted").isGreaterThanOrEqualTo(2);
+  }
+
+  @Test
+  void aLeaderThatCannotReadTheActiveSet_waitsWithoutScanning_thenServesTheFullSet(ZooKeeper zk) throws Exception {
+    ZkPaths paths = new ZkPaths("/leader-it-" + System.nanoTime());
+    String topic = "notices";
+    Path dir = Files.createTempDirectory("portcullis-kafka-leader-it");
+    int brokerPort = Ports.freeLoopbackPort();
+    int controllerPort = Ports.freeLoopbackPort();
+    InterceptNotice permanent = new InterceptNotice("n-perm", "shop", Cidr.parse("192.0.2.66/32"),
+        InterceptNotice.Action.DENY, 4, "permanent from the last leader", System.currentTimeMillis(), null);
+    try (KRaftBroker kafka = KRaftBroker.start(dir, brokerPort, controllerPort, Map.of(), true)) {
+      Topics.create(kafka.bootstrapServers(), topic, 1, true);
+      try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+          new StringSerializer(), new ByteArraySerializer())) {
+        p.send(new ProducerRecord<>(topic, permanent.key(), new WireCodec().write(permanent))).get();
+      }
+      try (CuratorFramework admin = ZkAccess.open(zk.connectString()).newClient()) {
+        admin.start();
+        ConfigStore store = new ConfigStore(admin, paths, new ConfigCodec(), ZkAccess.open(zk.connectString()));
+        store.setGlobalPolicy(config().global(50L, null).build().global(), Versioned.ABSENT);
+        store.setAppPolicy("shop", AppPolicy.DEFAULT, Versioned.ABSENT);
+      }
+      kafka.stop();
+
+      Notifier n = notifier("notifier-k", zk, kafka, paths, topic);
+      n.service().start();
+      Timeouts.await("notifier-k to lead", Duration.ofSeconds(20), n.service()::isLeader);
+      long sec = System.currentTimeMillis() / 1000;
+      windows.put("shop", Kind.SECOND, sec, "203.0.113.7", 500).put("shop", Kind.SECOND, sec - 1, "203.0.113.7", 500);
+      n.service().tick();
+      assertThat(n.service().notServingReason()).as("a leader without the active set says so")
+          .contains("cannot read the active intercepts");
+      assertThat(n.service().scans()).as("and does not scan").isZero();
+      assertThat(n.sink().published).isEmpty();
+
+      kafka.restart();
+      Timeouts.await("the leader to read the active set once Kafka is back", Duration.ofSeconds(60), () -> {
+        n.service().tick();
+        return n.service().notServingReason() == null;
+      });
+      Timeouts.await("a scan after loading", Duration.ofSeconds(20), () -> {
+        n.service().tick();
+        return n.service().scans() > 0;
+      });
+      assertThat(n.book().active()).as("the permanent intercept of the last leader is held")
+          .extracting(InterceptNotice::key).contains("shop|192.0.2.66");
+    }
   }
 
   @Test
