@@ -16,15 +16,11 @@ import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import dev.portcullis.config.ConfigCodec;
 import dev.portcullis.json.InvalidDocumentException;
+import dev.portcullis.schemas.SchemaExamples;
 import dev.portcullis.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.nio.file.FileSystemAlreadyExistsException;
-import java.nio.file.FileSystems;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,23 +61,7 @@ class GoldenFilesTest {
   private static final SchemaRegistry SCHEMAS = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
 
   static Path examples() {
-    URL url = GoldenFilesTest.class.getResource("/schemas/examples");
-    if (url == null) {
-      throw new IllegalStateException("schemas/examples is not on the test classpath");
-    }
-    try {
-      URI uri = url.toURI();
-      if ("jar".equals(uri.getScheme())) {
-        try {
-          FileSystems.newFileSystem(uri, Map.of());
-        } catch (FileSystemAlreadyExistsException alreadyOpen) {
-          // opened by an earlier call
-        }
-      }
-      return Path.of(uri);
-    } catch (URISyntaxException | IOException e) {
-      throw new IllegalStateException("cannot open " + url, e);
-    }
+    return SchemaExamples.root();
   }
 
   static Stream<Path> files(String kind) throws IOException {

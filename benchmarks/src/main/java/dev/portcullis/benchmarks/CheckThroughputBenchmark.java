@@ -41,17 +41,6 @@ public class CheckThroughputBenchmark {
   String[] requests;
   private Engines engines;
 
-  /** Each benchmark thread walks the addresses from its own position. */
-  @State(Scope.Thread)
-  public static class Cursor {
-    int i;
-
-    @Setup(Level.Trial)
-    public void setUp() {
-      i = (int) (Thread.currentThread().getId() * 7919);
-    }
-  }
-
   @Setup(Level.Trial)
   public void setUp() {
     Workload w = new Workload(entries, distribution.equals("zipf"), 42);
@@ -65,12 +54,12 @@ public class CheckThroughputBenchmark {
   }
 
   @Benchmark
-  public Decision check(Cursor c) {
+  public Decision check(ThreadCursor c) {
     return engines.deciding.check(requests[c.i++ & (Workload.KEYS - 1)], "GET /items", null);
   }
 
   @Benchmark
-  public Decision checkAndRecord(Cursor c) {
+  public Decision checkAndRecord(ThreadCursor c) {
     return engines.recording.check(requests[c.i++ & (Workload.KEYS - 1)], "GET /items", null);
   }
 }

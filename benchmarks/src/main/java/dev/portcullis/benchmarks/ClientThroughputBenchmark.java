@@ -65,17 +65,6 @@ public class ClientThroughputBenchmark {
   private KRaftBroker broker;
   private Path dir;
 
-  /** Each benchmark thread walks the addresses from its own position. */
-  @State(Scope.Thread)
-  public static class Cursor {
-    int i;
-
-    @Setup(Level.Trial)
-    public void setUp() {
-      i = (int) (Thread.currentThread().getId() * 7919);
-    }
-  }
-
   @Setup(Level.Trial)
   public void setUp() throws Exception {
     Workload w = new Workload(entries, distribution.equals("zipf"), 42);
@@ -116,7 +105,7 @@ public class ClientThroughputBenchmark {
   }
 
   @Benchmark
-  public Decision check(Cursor c) {
+  public Decision check(ThreadCursor c) {
     return client.check(requests[c.i++ & (Workload.KEYS - 1)], "GET /items");
   }
 }

@@ -1,4 +1,4 @@
-package dev.portcullis.wire;
+package dev.portcullis.schemas;
 
 import java.io.IOException;
 import java.net.URI;
@@ -9,16 +9,25 @@ import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** The golden examples of {@code schemas/} (the schemas module, on the test classpath) as a path. */
-final class SchemaExamples {
+/**
+ * The golden examples of this module as a path, for the tests of every codec: they read the same
+ * files whether the module is a folder (in the reactor) or a jar.
+ */
+public final class SchemaExamples {
 
   private SchemaExamples() {}
 
+  /** The folder of all examples, one subfolder per message type. */
+  public static Path root() {
+    return of("");
+  }
+
   /** The folder of examples of one message type, e.g. {@code access-event}. */
-  static Path of(String type) {
-    URL url = SchemaExamples.class.getResource("/schemas/examples/" + type);
+  public static Path of(String type) {
+    String name = type.isEmpty() ? "/schemas/examples" : "/schemas/examples/" + type;
+    URL url = SchemaExamples.class.getResource(name);
     if (url == null) {
-      throw new IllegalStateException("schemas/examples/" + type + " is not on the test classpath");
+      throw new IllegalStateException(name + " is not on the classpath (the schemas module)");
     }
     try {
       URI uri = url.toURI();
