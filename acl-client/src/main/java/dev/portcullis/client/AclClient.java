@@ -204,10 +204,12 @@ public final class AclClient implements AutoCloseable {
    * @param rulesInForce true once rules from the snapshot file or ZooKeeper decide; before, the app's
    *                     {@code modeUntilRules} does
    * @param refusedNotices valid notices refused as too wide or beyond the cap ({@link NoticeGuard})
+   * @param rulesHeld    why the tree in ZooKeeper is not enforced (its root vanished, or it removes most
+   *                     rules at once), the last good rules staying in force; null when it is
    */
   public record Status(long configVersion, boolean configSynced, int activeIntercepts, boolean noticesCaughtUp,
       long sentRecords, long sentRequests, long droppedAccesses, long noticeLagMillis, long allowed, long denied,
-      long limited, boolean rulesInForce, long refusedNotices) {}
+      long limited, boolean rulesInForce, long refusedNotices, String rulesHeld) {}
 
   public Status status() {
     ConfigWatcher watcher = sources == null ? null : sources.watcher();
@@ -216,7 +218,8 @@ public final class AclClient implements AutoCloseable {
         emitter == null ? 0 : emitter.sentRecords(), emitter == null ? 0 : emitter.sentRequests(),
         emitter == null ? 0 : emitter.droppedAccesses(), notices == null ? -1 : notices.lastLagMillis(),
         engine.decisions(Decision.Outcome.ALLOW), engine.decisions(Decision.Outcome.DENY),
-        engine.decisions(Decision.Outcome.LIMIT), rules.inForce(), notices == null ? 0 : notices.refusedNotices());
+        engine.decisions(Decision.Outcome.LIMIT), rules.inForce(), notices == null ? 0 : notices.refusedNotices(),
+        watcher == null ? null : watcher.stats().held());
   }
 
   /**

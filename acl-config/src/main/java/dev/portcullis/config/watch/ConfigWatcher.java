@@ -9,8 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -48,9 +49,13 @@ public final class ConfigWatcher implements AutoCloseable {
   /** Where the current snapshot came from. */
   public enum Source { NONE, SNAPSHOT_FILE, ZOOKEEPER }
 
+  /** How long a shrinking tree must stay the same before it is judged (and, if not held, enforced). */
+  static final long SETTLE_MILLIS = 1_000;
+
   /** Counters and the current state, for health checks and metrics. */
+  /** @param held why the tree in ZooKeeper is not enforced ({@link ShrinkGuard}), or null */
   public record Stats(Source source, long version, long updates, long invalidDocuments, long listenerFailures,
-      Map<String, String> problems, long lastUpdateMillis) {}
+      Map<String, String> problems, long lastUpdateMillis, String held) {}
 
   private final CuratorFramework curator;
   private final ZkPaths paths;
@@ -68,7 +73,11 @@ public final class ConfigWatcher implements AutoCloseable {
   private volatile long lastUpdateMillis;
   private volatile Map<String, String> problems = Map.of();
   private volatile long invalidDocuments;
-  private ExecutorService thread;
+  private volatile String held;
+  /** Watcher thread only: when the tree began to have this many fewer rules than are in force, or 0. */
+  private long shrinkingSince;
+  private int shrinkingSize;
+  private ScheduledExecutorService thread;
   private volatile CuratorCache cache;
   private final long bulkTimeoutMillis = 60_000;
 
@@ -93,7 +102,7 @@ public final class ConfigWatcher implements AutoCloseable {
     if (!state.compareAndSet(State.LATENT, State.STARTED)) {
       throw new IllegalStateException("a ConfigWatcher can be started once; it is " + state.get());
     }
-    thread = Executors.newSingleThreadExecutor(r -> {
+    thread = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "portcullis-config-watcher");
       t.setDaemon(true);
       return t;
@@ -152,6 +161,9 @@ public final class ConfigWatcher implements AutoCloseable {
           (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
       problems = reader.problems();
       invalidDocuments = reader.invalidDocuments();
+      if (heldBack(s, nodes)) {
+        return;
+      }
       publish(s, Source.ZOOKEEPER);
       if (snapshotFile != null) {
         snapshotFile.write(s);
@@ -177,7 +189,7 @@ public final class ConfigWatcher implements AutoCloseable {
 
   public Stats stats() {
     return new Stats(source, current.get().version(), updates.get(), invalidDocuments, listenerFailures.get(), problems,
-        lastUpdateMillis);
+        lastUpdateMillis, held);
   }
 
   private void scheduleRebuild() {
@@ -187,7 +199,7 @@ public final class ConfigWatcher implements AutoCloseable {
     if (rebuildPending.compareAndSet(false, true)) {
       try {
         thread.execute(this::rebuild);
-      } catch (java.util.concurrent.RejectedExecutionException e) {
+      } catch (RejectedExecutionException e) {
         rebuildPending.set(false); // closing
       }
     }
@@ -204,6 +216,12 @@ public final class ConfigWatcher implements AutoCloseable {
       if (!problems.isEmpty()) {
         LOG.warn("config has {} invalid document(s); last good versions stay in force: {}", problems.size(), problems);
       }
+      if (settling(next)) {
+        return;
+      }
+      if (heldBack(next, nodes)) {
+        return;
+      }
       publish(next, Source.ZOOKEEPER);
       if (snapshotFile != null) {
         snapshotFile.write(next);
@@ -213,6 +231,47 @@ public final class ConfigWatcher implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.error("config rebuild failed; keeping the current snapshot", e);
     }
+  }
+
+  /**
+   * True iff {@code next} has fewer rules in force than the current snapshot and the tree has not yet
+   * stopped shrinking for {@link #SETTLE_MILLIS}: a deletion of many znodes arrives as many events,
+   * and judging (and enforcing) each intermediate tree would let a mass removal through a little at a
+   * time. The rebuild is tried again when the tree has settled; growth is enforced at once.
+   */
+  private boolean settling(ConfigSnapshot next) {
+    long now = clock.millis();
+    if (ShrinkGuard.size(next, now) >= ShrinkGuard.size(current.get(), now)) {
+      shrinkingSince = 0;
+      return false;
+    }
+    int size = ShrinkGuard.size(next, now);
+    if (shrinkingSince == 0 || size != shrinkingSize) {
+      shrinkingSince = now;
+      shrinkingSize = size;
+    }
+    if (now - shrinkingSince >= SETTLE_MILLIS) {
+      shrinkingSince = 0;
+      return false;
+    }
+    try {
+      thread.schedule(this::scheduleRebuild, SETTLE_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // closing
+    }
+    return true;
+  }
+
+  /** True iff {@code next} is held back by the {@link ShrinkGuard} (reported, not enforced, not written). */
+  private boolean heldBack(ConfigSnapshot next, List<ConfigTreeReader.Node> nodes) {
+    String refusal = ShrinkGuard.refusal(current.get(), next, nodes, paths.root(), clock.millis());
+    if (refusal != null && !refusal.equals(held)) {
+      LOG.error("not enforcing the rules tree in ZooKeeper: {}", refusal);
+    } else if (refusal == null && held != null) {
+      LOG.info("the rules tree in ZooKeeper is enforced again");
+    }
+    held = refusal;
+    return refusal != null;
   }
 
   private static ConfigTreeReader.Node node(ChildData d) {

@@ -110,6 +110,39 @@ class ConfigWatcherIT {
   }
 
   @Test
+  void rulesRootDeleted_theLastGoodRulesStayInForce_theSnapshotIsKept_andAConfirmedTreeIsTaken() throws Exception {
+    ConfigStore store = store();
+    for (int i = 0; i < 20; i++) {
+      store.addEntry(null, ListKind.DENY, entry("198.51.100." + i + "/32", null), false);
+    }
+    Path file = Files.createTempFile("portcullis-held", ".snapshot");
+    SnapshotFile snapshot = new SnapshotFile(file, new ConfigTreeCodec(codec));
+    ConfigWatcher w = watcher(client(Duration.ofSeconds(15)), snapshot);
+    Timeouts.await("the 20 entries in force", Duration.ofSeconds(20), () -> w.current().globalDeny().size() == 20);
+    Timeouts.await("the snapshot written", Duration.ofSeconds(10), () -> snapshot.read().map(x -> x.globalDeny().size()).orElse(0) == 20);
+    byte[] written = Files.readAllBytes(file);
+
+    CuratorFramework raw = client(Duration.ofSeconds(15));
+    raw.delete().deletingChildrenIfNeeded().forPath(paths.root());
+    Timeouts.await("the vanished root reported", Duration.ofSeconds(10), () -> w.stats().held() != null);
+    assertThat(w.stats().held()).contains("does not exist");
+    assertThat(w.current().globalDeny()).as("the last good rules stay in force").hasSize(20);
+    assertThat(Files.readAllBytes(file)).as("the snapshot file is not overwritten").isEqualTo(written);
+
+    // the operator recreates the tree with 2 entries: still a mass removal, held until confirmed
+    store.addEntry(null, ListKind.DENY, entry("203.0.113.1/32", null), false);
+    store.addEntry(null, ListKind.DENY, entry("203.0.113.2/32", null), false);
+    Timeouts.await("the shrink reported", Duration.ofSeconds(10), () -> w.stats().held() != null
+        && w.stats().held().contains("removes 18 of 20"));
+    assertThat(w.current().globalDeny()).hasSize(20);
+    raw.create().forPath(paths.root() + "/confirm", "2".getBytes(StandardCharsets.US_ASCII));
+    Timeouts.await("the confirmed tree in force", Duration.ofSeconds(10), () -> w.current().globalDeny().size() == 2);
+    assertThat(w.stats().held()).isNull();
+    Timeouts.await("and written to the snapshot", Duration.ofSeconds(10),
+        () -> snapshot.read().map(x -> x.globalDeny().size()).orElse(0) == 2);
+  }
+
+  @Test
   void badDocument_isReportedCountedAndTheLastGoodVersionStays() throws Exception {
     ConfigStore store = store();
     ConfigWatcher w = watcher(client(Duration.ofSeconds(15)), null);
