@@ -241,11 +241,11 @@ public final class ConfigWatcher implements AutoCloseable {
    */
   private boolean settling(ConfigSnapshot next) {
     long now = clock.millis();
-    if (ShrinkGuard.size(next, now) >= ShrinkGuard.size(current.get(), now)) {
+    int size = ShrinkGuard.size(next, now);
+    if (size >= ShrinkGuard.size(current.get(), now)) {
       shrinkingSince = 0;
       return false;
     }
-    int size = ShrinkGuard.size(next, now);
     if (shrinkingSince == 0 || size != shrinkingSize) {
       shrinkingSince = now;
       shrinkingSize = size;

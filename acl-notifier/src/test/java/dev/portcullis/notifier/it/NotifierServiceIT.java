@@ -71,6 +71,18 @@ class NotifierServiceIT {
     }
   }
 
+  /** A global limit of 50 req/s and a default policy for each of {@code apps}, as an operator would write them. */
+  private static void seedRules(ZooKeeper zk, ZkPaths paths, String... apps) {
+    try (CuratorFramework admin = ZkAccess.open(zk.connectString()).newClient()) {
+      admin.start();
+      ConfigStore store = new ConfigStore(admin, paths, new ConfigCodec(), ZkAccess.open(zk.connectString()));
+      store.setGlobalPolicy(config().global(50L, null).build().global(), Versioned.ABSENT);
+      for (String app : apps) {
+        store.setAppPolicy(app, AppPolicy.DEFAULT, Versioned.ABSENT);
+      }
+    }
+  }
+
   private Notifier notifier(String id, ZooKeeper zk, KafkaBroker kafka, ZkPaths paths, String topic) throws Exception {
     return notifier(id, zk, kafka, paths, topic, new MapHistory());
   }
@@ -104,12 +116,7 @@ class NotifierServiceIT {
     ZkPaths paths = new ZkPaths("/leader-it-" + System.nanoTime());
     String topic = "notices-" + System.nanoTime();
     Topics.create(kafka.bootstrapServers(), topic, 1, true);
-    try (CuratorFramework admin = ZkAccess.open(zk.connectString()).newClient()) {
-      admin.start();
-      ConfigStore store = new ConfigStore(admin, paths, new ConfigCodec(), ZkAccess.open(zk.connectString()));
-      store.setGlobalPolicy(config().global(50L, null).build().global(), Versioned.ABSENT);
-      store.setAppPolicy("shop", AppPolicy.DEFAULT, Versioned.ABSENT);
-    }
+    seedRules(zk, paths, "shop");
 
     Notifier a = notifier("notifier-a", zk, kafka, paths, topic);
     a.service().start();
@@ -149,13 +156,7 @@ class NotifierServiceIT {
     ZkPaths paths = new ZkPaths("/leader-it-" + System.nanoTime());
     String topic = "notices-" + System.nanoTime();
     Topics.create(kafka.bootstrapServers(), topic, 1, true);
-    try (CuratorFramework admin = ZkAccess.open(zk.connectString()).newClient()) {
-      admin.start();
-      ConfigStore store = new ConfigStore(admin, paths, new ConfigCodec(), ZkAccess.open(zk.connectString()));
-      store.setGlobalPolicy(config().global(50L, null).build().global(), Versioned.ABSENT);
-      store.setAppPolicy("alpha", AppPolicy.DEFAULT, Versioned.ABSENT);
-      store.setAppPolicy("beta", AppPolicy.DEFAULT, Versioned.ABSENT);
-    }
+    seedRules(zk, paths, "alpha", "beta");
     MapHistory good = new MapHistory();
     HistoryStore poisoned = new HistoryStore() {
       @Override
@@ -204,12 +205,7 @@ class NotifierServiceIT {
           new StringSerializer(), new ByteArraySerializer())) {
         p.send(new ProducerRecord<>(topic, permanent.key(), new WireCodec().write(permanent))).get();
       }
-      try (CuratorFramework admin = ZkAccess.open(zk.connectString()).newClient()) {
-        admin.start();
-        ConfigStore store = new ConfigStore(admin, paths, new ConfigCodec(), ZkAccess.open(zk.connectString()));
-        store.setGlobalPolicy(config().global(50L, null).build().global(), Versioned.ABSENT);
-        store.setAppPolicy("shop", AppPolicy.DEFAULT, Versioned.ABSENT);
-      }
+      seedRules(zk, paths, "shop");
       kafka.stop();
 
       Notifier n = notifier("notifier-k", zk, kafka, paths, topic);
