@@ -213,7 +213,7 @@ public final class AclClient implements AutoCloseable {
 
   public Status status() {
     ConfigWatcher watcher = sources == null ? null : sources.watcher();
-    return new Status(engine.rules().snapshot().version(), watcher != null && watcher.isSynced(),
+    return new Status(engine.rules().version(), watcher != null && watcher.isSynced(),
         engine.intercepts().size(), notices != null && notices.isCaughtUp(),
         emitter == null ? 0 : emitter.sentRecords(), emitter == null ? 0 : emitter.sentRequests(),
         emitter == null ? 0 : emitter.droppedAccesses(), notices == null ? -1 : notices.lastLagMillis(),

@@ -115,7 +115,7 @@ public final class ConfigPropagationHarness {
         CompiledRules rules = CompiledRules.compile("shop", fresh.current());
         long compileMs = (System.nanoTime() - c0) / 1_000_000;
         System.out.printf("round %d: a new watcher loaded %d entries into a snapshot in %d ms; first query (builds its"
-            + " index) %d ms; client compile %d ms%n", round + 1, rules.snapshot().globalDeny().size(), loadMs, queryMs,
+            + " index) %d ms; client compile %d ms%n", round + 1, rules.rules().deny().size(), loadMs, queryMs,
             compileMs);
         // the next round should not compete with this one's cache, whose reads are still queued in
         // ZooKeeper: close the watcher and its session (a real process has one watcher)

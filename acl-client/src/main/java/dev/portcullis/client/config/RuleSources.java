@@ -57,7 +57,8 @@ public final class RuleSources implements AutoCloseable {
     }
     if (curator == null) {
       if (file != null) {
-        rules.loadAsync(file::read);
+        SnapshotRulesReader reader = new SnapshotRulesReader(settings.app(), codec);
+        rules.loadAsync(() -> file.read(body -> reader.read(body, clock.millis())));
       }
       return;
     }

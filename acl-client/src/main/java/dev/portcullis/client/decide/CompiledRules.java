@@ -2,64 +2,65 @@ package dev.portcullis.client.decide;
 
 import dev.portcullis.config.AppMode;
 import dev.portcullis.config.ConfigSnapshot;
-import dev.portcullis.config.ListEntry;
 
 /**
- * One app's lists compiled from a {@link ConfigSnapshot} into range tables: allow and deny, each
+ * One app's lists compiled from its {@link AppRules} into range tables: allow and deny, each
  * merging the app's entries with the global ones (for the same block the app's entry wins; for
- * nested blocks the most specific wins, whichever scope it is in). Immutable; rebuilt whenever the
- * snapshot changes and whenever an entry in it expires.
+ * nested blocks the most specific wins, whichever scope it is in). Keeps the compact rules (to name a
+ * deciding entry and to compile again), not the parsed configuration. Immutable; rebuilt whenever the
+ * rules change and whenever an entry in them expires.
  */
 public final class CompiledRules {
 
-  private final ConfigSnapshot snapshot;
-  private final AppMode mode;
+  private final AppRules rules;
   private final LabelledRanges allow;
   private final LabelledRanges deny;
 
-  private CompiledRules(String app, ConfigSnapshot snapshot) {
-    this.snapshot = snapshot;
-    this.mode = snapshot.policy(app).mode();
-    this.allow = lists(snapshot, app, true);
-    this.deny = lists(snapshot, app, false);
+  private CompiledRules(String app, AppRules rules) {
+    this.rules = rules;
+    this.allow = lists(rules.allow(), app, true);
+    this.deny = lists(rules.deny(), app, false);
   }
 
+  public static CompiledRules compile(String app, AppRules rules) {
+    return new CompiledRules(app, rules);
+  }
+
+  /** Compiles the app's part of a whole configuration. */
   public static CompiledRules compile(String app, ConfigSnapshot snapshot) {
-    return new CompiledRules(app, snapshot);
+    return compile(app, AppRules.of(app, snapshot));
   }
 
-  private static LabelledRanges lists(ConfigSnapshot s, String app, boolean allow) {
-    // the flag says whether an entry is the app's own (else global)
-    LabelledRanges.Builder b = new LabelledRanges.Builder(
-        (rule, own) -> decision((ListEntry) rule, allow, own ? app : "global"));
-    for (ListEntry e : allow ? s.globalAllow() : s.globalDeny()) {
-      b.add(e.cidr(), e, false);
+  private static LabelledRanges lists(RuleColumns c, String app, boolean allow) {
+    if (c.size() == 0) {
+      return LabelledRanges.EMPTY;
     }
-    var a = s.apps().get(app);
-    if (a != null) {
-      for (ListEntry e : allow ? a.allow() : a.deny()) {
-        b.add(e.cidr(), e, true);
-      }
-    }
-    return b.build();
+    Blocks blocks = c.blocks();
+    return new LabelledRanges(blocks, c.anyExpires() ? c::expiresAt : null,
+        i -> decision(new ListedBlock(blocks.cidr(i), allow, c.own(i) ? app : "global", c.expiresAt(i))));
   }
 
-  static Decision decision(ListEntry e, boolean allow, String scope) {
-    return new Decision(allow ? Decision.Outcome.ALLOW : Decision.Outcome.DENY,
-        allow ? Decision.Reason.ALLOW_LIST : Decision.Reason.DENY_LIST, e, scope);
+  static Decision decision(ListedBlock b) {
+    return new Decision(b.allow() ? Decision.Outcome.ALLOW : Decision.Outcome.DENY,
+        b.allow() ? Decision.Reason.ALLOW_LIST : Decision.Reason.DENY_LIST, b, b.scope());
   }
 
-  public ConfigSnapshot snapshot() {
-    return snapshot;
+  /** The compact rules these tables were compiled from. */
+  public AppRules rules() {
+    return rules;
+  }
+
+  public long version() {
+    return rules.version();
   }
 
   public AppMode mode() {
-    return mode;
+    return rules.mode();
   }
 
   /** Earliest entry expiry after {@code nowMillis}: when to recompile. Long.MAX_VALUE if none. */
   public long nextExpiryAfter(long nowMillis) {
-    return Math.min(allow.nextExpiryAfter(nowMillis), deny.nextExpiryAfter(nowMillis));
+    return Math.min(rules.allow().nextExpiryAfter(nowMillis), rules.deny().nextExpiryAfter(nowMillis));
   }
 
   /** The allow-list decision for an address, or null. */

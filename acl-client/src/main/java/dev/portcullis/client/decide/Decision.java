@@ -1,6 +1,5 @@
 package dev.portcullis.client.decide;
 
-import dev.portcullis.config.ListEntry;
 import dev.portcullis.wire.InterceptNotice;
 
 /**
@@ -35,7 +34,7 @@ public final class Decision {
 
   private final Outcome outcome;
   private final Reason reason;
-  private final Object source; // a String, a ListEntry or an InterceptNotice
+  private final Object source; // a String, a ListedBlock or an InterceptNotice
   private final String scope;  // for list entries: "global" or the app
   private final long expiresAt; // 0: no end
 
@@ -47,10 +46,10 @@ public final class Decision {
     this.expiresAt = expiryOf(source);
   }
 
-  /** Epoch ms at which a list entry or intercept notice lapses; 0 for none (or for anything else). */
+  /** Epoch ms at which a listed block or intercept notice lapses; 0 for none (or for anything else). */
   static long expiryOf(Object rule) {
-    if (rule instanceof ListEntry e) {
-      return e.expiresAt() == null ? 0 : e.expiresAt();
+    if (rule instanceof ListedBlock b) {
+      return b.expiresAt();
     }
     if (rule instanceof InterceptNotice n) {
       return n.expiresAt() == null ? 0 : n.expiresAt();
@@ -66,7 +65,7 @@ public final class Decision {
     return reason;
   }
 
-  /** The list entry or intercept notice that decided, or a String for fixed rules. */
+  /** The list entry ({@link ListedBlock}) or intercept notice that decided, or a String for fixed rules. */
   public Object source() {
     return source;
   }
@@ -82,9 +81,8 @@ public final class Decision {
 
   /** For logs: which entry, intercept or rule decided. Allocates; not for the hot path. */
   public String detail() {
-    if (source instanceof ListEntry e) {
-      return (reason == Reason.ALLOW_LIST ? "allow" : "deny") + " list " + e.cidr().toCompactString() + " (" + scope + ")"
-          + (e.note().isEmpty() ? "" : ": " + e.note());
+    if (source instanceof ListedBlock b) {
+      return b.toString();
     }
     if (source instanceof InterceptNotice n) {
       return (n.isQuota() ? "quota used up: " : "intercept ") + n.describeTarget() + " level " + n.level() + ": "

@@ -27,28 +27,25 @@ public final class InterceptSet {
 
   private InterceptSet(List<InterceptNotice> notices) {
     this.notices = List.copyOf(notices);
-    LabelledRanges.Builder b = new LabelledRanges.Builder((rule, unused) -> decision((InterceptNotice) rule));
-    List<InterceptNotice> addresses = new ArrayList<>();
+    List<InterceptNotice> ordered = new ArrayList<>();
     Map<String, Map<String, Decision>> q = new HashMap<>();
     for (InterceptNotice n : this.notices) {
       if (n.isQuota()) {
         q.computeIfAbsent(n.quota().caller(), c -> new HashMap<>()).put(n.quota().iface(), decision(n));
-      } else {
-        addresses.add(n);
+      } else if (KafkaKeys.ALL_APPS.equals(n.app())) {
+        ordered.add(n); // '*' first so that an app's own notice for the same block wins
       }
     }
-    // '*' first so that an app's own notice for the same block wins
-    for (InterceptNotice n : addresses) {
-      if (KafkaKeys.ALL_APPS.equals(n.app())) {
-        b.add(n.target(), n, false);
+    for (InterceptNotice n : this.notices) {
+      if (!n.isQuota() && !KafkaKeys.ALL_APPS.equals(n.app())) {
+        ordered.add(n);
       }
     }
-    for (InterceptNotice n : addresses) {
-      if (!KafkaKeys.ALL_APPS.equals(n.app())) {
-        b.add(n.target(), n, false);
-      }
-    }
-    this.ranges = b.build();
+    Blocks blocks = new Blocks(ordered.size());
+    ordered.forEach(n -> blocks.add(n.target()));
+    InterceptNotice[] rules = ordered.toArray(new InterceptNotice[0]);
+    this.ranges = rules.length == 0 ? LabelledRanges.EMPTY
+        : new LabelledRanges(blocks, i -> Decision.expiryOf(rules[i]), i -> decision(rules[i]));
     q.replaceAll((caller, byIface) -> Map.copyOf(byIface));
     this.quotas = Map.copyOf(q);
   }

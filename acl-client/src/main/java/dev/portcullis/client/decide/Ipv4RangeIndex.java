@@ -1,9 +1,6 @@
 package dev.portcullis.client.decide;
 
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The IPv4 half of a {@link RangeTable}: labelled, disjoint address intervals, looked up with one
@@ -42,21 +39,21 @@ final class Ipv4RangeIndex {
   private final long[] overflow; // per crowded bucket, its pieces: (start << 32) | stored label, sorted
   private final int[] remap;     // stored label - 1 → caller's label, or null when they are the same
 
-  /** @param intervals disjoint, sorted {@code {_, start, _, end, label}} as {@link RangeTable} flattens them */
-  Ipv4RangeIndex(List<long[]> intervals) {
+  /** @param intervals disjoint and sorted, IPv4 (the low words), as {@link RangeTable} flattens them */
+  Ipv4RangeIndex(Intervals intervals) {
     // ---- the partition: pieces of (start, label) with gaps as label -1, neighbours merged
     long[] starts = new long[2 * intervals.size() + 1];
     int[] labels = new int[starts.length];
     int n = 0;
     long next = 0;
     int maxLabel = -1;
-    for (long[] x : intervals) {
-      if (x[1] > next) {
+    for (int i = 0; i < intervals.size(); i++) {
+      if (intervals.startLo(i) > next) {
         n = piece(starts, labels, n, next, -1);
       }
-      n = piece(starts, labels, n, x[1], (int) x[4]);
-      maxLabel = Math.max(maxLabel, (int) x[4]);
-      next = x[3] + 1;
+      n = piece(starts, labels, n, intervals.startLo(i), intervals.label(i));
+      maxLabel = Math.max(maxLabel, intervals.label(i));
+      next = intervals.endLo(i) + 1;
     }
     if (n == 0 || next <= 0xFFFF_FFFFL) {
       n = piece(starts, labels, n, next, -1);
@@ -67,16 +64,20 @@ final class Ipv4RangeIndex {
     labelMask = (1 << bits) - 1;
     // ---- labels that do not fit a slot are renumbered densely
     if (maxLabel + 1 > labelMask) {
-      Map<Integer, Integer> dense = new HashMap<>();
+      int[] dense = new int[maxLabel + 1];
+      Arrays.fill(dense, -1);
       int[] back = new int[n];
+      int ids = 0;
       for (int i = 0; i < n; i++) {
         if (labels[i] >= 0) {
-          int id = dense.computeIfAbsent(labels[i], l -> dense.size());
-          back[id] = labels[i];
-          labels[i] = id;
+          if (dense[labels[i]] < 0) {
+            back[ids] = labels[i];
+            dense[labels[i]] = ids++;
+          }
+          labels[i] = dense[labels[i]];
         }
       }
-      remap = Arrays.copyOf(back, dense.size());
+      remap = Arrays.copyOf(back, ids);
     } else {
       remap = null;
     }

@@ -1,9 +1,7 @@
 package dev.portcullis.client.decide;
 
 import dev.portcullis.address.Cidr;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -42,34 +40,34 @@ public final class RangeTable {
   /** One block and its label. */
   public record Entry(Cidr cidr, int label) {}
 
-  private RangeTable(List<Entry> entries, int[] parent) {
-    List<Entry> v4Blocks = new ArrayList<>();
-    List<Entry> v6 = new ArrayList<>();
-    for (Entry e : entries) {
-      (e.cidr().network().isV4() ? v4Blocks : v6).add(e);
-    }
-    blocks = entries.size();
+  private RangeTable(Blocks blocks, int[] labels, int[] parent) {
+    blocks.trim();
+    this.blocks = blocks.size();
     this.parent = parent;
     // ---- IPv4
-    this.v4 = new Ipv4RangeIndex(flatten(v4Blocks, 32, parent));
+    Intervals iv4 = new Intervals();
+    flatten(blocks, BlockOrder.of(blocks, true), labels, parent, iv4, 32);
+    this.v4 = new Ipv4RangeIndex(iv4);
     // ---- IPv6
-    List<long[]> iv6 = flatten(v6, 128, parent);
-    v6Range = new long[iv6.size() * 4];
-    v6Label = new int[iv6.size()];
-    for (int i = 0; i < iv6.size(); i++) {
-      long[] x = iv6.get(i);
-      System.arraycopy(x, 0, v6Range, 4 * i, 4);
-      v6Label[i] = (int) x[4];
-    }
+    Intervals iv6 = new Intervals();
+    flatten(blocks, BlockOrder.of(blocks, false), labels, parent, iv6, 128);
+    int n = iv6.size();
+    v6Range = new long[n * 4];
+    v6Label = new int[n];
     int skip = 48;
-    for (long[] x : iv6) {
-      skip = Math.min(skip, Long.numberOfLeadingZeros(x[0] ^ iv6.get(0)[0]));
-      skip = Math.min(skip, Long.numberOfLeadingZeros(x[2] ^ iv6.get(0)[0]));
+    for (int i = 0; i < n; i++) {
+      v6Range[4 * i] = iv6.startHi(i);
+      v6Range[4 * i + 1] = iv6.startLo(i);
+      v6Range[4 * i + 2] = iv6.endHi(i);
+      v6Range[4 * i + 3] = iv6.endLo(i);
+      v6Label[i] = iv6.label(i);
+      skip = Math.min(skip, Long.numberOfLeadingZeros(iv6.startHi(i) ^ iv6.startHi(0)));
+      skip = Math.min(skip, Long.numberOfLeadingZeros(iv6.endHi(i) ^ iv6.startHi(0)));
     }
-    v6Skip = iv6.isEmpty() ? 0 : skip;
-    v6Common = v6Skip == 0 ? 0 : iv6.get(0)[0] >>> (64 - v6Skip);
-    v6Bits = indexBits(iv6.size(), 64 - v6Skip);
-    v6First = index(iv6, v6Bits, v6Skip);
+    v6Skip = n == 0 ? 0 : skip;
+    v6Common = v6Skip == 0 ? 0 : iv6.startHi(0) >>> (64 - v6Skip);
+    v6Bits = indexBits(n, 64 - v6Skip);
+    v6First = index(v6Range, n, v6Bits, v6Skip);
   }
 
   /** About one interval per bucket, between 2^8 and 2^20 buckets, never more bits than the key has. */
@@ -79,21 +77,29 @@ public final class RangeTable {
   }
 
   public static RangeTable of(List<Entry> entries) {
-    return new RangeTable(entries, null);
+    Blocks blocks = new Blocks(entries.size());
+    int[] labels = new int[entries.size()];
+    for (Entry e : entries) {
+      labels[blocks.add(e.cidr())] = e.label();
+    }
+    return new RangeTable(blocks, labels, null);
   }
 
   /**
-   * As {@link #of}, also keeping for each label its {@link #parent}; labels must be below
-   * {@code labels}.
+   * The table of {@code blocks}, each labelled with its index; with {@code parents}, it also keeps
+   * for each block its {@link #parent}. A block listed twice: the later listing wins.
    */
-  public static RangeTable withParents(List<Entry> entries, int labels) {
-    int[] parent = new int[labels];
-    Arrays.fill(parent, NONE);
-    return new RangeTable(entries, parent);
+  static RangeTable of(Blocks blocks, boolean parents) {
+    int[] parent = null;
+    if (parents) {
+      parent = new int[blocks.size()];
+      Arrays.fill(parent, NONE);
+    }
+    return new RangeTable(blocks, null, parent);
   }
 
   public static RangeTable empty() {
-    return new RangeTable(List.of(), null);
+    return of(new Blocks(0), false);
   }
 
   /**
@@ -154,109 +160,83 @@ public final class RangeTable {
   }
 
   /**
-   * Disjoint intervals {startHi, startLo, endHi, endLo, label}, sorted, each labelled with the most
-   * specific block covering it. IPv4 uses the low word only.
+   * Flattens one family's blocks, in {@link BlockOrder}, into disjoint sorted intervals, each
+   * labelled with the most specific block covering it (IPv4 in the low word); fills {@code parent}
+   * if given. A stack of the blocks enclosing the current one; no allocation per block.
    */
-  private static List<long[]> flatten(List<Entry> entries, int bits, int[] parent) {
-    Entry[] sorted = entries.toArray(new Entry[0]);
-    // by start ascending, then shorter prefix (wider block) first; stable, so duplicates stay in order
-    // and the last one wins
-    Arrays.sort(sorted, BY_START_WIDER_FIRST);
-    List<long[]> out = new ArrayList<>();
-    Entry[] stack = new Entry[bits + 2];
+  private static void flatten(Blocks b, int[] order, int[] labels, int[] parent, Intervals out, int bits) {
+    int[] stack = new int[bits + 2];
     int depth = 0;
-    long[] cursor = null; // next address not yet emitted
-    for (int k = 0; k < sorted.length; k++) {
-      Entry e = sorted[k];
-      if (k + 1 < sorted.length && sorted[k + 1].cidr().equals(e.cidr())) {
+    boolean open = false; // whether (curHi, curLo), the next address not yet emitted, exists
+    long curHi = 0;
+    long curLo = 0;
+    for (int k = 0; k < order.length; k++) {
+      int e = order[k];
+      if (k + 1 < order.length && b.sameBlock(order[k + 1], e)) {
         continue; // same block listed twice: the later one wins
       }
-      long[] s = start(e, bits);
-      while (depth > 0 && !stack[depth - 1].cidr().contains(e.cidr())) {
-        Entry top = stack[--depth];
-        long[] end = end(top, bits);
-        emit(out, cursor, end, top.label());
-        cursor = increment(end, bits);
+      while (depth > 0 && !b.contains(stack[depth - 1], e)) {
+        int top = stack[--depth];
+        long endHi = b.endHi(top);
+        long endLo = b.endLo(top);
+        if (open) {
+          emit(out, curHi, curLo, endHi, endLo, label(labels, top));
+        }
+        open = !isLast(endHi, endLo, bits);
+        curLo = endLo + 1;
+        curHi = bits == 32 || curLo != 0 ? endHi : endHi + 1;
       }
       if (parent != null) {
         // the enclosing block, then each listing of this block falls back to the one before it
-        int p = depth > 0 ? stack[depth - 1].label() : NONE;
+        int p = depth > 0 ? label(labels, stack[depth - 1]) : NONE;
         int first = k;
-        while (first > 0 && sorted[first - 1].cidr().equals(e.cidr())) {
+        while (first > 0 && b.sameBlock(order[first - 1], e)) {
           first--;
         }
         for (int j = first; j <= k; j++) {
-          parent[sorted[j].label()] = p;
-          p = sorted[j].label();
+          parent[label(labels, order[j])] = p;
+          p = label(labels, order[j]);
         }
       }
-      if (depth > 0 && cursor != null && compareKey(cursor, s) < 0) {
-        emit(out, cursor, decrement(s), stack[depth - 1].label());
+      long sHi = b.hi(e);
+      long sLo = b.lo(e);
+      if (depth > 0 && open && compare(curHi, curLo, sHi, sLo) < 0) {
+        long beforeLo = sLo - 1;
+        long beforeHi = sLo == 0 ? sHi - 1 : sHi;
+        emit(out, curHi, curLo, beforeHi, beforeLo, label(labels, stack[depth - 1]));
       }
       stack[depth++] = e;
-      cursor = s;
+      curHi = sHi;
+      curLo = sLo;
+      open = true;
     }
     while (depth > 0) {
-      Entry top = stack[--depth];
-      long[] end = end(top, bits);
-      emit(out, cursor, end, top.label());
-      cursor = increment(end, bits);
+      int top = stack[--depth];
+      long endHi = b.endHi(top);
+      long endLo = b.endLo(top);
+      if (open) {
+        emit(out, curHi, curLo, endHi, endLo, label(labels, top));
+      }
+      open = !isLast(endHi, endLo, bits);
+      curLo = endLo + 1;
+      curHi = bits == 32 || curLo != 0 ? endHi : endHi + 1;
     }
-    return out;
   }
 
-  private static final Comparator<Entry> BY_START_WIDER_FIRST = (a, b) -> {
-    var x = a.cidr().network();
-    var y = b.cidr().network();
-    int c = Long.compareUnsigned(x.high(), y.high());
-    if (c == 0) {
-      c = Long.compareUnsigned(x.low(), y.low());
-    }
-    return c != 0 ? c : Integer.compare(a.cidr().prefix(), b.cidr().prefix());
-  };
+  private static int label(int[] labels, int block) {
+    return labels == null ? block : labels[block];
+  }
 
-  private static void emit(List<long[]> out, long[] from, long[] to, int label) {
-    if (from == null || compareKey(from, to) > 0) {
+  /** True iff the address is the last of its family (nothing follows it). */
+  private static boolean isLast(long hi, long lo, int bits) {
+    return bits == 32 ? lo == 0xFFFF_FFFFL : hi == -1L && lo == -1L;
+  }
+
+  private static void emit(Intervals out, long fromHi, long fromLo, long toHi, long toLo, int label) {
+    if (compare(fromHi, fromLo, toHi, toLo) > 0) {
       return;
     }
-    out.add(new long[] {from[0], from[1], to[0], to[1], label});
-  }
-
-  private static long[] start(Entry e, int bits) {
-    var n = e.cidr().network();
-    return new long[] {n.high(), n.low()};
-  }
-
-  private static long[] end(Entry e, int bits) {
-    var n = e.cidr().network();
-    int host = bits - e.cidr().prefix();
-    if (bits == 32) {
-      long mask = host == 32 ? 0xFFFF_FFFFL : (1L << host) - 1;
-      return new long[] {0, n.low() | mask};
-    }
-    long hiMask = host >= 128 ? -1L : host > 64 ? (1L << (host - 64)) - 1 : 0;
-    long loMask = host >= 64 ? -1L : host == 0 ? 0 : (1L << host) - 1;
-    return new long[] {n.high() | hiMask, n.low() | loMask};
-  }
-
-  /** The next address, or null past the last address of the family (nothing follows it). */
-  private static long[] increment(long[] k, int bits) {
-    if (bits == 32 ? k[1] == 0xFFFF_FFFFL : (k[0] == -1L && k[1] == -1L)) {
-      return null;
-    }
-    long lo = k[1] + 1;
-    long hi = lo == 0 ? k[0] + 1 : k[0];
-    return new long[] {hi, lo};
-  }
-
-  private static long[] decrement(long[] k) {
-    long lo = k[1] - 1;
-    long hi = k[1] == 0 ? k[0] - 1 : k[0];
-    return new long[] {hi, lo};
-  }
-
-  private static int compareKey(long[] a, long[] b) {
-    return compare(a[0], a[1], b[0], b[1]);
+    out.add(fromHi, fromLo, toHi, toLo, label);
   }
 
   /**
@@ -264,22 +244,17 @@ public final class RangeTable {
    * count. The intervals that can contain an address of bucket b are then first[b] .. first[b + 1]
    * inclusive: the one at first[b + 1] may start in bucket b, and every later one starts after b.
    */
-  private static int[] index(List<long[]> iv, int bits, int skip) {
+  private static int[] index(long[] ranges, int n, int bits, int skip) {
     int buckets = 1 << bits;
     int[] first = new int[buckets + 1];
-    int n = iv.size();
     int i = 0;
     for (int b = 0; b < buckets; b++) {
-      while (i < n && endBucket(iv.get(i), bits, skip) < b) {
+      while (i < n && (int) ((ranges[4 * i + 2] << skip) >>> (64 - bits)) < b) {
         i++;
       }
       first[b] = i;
     }
     first[buckets] = n;
     return first;
-  }
-
-  private static int endBucket(long[] interval, int bits, int skip) {
-    return (int) ((interval[2] << skip) >>> (64 - bits));
   }
 }

@@ -67,9 +67,14 @@ public final class RuleInstaller implements AutoCloseable {
         Map.of(app, only), 0)));
   }
 
-  /** Compiles {@code snapshot} and puts it in force. */
-  public synchronized void apply(ConfigSnapshot snapshot) {
-    CompiledRules compiled = CompiledRules.compile(app, snapshot);
+  /** Compiles the app's part of {@code snapshot} and puts it in force. */
+  public void apply(ConfigSnapshot snapshot) {
+    apply(AppRules.of(app, snapshot));
+  }
+
+  /** Compiles {@code appRules} and puts them in force. */
+  public synchronized void apply(AppRules appRules) {
+    CompiledRules compiled = CompiledRules.compile(app, appRules);
     engine.rules(compiled);
     nextRecompileAt = compiled.nextExpiryAfter(clock.millis());
     inForce.countDown();
@@ -79,7 +84,7 @@ public final class RuleInstaller implements AutoCloseable {
    * Reads a snapshot on this installer's thread and puts it in force if there is one; returns at
    * once. Reading and compiling a million entries takes seconds, which no caller should wait for.
    */
-  public void loadAsync(Supplier<Optional<ConfigSnapshot>> source) {
+  public void loadAsync(Supplier<Optional<AppRules>> source) {
     recompiler.execute(() -> {
       try {
         source.get().ifPresent(this::apply);
@@ -111,7 +116,7 @@ public final class RuleInstaller implements AutoCloseable {
       synchronized (this) {
         // read under the lock that apply holds: read outside it, a snapshot applied meanwhile
         // would be replaced by the older one read here
-        apply(engine.rules().snapshot());
+        apply(engine.rules().rules().withoutLapsed(clock.millis()));
       }
     } catch (RuntimeException e) {
       nextRecompileAt = clock.millis() + RETRY_MILLIS;

@@ -83,7 +83,9 @@ class CompiledRulesTest {
           assertThat(d).as("%s", ip).isNull();
         } else {
           assertThat(d).as("%s", ip).isNotNull();
-          assertThat(d.source()).as("%s", ip).isEqualTo(expected.entry());
+          ListEntry e = expected.entry();
+          assertThat(d.source()).as("%s", ip).isEqualTo(new ListedBlock(e.cidr(), false, expected.own() ? "shop" : "global",
+              e.expiresAt() == null ? 0 : e.expiresAt()));
           assertThat(d.detail()).as("%s", ip).contains("(" + (expected.own() ? "shop" : "global") + ")");
           checked++;
         }

@@ -56,12 +56,12 @@ class DecisionEngineTest {
 
     Decision allowed = e.check("198.51.100.7", "GET /", null);
     assertThat(allowed.reason()).isEqualTo(Decision.Reason.ALLOW_LIST);
-    assertThat(allowed.detail()).contains("198.51.100.7").contains("partner");
+    assertThat(allowed.detail()).isEqualTo("allow list 198.51.100.7 (global)");
 
     Decision denied = e.check("198.51.100.8", "GET /", null);
     assertThat(denied.outcome()).isEqualTo(Decision.Outcome.DENY);
     assertThat(denied.reason()).isEqualTo(Decision.Reason.DENY_LIST);
-    assertThat(denied.detail()).contains("198.51.100.0/24").contains("scrapers");
+    assertThat(denied.detail()).isEqualTo("deny list 198.51.100.0/24 (global)");
 
     Decision intercepted = e.check("192.0.2.10", "GET /", null);
     assertThat(intercepted.outcome()).isEqualTo(Decision.Outcome.LIMIT);
@@ -91,9 +91,9 @@ class DecisionEngineTest {
     ConfigSnapshot s = snapshot(AppMode.OPEN, List.of(), List.of(entry("10.0.0.0/8", null, "broad")),
         List.of(), List.of(entry("10.1.2.3", T0 + 10, "narrow")));
     DecisionEngine e = engine(s, null, null, UnparseableAddressPolicy.BY_MODE);
-    assertThat(e.check("10.1.2.3", "x", null).detail()).contains("narrow");
+    assertThat(e.check("10.1.2.3", "x", null).detail()).isEqualTo("deny list 10.1.2.3 (shop)");
     clock.set(T0 + 10);
-    assertThat(e.check("10.1.2.3", "x", null).detail()).contains("broad");
+    assertThat(e.check("10.1.2.3", "x", null).detail()).isEqualTo("deny list 10.0.0.0/8 (global)");
   }
 
   @Test

@@ -14,6 +14,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +47,17 @@ public final class SnapshotFile {
 
   /** The stored snapshot, or empty if there is none or it does not verify (logged). */
   public Optional<ConfigSnapshot> read() {
+    return read(body -> codec.read(body, file.toString()));
+  }
+
+  /**
+   * Reads the stored snapshot's document with {@code reader}, or empty if there is none, it fails
+   * its checksum or {@code reader} refuses it with an {@link IllegalArgumentException} (each logged).
+   * The checksum is computed on a thread of its own while {@code reader} runs on the caller's (with
+   * a million entries each takes a few hundred milliseconds), and nothing {@code reader} returned is
+   * handed out unless the checksum matches: a torn or edited file is never applied, even in part.
+   */
+  public <T> Optional<T> read(Function<byte[], T> reader) {
     byte[] all;
     try {
       all = Files.readAllBytes(file);
@@ -61,16 +75,39 @@ public final class SnapshotFile {
     }
     String[] parts = header.substring(MAGIC.length()).split(" ");
     byte[] body = java.util.Arrays.copyOfRange(all, nl + 1, all.length);
-    if (parts.length != 2 || !parts[0].equals("sha256:" + sha256(body)) || !parts[1].equals(Integer.toString(body.length))) {
+    all = null; // the body is a copy: let the whole file go
+    if (parts.length != 2 || !parts[1].equals(Integer.toString(body.length))) {
       LOG.error("config snapshot {} fails its checksum (torn or edited); ignoring it", file);
       return Optional.empty();
     }
+    FutureTask<String> checksum = new FutureTask<>(() -> sha256(body));
+    Thread verifier = new Thread(checksum, "portcullis-snapshot-checksum");
+    verifier.setDaemon(true);
+    verifier.start();
+    T read = null;
+    String problem = null;
     try {
-      return Optional.of(codec.read(body, file.toString()));
+      read = reader.apply(body);
     } catch (IllegalArgumentException e) {
-      LOG.error("config snapshot {} is not a valid config: {}", file, e.getMessage());
+      problem = e.getMessage();
+    }
+    try {
+      if (!parts[0].equals("sha256:" + checksum.get())) {
+        LOG.error("config snapshot {} fails its checksum (torn or edited); ignoring it", file);
+        return Optional.empty();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    } catch (ExecutionException e) {
+      LOG.error("cannot check config snapshot {}: {}", file, e.getCause().toString());
       return Optional.empty();
     }
+    if (problem != null) {
+      LOG.error("config snapshot {} is not a valid config: {}", file, problem);
+      return Optional.empty();
+    }
+    return Optional.ofNullable(read);
   }
 
   /** Replaces the stored snapshot atomically. */
