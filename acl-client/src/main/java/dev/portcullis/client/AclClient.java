@@ -76,13 +76,13 @@ public final class AclClient implements AutoCloseable {
   private final MetricRegistry metrics;
   private final CuratorFramework externalCurator;
   private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
-  private final List<AutoCloseable> parts = new ArrayList<>();
+  private final List<AutoCloseable> parts = new ArrayList<>(); // guarded by itself
   private final long startedAt;
   private final RuleInstaller rules;
   private ScheduledExecutorService timer;
   private RuleSources sources;
-  private CoalescingEmitter emitter;
-  private NoticeSubscriber notices;
+  private volatile CoalescingEmitter emitter;
+  private volatile NoticeSubscriber notices;
 
   AclClient(AclClientSettings settings, Clock clock, MetricRegistry metrics, CuratorFramework curator) {
     this.settings = settings;
@@ -124,7 +124,8 @@ public final class AclClient implements AutoCloseable {
 
   /**
    * Starts the background parts and returns at once, waiting for no server and reading no file on the
-   * caller's thread: the snapshot file and ZooKeeper are read in the background, and until their rules
+   * caller's thread: the Kafka producer and consumer are built on a thread of their own (accesses wait
+   * in the bounded ring meanwhile), the snapshot file and ZooKeeper are read in the background, and until their rules
    * are in force ({@link Status#rulesInForce()}, {@link #awaitRules}) requests are decided by the app's
    * {@code modeUntilRules}. A second call fails.
    */
@@ -140,8 +141,15 @@ public final class AclClient implements AutoCloseable {
       });
       timer.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.MILLISECONDS);
       startConfig();
-      startKafka();
-      registerMetrics();
+      if (settings.kafkaBootstrap() != null) {
+        // building Kafka's producer and consumer takes the caller half a second the first time (class
+        // loading, configuration); accesses wait in the ring meanwhile
+        Thread starter = new Thread(this::startKafka, "portcullis-start-" + settings.app());
+        starter.setDaemon(true);
+        starter.start();
+      } else {
+        registerMetrics();
+      }
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -160,27 +168,43 @@ public final class AclClient implements AutoCloseable {
 
   private void startConfig() {
     sources = new RuleSources(settings, externalCurator, rules, clock, startedAt);
-    parts.add(sources);
+    synchronized (parts) {
+      parts.add(sources);
+    }
     sources.start();
   }
 
+  /** On the starter thread: the emitter and the notice subscriber, unless the client closed first. */
   private void startKafka() {
-    if (settings.kafkaBootstrap() == null) {
-      return;
+    synchronized (parts) {
+      if (state.get() != State.STARTED) {
+        return;
+      }
+      try {
+        startKafkaParts();
+        registerMetrics();
+      } catch (RuntimeException e) {
+        LOG.error("starting the client's Kafka parts failed; deciding without reporting accesses or receiving notices", e);
+      }
     }
+  }
+
+  private void startKafkaParts() {
     KafkaProducer<KafkaKeys.AccessKey, byte[]> producer = new KafkaProducer<>(KafkaClientConfigs.accessProducer(settings),
         new AccessKeySerializer(), new ByteArraySerializer());
-    emitter = new CoalescingEmitter(settings.app(), settings.node(), settings.accessTopic(), ring, producer,
+    CoalescingEmitter e = new CoalescingEmitter(settings.app(), settings.node(), settings.accessTopic(), ring, producer,
         coarse::millis, settings.slice(), settings.maxKeysPerSlice());
-    parts.add(emitter);
-    emitter.start();
+    parts.add(e);
+    e.start();
+    emitter = e;
 
     KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
         KafkaClientConfigs.noticeConsumer(settings, NOTICE_PARTITION_CHECK), new StringDeserializer(), new ByteArrayDeserializer());
-    notices = new NoticeSubscriber(settings.app(), settings.noticesTopic(), consumer, engine::intercepts, coarse::millis,
-        NOTICE_PARTITION_CHECK, NoticeSubscriber.REBUILD_SHARE, settings.noticeGuard());
-    parts.add(notices);
-    notices.start();
+    NoticeSubscriber n = new NoticeSubscriber(settings.app(), settings.noticesTopic(), consumer, engine::intercepts,
+        coarse::millis, NOTICE_PARTITION_CHECK, NoticeSubscriber.REBUILD_SHARE, settings.noticeGuard());
+    parts.add(n);
+    n.start();
+    notices = n;
   }
 
   private void registerMetrics() {
@@ -235,12 +259,16 @@ public final class AclClient implements AutoCloseable {
     if (state.getAndSet(State.CLOSED) == State.CLOSED) {
       return;
     }
-    for (int i = parts.size() - 1; i >= 0; i--) {
-      try {
-        parts.get(i).close();
-      } catch (Exception e) {
-        LOG.warn("closing {} failed; continuing", parts.get(i), e);
+    // waits for a starter still building the Kafka parts (it starts nothing once it sees CLOSED)
+    synchronized (parts) {
+      for (int i = parts.size() - 1; i >= 0; i--) {
+        try {
+          parts.get(i).close();
+        } catch (Exception e) {
+          LOG.warn("closing {} failed; continuing", parts.get(i), e);
+        }
       }
+      parts.clear();
     }
     if (timer != null) {
       timer.shutdownNow();

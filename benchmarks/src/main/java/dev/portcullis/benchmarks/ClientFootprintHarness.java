@@ -60,6 +60,16 @@ public final class ClientFootprintHarness {
           throw new IllegalStateException("the snapshot's rules were not in force after 2 minutes");
         }
         long inForceNanos = System.nanoTime() - t0;
+        if (System.getProperty("threads") != null) {
+          var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+          for (long id : mx.getAllThreadIds()) {
+            var info = mx.getThreadInfo(id);
+            long cpu = mx.getThreadCpuTime(id);
+            if (info != null && cpu > 50_000_000L) {
+              System.out.printf("  thread %s: %d ms CPU%n", info.getThreadName(), cpu / 1_000_000);
+            }
+          }
+        }
         long retained = usedAfterGc() - base;
         System.out.printf("round %d: %d entries: start() returned in %.1f ms, rules in force after %d ms, "
                 + "heap retained %.1f MB%n", round, entries, startedNanos / 1e6, inForceNanos / 1_000_000,

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.portcullis.address.Cidr;
@@ -15,6 +16,7 @@ import dev.portcullis.config.AppPolicy;
 import dev.portcullis.config.ConfigCodec;
 import dev.portcullis.json.Json;
 import java.io.IOException;
+import java.io.InputStream;
 
 /**
  * Reads one app's rules ({@link AppRules}) straight out of a snapshot file's document (the whole-tree
@@ -31,7 +33,8 @@ import java.io.IOException;
  */
 public final class SnapshotRulesReader {
 
-  private static final JsonFactory FACTORY = new JsonFactory();
+  // the caller owns the stream (the snapshot file reads what is left of it for the checksum)
+  private static final JsonFactory FACTORY = JsonFactory.builder().disable(StreamReadFeature.AUTO_CLOSE_SOURCE).build();
 
   private final String app;
   private final ConfigCodec codec;
@@ -51,13 +54,31 @@ public final class SnapshotRulesReader {
    */
   public AppRules read(byte[] utf8, long nowMillis) {
     try (JsonParser p = FACTORY.createParser(utf8)) {
+      return read(p, nowMillis);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("snapshot cannot be read: " + e, e);
+    }
+  }
+
+  /**
+   * Reads the document from a stream, which stays open.
+   *
+   * @throws IllegalArgumentException naming the first problem and where it is
+   * @throws IOException if the stream cannot be read
+   */
+  public AppRules read(InputStream utf8, long nowMillis) throws IOException {
+    try (JsonParser p = FACTORY.createParser(utf8)) {
+      return read(p, nowMillis);
+    }
+  }
+
+  private AppRules read(JsonParser p, long nowMillis) throws IOException {
+    try {
       return new Walk(p, nowMillis).document();
     } catch (JsonProcessingException e) {
       var at = e.getLocation();
       throw new IllegalArgumentException("snapshot is not JSON: " + e.getOriginalMessage()
           + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"), e);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("snapshot cannot be read: " + e, e);
     }
   }
 

@@ -2,7 +2,12 @@ package dev.portcullis.config.watch;
 
 import dev.portcullis.config.ConfigSnapshot;
 import dev.portcullis.config.ConfigTreeCodec;
+import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.DigestInputStream;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,9 +19,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,67 +49,104 @@ public final class SnapshotFile {
 
   /** The stored snapshot, or empty if there is none or it does not verify (logged). */
   public Optional<ConfigSnapshot> read() {
-    return read(body -> codec.read(body, file.toString()));
+    return read(body -> codec.read(body.readAllBytes(), file.toString()));
+  }
+
+  /** Reads a document from a stream. */
+  @FunctionalInterface
+  public interface BodyReader<T> {
+    /** @throws IllegalArgumentException if the document is not what it must be, saying why */
+    T read(InputStream body) throws IOException;
   }
 
   /**
    * Reads the stored snapshot's document with {@code reader}, or empty if there is none, it fails
    * its checksum or {@code reader} refuses it with an {@link IllegalArgumentException} (each logged).
-   * The checksum is computed on a thread of its own while {@code reader} runs on the caller's (with
-   * a million entries each takes a few hundred milliseconds), and nothing {@code reader} returned is
-   * handed out unless the checksum matches: a torn or edited file is never applied, even in part.
+   * The document is streamed, checksummed as it is read, and nothing {@code reader} returned is handed
+   * out unless the checksum and length match: a torn or edited file is never applied, even in part,
+   * and a large file is never held in memory whole (a million entries are ~150 MB of text).
    */
-  public <T> Optional<T> read(Function<byte[], T> reader) {
-    byte[] all;
-    try {
-      all = Files.readAllBytes(file);
+  public <T> Optional<T> read(BodyReader<T> reader) {
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+      String header = headerLine(in);
+      if (header == null || !header.startsWith(MAGIC)) {
+        LOG.error("config snapshot {} has no valid header; ignoring it", file);
+        return Optional.empty();
+      }
+      String[] parts = header.substring(MAGIC.length()).split(" ");
+      if (parts.length != 2 || !parts[0].startsWith("sha256:")) {
+        LOG.error("config snapshot {} has no valid header; ignoring it", file);
+        return Optional.empty();
+      }
+      MessageDigest sha = sha256();
+      CountingStream body = new CountingStream(new DigestInputStream(in, sha));
+      T read = null;
+      String problem = null;
+      try {
+        read = reader.read(body);
+      } catch (IllegalArgumentException e) {
+        problem = e.getMessage();
+      }
+      body.transferTo(OutputStream.nullOutputStream()); // whatever the reader left, for the checksum
+      if (!parts[0].equals("sha256:" + HexFormat.of().formatHex(sha.digest()))
+          || !parts[1].equals(Long.toString(body.count))) {
+        LOG.error("config snapshot {} fails its checksum (torn or edited); ignoring it", file);
+        return Optional.empty();
+      }
+      if (problem != null) {
+        LOG.error("config snapshot {} is not a valid config: {}", file, problem);
+        return Optional.empty();
+      }
+      return Optional.ofNullable(read);
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException e) {
       LOG.error("cannot read config snapshot {}: {}", file, e.toString());
       return Optional.empty();
     }
-    int nl = indexOf(all, (byte) '\n');
-    String header = nl < 0 ? "" : new String(all, 0, nl, StandardCharsets.US_ASCII);
-    if (!header.startsWith(MAGIC)) {
-      LOG.error("config snapshot {} has no valid header; ignoring it", file);
-      return Optional.empty();
-    }
-    String[] parts = header.substring(MAGIC.length()).split(" ");
-    byte[] body = java.util.Arrays.copyOfRange(all, nl + 1, all.length);
-    all = null; // the body is a copy: let the whole file go
-    if (parts.length != 2 || !parts[1].equals(Integer.toString(body.length))) {
-      LOG.error("config snapshot {} fails its checksum (torn or edited); ignoring it", file);
-      return Optional.empty();
-    }
-    FutureTask<String> checksum = new FutureTask<>(() -> sha256(body));
-    Thread verifier = new Thread(checksum, "portcullis-snapshot-checksum");
-    verifier.setDaemon(true);
-    verifier.start();
-    T read = null;
-    String problem = null;
-    try {
-      read = reader.apply(body);
-    } catch (IllegalArgumentException e) {
-      problem = e.getMessage();
-    }
-    try {
-      if (!parts[0].equals("sha256:" + checksum.get())) {
-        LOG.error("config snapshot {} fails its checksum (torn or edited); ignoring it", file);
-        return Optional.empty();
+  }
+
+  /** The first line, without its newline; null if there is none within 200 bytes. */
+  private static String headerLine(InputStream in) throws IOException {
+    StringBuilder b = new StringBuilder();
+    for (int c = in.read(); c != '\n'; c = in.read()) {
+      if (c < 0 || b.length() > 200) {
+        return null;
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Optional.empty();
-    } catch (ExecutionException e) {
-      LOG.error("cannot check config snapshot {}: {}", file, e.getCause().toString());
-      return Optional.empty();
+      b.append((char) c);
     }
-    if (problem != null) {
-      LOG.error("config snapshot {} is not a valid config: {}", file, problem);
-      return Optional.empty();
+    return b.toString();
+  }
+
+  /** Counts the bytes read through it. */
+  private static final class CountingStream extends FilterInputStream {
+    long count;
+
+    CountingStream(InputStream in) {
+      super(in);
     }
-    return Optional.ofNullable(read);
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      count += b < 0 ? 0 : 1;
+      return b;
+    }
+
+    @Override
+    public int read(byte[] buf, int off, int len) throws IOException {
+      int n = super.read(buf, off, len);
+      count += Math.max(0, n);
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      // read, not skipped: every byte must pass through the digest
+      byte[] buf = new byte[(int) Math.min(8192, Math.max(0, n))];
+      int k = buf.length == 0 ? 0 : read(buf, 0, buf.length);
+      return Math.max(0, k);
+    }
   }
 
   /** Replaces the stored snapshot atomically. */
@@ -129,18 +168,13 @@ public final class SnapshotFile {
     }
   }
 
-  private static int indexOf(byte[] a, byte b) {
-    for (int i = 0; i < a.length; i++) {
-      if (a[i] == b) {
-        return i;
-      }
-    }
-    return -1;
+  static String sha256(byte[] data) {
+    return HexFormat.of().formatHex(sha256().digest(data));
   }
 
-  static String sha256(byte[] data) {
+  private static MessageDigest sha256() {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is not available", e);
     }
