@@ -1,6 +1,7 @@
 package dev.portcullis.client.decide;
 
 import dev.portcullis.client.emit.AccessRing;
+import dev.portcullis.client.thread.ThreadCells;
 import dev.portcullis.client.time.CoarseClock;
 import dev.portcullis.config.AppMode;
 import dev.portcullis.config.ConfigSnapshot;
@@ -41,7 +42,7 @@ public final class DecisionEngine {
   private final UnparseableAddressPolicy unparseable;
   private volatile CompiledRules rules;
   private volatile InterceptSet intercepts = InterceptSet.EMPTY;
-  private final RequestThreadState threads = new RequestThreadState(Decision.Outcome.values().length);
+  private final ThreadCells threads = new ThreadCells(Decision.Outcome.values().length);
   private final LongAdder unparseableCount = new LongAdder();
   private final LongAdder failOpenCount = new LongAdder();
   private volatile boolean failureLogged;
@@ -63,7 +64,7 @@ public final class DecisionEngine {
   /** Decides a request from {@code ip} on {@code iface}; {@code caller} may be null. */
   public Decision check(CharSequence ip, String iface, String caller) {
     try {
-      RequestThreadState.Cell cell = threads.cell();
+      ThreadCells.Cell cell = threads.cell();
       long[] v6 = cell.v6;
       long v4 = Addresses.parse(ip, v6);
       if (v4 == Addresses.NOT_V4) {

@@ -1,7 +1,7 @@
 package dev.portcullis.client.emit;
 
+import dev.portcullis.client.thread.ThreadCells;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The hand-off from request threads to the emitter: a bounded, lossy, multi-producer
@@ -31,8 +31,14 @@ public final class AccessRing {
   /** Fewest slots a stripe of a ring built with {@link #AccessRing(int)} gets, so one busy thread is not cramped. */
   public static final int MIN_STRIPE_SLOTS = 4096;
 
+  private static final int DROPPED = 0;
+  private static final int FULL_AT_EPOCH = 1; // 1 + the drain epoch at which this thread found every stripe full
+
   private final Stripe[] stripes;
   private final int stripeShift;
+  private final ThreadCells threads = new ThreadCells(2);
+  private final PaddedIndex drainEpoch = new PaddedIndex();
+  private volatile boolean refusing;
   private int nextToDrain;
 
   /**
@@ -62,16 +68,53 @@ public final class AccessRing {
     this.stripeShift = 64 - Integer.numberOfTrailingZeros(stripes);
   }
 
-  /** Any thread. Returns false iff every stripe is full (the access is dropped and counted). */
+  /**
+   * Any thread. Returns false iff the ring refuses or every stripe is full (the access is dropped and
+   * counted).
+   */
   public boolean offer(long v4Bits, long v6Hi, long v6Lo, String ifaceName, String callerName, boolean wasDenied) {
+    if (refusing) {
+      return drop(threads.cell());
+    }
     // (a shift by 64, for one stripe, would shift by nothing in Java)
     int home = stripes.length == 1 ? 0 : (int) ((Thread.currentThread().getId() * 0x9E3779B97F4A7C15L) >>> stripeShift);
-    for (int k = 0; k < stripes.length; k++) {
+    if (stripes[home].offer(v4Bits, v6Hi, v6Lo, ifaceName, callerName, wasDenied)) {
+      return true;
+    }
+    ThreadCells.Cell cell = threads.cell();
+    if (stripes.length == 1) {
+      return drop(cell);
+    }
+    long epoch = drainEpoch.get();
+    if (cell.read(FULL_AT_EPOCH) == epoch + 1) {
+      return drop(cell); // every stripe was full and nothing has been drained since
+    }
+    for (int k = 1; k < stripes.length; k++) {
       if (stripes[(home + k) & (stripes.length - 1)].offer(v4Bits, v6Hi, v6Lo, ifaceName, callerName, wasDenied)) {
         return true;
       }
     }
-    return stripes[home].drop();
+    cell.set(FULL_AT_EPOCH, epoch + 1);
+    return drop(cell);
+  }
+
+  private static boolean drop(ThreadCells.Cell cell) {
+    cell.count(DROPPED);
+    return false;
+  }
+
+  /**
+   * Any thread. While {@code refuse} is true every offer is dropped and counted at once (the emitter's
+   * Kafka is away: there is nothing to send them with).
+   */
+  public void refuse(boolean refuse) {
+    if (refusing != refuse) {
+      refusing = refuse;
+    }
+  }
+
+  public boolean refusing() {
+    return refusing;
   }
 
   /** Consumer thread only. Drains up to {@code max} slots from the stripes in turn; returns how many. */
@@ -81,16 +124,15 @@ public final class AccessRing {
       n += stripes[nextToDrain].drain(sink, max - n);
       nextToDrain = (nextToDrain + 1) & (stripes.length - 1);
     }
+    if (n > 0) {
+      drainEpoch.lazySet(drainEpoch.get() + 1); // threads that found the ring full may look again
+    }
     return n;
   }
 
-  /** Accesses refused because a stripe was full. */
+  /** Accesses dropped: refused, or every stripe full. */
   public long dropped() {
-    long d = 0;
-    for (Stripe s : stripes) {
-      d += s.dropped.sum();
-    }
-    return d;
+    return threads.sum(DROPPED);
   }
 
   /** Approximate number of slots waiting. */
@@ -114,11 +156,9 @@ public final class AccessRing {
     private final String[] caller;
     private final boolean[] denied;
     private final AtomicLongArray sequence;
-    // each on a cache line of its own: producers CAS the first, the consumer writes the second, and a
-    // full ring's drops update the third; sharing a line, a full ring cost request threads more than an empty one
+    // each on a cache line of its own: producers CAS the first, the consumer writes the second
     private final PaddedIndex producerIndex = new PaddedIndex();
     private final PaddedIndex consumerIndex = new PaddedIndex();
-    private final LongAdder dropped = new LongAdder();
 
     Stripe(int capacity) {
       this.capacity = capacity;
@@ -152,12 +192,6 @@ public final class AccessRing {
       denied[i] = wasDenied;
       sequence.lazySet(i, p + 1); // publish: fields above happen-before a consumer that sees this
       return true;
-    }
-
-    /** Counts a dropped access; always false, for the caller to return. */
-    boolean drop() {
-      dropped.increment();
-      return false;
     }
 
     int drain(Sink sink, int max) {

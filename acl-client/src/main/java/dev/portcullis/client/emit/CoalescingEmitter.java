@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * own bounded buffer fills, {@code send} fails fast ({@code max.block.ms}), and records are dropped
  * and counted here; nothing waits on a request thread, and sending resumes when Kafka returns.
  * While Kafka does not answer at all (a {@link KafkaCircuit} that is open), whole slices are counted
- * as dropped without touching the producer, and the ring is drained as fast as it fills, so request
- * threads never find it full for that reason. {@link #close()} stops the thread first, then flushes
+ * as dropped without touching the producer, and the ring refuses new accesses (each counted by its
+ * request thread), so request threads pay less, not more, while Kafka is away; it accepts them again
+ * within one iteration (at most a few ms) of the circuit closing. {@link #close()} stops the thread first, then flushes
  * the current slice, and returns within its budget.
  */
 public final class CoalescingEmitter implements AutoCloseable {
@@ -129,8 +130,11 @@ public final class CoalescingEmitter implements AutoCloseable {
     if (sliceStart < 0 || currentSlice != sliceStart) {
       sliceStart = currentSlice;
     }
-    // with Kafka away there is nothing to coalesce for: count and free the slots at full speed
-    return ring.drain(circuit.isOpen() ? countDropped : this::add, 8192);
+    // with Kafka away there is nothing to coalesce for: the ring refuses (and counts) new accesses at
+    // the request threads, and what it holds is counted and freed here at full speed
+    boolean away = circuit.isOpen();
+    ring.refuse(away);
+    return ring.drain(away ? countDropped : this::add, 8192);
   }
 
   private void add(long v4, long hi, long lo, String iface, String caller, boolean denied) {
@@ -271,6 +275,7 @@ public final class CoalescingEmitter implements AutoCloseable {
       LOG.warn("the emitter thread did not stop within 1.5 s; its last slice is not sent");
     }
     circuit.close();
+    ring.refuse(true); // nothing drains it any more: accesses are counted as dropped at once
     long left = Math.max(0, deadline - System.nanoTime());
     try {
       producer.close(circuit.isOpen() ? Duration.ZERO : Duration.ofNanos(left));

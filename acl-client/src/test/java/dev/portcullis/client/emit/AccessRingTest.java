@@ -48,6 +48,43 @@ class AccessRingTest {
   }
 
   @Test
+  void aThreadThatFoundEveryStripeFull_dropsWithoutLookingAgainUntilSomethingIsDrained() {
+    AccessRing ring = new AccessRing(8, 4); // 2 slots a stripe
+    for (int i = 0; i < 8; i++) {
+      ring.offer(i, 0, 0, "i", null, false);
+    }
+    assertThat(ring.offer(8, 0, 0, "i", null, false)).isFalse();
+    assertThat(ring.offer(9, 0, 0, "i", null, false)).isFalse();
+    assertThat(ring.dropped()).isEqualTo(2);
+    // one slot freed in some stripe: the next offer looks again and finds it
+    assertThat(ring.drain((v4, hi, lo, iface, caller, denied) -> { }, 1)).isEqualTo(1);
+    assertThat(ring.offer(10, 0, 0, "i", null, false)).as("after a drain the thread looks at every stripe again").isTrue();
+    assertThat(ring.offer(11, 0, 0, "i", null, false)).isFalse();
+    assertThat(ring.dropped()).isEqualTo(3);
+  }
+
+  @Test
+  void aRefusingRing_dropsAndCountsEveryOfferWithoutStoringIt_untilItAcceptsAgain() throws Exception {
+    AccessRing ring = new AccessRing(1 << 14);
+    ring.refuse(true);
+    Thread other = new Thread(() -> {
+      for (int i = 0; i < 1000; i++) {
+        ring.offer(i, 0, 0, "i", null, false);
+      }
+    });
+    other.start();
+    for (int i = 0; i < 500; i++) {
+      assertThat(ring.offer(i, 0, 0, "i", null, false)).isFalse();
+    }
+    other.join();
+    assertThat(ring.dropped()).as("counted by each thread, summed").isEqualTo(1500);
+    assertThat(ring.size()).isZero();
+    ring.refuse(false);
+    assertThat(ring.offer(1, 0, 0, "i", null, false)).isTrue();
+    assertThat(ring.size()).isEqualTo(1);
+  }
+
+  @Test
   void defaultStriping_keepsSmallRingsWhole_andOneThreadCanUseTheWholeOfALargeOne() {
     AccessRing small = new AccessRing(1024);
     for (int i = 0; i < 1024; i++) {

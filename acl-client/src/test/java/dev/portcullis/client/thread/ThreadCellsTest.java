@@ -1,4 +1,4 @@
-package dev.portcullis.client.decide;
+package dev.portcullis.client.thread;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,16 +6,16 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class RequestThreadStateTest {
+class ThreadCellsTest {
 
   @Test
   void countsFromManyThreadsAddUpExactly() throws InterruptedException {
-    RequestThreadState state = new RequestThreadState(3);
+    ThreadCells state = new ThreadCells(3);
     List<Thread> threads = new ArrayList<>();
     for (int t = 0; t < 4; t++) {
       int kind = t % 3;
       threads.add(new Thread(() -> {
-        RequestThreadState.Cell cell = state.cell();
+        ThreadCells.Cell cell = state.cell();
         for (int i = 0; i < 100_000; i++) {
           cell.count(kind);
         }
@@ -32,10 +32,10 @@ class RequestThreadStateTest {
 
   @Test
   void anEndedThreadsCellIsFoldedIntoTheTotalAndDropped() throws InterruptedException {
-    RequestThreadState state = new RequestThreadState(1);
+    ThreadCells state = new ThreadCells(1);
     state.cell().count(0);
     Thread worker = new Thread(() -> {
-      RequestThreadState.Cell cell = state.cell();
+      ThreadCells.Cell cell = state.cell();
       cell.count(0);
       cell.count(0);
     });
@@ -49,7 +49,7 @@ class RequestThreadStateTest {
 
   @Test
   void aThreadGetsTheSameCellEveryTime() {
-    RequestThreadState state = new RequestThreadState(1);
+    ThreadCells state = new ThreadCells(1);
     assertThat(state.cell()).isSameAs(state.cell());
   }
 }

@@ -1,4 +1,4 @@
-package dev.portcullis.client.decide;
+package dev.portcullis.client.thread;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -8,8 +8,9 @@ import java.util.Iterator;
 import java.util.List;
 
 /**
- * What each request thread keeps for one {@link DecisionEngine}: a scratch array for the IPv6 bits
- * of the address being parsed, and the thread's own count of decisions by outcome.
+ * What each request thread keeps for one component (the decision engine, the access ring): a scratch
+ * array for the IPv6 bits of the address being parsed, and the thread's own counts (of decisions by
+ * outcome, of accesses dropped).
  *
  * <p>Design note. Counting every decision in a shared counter costs an atomic read-modify-write per
  * request (a {@code LongAdder}'s base CAS: about a tenth of a whole check) and, with several request
@@ -22,14 +23,14 @@ import java.util.List;
  *
  * <p>Thread-safe.
  */
-final class RequestThreadState {
+public final class ThreadCells {
 
   private static final VarHandle COUNT = MethodHandles.arrayElementVarHandle(long[].class);
 
   /** One request thread's state. Only its thread writes it. */
-  static final class Cell {
+  public static final class Cell {
     /** IPv6 bits of the address being decided ({@code Addresses.parse}'s output). */
-    final long[] v6 = new long[2];
+    public final long[] v6 = new long[2];
     private final long[] counts;
     private final WeakReference<Thread> owner;
 
@@ -39,12 +40,18 @@ final class RequestThreadState {
     }
 
     /** Owner thread only. */
-    void count(int kind) {
+    public void count(int kind) {
       COUNT.setOpaque(counts, kind, (long) COUNT.getOpaque(counts, kind) + 1);
     }
 
-    long read(int kind) {
+    /** Any thread: the owner's count (or value) of {@code kind} as of a recent moment. */
+    public long read(int kind) {
       return (long) COUNT.getOpaque(counts, kind);
+    }
+
+    /** Owner thread only: sets a slot used as the thread's own state rather than a count. */
+    public void set(int kind, long value) {
+      COUNT.setOpaque(counts, kind, value);
     }
 
     boolean ownerEnded() {
@@ -59,18 +66,18 @@ final class RequestThreadState {
   private final long[] retired;                        // guarded by this: counts of ended threads
 
   /** @param kinds how many distinct things are counted (indices 0 .. kinds - 1) */
-  RequestThreadState(int kinds) {
+  public ThreadCells(int kinds) {
     this.kinds = kinds;
     this.retired = new long[kinds];
   }
 
   /** The calling thread's cell, registered on first use. */
-  Cell cell() {
+  public Cell cell() {
     return local.get();
   }
 
   /** Sum over all threads, live and ended, of the counts of {@code kind}. */
-  synchronized long sum(int kind) {
+  public synchronized long sum(int kind) {
     retireEnded();
     long total = retired[kind];
     for (Cell c : cells) {
