@@ -63,6 +63,8 @@ public final class AclClient implements AutoCloseable {
   public static final String VERSION = "0.1.0";
   /** How often the notice subscriber looks for partitions added to the notices topic. */
   static final Duration NOTICE_PARTITION_CHECK = Duration.ofSeconds(30);
+  /** How long the Kafka parts wait for a snapshot file's rules before starting anyway. */
+  static final Duration KAFKA_AFTER_RULES = Duration.ofSeconds(2);
 
   private static final Logger LOG = LoggerFactory.getLogger(AclClient.class);
 
@@ -176,6 +178,16 @@ public final class AclClient implements AutoCloseable {
 
   /** On the starter thread: the emitter and the notice subscriber, unless the client closed first. */
   private void startKafka() {
+    if (settings.snapshotFile() != null) {
+      // on a small machine building Kafka's clients competes with loading a large snapshot for the
+      // cores: rules first (accesses wait in the ring meanwhile), for at most KAFKA_AFTER_RULES
+      try {
+        rules.awaitInForce(KAFKA_AFTER_RULES);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
     synchronized (parts) {
       if (state.get() != State.STARTED) {
         return;

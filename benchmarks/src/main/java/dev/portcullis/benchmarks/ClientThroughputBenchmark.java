@@ -1,23 +1,13 @@
 package dev.portcullis.benchmarks;
 
-import dev.portcullis.address.Cidr;
 import dev.portcullis.client.AclClient;
 import dev.portcullis.client.decide.Decision;
-import dev.portcullis.config.ConfigCodec;
-import dev.portcullis.config.ConfigSnapshot;
-import dev.portcullis.config.ListEntry;
-import dev.portcullis.config.ConfigTreeCodec;
-import dev.portcullis.config.watch.SnapshotFile;
 import dev.portcullis.servers.Folders;
 import dev.portcullis.servers.KRaftBroker;
 import dev.portcullis.servers.Ports;
 import dev.portcullis.servers.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -36,7 +26,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * {@code AclClient.check} through the public API, as a service builds the client: lists from a
  * snapshot file, Kafka either up (an in-JVM broker) or absent (a bootstrap address where nothing
- * listens, from the start), every call recorded for the emitter. Run with {@code -t 1} and {@code -t 2}:
+ * listens, from the start), every call recorded for the emitter; and, as the peer that shows what
+ * recording costs, the same client with no Kafka configured (nothing recorded). Run with {@code -t 1} and {@code -t 2}:
  * with Kafka absent two request threads should do close to twice what one does (the emitter counts
  * whole slices as dropped instead of waiting on the producer, and the ring's indices and drop counters
  * sit on cache lines of their own).
@@ -57,7 +48,8 @@ public class ClientThroughputBenchmark {
   @Param({"zipf", "uniform"})
   String distribution;
 
-  @Param({"absent", "up"})
+  /** absent: a bootstrap address where nothing listens; up: an in-JVM broker; none: no Kafka configured (the peer) */
+  @Param({"absent", "up", "none"})
   String kafka;
 
   String[] requests;
@@ -71,26 +63,19 @@ public class ClientThroughputBenchmark {
     requests = w.requests;
     dir = Files.createTempDirectory("portcullis-client-bench-");
     Path snapshot = dir.resolve("rules.snapshot");
-    // a snapshot file holds each block once (the generator may draw a /24 twice)
-    ConfigSnapshot generated = w.snapshot();
-    Map<Cidr, ListEntry> distinct = new LinkedHashMap<>();
-    generated.globalDeny().forEach(e -> distinct.putIfAbsent(e.cidr(), e));
-    new SnapshotFile(snapshot, new ConfigTreeCodec(new ConfigCodec())).write(new ConfigSnapshot(generated.global(),
-        List.of(), List.copyOf(distinct.values()), Map.of(), 1));
+    SnapshotClients.write(snapshot, w.blocks);
     String bootstrap;
     if (kafka.equals("up")) {
       broker = KRaftBroker.start();
       Topics.create(broker.bootstrapServers(), "acl.access", 3, false);
       Topics.create(broker.bootstrapServers(), "acl.notices", 1, true);
       bootstrap = broker.bootstrapServers();
-    } else {
+    } else if (kafka.equals("absent")) {
       bootstrap = "127.0.0.1:" + Ports.freeLoopbackPort();
+    } else {
+      bootstrap = null;
     }
-    client = AclClient.builder("shop").node("bench:1").kafka(bootstrap).snapshotFile(snapshot).build();
-    client.start();
-    if (!client.awaitRules(Duration.ofMinutes(2))) {
-      throw new IllegalStateException("the snapshot's rules were not in force after 2 minutes");
-    }
+    client = SnapshotClients.started(snapshot, bootstrap);
   }
 
   @TearDown(Level.Trial)

@@ -46,9 +46,6 @@ public final class RuleSources implements AutoCloseable {
   }
 
   public void start() {
-    ConfigCodec codec = new ConfigCodec();
-    SnapshotFile file = settings.snapshotFile() == null ? null
-        : new SnapshotFile(settings.snapshotFile(), new ConfigTreeCodec(codec));
     CuratorFramework curator = externalCurator;
     if (curator == null && settings.zooKeeper() != null) {
       curator = ZkAccess.reader(settings.zooKeeper(), settings.zkCredentials()).newClient();
@@ -56,12 +53,21 @@ public final class RuleSources implements AutoCloseable {
       parts.add(curator);
     }
     if (curator == null) {
-      if (file != null) {
-        SnapshotRulesReader reader = new SnapshotRulesReader(settings.app(), codec);
-        rules.loadAsync(() -> file.read(body -> reader.read(body, clock.millis())));
+      if (settings.snapshotFile() != null) {
+        // everything on the loader's thread, even the JSON codec (tens of milliseconds to build cold):
+        // the binary lists beside the snapshot when they belong to it, else the snapshot's JSON, streamed
+        rules.loadAsync(() -> {
+          ConfigCodec codec = new ConfigCodec();
+          SnapshotFile file = new SnapshotFile(settings.snapshotFile(), new ConfigTreeCodec(codec));
+          return SidecarRulesReader.read(file, settings.app(), clock.millis())
+              .or(() -> file.read(body -> new SnapshotRulesReader(settings.app(), codec).read(body, clock.millis())));
+        });
       }
       return;
     }
+    ConfigCodec codec = new ConfigCodec();
+    SnapshotFile file = settings.snapshotFile() == null ? null
+        : new SnapshotFile(settings.snapshotFile(), new ConfigTreeCodec(codec));
     ZkPaths paths = new ZkPaths(settings.zkRoot());
     watcher = new ConfigWatcher(curator, paths, codec, file, clock);
     watcher.addListener(rules::apply);

@@ -53,6 +53,15 @@ final class Blocks {
     return size++;
   }
 
+  /** Makes room for {@code n} blocks in all. */
+  void ensureCapacity(int n) {
+    if (n > hi.length) {
+      hi = Arrays.copyOf(hi, n);
+      lo = Arrays.copyOf(lo, n);
+      prefix = Arrays.copyOf(prefix, n);
+    }
+  }
+
   /** Frees the spare room of the columns; call once filled. */
   Blocks trim() {
     if (hi.length != size) {

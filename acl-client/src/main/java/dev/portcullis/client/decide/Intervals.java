@@ -10,11 +10,21 @@ import java.util.Arrays;
 final class Intervals {
 
   private int size;
-  private long[] startHi = new long[16];
-  private long[] startLo = new long[16];
-  private long[] endHi = new long[16];
-  private long[] endLo = new long[16];
-  private int[] label = new int[16];
+  private long[] startHi;
+  private long[] startLo;
+  private long[] endHi;
+  private long[] endLo;
+  private int[] label;
+
+  /** @param expected how many intervals are likely (n blocks flatten into at most 2n - 1) */
+  Intervals(int expected) {
+    int n = Math.max(16, expected);
+    startHi = new long[n];
+    startLo = new long[n];
+    endHi = new long[n];
+    endLo = new long[n];
+    label = new int[n];
+  }
 
   void add(long fromHi, long fromLo, long toHi, long toLo, int l) {
     if (size == label.length) {

@@ -45,12 +45,14 @@ public final class RangeTable {
     this.blocks = blocks.size();
     this.parent = parent;
     // ---- IPv4
-    Intervals iv4 = new Intervals();
-    flatten(blocks, BlockOrder.of(blocks, true), labels, parent, iv4, 32);
+    int[] order4 = BlockOrder.of(blocks, true);
+    Intervals iv4 = new Intervals(order4.length + order4.length / 4); // a nested block splits its parent
+    flatten(blocks, order4, labels, parent, iv4, 32);
     this.v4 = new Ipv4RangeIndex(iv4);
     // ---- IPv6
-    Intervals iv6 = new Intervals();
-    flatten(blocks, BlockOrder.of(blocks, false), labels, parent, iv6, 128);
+    int[] order6 = BlockOrder.of(blocks, false);
+    Intervals iv6 = new Intervals(order6.length + order6.length / 4);
+    flatten(blocks, order6, labels, parent, iv6, 128);
     int n = iv6.size();
     v6Range = new long[n * 4];
     v6Label = new int[n];

@@ -16,9 +16,16 @@ public final class RuleColumns {
   private final Blocks blocks;
   private long[] expiresAt; // 0: no expiry; null while no entry expires
   private final BitSet own = new BitSet();
+  private int capacityHint;
 
   public RuleColumns(int expected) {
     this.blocks = new Blocks(expected);
+  }
+
+  /** Makes room for {@code entries} in all without growing again (an expiry column is sized when first needed). */
+  public void ensureCapacity(int entries) {
+    blocks.ensureCapacity(entries);
+    capacityHint = Math.max(capacityHint, entries);
   }
 
   /** Adds an entry in precedence order (global entries before the app's); {@code expiresAt} 0 for none. */
@@ -26,7 +33,7 @@ public final class RuleColumns {
     int i = blocks.add(v4, networkHi, networkLo, prefix);
     if (expiresAt != 0) {
       if (this.expiresAt == null) {
-        this.expiresAt = new long[Math.max(16, i + 1)];
+        this.expiresAt = new long[Math.max(Math.max(16, i + 1), capacityHint)];
       } else if (this.expiresAt.length <= i) {
         this.expiresAt = java.util.Arrays.copyOf(this.expiresAt, Math.max(i + 1, this.expiresAt.length * 3 / 2 + 1));
       }
@@ -116,7 +123,7 @@ public final class RuleColumns {
   }
 
   /** Frees spare room once filled. */
-  RuleColumns trim() {
+  public RuleColumns trim() {
     blocks.trim();
     if (expiresAt != null && expiresAt.length > size()) {
       expiresAt = java.util.Arrays.copyOf(expiresAt, size());

@@ -15,7 +15,11 @@ import dev.portcullis.testkit.Timeouts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -24,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * A client started while no broker exists at its bootstrap address (not stopped mid-run, which
  * {@link KafkaOutageIT} covers): it decides every request, counts every access it cannot send, drains
  * its ring as fast as requests fill it (so request threads never find it full), starts sending soon
- * after a broker appears on that address, and closes within its bound without logging an error.
+ * after a broker appears on that address, and closes within its bound while request threads keep
+ * deciding, without an exception thrown into them or a warning logged.
  */
 class KafkaAbsentAtStartIT {
 
@@ -75,15 +80,41 @@ class KafkaAbsentAtStartIT {
       });
       System.out.println("sending started " + sendingAfterMillis[0] + " ms after the broker and its topics were ready");
 
-      for (int i = 0; i < 5_000; i++) {
-        c.check("203.0.113." + (i % 200), "GET /items");
+      // close under load: two request threads keep deciding while the client closes, and after
+      AtomicBoolean running = new AtomicBoolean(true);
+      AtomicLong decidedDuringClose = new AtomicLong();
+      List<Throwable> thrown = new CopyOnWriteArrayList<>();
+      List<Thread> load = new ArrayList<>();
+      for (int t = 0; t < 2; t++) {
+        Thread worker = new Thread(() -> {
+          int i = 0;
+          while (running.get()) {
+            try {
+              c.check("203.0.113." + (i++ % 200), "GET /items");
+              decidedDuringClose.incrementAndGet();
+            } catch (Throwable e) {
+              thrown.add(e);
+            }
+          }
+        });
+        worker.start();
+        load.add(worker);
       }
+      Thread.sleep(300);
       long closeStarted = System.nanoTime();
       c.close();
       long closeMillis = (System.nanoTime() - closeStarted) / 1_000_000;
-      System.out.println("close took " + closeMillis + " ms");
+      long atClose = decidedDuringClose.get();
+      Thread.sleep(200);
+      running.set(false);
+      for (Thread worker : load) {
+        worker.join();
+      }
+      System.out.println("close under load took " + closeMillis + " ms");
       assertThat(closeMillis).as("close within its documented 5 s bound (scaled)")
           .isLessThan(Timeouts.scaled(Duration.ofSeconds(6)).toMillis());
+      assertThat(thrown).as("exceptions thrown into request threads").isEmpty();
+      assertThat(decidedDuringClose.get()).as("requests still decided after close").isGreaterThan(atClose);
       List<ILoggingEvent> problems = logged.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN)).toList();
       assertThat(problems).as("warnings or errors logged by the client").isEmpty();
     } finally {

@@ -52,6 +52,24 @@ public final class SnapshotFile {
     return read(body -> codec.read(body.readAllBytes(), file.toString()));
   }
 
+  /**
+   * The SHA-256 (hex) the stored snapshot's header gives for its document, without reading the
+   * document; empty if there is no snapshot or no valid header.
+   */
+  public Optional<String> documentChecksum() {
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 256)) {
+      String header = headerLine(in);
+      if (header == null || !header.startsWith(MAGIC + "sha256:")) {
+        return Optional.empty();
+      }
+      String rest = header.substring(MAGIC.length() + "sha256:".length());
+      int space = rest.indexOf(' ');
+      return space == 64 ? Optional.of(rest.substring(0, space)) : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
   /** Reads a document from a stream. */
   @FunctionalInterface
   public interface BodyReader<T> {
@@ -149,12 +167,17 @@ public final class SnapshotFile {
     }
   }
 
-  /** Replaces the stored snapshot atomically. */
+  /**
+   * Replaces the stored snapshot atomically, after writing its lists' sidecar ({@link ListsSidecar}),
+   * which names the document it belongs to.
+   */
   public void write(ConfigSnapshot snapshot) throws IOException {
     byte[] body = codec.write(snapshot);
-    byte[] header = (MAGIC + "sha256:" + sha256(body) + " " + body.length + "\n").getBytes(StandardCharsets.US_ASCII);
+    String sha = sha256(body);
+    byte[] header = (MAGIC + "sha256:" + sha + " " + body.length + "\n").getBytes(StandardCharsets.US_ASCII);
     Path dir = file.toAbsolutePath().getParent();
     Files.createDirectories(dir);
+    ListsSidecar.write(ListsSidecar.pathOf(file), snapshot, sha);
     Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
     try {
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
