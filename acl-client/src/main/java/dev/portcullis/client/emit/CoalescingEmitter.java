@@ -39,6 +39,7 @@ public final class CoalescingEmitter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CoalescingEmitter.class);
 
   private static final long NO_DEADLINE = Long.MIN_VALUE;
+  private static final long AWAY_PARK_NANOS = 20_000_000L;
   /** How long {@link #close()} may spend sending what is buffered before dropping (and counting) the rest. */
   private static final Duration CLOSE_BUDGET = Duration.ofSeconds(5);
 
@@ -111,7 +112,10 @@ public final class CoalescingEmitter implements AutoCloseable {
       try {
         int drained = pump();
         if (drained == 0) {
-          LockSupport.parkNanos(2_000_000L);
+          // while Kafka is away the ring refuses and there is nothing to drain: wake less often, so
+          // that on a small machine the host's request threads keep the cores (sending resumes within
+          // this much more of Kafka answering)
+          LockSupport.parkNanos(circuit.isOpen() ? AWAY_PARK_NANOS : 2_000_000L);
         }
       } catch (RuntimeException e) {
         LOG.error("emitter iteration failed; continuing", e);
