@@ -13,13 +13,14 @@ import dev.portcullis.client.kafka.KafkaClientConfigs;
 import dev.portcullis.client.metrics.ClientMetrics;
 import dev.portcullis.client.notice.NoticeGuard;
 import dev.portcullis.client.notice.NoticeSubscriber;
+import dev.portcullis.client.thread.Parts;
 import dev.portcullis.client.time.CoarseClock;
 import dev.portcullis.config.watch.ConfigWatcher;
+import dev.portcullis.config.watch.ListsSidecar;
+import java.nio.file.Files;
 import dev.portcullis.keys.KafkaKeys;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -63,8 +64,8 @@ public final class AclClient implements AutoCloseable {
   public static final String VERSION = "0.1.0";
   /** How often the notice subscriber looks for partitions added to the notices topic. */
   static final Duration NOTICE_PARTITION_CHECK = Duration.ofSeconds(30);
-  /** How long the Kafka parts wait for a snapshot file's rules before starting anyway. */
-  static final Duration KAFKA_AFTER_RULES = Duration.ofSeconds(2);
+  /** How long the ZooKeeper and Kafka parts wait for a snapshot file's rules before starting anyway. */
+  static final Duration RULES_FIRST = Duration.ofSeconds(2);
 
   private static final Logger LOG = LoggerFactory.getLogger(AclClient.class);
 
@@ -78,7 +79,7 @@ public final class AclClient implements AutoCloseable {
   private final MetricRegistry metrics;
   private final CuratorFramework externalCurator;
   private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
-  private final List<AutoCloseable> parts = new ArrayList<>(); // guarded by itself
+  private final Parts parts = new Parts(LOG);
   private final long startedAt;
   private final RuleInstaller rules;
   private ScheduledExecutorService timer;
@@ -143,10 +144,10 @@ public final class AclClient implements AutoCloseable {
       });
       timer.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.MILLISECONDS);
       startConfig();
-      if (settings.kafkaBootstrap() != null) {
-        // building Kafka's producer and consumer takes the caller half a second the first time (class
-        // loading, configuration); accesses wait in the ring meanwhile
-        Thread starter = new Thread(this::startKafka, "portcullis-start-" + settings.app());
+      if (settings.kafkaBootstrap() != null || sources.usesZooKeeper()) {
+        // building Curator's and Kafka's clients takes the caller most of a second the first time (class
+        // loading, configuration); the snapshot's rules load meanwhile, and accesses wait in the ring
+        Thread starter = new Thread(this::startInBackground, "portcullis-start-" + settings.app());
         starter.setDaemon(true);
         starter.start();
       } else {
@@ -170,24 +171,44 @@ public final class AclClient implements AutoCloseable {
 
   private void startConfig() {
     sources = new RuleSources(settings, externalCurator, rules, clock, startedAt);
-    synchronized (parts) {
-      parts.add(sources);
-    }
-    sources.start();
+    parts.add(sources);
+    sources.startFile();
   }
 
-  /** On the starter thread: the emitter and the notice subscriber, unless the client closed first. */
-  private void startKafka() {
-    if (settings.snapshotFile() != null) {
-      // on a small machine building Kafka's clients competes with loading a large snapshot for the
-      // cores: rules first (accesses wait in the ring meanwhile), for at most KAFKA_AFTER_RULES
+  /** On the starter thread: ZooKeeper's parts, then Kafka's, unless the client closed first. */
+  private void startInBackground() {
+    if (settings.snapshotFile() != null && Files.exists(ListsSidecar.pathOf(settings.snapshotFile()))) {
+      // on a small machine building Curator's and Kafka's clients competes with loading a large snapshot
+      // for the cores: the snapshot's rules first, for at most RULES_FIRST (accesses wait in the ring)
       try {
-        rules.awaitInForce(KAFKA_AFTER_RULES);
+        rules.awaitInForce(RULES_FIRST);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
       }
     }
+    synchronized (parts) {
+      if (state.get() != State.STARTED) {
+        return;
+      }
+      try {
+        if (sources.usesZooKeeper()) {
+          sources.startZooKeeper();
+        }
+        if (settings.kafkaBootstrap() == null) {
+          registerMetrics();
+        }
+      } catch (RuntimeException e) {
+        LOG.error("starting the client's ZooKeeper parts failed; deciding from the snapshot's rules", e);
+      }
+    }
+    if (settings.kafkaBootstrap() != null) {
+      startKafka();
+    }
+  }
+
+  /** On the starter thread: the emitter and the notice subscriber, unless the client closed first. */
+  private void startKafka() {
     synchronized (parts) {
       if (state.get() != State.STARTED) {
         return;
@@ -271,17 +292,9 @@ public final class AclClient implements AutoCloseable {
     if (state.getAndSet(State.CLOSED) == State.CLOSED) {
       return;
     }
-    // waits for a starter still building the Kafka parts (it starts nothing once it sees CLOSED)
-    synchronized (parts) {
-      for (int i = parts.size() - 1; i >= 0; i--) {
-        try {
-          parts.get(i).close();
-        } catch (Exception e) {
-          LOG.warn("closing {} failed; continuing", parts.get(i), e);
-        }
-      }
-      parts.clear();
-    }
+    // waits for a starter still building the Kafka parts (it holds the monitor, and starts nothing
+    // once it sees CLOSED)
+    parts.closeAll();
     if (timer != null) {
       timer.shutdownNow();
     }

@@ -10,7 +10,11 @@ import dev.portcullis.config.ConfigSnapshot;
 import dev.portcullis.config.ConfigTreeCodec;
 import dev.portcullis.config.GlobalPolicy;
 import dev.portcullis.config.ListEntry;
+import dev.portcullis.client.decide.Decision;
+import dev.portcullis.config.watch.ListsSidecar;
 import dev.portcullis.config.watch.SnapshotFile;
+import dev.portcullis.servers.Ports;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -64,6 +68,34 @@ class AclClientStartTest {
       assertThat(c.status().configVersion()).isEqualTo(7);
       assertThat(c.check("10.0.0.5", "GET /").allowed()).as("a listed address is denied").isFalse();
       assertThat(c.check("192.0.2.1", "GET /").allowed()).as("the snapshot has no policy for the app: OPEN").isTrue();
+    }
+  }
+
+  @Test
+  void theSnapshotsRulesAreEnforced_withOrWithoutItsListsSidecar_withZooKeeperUnreachableOrNotConfigured()
+      throws Exception {
+    Path file = snapshotOf(1_000);
+    Path sidecar = ListsSidecar.pathOf(file);
+    byte[] lists = Files.readAllBytes(sidecar);
+    String unreachable = "127.0.0.1:" + Ports.freeLoopbackPort();
+    for (boolean withSidecar : new boolean[] {true, false}) {
+      if (withSidecar) {
+        Files.write(sidecar, lists);
+      } else {
+        Files.deleteIfExists(sidecar); // a snapshot made by hand: its JSON is read
+      }
+      for (String zooKeeper : new String[] {null, unreachable}) {
+        AclClientBuilder b = AclClient.builder("proxy").node("p1").snapshotFile(file).modeUntilRules(AppMode.CLOSED);
+        try (AclClient c = (zooKeeper == null ? b : b.zooKeeper(zooKeeper)).build()) {
+          c.start();
+          String how = (withSidecar ? "with" : "without") + " the sidecar, ZooKeeper " + (zooKeeper == null ? "not configured" : "unreachable");
+          assertThat(c.awaitRules(Duration.ofSeconds(60))).as(how).isTrue();
+          assertThat(c.status().configVersion()).as(how).isEqualTo(7);
+          assertThat(c.status().configSynced()).as(how).isFalse();
+          assertThat(c.check("10.0.3.231", "GET /").reason()).as(how).isEqualTo(Decision.Reason.DENY_LIST);
+          assertThat(c.check("10.0.3.232", "GET /").allowed()).as(how + ": past the last entry").isTrue();
+        }
+      }
     }
   }
 

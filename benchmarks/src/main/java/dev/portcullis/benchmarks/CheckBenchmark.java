@@ -1,12 +1,5 @@
 package dev.portcullis.benchmarks;
 
-import com.alibaba.csp.sentinel.Entry;
-import com.alibaba.csp.sentinel.EntryType;
-import com.alibaba.csp.sentinel.SphU;
-import com.alibaba.csp.sentinel.slots.block.BlockException;
-import com.alibaba.csp.sentinel.slots.block.RuleConstant;
-import com.alibaba.csp.sentinel.slots.block.flow.param.ParamFlowRule;
-import com.alibaba.csp.sentinel.slots.block.flow.param.ParamFlowRuleManager;
 import com.google.common.util.concurrent.RateLimiter;
 import dev.portcullis.client.decide.Decision;
 import io.github.bucket4j.Bandwidth;
@@ -59,7 +52,6 @@ public class CheckBenchmark {
   private final ConcurrentHashMap<String, RateLimiter> guava = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Bucket> bucket4j = new ConcurrentHashMap<>();
   private int i;
-  private static final String SENTINEL_RESOURCE = "check";
 
   @Setup(Level.Trial)
   public void setUp() {
@@ -81,9 +73,7 @@ public class CheckBenchmark {
 
   @Setup(Level.Trial)
   public void setUpSentinel() {
-    ParamFlowRule rule = new ParamFlowRule(SENTINEL_RESOURCE).setParamIdx(0).setGrade(RuleConstant.FLOW_GRADE_QPS)
-        .setCount(1_000_000_000);
-    ParamFlowRuleManager.loadRules(java.util.List.of(rule));
+    SentinelPeer.load();
   }
 
   @TearDown(Level.Trial)
@@ -131,14 +121,7 @@ public class CheckBenchmark {
 
   @Benchmark
   public boolean baselineSentinelParamFlowPerIp() {
-    String ip = next();
-    Entry e;
-    try {
-      e = SphU.entry(SENTINEL_RESOURCE, EntryType.IN, 1, ip);
-    } catch (BlockException blocked) {
-      return false;
-    }
-    e.exit(1, ip);
-    return true;
+    return SentinelPeer.pass(next());
   }
+
 }

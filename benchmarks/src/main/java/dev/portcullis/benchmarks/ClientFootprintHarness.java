@@ -26,21 +26,13 @@ import java.util.Set;
  * the caller, when the rules were in force, and the heap retained once they are (used heap after
  * full GCs, minus the same before the client was built).
  *
- * <p>Run: {@code java -Xmx2g -cp "$CP" dev.portcullis.benchmarks.ClientFootprintHarness 1000000 3}
- * (entries, rounds: each round a new client on the same file).
+ * <p>Run: {@code java -Xmx2g -cp "$CP" dev.portcullis.benchmarks.ClientFootprintHarness 1000000 3 [zk]}
+ * (entries, rounds: each round a new client on the same file; {@code zk}: ZooKeeper configured but
+ * unreachable; {@code -Dthreads}: each thread's CPU time; {@code -Dhisto}: pause for a heap histogram).
  */
 public final class ClientFootprintHarness {
 
   private ClientFootprintHarness() {}
-
-  static long usedAfterGc() throws InterruptedException {
-    for (int i = 0; i < 4; i++) {
-      System.gc();
-      Thread.sleep(200);
-    }
-    Runtime r = Runtime.getRuntime();
-    return r.totalMemory() - r.freeMemory();
-  }
 
   public static void main(String[] args) throws Exception {
     int entries = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
@@ -50,10 +42,13 @@ public final class ClientFootprintHarness {
       Path file = dir.resolve("rules.snapshot");
       writeSnapshot(file, entries);
       String bootstrap = "127.0.0.1:" + Ports.freeLoopbackPort();
+      // "zk": ZooKeeper configured at a loopback port where nothing listens (the config watcher's path)
+      String zooKeeper = args.length > 2 && args[2].equals("zk") ? "127.0.0.1:" + Ports.freeLoopbackPort() : null;
       for (int round = 1; round <= rounds; round++) {
-        long base = usedAfterGc();
+        long base = MemoryFootprint.used();
         long b0 = System.nanoTime();
-        AclClient client = AclClient.builder("shop").node("bench:1").kafka(bootstrap).snapshotFile(file).build();
+        var builder = AclClient.builder("shop").node("bench:1").kafka(bootstrap).snapshotFile(file);
+        AclClient client = (zooKeeper == null ? builder : builder.zooKeeper(zooKeeper)).build();
         long builtNanos = System.nanoTime() - b0;
         long t0 = System.nanoTime();
         client.start();
@@ -72,11 +67,11 @@ public final class ClientFootprintHarness {
             }
           }
         }
-        long retained = usedAfterGc() - base;
+        long retained = MemoryFootprint.used() - base;
         System.out.printf("round %d: %d entries: build() took %.1f ms, start() returned in %.1f ms, rules in force "
                 + "%d ms after start(), heap retained %.1f MB%n", round, entries, builtNanos / 1e6, startedNanos / 1e6,
             inForceNanos / 1_000_000, retained / 1e6);
-        if (args.length > 2 && round == rounds) {
+        if (System.getProperty("histo") != null && round == rounds) {
           System.out.println("pid " + ProcessHandle.current().pid() + ": take a histogram now (jmap -histo:live); 60 s");
           Thread.sleep(60_000);
         }

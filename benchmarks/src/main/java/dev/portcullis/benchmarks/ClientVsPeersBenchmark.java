@@ -1,12 +1,5 @@
 package dev.portcullis.benchmarks;
 
-import com.alibaba.csp.sentinel.Entry;
-import com.alibaba.csp.sentinel.EntryType;
-import com.alibaba.csp.sentinel.SphU;
-import com.alibaba.csp.sentinel.slots.block.BlockException;
-import com.alibaba.csp.sentinel.slots.block.RuleConstant;
-import com.alibaba.csp.sentinel.slots.block.flow.param.ParamFlowRule;
-import com.alibaba.csp.sentinel.slots.block.flow.param.ParamFlowRuleManager;
 import dev.portcullis.address.Cidr;
 import dev.portcullis.client.AclClient;
 import dev.portcullis.client.decide.Decision;
@@ -55,7 +48,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"-Xmx3g", "-Dcsp.sentinel.log.dir=target/sentinel-logs"})
 public class ClientVsPeersBenchmark {
 
-  private static final String SENTINEL_RESOURCE = "check";
 
   @Param({"100000", "1000000"})
   int entries;
@@ -93,9 +85,7 @@ public class ClientVsPeersBenchmark {
           .addLimit(Bandwidth.builder().capacity(1_000_000_000L).refillGreedy(1_000_000_000L, Duration.ofSeconds(1)).build())
           .build());
     }
-    ParamFlowRule rule = new ParamFlowRule(SENTINEL_RESOURCE).setParamIdx(0).setGrade(RuleConstant.FLOW_GRADE_QPS)
-        .setCount(1_000_000_000);
-    ParamFlowRuleManager.loadRules(java.util.List.of(rule));
+    SentinelPeer.load();
   }
 
   @TearDown(Level.Trial)
@@ -125,14 +115,7 @@ public class ClientVsPeersBenchmark {
 
   @Benchmark
   public boolean peerSentinelHotParameter(ThreadCursor c) {
-    String ip = requests[c.i++ & (Workload.KEYS - 1)];
-    Entry e;
-    try {
-      e = SphU.entry(SENTINEL_RESOURCE, EntryType.IN, 1, ip);
-    } catch (BlockException blocked) {
-      return false;
-    }
-    e.exit(1, ip);
-    return true;
+    return SentinelPeer.pass(requests[c.i++ & (Workload.KEYS - 1)]);
   }
+
 }

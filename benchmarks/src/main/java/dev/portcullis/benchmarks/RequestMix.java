@@ -52,25 +52,9 @@ final class RequestMix {
       case "uniform" -> 0.0;
       default -> throw new IllegalArgumentException("unknown mix " + mix);
     };
-    double[] cdf = new double[POOL];
-    double sum = 0;
-    for (int k = 0; k < POOL; k++) {
-      sum += s == 0 ? 1.0 : 1.0 / Math.pow(k + 1, s);
-      cdf[k] = sum;
-    }
+    int[] ranks = Draws.zipf(rnd, POOL, s, out.length);
     for (int i = 0; i < out.length; i++) {
-      double u = rnd.nextDouble() * sum;
-      int lo = 0;
-      int hi = POOL - 1;
-      while (lo < hi) {
-        int mid = (lo + hi) >>> 1;
-        if (cdf[mid] < u) {
-          lo = mid + 1;
-        } else {
-          hi = mid;
-        }
-      }
-      out[i] = pool[lo];
+      out[i] = pool[ranks[i]];
     }
     return out;
   }

@@ -46,24 +46,9 @@ final class Workload {
       }
       distinct[i] = a.toString();
     }
-    double[] cdf = new double[KEYS];
-    double sum = 0;
+    int[] ranks = Draws.zipf(rnd, KEYS, zipf ? 1.1 : 0, KEYS);
     for (int i = 0; i < KEYS; i++) {
-      sum += zipf ? 1.0 / Math.pow(i + 1, 1.1) : 1.0;
-      cdf[i] = sum;
-    }
-    for (int i = 0; i < KEYS; i++) {
-      double u = rnd.nextDouble() * sum;
-      int lo = 0;
-      int hi = KEYS - 1;
-      while (lo < hi) {
-        int mid = (lo + hi) >>> 1;
-        if (cdf[mid] < u) {
-          lo = mid + 1;
-        } else {
-          hi = mid;
-        }
-      }
+      int lo = ranks[i];
       requests[i] = distinct[lo];
       parsed[i] = IpAddress.parse(distinct[lo]);
     }

@@ -5,6 +5,7 @@ import dev.portcullis.client.decide.RuleColumns;
 import dev.portcullis.config.watch.ListsSidecar;
 import dev.portcullis.config.watch.SnapshotFile;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * One app's rules from the binary lists beside a snapshot file ({@link ListsSidecar}), when they
@@ -14,6 +15,13 @@ import java.util.Optional;
 final class SidecarRulesReader {
 
   private SidecarRulesReader() {}
+
+  /** The rules in force in the snapshot, counted from its sidecar as the config watcher counts them; empty without one. */
+  static OptionalInt rulesInForce(SnapshotFile file, long nowMillis) {
+    Optional<String> document = file.documentChecksum();
+    return document.isEmpty() ? OptionalInt.empty()
+        : ListsSidecar.rulesInForce(ListsSidecar.pathOf(file.path()), document.get(), nowMillis);
+  }
 
   static Optional<AppRules> read(SnapshotFile file, String app, long nowMillis) {
     Optional<String> document = file.documentChecksum();

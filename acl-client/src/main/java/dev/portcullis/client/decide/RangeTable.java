@@ -172,12 +172,13 @@ public final class RangeTable {
     boolean open = false; // whether (curHi, curLo), the next address not yet emitted, exists
     long curHi = 0;
     long curLo = 0;
-    for (int k = 0; k < order.length; k++) {
-      int e = order[k];
-      if (k + 1 < order.length && b.sameBlock(order[k + 1], e)) {
+    for (int k = 0; k <= order.length; k++) {
+      boolean end = k == order.length; // past the last block: close every block still open
+      int e = end ? -1 : order[k];
+      if (!end && k + 1 < order.length && b.sameBlock(order[k + 1], e)) {
         continue; // same block listed twice: the later one wins
       }
-      while (depth > 0 && !b.contains(stack[depth - 1], e)) {
+      while (depth > 0 && (end || !b.contains(stack[depth - 1], e))) {
         int top = stack[--depth];
         long endHi = b.endHi(top);
         long endLo = b.endLo(top);
@@ -187,6 +188,9 @@ public final class RangeTable {
         open = !isLast(endHi, endLo, bits);
         curLo = endLo + 1;
         curHi = bits == 32 || curLo != 0 ? endHi : endHi + 1;
+      }
+      if (end) {
+        break;
       }
       if (parent != null) {
         // the enclosing block, then each listing of this block falls back to the one before it
@@ -211,17 +215,6 @@ public final class RangeTable {
       curHi = sHi;
       curLo = sLo;
       open = true;
-    }
-    while (depth > 0) {
-      int top = stack[--depth];
-      long endHi = b.endHi(top);
-      long endLo = b.endLo(top);
-      if (open) {
-        emit(out, curHi, curLo, endHi, endLo, label(labels, top));
-      }
-      open = !isLast(endHi, endLo, bits);
-      curLo = endLo + 1;
-      curHi = bits == 32 || curLo != 0 ? endHi : endHi + 1;
     }
   }
 

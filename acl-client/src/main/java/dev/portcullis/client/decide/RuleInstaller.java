@@ -81,17 +81,25 @@ public final class RuleInstaller implements AutoCloseable {
   }
 
   /**
-   * Reads a snapshot on this installer's thread and puts it in force if there is one; returns at
-   * once. Reading and compiling a million entries takes seconds, which no caller should wait for.
+   * Reads a snapshot on this installer's thread and puts it in force if there is one and no rules are
+   * in force yet (rules from ZooKeeper may arrive first, and are newer); returns at once. Reading and
+   * compiling a million entries takes up to seconds, which no caller should wait for.
    */
   public void loadAsync(Supplier<Optional<AppRules>> source) {
     recompiler.execute(() -> {
       try {
-        source.get().ifPresent(this::apply);
+        source.get().ifPresent(this::applyIfFirst);
       } catch (RuntimeException e) {
         LOG.warn("loading the rules failed; deciding by the app's mode until rules arrive", e);
       }
     });
+  }
+
+  /** Puts {@code appRules} in force unless rules already are (newer ones, from ZooKeeper). */
+  private synchronized void applyIfFirst(AppRules appRules) {
+    if (!inForce()) {
+      apply(appRules);
+    }
   }
 
   /** True once rules read from ZooKeeper or a snapshot are in force (before that, only the app's mode). */

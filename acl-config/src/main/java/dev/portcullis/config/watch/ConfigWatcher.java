@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -17,6 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
@@ -74,6 +76,8 @@ public final class ConfigWatcher implements AutoCloseable {
   private volatile Map<String, String> problems = Map.of();
   private volatile long invalidDocuments;
   private volatile String held;
+  private Supplier<OptionalInt> snapshotLoadedElsewhere;
+  private volatile int snapshotRules;
   /** Watcher thread only: when the tree began to have this many fewer rules than are in force, or 0. */
   private long shrinkingSince;
   private int shrinkingSize;
@@ -109,18 +113,44 @@ public final class ConfigWatcher implements AutoCloseable {
     });
     if (snapshotFile != null) {
       // read and parse on the watcher's thread: a large snapshot takes seconds, and start() must not wait
-      thread.execute(() -> snapshotFile.read().ifPresent(fromFile -> {
-        if (source == Source.NONE) {
-          LOG.info("enforcing the config snapshot from {} until ZooKeeper answers", snapshotFile.path());
-          publish(fromFile, Source.SNAPSHOT_FILE);
+      thread.execute(() -> {
+        OptionalInt loadedElsewhere = snapshotLoadedElsewhere == null ? OptionalInt.empty() : snapshotLoadedElsewhere.get();
+        if (loadedElsewhere.isPresent()) {
+          snapshotRules = loadedElsewhere.getAsInt();
+          return;
         }
-      }));
+        snapshotFile.read().ifPresent(fromFile -> {
+          if (source == Source.NONE) {
+            LOG.info("enforcing the config snapshot from {} until ZooKeeper answers", snapshotFile.path());
+            publish(fromFile, Source.SNAPSHOT_FILE);
+          }
+        });
+      });
     }
     // read the tree fast first, then start the cache: running both at once only makes both slower
     thread.execute(() -> {
       bulkLoad();
       startCache();
     });
+  }
+
+  /**
+   * Before {@link #start()}: the caller puts the snapshot file's rules in force itself (a client reads
+   * their compact form), and {@code rulesInForce} counts them (as {@link ShrinkGuard#size} would) or is
+   * empty when it could not, in which case this watcher reads and publishes the snapshot as usual. The
+   * first tree from ZooKeeper is then judged against that count, and {@link #current()} stays empty
+   * until ZooKeeper answers, so the watcher never holds the parsed snapshot.
+   */
+  public void snapshotLoadedElsewhere(Supplier<OptionalInt> rulesInForce) {
+    if (state.get() != State.LATENT) {
+      throw new IllegalStateException("snapshotLoadedElsewhere must be called before start()");
+    }
+    this.snapshotLoadedElsewhere = rulesInForce;
+  }
+
+  /** The rules in force, as the guard counts them: the current snapshot's, or those loaded elsewhere. */
+  private int rulesInForce(long nowMillis) {
+    return source == Source.NONE ? snapshotRules : ShrinkGuard.size(current.get(), nowMillis);
   }
 
   private void startCache() {
@@ -242,7 +272,7 @@ public final class ConfigWatcher implements AutoCloseable {
   private boolean settling(ConfigSnapshot next) {
     long now = clock.millis();
     int size = ShrinkGuard.size(next, now);
-    if (size >= ShrinkGuard.size(current.get(), now)) {
+    if (size >= rulesInForce(now)) {
       shrinkingSince = 0;
       return false;
     }
@@ -264,7 +294,7 @@ public final class ConfigWatcher implements AutoCloseable {
 
   /** True iff {@code next} is held back by the {@link ShrinkGuard} (reported, not enforced, not written). */
   private boolean heldBack(ConfigSnapshot next, List<ConfigTreeReader.Node> nodes) {
-    String refusal = ShrinkGuard.refusal(current.get(), next, nodes, paths.root(), clock.millis());
+    String refusal = ShrinkGuard.refusal(rulesInForce(clock.millis()), next, nodes, paths.root(), clock.millis());
     if (refusal != null && !refusal.equals(held)) {
       LOG.error("not enforcing the rules tree in ZooKeeper: {}", refusal);
     } else if (refusal == null && held != null) {

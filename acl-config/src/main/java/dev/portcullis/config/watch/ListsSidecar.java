@@ -11,7 +11,6 @@ import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.HexFormat;
@@ -27,7 +26,8 @@ import java.util.zip.CRC32C;
  *
  * <p>Format: {@code PCLISTS1}, the SHA-256 of the snapshot document it was written with (32 bytes),
  * the version, the number of scopes, then per scope (global first, then each app by name) its name,
- * its mode (0 open, 1 closed, -1 for global), the counts of allow and deny entries and the entries,
+ * its mode (0 open, 1 closed, -1 for global), its number of limits, the counts of allow and deny
+ * entries and the entries,
  * 25 bytes each (family and prefix, high and low address words, expiry or 0); a CRC32C of everything
  * before it ends the file. A sidecar is used only if its checksum holds and it names the document the
  * snapshot file holds now; otherwise the snapshot's JSON is read. Written before the snapshot it
@@ -78,9 +78,9 @@ public final class ListsSidecar {
     out.write(HexFormat.of().parseHex(documentSha256));
     out.writeLong(s.version());
     out.writeInt(1 + s.apps().size());
-    scope(out, "", -1, s.globalAllow(), s.globalDeny());
+    scope(out, "", -1, 0, s.globalAllow(), s.globalDeny());
     for (AppConfig a : new TreeMap<>(s.apps()).values()) {
-      scope(out, a.app(), a.policy().mode().ordinal(), a.allow(), a.deny());
+      scope(out, a.app(), a.policy().mode().ordinal(), a.limits().size(), a.allow(), a.deny());
     }
     out.flush();
     CRC32C crc = new CRC32C();
@@ -97,10 +97,11 @@ public final class ListsSidecar {
     }
   }
 
-  private static void scope(DataOutputStream out, String name, int mode, List<ListEntry> allow, List<ListEntry> deny)
-      throws IOException {
+  private static void scope(DataOutputStream out, String name, int mode, int limits, List<ListEntry> allow,
+      List<ListEntry> deny) throws IOException {
     out.writeUTF(name);
     out.writeByte(mode);
+    out.writeInt(limits);
     out.writeInt(allow.size());
     out.writeInt(deny.size());
     for (List<ListEntry> list : List.of(allow, deny)) {
@@ -123,23 +124,8 @@ public final class ListsSidecar {
    * caller then discards whatever {@code sink} received and reads the snapshot itself).
    */
   public static java.util.Optional<Header> read(Path path, String documentSha256, String app, Sink sink) {
-    byte[] all;
-    try {
-      all = Files.readAllBytes(path);
-    } catch (NoSuchFileException e) {
-      return java.util.Optional.empty();
-    } catch (IOException e) {
-      return java.util.Optional.empty();
-    }
-    if (all.length < MAGIC.length + 32 + 16) {
-      return java.util.Optional.empty();
-    }
-    CRC32C crc = new CRC32C();
-    crc.update(all, 0, all.length - 4);
-    ByteBuffer b = ByteBuffer.wrap(all);
-    if ((int) crc.getValue() != b.getInt(all.length - 4)
-        || !java.util.Arrays.equals(all, 0, MAGIC.length, MAGIC, 0, MAGIC.length)
-        || !HexFormat.of().formatHex(all, MAGIC.length, MAGIC.length + 32).equals(documentSha256)) {
+    ByteBuffer b = verified(path, documentSha256);
+    if (b == null) {
       return java.util.Optional.empty();
     }
     try {
@@ -150,6 +136,7 @@ public final class ListsSidecar {
       for (int k = 0; k < scopes; k++) {
         String name = utf(b);
         int m = b.get();
+        b.getInt(); // limits: only counted, by rulesInForce
         int allow = b.getInt();
         int deny = b.getInt();
         boolean global = k == 0;
@@ -174,6 +161,59 @@ public final class ListsSidecar {
     } catch (BufferUnderflowException | IllegalArgumentException | IndexOutOfBoundsException e) {
       return java.util.Optional.empty();
     }
+  }
+
+  /**
+   * The rules in force at {@code nowMillis} in the snapshot the sidecar was written from, counted as
+   * the config watcher's guard against mass removal counts them: entries not expired, limits, and one
+   * per app; empty if the sidecar does not verify or belongs to another document.
+   */
+  public static java.util.OptionalInt rulesInForce(Path path, String documentSha256, long nowMillis) {
+    ByteBuffer b = verified(path, documentSha256);
+    if (b == null) {
+      return java.util.OptionalInt.empty();
+    }
+    try {
+      b.position(MAGIC.length + 32 + 8);
+      int scopes = b.getInt();
+      int n = 0;
+      for (int k = 0; k < scopes; k++) {
+        utf(b);
+        b.get();
+        n += (k == 0 ? 0 : 1) + b.getInt();
+        int entries = b.getInt() + b.getInt();
+        for (int i = 0; i < entries; i++) {
+          long expiresAt = b.getLong(b.position() + 17);
+          n += expiresAt == 0 || expiresAt > nowMillis ? 1 : 0;
+          b.position(b.position() + ENTRY_BYTES);
+        }
+      }
+      return java.util.OptionalInt.of(n);
+    } catch (BufferUnderflowException | IllegalArgumentException | IndexOutOfBoundsException e) {
+      return java.util.OptionalInt.empty();
+    }
+  }
+
+  /** The sidecar's bytes if its checksum holds and it names {@code documentSha256}; else null. */
+  private static ByteBuffer verified(Path path, String documentSha256) {
+    byte[] all;
+    try {
+      all = Files.readAllBytes(path);
+    } catch (IOException e) {
+      return null;
+    }
+    if (all.length < MAGIC.length + 32 + 16) {
+      return null;
+    }
+    CRC32C crc = new CRC32C();
+    crc.update(all, 0, all.length - 4);
+    ByteBuffer b = ByteBuffer.wrap(all);
+    if ((int) crc.getValue() != b.getInt(all.length - 4)
+        || !java.util.Arrays.equals(all, 0, MAGIC.length, MAGIC, 0, MAGIC.length)
+        || !HexFormat.of().formatHex(all, MAGIC.length, MAGIC.length + 32).equals(documentSha256)) {
+      return null;
+    }
+    return b;
   }
 
   private static String utf(ByteBuffer b) {

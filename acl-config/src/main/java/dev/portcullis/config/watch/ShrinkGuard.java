@@ -43,13 +43,13 @@ final class ShrinkGuard {
   }
 
   /**
-   * Why {@code next} must not replace {@code current}, or null if it may.
+   * Why {@code next} must not replace the rules in force, or null if it may.
    *
+   * @param before the rules in force ({@link #size} of the current snapshot)
    * @param nodes the znodes {@code next} was read from (for the root and the confirmation)
    */
-  static String refusal(ConfigSnapshot current, ConfigSnapshot next, List<ConfigTreeReader.Node> nodes, String root,
+  static String refusal(int before, ConfigSnapshot next, List<ConfigTreeReader.Node> nodes, String root,
       long nowMillis) {
-    int before = size(current, nowMillis);
     if (before == 0) {
       return null;
     }

@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -140,6 +141,37 @@ class ConfigWatcherIT {
     assertThat(w.stats().held()).isNull();
     Timeouts.await("and written to the snapshot", Duration.ofSeconds(10),
         () -> snapshot.read().map(x -> x.globalDeny().size()).orElse(0) == 2);
+  }
+
+  @Test
+  void snapshotLoadedElsewhere_theWatcherKeepsNoCopy_andJudgesTheFirstTreeAgainstItsCount() throws Exception {
+    // a client's snapshot of 20 rules, which it loads itself from the sidecar; ZooKeeper holds 2
+    List<ListEntry> twenty = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      twenty.add(entry("198.51.100." + i + "/32", null));
+    }
+    SnapshotFile snapshot = new SnapshotFile(tmp.resolve("client.snapshot"), new ConfigTreeCodec(codec));
+    snapshot.write(new ConfigSnapshot(GlobalPolicy.DEFAULT, List.of(), twenty, Map.of(), 7));
+    byte[] written = Files.readAllBytes(snapshot.path());
+    String document = snapshot.documentChecksum().orElseThrow();
+    assertThat(ListsSidecar.rulesInForce(ListsSidecar.pathOf(snapshot.path()), document, 0)).hasValue(20);
+    ConfigStore store = store();
+    store.addEntry(null, ListKind.DENY, entry("203.0.113.1/32", null), false);
+    store.addEntry(null, ListKind.DENY, entry("203.0.113.2/32", null), false);
+
+    ConfigWatcher w = new ConfigWatcher(client(Duration.ofSeconds(15)), paths, codec, snapshot, Clock.systemUTC());
+    owned.add(w);
+    w.snapshotLoadedElsewhere(() -> ListsSidecar.rulesInForce(ListsSidecar.pathOf(snapshot.path()), document, 0));
+    w.start();
+    Timeouts.await("the shrink against the snapshot's 20 rules reported", Duration.ofSeconds(20),
+        () -> w.stats().held() != null && w.stats().held().contains("removes 18 of 20"));
+    assertThat(w.current()).as("the watcher holds no copy of the snapshot").isEqualTo(ConfigSnapshot.EMPTY);
+    assertThat(Files.readAllBytes(snapshot.path())).as("the snapshot file is not overwritten").isEqualTo(written);
+
+    // the confirmation takes the tree, as for a watcher that read the snapshot itself
+    client(Duration.ofSeconds(15)).create().forPath(paths.root() + "/confirm", "2".getBytes(StandardCharsets.US_ASCII));
+    Timeouts.await("the confirmed tree in force", Duration.ofSeconds(10), () -> w.current().globalDeny().size() == 2);
+    assertThat(w.stats().held()).isNull();
   }
 
   @Test

@@ -37,31 +37,31 @@ class ShrinkGuardTest {
 
   @Test
   void nothingInForce_anythingIsTaken() {
-    assertThat(ShrinkGuard.refusal(ConfigSnapshot.EMPTY, ConfigSnapshot.EMPTY, tree(), ROOT, NOW)).isNull();
+    assertThat(ShrinkGuard.refusal(ShrinkGuard.size(ConfigSnapshot.EMPTY, NOW), ConfigSnapshot.EMPTY, tree(), ROOT, NOW)).isNull();
   }
 
   @Test
   void aVanishedRoot_isHeld() {
-    assertThat(ShrinkGuard.refusal(deny(5, null), ConfigSnapshot.EMPTY, tree(), ROOT, NOW)).contains("does not exist");
+    assertThat(ShrinkGuard.refusal(ShrinkGuard.size(deny(5, null), NOW), ConfigSnapshot.EMPTY, tree(), ROOT, NOW)).contains("does not exist");
   }
 
   @Test
   void removingMostRulesAtOnce_isHeldUntilConfirmedWithTheNewSize() {
-    assertThat(ShrinkGuard.refusal(deny(20, null), deny(9, null), tree(ROOT), ROOT, NOW)).contains("removes 11 of 20");
-    assertThat(ShrinkGuard.refusal(deny(20, null), deny(9, null), tree(ROOT, ROOT + "/confirm=8"), ROOT, NOW))
+    assertThat(ShrinkGuard.refusal(ShrinkGuard.size(deny(20, null), NOW), deny(9, null), tree(ROOT), ROOT, NOW)).contains("removes 11 of 20");
+    assertThat(ShrinkGuard.refusal(ShrinkGuard.size(deny(20, null), NOW), deny(9, null), tree(ROOT, ROOT + "/confirm=8"), ROOT, NOW))
         .as("a confirmation of another size").isNotNull();
-    assertThat(ShrinkGuard.refusal(deny(20, null), deny(9, null), tree(ROOT, ROOT + "/confirm= 9\n"), ROOT, NOW)).isNull();
+    assertThat(ShrinkGuard.refusal(ShrinkGuard.size(deny(20, null), NOW), deny(9, null), tree(ROOT, ROOT + "/confirm= 9\n"), ROOT, NOW)).isNull();
   }
 
   @Test
   void smallOrPartialRemovals_areTaken() {
-    assertThat(ShrinkGuard.refusal(deny(20, null), deny(11, null), tree(ROOT), ROOT, NOW)).as("9 of 20").isNull();
-    assertThat(ShrinkGuard.refusal(deny(12, null), deny(3, null), tree(ROOT), ROOT, NOW)).as("fewer than 10").isNull();
+    assertThat(ShrinkGuard.refusal(ShrinkGuard.size(deny(20, null), NOW), deny(11, null), tree(ROOT), ROOT, NOW)).as("9 of 20").isNull();
+    assertThat(ShrinkGuard.refusal(ShrinkGuard.size(deny(12, null), NOW), deny(3, null), tree(ROOT), ROOT, NOW)).as("fewer than 10").isNull();
   }
 
   @Test
   void expiredEntries_doNotCountAsRulesInForce() {
-    assertThat(ShrinkGuard.refusal(deny(100, NOW - 1), ConfigSnapshot.EMPTY, tree(ROOT), ROOT, NOW))
+    assertThat(ShrinkGuard.refusal(ShrinkGuard.size(deny(100, NOW - 1), NOW), ConfigSnapshot.EMPTY, tree(ROOT), ROOT, NOW))
         .as("the janitor removing 100 expired entries").isNull();
   }
 }
