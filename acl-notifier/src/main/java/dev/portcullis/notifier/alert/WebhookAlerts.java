@@ -31,6 +31,7 @@ public final class WebhookAlerts implements NoticeSink, AutoCloseable {
 
   private final NoticeSink delegate;
   private final URI url;
+  private final String shown; // the URL as logged: its path, query and user info may hold a secret token
   private final int attempts;
   private final Duration firstPause;
   private final BlockingQueue<byte[]> queue;
@@ -44,13 +45,14 @@ public final class WebhookAlerts implements NoticeSink, AutoCloseable {
 
   public WebhookAlerts(NoticeSink delegate, URI url, int capacity, int attempts, Duration firstPause) {
     if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme())) {
-      throw new IllegalArgumentException("alert webhook must be an http or https URL, was " + url);
+      throw new IllegalArgumentException("alert webhook must be an http or https URL, its scheme was " + url.getScheme());
     }
     if (capacity < 1 || attempts < 1) {
       throw new IllegalArgumentException("alert queue capacity and attempts must be >= 1");
     }
     this.delegate = delegate;
     this.url = url;
+    this.shown = shown(url);
     this.attempts = attempts;
     this.firstPause = firstPause;
     this.queue = new ArrayBlockingQueue<>(capacity);
@@ -122,9 +124,9 @@ public final class WebhookAlerts implements NoticeSink, AutoCloseable {
           sent.increment();
           return;
         }
-        LOG.warn("alert webhook {} answered {} (attempt {}/{})", url, r.statusCode(), attempt, attempts);
+        LOG.warn("alert webhook {} answered {} (attempt {}/{})", shown, r.statusCode(), attempt, attempts);
       } catch (java.io.IOException e) {
-        LOG.warn("alert webhook {} unreachable (attempt {}/{}): {}", url, attempt, attempts, e.toString());
+        LOG.warn("alert webhook {} unreachable (attempt {}/{}): {}", shown, attempt, attempts, e.toString());
       }
       if (attempt < attempts) {
         Thread.sleep(pause);
@@ -157,5 +159,11 @@ public final class WebhookAlerts implements NoticeSink, AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** {@code scheme://host:port/…}: enough to tell which webhook, never the path or query that may be its secret. */
+  static String shown(URI url) {
+    return url.getScheme() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort())
+        + (url.getRawPath() == null || url.getRawPath().isEmpty() ? "" : "/…");
   }
 }

@@ -64,6 +64,33 @@ class WebhookAlertsTest {
   }
 
   @Test
+  void theWebhooksPathAndQuery_whichMayHoldItsSecret_areNeverLogged() throws IOException {
+    ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(WebhookAlerts.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
+        new ch.qos.logback.core.read.ListAppender<>();
+    logged.start();
+    log.addAppender(logged);
+    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/", ex -> {
+      ex.getRequestBody().readAllBytes();
+      ex.sendResponseHeaders(500, -1);
+      ex.close();
+    });
+    server.start();
+    String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/services/T0/B0/s3cr3t-path?token=s3cr3t-query";
+    try (WebhookAlerts alerts = new WebhookAlerts(NOTHING, URI.create(url), 10, 2, Duration.ofMillis(10))) {
+      alerts.start();
+      alerts.audit(audit(AuditRecord.Kind.INTERCEPT_ISSUED));
+      Timeouts.await("both failed attempts logged", Duration.ofSeconds(10), () -> logged.list.size() >= 2);
+      assertThat(logged.list).allSatisfy(e -> assertThat(e.getFormattedMessage())
+          .contains("http://127.0.0.1:" + server.getAddress().getPort() + "/…").doesNotContain("s3cr3t"));
+    } finally {
+      log.detachAppender(logged);
+      server.stop(0);
+    }
+  }
+
+  @Test
   void fullQueue_dropsAndCountsInsteadOfBlocking() {
     WebhookAlerts alerts = new WebhookAlerts(NOTHING, URI.create("http://127.0.0.1:9/unused"), 1, 1, Duration.ofMillis(1));
     alerts.audit(audit(AuditRecord.Kind.INTERCEPT_ISSUED));
