@@ -178,10 +178,6 @@ public final class SnapshotRulesReader {
 
     private void entry(String at, RuleColumns into, boolean own) throws IOException {
       boolean haveBlock = false;
-      boolean isV4 = false;
-      long hi = 0;
-      long lo = 0;
-      int prefix = 0;
       long expiresAt = 0;
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String f = p.currentName();
@@ -190,18 +186,7 @@ public final class SnapshotRulesReader {
           case "cidr" -> {
             expect(v, JsonToken.VALUE_STRING, at + ".cidr");
             text.set(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
-            Cidr c = fastBlock(text, at + ".cidr");
-            if (c == null) {
-              isV4 = blockV4;
-              hi = blockHi;
-              lo = blockLo;
-              prefix = blockPrefix;
-            } else {
-              isV4 = c.network().isV4();
-              hi = c.network().high();
-              lo = c.network().low();
-              prefix = c.prefix();
-            }
+            block(text, at + ".cidr");
             haveBlock = true;
           }
           case "expiresAt" -> {
@@ -224,20 +209,21 @@ public final class SnapshotRulesReader {
         throw problem(at + ".cidr is required");
       }
       if (expiresAt == 0 || expiresAt > now) {
-        into.add(isV4, hi, lo, prefix, expiresAt, own);
+        into.add(blockV4, blockHi, blockLo, blockPrefix, expiresAt, own);
       }
     }
 
+    // the last block read
     private boolean blockV4;
     private long blockHi;
     private long blockLo;
     private int blockPrefix;
 
     /**
-     * Parses a block in its canonical form (as the writer writes it) into the block fields and returns
-     * null; anything else goes through {@link Cidr#parse}, which normalises or refuses it with a reason.
+     * Parses a block into the block fields: its canonical form (as the writer writes it) without a
+     * String; anything else through {@link Cidr#parse}, which normalises or refuses it with a reason.
      */
-    private Cidr fastBlock(CharSlice s, String at) {
+    private void block(CharSlice s, String at) {
       int slash = s.indexOf('/');
       int prefixLength = -1;
       if (slash > 0 && slash < s.length() - 1 && s.length() - slash <= 4 && s.charAt(0) != '[') {
@@ -255,32 +241,39 @@ public final class SnapshotRulesReader {
       }
       boolean mapped = v4 >= 0 && s.indexOf(':') >= 0; // an IPv4-mapped IPv6 block: Cidr normalises its prefix
       if (v4 == Addresses.NOT_V4 || mapped) {
-        return strict(s, at);
+        strict(s, at);
+        return;
       }
       boolean isV4 = v4 >= 0;
       int bits = isV4 ? 32 : 128;
       int length = slash < 0 ? bits : prefixLength;
       if (length > bits) {
-        return strict(s, at);
+        strict(s, at);
+        return;
       }
       long h = isV4 ? 0 : v6[0];
       long l = isV4 ? v4 : v6[1];
       if (hostBits(isV4, h, l, length)) {
-        return strict(s, at); // refused there, with the block it should have been
+        strict(s, at);
+        return; // refused there, with the block it should have been
       }
       blockV4 = isV4;
       blockHi = h;
       blockLo = l;
       blockPrefix = length;
-      return null;
     }
 
-    private Cidr strict(CharSlice s, String at) {
+    private void strict(CharSlice s, String at) {
+      Cidr c;
       try {
-        return Cidr.parse(s.toString());
+        c = Cidr.parse(s.toString());
       } catch (IllegalArgumentException e) {
         throw problem(at + ": " + e.getMessage());
       }
+      blockV4 = c.network().isV4();
+      blockHi = c.network().high();
+      blockLo = c.network().low();
+      blockPrefix = c.prefix();
     }
 
     private static boolean hostBits(boolean v4, long hi, long lo, int prefix) {

@@ -13,8 +13,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.zip.CRC32C;
 
@@ -51,7 +56,7 @@ public final class ListsSidecar {
   /** The version and app's mode of a sidecar read. */
   public record Header(long version, AppMode mode) {}
 
-  private static final java.util.Comparator<ListEntry> BY_ADDRESS = (x, y) -> {
+  private static final Comparator<ListEntry> BY_ADDRESS = (x, y) -> {
     var a = x.cidr().network();
     var b = y.cidr().network();
     int c = Boolean.compare(b.isV4(), a.isV4());
@@ -106,7 +111,7 @@ public final class ListsSidecar {
     out.writeInt(deny.size());
     for (List<ListEntry> list : List.of(allow, deny)) {
       // in address order, wider first: a reader's sort of one scope (or of two) is then a linear pass
-      List<ListEntry> sorted = new java.util.ArrayList<>(list);
+      List<ListEntry> sorted = new ArrayList<>(list);
       sorted.sort(BY_ADDRESS);
       for (ListEntry e : sorted) {
         var n = e.cidr().network();
@@ -123,10 +128,10 @@ public final class ListsSidecar {
    * missing, fails its checksum or was written with another document than {@code documentSha256} (the
    * caller then discards whatever {@code sink} received and reads the snapshot itself).
    */
-  public static java.util.Optional<Header> read(Path path, String documentSha256, String app, Sink sink) {
+  public static Optional<Header> read(Path path, String documentSha256, String app, Sink sink) {
     ByteBuffer b = verified(path, documentSha256);
     if (b == null) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     try {
       b.position(MAGIC.length + 32);
@@ -157,9 +162,9 @@ public final class ListsSidecar {
           sink.entry(i < allow, !global, v4, b.getLong(), b.getLong(), v4 ? p - V4 : p, b.getLong());
         }
       }
-      return java.util.Optional.of(new Header(version, mode));
+      return Optional.of(new Header(version, mode));
     } catch (BufferUnderflowException | IllegalArgumentException | IndexOutOfBoundsException e) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
   }
 
@@ -168,10 +173,10 @@ public final class ListsSidecar {
    * the config watcher's guard against mass removal counts them: entries not expired, limits, and one
    * per app; empty if the sidecar does not verify or belongs to another document.
    */
-  public static java.util.OptionalInt rulesInForce(Path path, String documentSha256, long nowMillis) {
+  public static OptionalInt rulesInForce(Path path, String documentSha256, long nowMillis) {
     ByteBuffer b = verified(path, documentSha256);
     if (b == null) {
-      return java.util.OptionalInt.empty();
+      return OptionalInt.empty();
     }
     try {
       b.position(MAGIC.length + 32 + 8);
@@ -188,9 +193,9 @@ public final class ListsSidecar {
           b.position(b.position() + ENTRY_BYTES);
         }
       }
-      return java.util.OptionalInt.of(n);
+      return OptionalInt.of(n);
     } catch (BufferUnderflowException | IllegalArgumentException | IndexOutOfBoundsException e) {
-      return java.util.OptionalInt.empty();
+      return OptionalInt.empty();
     }
   }
 
@@ -209,7 +214,7 @@ public final class ListsSidecar {
     crc.update(all, 0, all.length - 4);
     ByteBuffer b = ByteBuffer.wrap(all);
     if ((int) crc.getValue() != b.getInt(all.length - 4)
-        || !java.util.Arrays.equals(all, 0, MAGIC.length, MAGIC, 0, MAGIC.length)
+        || !Arrays.equals(all, 0, MAGIC.length, MAGIC, 0, MAGIC.length)
         || !HexFormat.of().formatHex(all, MAGIC.length, MAGIC.length + 32).equals(documentSha256)) {
       return null;
     }
