@@ -8,13 +8,18 @@ import com.fasterxml.jackson.databind.deser.DeserializationProblemHandler;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.portcullis.json.Problems;
 import dev.portcullis.redis.RedisEndpoints;
+import dev.portcullis.redis.RedisSecurity;
+import dev.portcullis.transport.KafkaConnection;
+import dev.portcullis.transport.Secret;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /**
@@ -29,9 +34,22 @@ import java.util.Locale;
  *   accessTopic: acl.access
  *   dlqTopic: acl.access.dlq
  *   partitions: 12
+ *   properties:            # connection settings for every Kafka client of the worker (optional)
+ *     security.protocol: SASL_SSL
+ *     sasl.mechanism: SCRAM-SHA-512
+ *     sasl.jaas.config: ${env:PORTCULLIS_KAFKA_JAAS}   # resolved by Kafka's config providers
+ *     config.providers: env
+ *     config.providers.env.class: org.apache.kafka.common.config.provider.EnvVarConfigProvider
+ *   propertiesFile: /etc/portcullis/kafka.properties   # or these, from a Java properties file
  * redis:
  *   nodes: [127.0.0.1:7000, 127.0.0.1:7001, 127.0.0.1:7002]
  *   cluster: true
+ *   user: aggregator                              # a Redis ACL user (optional)
+ *   password: file:/etc/portcullis/redis-password # file:/path or env:NAME, never a literal
+ *   tls: true
+ *   caFile: /etc/portcullis/ca.pem                # PEM; the JDK's trust store if absent
+ *   keyStore: /etc/portcullis/aggregator.p12      # client certificate (PKCS12), if the server asks for one
+ *   keyStorePassword: env:PORTCULLIS_KEYSTORE_PASSWORD
  * windows:
  *   shards: 64
  *   flushInterval: PT0.25S
@@ -55,9 +73,11 @@ public final class AggregatorConfigFile {
   record Document(Kafka kafka, Redis redis, Windows windows, Store store, Integer streamThreads, Boolean exactlyOnce,
       Integer adminPort) {}
 
-  record Kafka(String bootstrapServers, String applicationId, String accessTopic, String dlqTopic, Integer partitions) {}
+  record Kafka(String bootstrapServers, String applicationId, String accessTopic, String dlqTopic, Integer partitions,
+      Map<String, String> properties, String propertiesFile) {}
 
-  record Redis(List<String> nodes, Boolean cluster) {}
+  record Redis(List<String> nodes, Boolean cluster, String user, String password, Boolean tls, String caFile,
+      String keyStore, String keyStorePassword) {}
 
   record Windows(Integer shards, String flushInterval, Integer secondWindows, Integer minuteWindows, Integer ipv4Prefix,
       Integer ipv6Prefix, String quotaZone) {}
@@ -121,13 +141,14 @@ public final class AggregatorConfigFile {
     }
 
     AggregatorSettings settings(Document doc) {
-      Kafka k = doc.kafka() != null ? doc.kafka() : required("kafka", new Kafka(null, null, null, null, null));
-      Redis r = doc.redis() != null ? doc.redis() : required("redis", new Redis(null, null));
+      Kafka k = doc.kafka() != null ? doc.kafka() : required("kafka", new Kafka(null, null, null, null, null, null, null));
+      Redis r = doc.redis() != null ? doc.redis() : required("redis", new Redis(null, null, null, null, null, null, null, null));
       Windows w = doc.windows() != null ? doc.windows() : new Windows(null, null, null, null, null, null, null);
       Store s = doc.store() != null ? doc.store() : new Store(null, null, null);
       String bootstrap = k.bootstrapServers() != null ? k.bootstrapServers()
           : required("kafka.bootstrapServers", "x:1");
       int partitions = range("kafka.partitions", k.partitions(), 1, 1000, d.partitions());
+      KafkaConnection kafka = kafka(bootstrap, k);
       RedisEndpoints redis = redis(r);
       int shards = range("windows.shards", w.shards(), 1, 16384, d.shards());
       Duration flush = duration("windows.flushInterval", w.flushInterval(), Duration.ofMillis(10), d.flushInterval());
@@ -146,7 +167,7 @@ public final class AggregatorConfigFile {
         return null;
       }
       try {
-        return new AggregatorSettings(bootstrap, or(k.applicationId(), d.applicationId()), or(k.accessTopic(), d.accessTopic()),
+        return new AggregatorSettings(kafka, or(k.applicationId(), d.applicationId()), or(k.accessTopic(), d.accessTopic()),
             or(k.dlqTopic(), d.dlqTopic()), partitions, redis, shards, flush, commit, seconds, minutes, v4, v6, zone, type,
             stateDir, threads, doc.exactlyOnce() == null || doc.exactlyOnce(), adminPort);
       } catch (IllegalArgumentException e) {
@@ -192,9 +213,28 @@ public final class AggregatorConfigFile {
         return null;
       }
       try {
-        return new RedisEndpoints(r.nodes(), r.cluster() != null && r.cluster(), 2000);
+        RedisSecurity security = new RedisSecurity(r.user(), Secret.ofNullable(r.password()), r.tls() != null && r.tls(),
+            r.caFile() == null ? null : Path.of(r.caFile()), r.keyStore() == null ? null : Path.of(r.keyStore()),
+            Secret.ofNullable(r.keyStorePassword()));
+        return new RedisEndpoints(r.nodes(), r.cluster() != null && r.cluster(), 2000, security);
       } catch (IllegalArgumentException e) {
         problems.add("redis: " + e.getMessage());
+        return null;
+      }
+    }
+
+    private KafkaConnection kafka(String bootstrap, Kafka k) {
+      Map<String, String> properties = new LinkedHashMap<>();
+      try {
+        if (k.propertiesFile() != null) {
+          properties.putAll(KafkaConnection.readProperties(Path.of(k.propertiesFile())));
+        }
+        if (k.properties() != null) {
+          properties.putAll(k.properties());
+        }
+        return new KafkaConnection(bootstrap, properties);
+      } catch (IllegalArgumentException e) {
+        problems.add("kafka: " + e.getMessage());
         return null;
       }
     }

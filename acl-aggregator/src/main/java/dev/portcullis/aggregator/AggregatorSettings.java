@@ -3,6 +3,7 @@ package dev.portcullis.aggregator;
 import dev.portcullis.keys.KafkaKeys;
 import dev.portcullis.redis.RedisKeys;
 import dev.portcullis.redis.RedisEndpoints;
+import dev.portcullis.transport.KafkaConnection;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -18,10 +19,11 @@ import java.time.ZoneId;
  *                       key's state goes to the changelog once per commit, so a longer interval costs
  *                       fewer changelog writes, a longer replay after a crash, and a later view of the
  *                       counts sent through the rekeyed topic (quota shares, foreign producers' records)
+ * @param kafka          the brokers and the connection's properties (SASL, TLS), for every client the worker makes
  * @param adminPort      port of the health/metrics endpoint on 127.0.0.1; 0 for any free port, -1 for none
  */
 public record AggregatorSettings(
-    String bootstrapServers, String applicationId, String accessTopic, String dlqTopic, int partitions,
+    KafkaConnection kafka, String applicationId, String accessTopic, String dlqTopic, int partitions,
     RedisEndpoints redis, int shards, Duration flushInterval, Duration commitInterval, int secondWindows,
     int minuteWindows, int ipv4Prefix, int ipv6Prefix, ZoneId quotaZone, StoreType storeType, Path stateDir,
     int streamThreads, boolean exactlyOnce, int adminPort) {
@@ -30,7 +32,7 @@ public record AggregatorSettings(
   public enum StoreType { ROCKSDB, IN_MEMORY }
 
   public AggregatorSettings {
-    require(bootstrapServers != null && !bootstrapServers.isBlank(), "bootstrapServers must be set");
+    require(kafka != null, "kafka must be set");
     require(applicationId != null && applicationId.matches("[A-Za-z0-9._-]{1,200}"),
         "applicationId must be 1-200 characters of letters, digits, '.', '_', '-', was " + applicationId);
     require(partitions >= 1 && partitions <= 1000, "partitions must be 1-1000, was " + partitions);
@@ -58,44 +60,56 @@ public record AggregatorSettings(
 
   /** Defaults for everything but the servers. */
   public static AggregatorSettings defaults(String bootstrapServers, RedisEndpoints redis, Path stateDir) {
-    return new AggregatorSettings(bootstrapServers, "portcullis-aggregator", KafkaKeys.ACCESS_TOPIC,
+    return new AggregatorSettings(KafkaConnection.plaintext(bootstrapServers), "portcullis-aggregator", KafkaKeys.ACCESS_TOPIC,
         KafkaKeys.ACCESS_DLQ_TOPIC, 12, redis, RedisKeys.DEFAULT_SHARDS, Duration.ofMillis(250), Duration.ofSeconds(3), 4, 3,
         24, 64,
         ZoneId.of("UTC"), StoreType.ROCKSDB, stateDir, 1, true, 0);
   }
 
+  /** Kafka's bootstrap servers. */
+  public String bootstrapServers() {
+    return kafka.bootstrapServers();
+  }
+
+  /** The same settings reaching Kafka through {@code connection} (SASL, TLS). */
+  public AggregatorSettings withKafka(KafkaConnection connection) {
+    return new AggregatorSettings(connection, applicationId, accessTopic, dlqTopic, partitions, redis, shards,
+        flushInterval, commitInterval, secondWindows, minuteWindows, ipv4Prefix, ipv6Prefix, quotaZone, storeType, stateDir,
+        streamThreads, exactlyOnce, adminPort);
+  }
+
   public AggregatorSettings withApplicationId(String id) {
-    return new AggregatorSettings(bootstrapServers, id, accessTopic, dlqTopic, partitions, redis, shards, flushInterval,
+    return new AggregatorSettings(kafka, id, accessTopic, dlqTopic, partitions, redis, shards, flushInterval,
         commitInterval, secondWindows, minuteWindows, ipv4Prefix, ipv6Prefix, quotaZone, storeType, stateDir, streamThreads,
         exactlyOnce, adminPort);
   }
 
   public AggregatorSettings withTopics(String access, String dlq, int partitionCount) {
-    return new AggregatorSettings(bootstrapServers, applicationId, access, dlq, partitionCount, redis, shards,
+    return new AggregatorSettings(kafka, applicationId, access, dlq, partitionCount, redis, shards,
         flushInterval, commitInterval, secondWindows, minuteWindows, ipv4Prefix, ipv6Prefix, quotaZone, storeType, stateDir,
         streamThreads, exactlyOnce, adminPort);
   }
 
   public AggregatorSettings withStore(StoreType type, Path dir) {
-    return new AggregatorSettings(bootstrapServers, applicationId, accessTopic, dlqTopic, partitions, redis, shards,
+    return new AggregatorSettings(kafka, applicationId, accessTopic, dlqTopic, partitions, redis, shards,
         flushInterval, commitInterval, secondWindows, minuteWindows, ipv4Prefix, ipv6Prefix, quotaZone, type, dir, streamThreads,
         exactlyOnce, adminPort);
   }
 
   public AggregatorSettings withAdminPort(int port) {
-    return new AggregatorSettings(bootstrapServers, applicationId, accessTopic, dlqTopic, partitions, redis, shards,
+    return new AggregatorSettings(kafka, applicationId, accessTopic, dlqTopic, partitions, redis, shards,
         flushInterval, commitInterval, secondWindows, minuteWindows, ipv4Prefix, ipv6Prefix, quotaZone, storeType, stateDir,
         streamThreads, exactlyOnce, port);
   }
 
   public AggregatorSettings withIntervals(Duration flush, Duration commit) {
-    return new AggregatorSettings(bootstrapServers, applicationId, accessTopic, dlqTopic, partitions, redis, shards,
+    return new AggregatorSettings(kafka, applicationId, accessTopic, dlqTopic, partitions, redis, shards,
         flush, commit, secondWindows, minuteWindows, ipv4Prefix, ipv6Prefix, quotaZone, storeType, stateDir, streamThreads,
         exactlyOnce, adminPort);
   }
 
   public AggregatorSettings withStreamThreads(int threads) {
-    return new AggregatorSettings(bootstrapServers, applicationId, accessTopic, dlqTopic, partitions, redis, shards,
+    return new AggregatorSettings(kafka, applicationId, accessTopic, dlqTopic, partitions, redis, shards,
         flushInterval, commitInterval, secondWindows, minuteWindows, ipv4Prefix, ipv6Prefix, quotaZone, storeType, stateDir,
         threads, exactlyOnce, adminPort);
   }

@@ -45,7 +45,7 @@ public final class AggregatorWorker implements AutoCloseable {
   static Properties streamsConfig(AggregatorSettings s) {
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, s.applicationId());
-    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
+    p.putAll(s.kafka().configs());
     p.put(StreamsConfig.STATE_DIR_CONFIG, s.stateDir().toString());
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, s.streamThreads());
     p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, 0); // WriteBackStore assumes no standby restores under it
@@ -66,11 +66,11 @@ public final class AggregatorWorker implements AutoCloseable {
       throw new IllegalStateException("a worker can be started once; it is " + state.get());
     }
     try {
-      int accessPartitions = TopicAdmin.ensure(settings.bootstrapServers(), List.of(
+      int accessPartitions = TopicAdmin.ensure(settings.kafka(), List.of(
           TopicAdmin.access(settings.accessTopic(), settings.partitions(), (short) -1),
           TopicAdmin.deadLetters(settings.dlqTopic(), (short) -1))).get(settings.accessTopic());
       // as many partitions as acl.access: a prefix's forwarded counts meet its local ones in one task
-      TopicAdmin.ensure(settings.bootstrapServers(), List.of(
+      TopicAdmin.ensure(settings.kafka(), List.of(
           TopicAdmin.repartition(AggregatorTopology.rekeyedTopic(settings), accessPartitions, (short) -1)));
       sink = new RedisWindowSink(settings.redis());
       streams = new KafkaStreams(AggregatorTopology.build(settings, accessPartitions, sink, metrics),

@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import dev.portcullis.transport.KafkaConnection;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
@@ -54,9 +55,15 @@ public final class TopicAdmin {
    * @throws IllegalStateException naming the mismatch
    */
   public static Map<String, Integer> ensure(String bootstrap, List<TopicSpec> specs) {
+    return ensure(KafkaConnection.plaintext(bootstrap), specs);
+  }
+
+  /** {@link #ensure(String, List)} through a secured connection. */
+  public static Map<String, Integer> ensure(KafkaConnection kafka, List<TopicSpec> specs) {
     Map<String, Integer> partitions = new java.util.LinkedHashMap<>();
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
+    Map<String, Object> configs = kafka.configs();
+    configs.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+    try (Admin admin = Admin.create(configs)) {
       for (TopicSpec spec : specs) {
         NewTopic t = new NewTopic(spec.name(), Optional.of(spec.partitions()),
             spec.replication() < 0 ? Optional.empty() : Optional.of(spec.replication())).configs(spec.configs());
@@ -75,7 +82,7 @@ public final class TopicAdmin {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating topics", e);
     } catch (TimeoutException e) {
-      throw new IllegalStateException("Kafka at " + bootstrap + " did not answer while creating topics", e);
+      throw new IllegalStateException("Kafka at " + kafka.bootstrapServers() + " did not answer while creating topics", e);
     } catch (ExecutionException e) {
       throw new IllegalStateException("cannot inspect topics: " + e.getCause().getMessage(), e);
     }

@@ -8,10 +8,15 @@ import dev.portcullis.config.store.ConfigStoreException;
 import dev.portcullis.config.store.ZkAccess;
 import dev.portcullis.json.InvalidDocumentException;
 import dev.portcullis.keys.ZkPaths;
+import dev.portcullis.transport.PropertiesFile;
+import dev.portcullis.transport.Secret;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.apache.curator.framework.CuratorFramework;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,13 +42,19 @@ public final class ConfigCli {
       scope = CommandLine.ScopeType.INHERIT)
   String root;
 
-  @Option(names = "--auth", paramLabel = "USER:PASSWORD", defaultValue = "${env:PORTCULLIS_ZK_AUTH}",
-      description = "Digest credentials for ZooKeeper ACLs (env PORTCULLIS_ZK_AUTH).", scope = CommandLine.ScopeType.INHERIT)
-  String auth;
+  @Option(names = "--auth-file", paramLabel = "FILE", defaultValue = "${env:PORTCULLIS_ZK_AUTH_FILE}",
+      description = "File holding user:password, the ZooKeeper digest identity to write as (env PORTCULLIS_ZK_AUTH_FILE,"
+          + " or the credentials themselves in env PORTCULLIS_ZK_AUTH). With an identity, the znodes the CLI creates are"
+          + " writable only by it and readable by all.", scope = CommandLine.ScopeType.INHERIT)
+  Path authFile;
 
-  @Option(names = "--acl", description = "Create znodes with ACLs: writable only with --auth, readable by all.",
-      scope = CommandLine.ScopeType.INHERIT)
-  boolean acl;
+  @Option(names = "--auth", hidden = true, scope = CommandLine.ScopeType.INHERIT)
+  String authOnCommandLine;
+
+  @Option(names = "--zk-config", paramLabel = "FILE", defaultValue = "${env:PORTCULLIS_ZK_CONFIG}",
+      description = "ZooKeeper client properties (TLS: zookeeper.client.secure=true, zookeeper.clientCnxnSocket,"
+          + " zookeeper.ssl.trustStore.*; env PORTCULLIS_ZK_CONFIG).", scope = CommandLine.ScopeType.INHERIT)
+  Path zkConfig;
 
   @Option(names = "--json", description = "Print JSON for scripts instead of text for people.",
       scope = CommandLine.ScopeType.INHERIT)
@@ -87,9 +98,31 @@ public final class ConfigCli {
     System.exit(run(args, out, err, Clock.systemUTC()));
   }
 
+  /** Environment variables; tests pass their own. */
+  Function<String, String> env = System::getenv;
+
+  /**
+   * ZooKeeper as the options and environment say: with an identity, digest ACLs (writable by it,
+   * readable by all); without one, znodes are created open, which only an open tree (the demo's) allows.
+   */
   ZkAccess access() {
-    return new ZkAccess(zk, acl ? ZkAccess.ZnodeAcl.ADMIN_WRITES : ZkAccess.ZnodeAcl.OPEN,
-        auth == null || auth.isBlank() ? null : auth, ZkAccess.DEFAULT_SESSION_TIMEOUT);
+    if (authOnCommandLine != null) {
+      throw new IllegalArgumentException("--auth is gone: credentials on a command line show in ps and shell history;"
+          + " put user:password in a file for --auth-file (or PORTCULLIS_ZK_AUTH_FILE), or in PORTCULLIS_ZK_AUTH");
+    }
+    String credentials = null;
+    try {
+      if (authFile != null) {
+        credentials = new Secret("file:" + authFile).value();
+      } else if (env.apply("PORTCULLIS_ZK_AUTH") != null && !env.apply("PORTCULLIS_ZK_AUTH").isBlank()) {
+        credentials = new Secret("env:PORTCULLIS_ZK_AUTH").value(env);
+      }
+    } catch (IllegalStateException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+    Map<String, String> clientConfig = zkConfig == null ? Map.of() : PropertiesFile.read(zkConfig, "ZooKeeper client");
+    return new ZkAccess(zk, credentials != null ? ZkAccess.ZnodeAcl.ADMIN_WRITES : ZkAccess.ZnodeAcl.OPEN, credentials,
+        ZkAccess.DEFAULT_SESSION_TIMEOUT, clientConfig);
   }
 
   /** Runs {@code action} with a connected store, closing the client afterwards. */

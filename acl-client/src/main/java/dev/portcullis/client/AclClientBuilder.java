@@ -6,6 +6,7 @@ import dev.portcullis.client.notice.NoticeGuard;
 import dev.portcullis.config.AppMode;
 import dev.portcullis.keys.KafkaKeys;
 import dev.portcullis.keys.ZkPaths;
+import dev.portcullis.transport.KafkaConnection;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -34,6 +35,8 @@ public final class AclClientBuilder {
   private String accessTopic = KafkaKeys.ACCESS_TOPIC;
   private String noticesTopic = KafkaKeys.NOTICES_TOPIC;
   private Map<String, Object> producerOverrides = Map.of();
+  private Map<String, String> kafkaProperties = Map.of();
+  private Map<String, String> zkClientConfig = Map.of();
   private AppMode modeUntilRules = AppMode.OPEN;
   private NoticeGuard noticeGuard = NoticeGuard.DEFAULT;
   private Clock clock = Clock.systemUTC();
@@ -52,6 +55,30 @@ public final class AclClientBuilder {
 
   public AclClientBuilder kafka(String bootstrapServers) {
     this.kafka = bootstrapServers;
+    return this;
+  }
+
+  /**
+   * Connection properties for the producer of accesses and every consumer of notices, e.g.
+   * {@code security.protocol=SASL_SSL}, {@code sasl.mechanism=SCRAM-SHA-512}, {@code sasl.jaas.config},
+   * {@code ssl.truststore.location}; only connection settings are accepted (see {@link KafkaConnection}).
+   * Write secrets with Kafka's config providers ({@code config.providers=env},
+   * {@code ${env:PORTCULLIS_KAFKA_PASSWORD}}).
+   */
+  public AclClientBuilder kafkaProperties(Map<String, String> properties) {
+    this.kafkaProperties = properties;
+    return this;
+  }
+
+  /** {@link #kafkaProperties(Map)} from a Java properties file (e.g. the one given to Kafka's console tools). */
+  public AclClientBuilder kafkaProperties(Path file) {
+    this.kafkaProperties = KafkaConnection.readProperties(file);
+    return this;
+  }
+
+  /** ZooKeeper client properties, e.g. for TLS ({@code zookeeper.client.secure=true} and the trust store). */
+  public AclClientBuilder zkClientConfig(Map<String, String> properties) {
+    this.zkClientConfig = properties;
     return this;
   }
 
@@ -154,7 +181,7 @@ public final class AclClientBuilder {
     String n = node != null ? node : defaultNode();
     AclClientSettings s = new AclClientSettings(app, n, AclClient.VERSION, kafka, zooKeeper, zkRoot, zkCredentials, snapshotFile,
         slice, ringCapacity, maxKeysPerSlice, localLimitPerSecond, 1 << 16, unparseable, accessTopic, noticesTopic,
-        producerOverrides, modeUntilRules, noticeGuard);
+        producerOverrides, modeUntilRules, noticeGuard, kafkaProperties, zkClientConfig);
     return new AclClient(s, clock, metrics, curator);
   }
 

@@ -5,6 +5,7 @@ import dev.portcullis.client.notice.NoticeGuard;
 import dev.portcullis.config.AppMode;
 import dev.portcullis.keys.Identifiers;
 import dev.portcullis.keys.ZkPaths;
+import dev.portcullis.transport.KafkaConnection;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -19,12 +20,15 @@ import java.util.Map;
  * @param localLimitPerSecond per-IP in-process limit, or 0 for none
  * @param modeUntilRules      how requests are decided before any rules are in force (OPEN allows, CLOSED denies)
  * @param noticeGuard         which notices are accepted (prefix floors) and how many are held
+ * @param kafkaProperties     connection properties (SASL, TLS) for the producer and every consumer, see {@link KafkaConnection}
+ * @param zkClientConfig      ZooKeeper client properties (TLS, SASL), see {@code ZkAccess}
  */
 public record AclClientSettings(
     String app, String node, String version, String kafkaBootstrap, String zooKeeper, String zkRoot, String zkCredentials,
     Path snapshotFile, Duration slice, int ringCapacity, int maxKeysPerSlice, long localLimitPerSecond,
     int localLimiterSlots, UnparseableAddressPolicy unparseable, String accessTopic, String noticesTopic,
-    Map<String, Object> producerOverrides, AppMode modeUntilRules, NoticeGuard noticeGuard) {
+    Map<String, Object> producerOverrides, AppMode modeUntilRules, NoticeGuard noticeGuard,
+    Map<String, String> kafkaProperties, Map<String, String> zkClientConfig) {
 
   public AclClientSettings {
     Identifiers.requireApp("app", app);
@@ -46,6 +50,13 @@ public record AclClientSettings(
       throw new IllegalArgumentException("unparseable must not be null");
     }
     producerOverrides = Map.copyOf(producerOverrides);
+    kafkaProperties = Map.copyOf(kafkaProperties);
+    if (kafkaBootstrap != null) {
+      new KafkaConnection(kafkaBootstrap, kafkaProperties);
+    } else if (!kafkaProperties.isEmpty()) {
+      throw new IllegalArgumentException("kafkaProperties are set but no Kafka bootstrap servers");
+    }
+    zkClientConfig = Map.copyOf(zkClientConfig);
     if (noticeGuard == null) {
       throw new IllegalArgumentException("noticeGuard must not be null");
     }
@@ -63,6 +74,12 @@ public record AclClientSettings(
         + snapshotFile + ", slice=" + slice + ", ringCapacity=" + ringCapacity + ", maxKeysPerSlice=" + maxKeysPerSlice
         + ", localLimitPerSecond=" + localLimitPerSecond + ", localLimiterSlots=" + localLimiterSlots + ", unparseable="
         + unparseable + ", accessTopic=" + accessTopic + ", noticesTopic=" + noticesTopic + ", producerOverrides="
-        + producerOverrides.keySet() + ", modeUntilRules=" + modeUntilRules + ", noticeGuard=" + noticeGuard + "]";
+        + producerOverrides.keySet() + ", modeUntilRules=" + modeUntilRules + ", noticeGuard=" + noticeGuard
+        + ", kafkaProperties=" + kafkaProperties.keySet() + ", zkClientConfig=" + zkClientConfig.keySet() + "]";
+  }
+
+  /** How the producer and consumers reach Kafka; only when {@link #kafkaBootstrap} is set. */
+  public KafkaConnection kafkaConnection() {
+    return new KafkaConnection(kafkaBootstrap, kafkaProperties);
   }
 }

@@ -101,8 +101,8 @@ public final class NotifierApplication extends Application<NotifierConfiguration
     WindowReader reader = new RedisWindowReader(redis, keys);
 
     env.lifecycle().manage(managed(
-        () -> NotifierTopics.ensure(c.kafka.bootstrapServers, c.kafka.noticesTopic, c.kafka.auditTopic), () -> { }));
-    KafkaNoticeSink sink = new KafkaNoticeSink(c.kafka.bootstrapServers, c.kafka.noticesTopic, c.kafka.auditTopic,
+        () -> NotifierTopics.ensure(c.kafka.buildConnection(), c.kafka.noticesTopic, c.kafka.auditTopic), () -> { }));
+    KafkaNoticeSink sink = new KafkaNoticeSink(c.kafka.buildConnection(), c.kafka.noticesTopic, c.kafka.auditTopic,
         () -> service.get() != null && service.get().isLeader());
     env.lifecycle().manage(managed(() -> { }, sink::close));
     NoticeSink decisions = sink;
@@ -134,7 +134,7 @@ public final class NotifierApplication extends Application<NotifierConfiguration
     env.jersey().register(new AuditResource(sink));
     env.jersey().register(new DashboardResource());
 
-    DependencyHealthChecks.Kafka kafkaHealth = new DependencyHealthChecks.Kafka(c.kafka.bootstrapServers);
+    DependencyHealthChecks.Kafka kafkaHealth = new DependencyHealthChecks.Kafka(c.kafka.buildConnection());
     env.lifecycle().manage(managed(() -> { }, kafkaHealth::close));
     env.healthChecks().register("kafka", kafkaHealth);
     env.healthChecks().register("redis", new DependencyHealthChecks.Redis(redis));
@@ -154,6 +154,10 @@ public final class NotifierApplication extends Application<NotifierConfiguration
     }
     try {
       store.ensureLayout();
+      if (access.znodeAcl() == ZkAccess.ZnodeAcl.ADMIN_WRITES && !store.worldWritableFolders().isEmpty()) {
+        LOG.error("zooKeeper.acl is on but anyone may change {} (created open, e.g. by a CLI without credentials):"
+            + " set their ACLs (zkCli setAcl, README \"Securing a deployment\")", store.worldWritableFolders());
+      }
     } catch (RuntimeException e) {
       LOG.warn("could not create the empty folders of the rules tree (they appear with the first entry): {}", e.toString());
     }

@@ -17,9 +17,15 @@ import dev.portcullis.notifier.scan.RuleScanner;
 import dev.portcullis.notifier.scan.WindowReader;
 import dev.portcullis.redis.RedisEndpoints;
 import dev.portcullis.redis.RedisKeys;
+import dev.portcullis.redis.RedisSecurity;
+import dev.portcullis.transport.KafkaConnection;
+import dev.portcullis.transport.Secret;
 import io.dropwizard.util.Duration;
 import java.net.URI;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The notifier's YAML configuration (Dropwizard). Unknown keys are errors. See
@@ -33,20 +39,44 @@ public class NotifierConfiguration extends Configuration {
     @NotEmpty @JsonProperty public String bootstrapServers = "127.0.0.1:9092";
     @NotEmpty @JsonProperty public String noticesTopic = "acl.notices";
     @NotEmpty @JsonProperty public String auditTopic = "acl.audit";
+    /** Connection properties (SASL, TLS, config providers) for every Kafka client of the notifier. */
+    @NotNull @JsonProperty public Map<String, String> properties = Map.of();
+    /** The same from a Java properties file, read first; {@link #properties} win. */
+    @JsonProperty public String propertiesFile;
+
+    /** @throws IllegalArgumentException naming a property that is not a connection setting */
+    public KafkaConnection buildConnection() {
+      Map<String, String> all = new LinkedHashMap<>();
+      if (propertiesFile != null) {
+        all.putAll(KafkaConnection.readProperties(Path.of(propertiesFile)));
+      }
+      all.putAll(properties);
+      return new KafkaConnection(bootstrapServers, all);
+    }
   }
 
   /** ZooKeeper and the config root. */
   public static class ZooKeeper {
     @NotEmpty @JsonProperty public String connect = "127.0.0.1:2181";
     @NotEmpty @JsonProperty public String root = "/portcullis";
-    @JsonProperty public boolean acl;
+    /** Create znodes writable only by {@link #credentials}' identity, readable by all (digest ACLs). */
+    @JsonProperty public boolean acl = true;
+    /** {@code user:password} of the admin identity, as {@code file:/path} or {@code env:NAME}; required with {@link #acl}. */
     @JsonProperty public String credentials;
+    /** ZooKeeper client properties, e.g. TLS ({@code zookeeper.client.secure: true} and the trust store). */
+    @NotNull @JsonProperty public Map<String, String> clientConfig = Map.of();
     /** A crashed leader's standby takes over after this long (the leader's ephemeral latch node lapses). */
     @NotNull @JsonProperty public Duration sessionTimeout = Duration.seconds(15);
 
+    /** @throws IllegalArgumentException when ACLs are on without credentials, or a credential is not found */
     public ZkAccess buildAccess() {
-      return new ZkAccess(connect, acl ? ZkAccess.ZnodeAcl.ADMIN_WRITES : ZkAccess.ZnodeAcl.OPEN, credentials,
-          sessionTimeout.toJavaDuration());
+      if (acl && credentials == null) {
+        throw new IllegalArgumentException("zooKeeper.acl is true (the default): set zooKeeper.credentials to the admin"
+            + " identity as file:/path or env:NAME, or set zooKeeper.acl: false for a world-writable tree");
+      }
+      String userPassword = credentials == null ? null : new Secret(credentials).value();
+      return new ZkAccess(connect, acl ? ZkAccess.ZnodeAcl.ADMIN_WRITES : ZkAccess.ZnodeAcl.OPEN, userPassword,
+          sessionTimeout.toJavaDuration(), clientConfig);
     }
 
     public ZkPaths buildPaths() {
@@ -59,9 +89,21 @@ public class NotifierConfiguration extends Configuration {
     @NotEmpty @JsonProperty public List<String> nodes = List.of("127.0.0.1:6379");
     @JsonProperty public boolean cluster;
     @Min(1) @Max(16384) @JsonProperty public int shards = 64;
+    /** A Redis ACL user, or null. */
+    @JsonProperty public String user;
+    /** Its password as {@code file:/path} or {@code env:NAME}, or null for no AUTH. */
+    @JsonProperty public String password;
+    @JsonProperty public boolean tls;
+    /** PEM file of the CA of the servers' certificates; the JDK's trust store if null. */
+    @JsonProperty public String caFile;
+    /** PKCS12 client certificate, for servers that ask for one. */
+    @JsonProperty public String keyStore;
+    @JsonProperty public String keyStorePassword;
 
     public RedisEndpoints buildEndpoints() {
-      return new RedisEndpoints(nodes, cluster, 2000);
+      return new RedisEndpoints(nodes, cluster, 2000, new RedisSecurity(user, Secret.ofNullable(password), tls,
+          caFile == null ? null : Path.of(caFile), keyStore == null ? null : Path.of(keyStore),
+          Secret.ofNullable(keyStorePassword)));
     }
 
     public RedisKeys buildKeys() {
@@ -90,7 +132,7 @@ public class NotifierConfiguration extends Configuration {
 
     /** The leader-elected service's settings, for the notifier {@code id} electing itself at {@code leaderPath}. */
     public NotifierService.Settings buildServiceSettings(String id, String leaderPath, Kafka kafka) {
-      return new NotifierService.Settings(id, leaderPath, kafka.bootstrapServers, kafka.noticesTopic,
+      return new NotifierService.Settings(id, leaderPath, kafka.buildConnection(), kafka.noticesTopic,
           interval.toJavaDuration(), janitorInterval.toJavaDuration(), reassertInterval.toJavaDuration());
     }
   }

@@ -1,5 +1,6 @@
 package dev.portcullis.notifier;
 
+import dev.portcullis.transport.KafkaConnection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,9 +16,10 @@ final class NotifierTopics {
 
   private NotifierTopics() {}
 
-  static void ensure(String bootstrap, String notices, String audit) {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000))) {
+  static void ensure(KafkaConnection kafka, String notices, String audit) {
+    Map<String, Object> configs = kafka.configs();
+    configs.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+    try (Admin admin = Admin.create(configs)) {
       create(admin, new NewTopic(notices, Optional.of(3), Optional.empty())
           .configs(Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "0", "segment.ms", "600000")));
       create(admin, new NewTopic(audit, Optional.of(1), Optional.empty())

@@ -16,8 +16,9 @@ import redis.clients.jedis.UnifiedJedis;
  *
  * @param nodes   {@code host:port}, one or more
  * @param cluster true for Redis Cluster
+ * @param security AUTH and TLS, {@link RedisSecurity#NONE} for neither
  */
-public record RedisEndpoints(List<String> nodes, boolean cluster, int timeoutMillis) {
+public record RedisEndpoints(List<String> nodes, boolean cluster, int timeoutMillis, RedisSecurity security) {
 
   public RedisEndpoints {
     if (nodes == null || nodes.isEmpty()) {
@@ -33,6 +34,19 @@ public record RedisEndpoints(List<String> nodes, boolean cluster, int timeoutMil
     if (timeoutMillis < 10) {
       throw new IllegalArgumentException("redis timeoutMillis must be >= 10, was " + timeoutMillis);
     }
+    if (security == null) {
+      throw new IllegalArgumentException("redis security must not be null (RedisSecurity.NONE for none)");
+    }
+  }
+
+  /** Without AUTH or TLS. */
+  public RedisEndpoints(List<String> nodes, boolean cluster, int timeoutMillis) {
+    this(nodes, cluster, timeoutMillis, RedisSecurity.NONE);
+  }
+
+  /** The same servers reached with {@code s}. */
+  public RedisEndpoints withSecurity(RedisSecurity s) {
+    return new RedisEndpoints(nodes, cluster, timeoutMillis, s);
   }
 
   /** {@code host:port[,host:port...]}. */
@@ -59,8 +73,10 @@ public record RedisEndpoints(List<String> nodes, boolean cluster, int timeoutMil
 
   /** A new client; the caller owns and closes it. Connecting is lazy for standalone, eager for cluster. */
   public UnifiedJedis connect() {
-    JedisClientConfig config = DefaultJedisClientConfig.builder()
-        .connectionTimeoutMillis(timeoutMillis).socketTimeoutMillis(timeoutMillis).build();
+    DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder()
+        .connectionTimeoutMillis(timeoutMillis).socketTimeoutMillis(timeoutMillis);
+    security.applyTo(b);
+    JedisClientConfig config = b.build();
     if (cluster) {
       Set<HostAndPort> seeds = new LinkedHashSet<>();
       nodes.forEach(n -> seeds.add(parse(n)));
@@ -71,6 +87,10 @@ public record RedisEndpoints(List<String> nodes, boolean cluster, int timeoutMil
 
   @Override
   public String toString() {
-    return (cluster ? "cluster " : "") + String.join(",", nodes);
+    String shown = (cluster ? "cluster " : "") + String.join(",", nodes);
+    if (security.tls()) {
+      shown += " (TLS)";
+    }
+    return security.user() != null ? security.user() + "@" + shown : shown;
   }
 }

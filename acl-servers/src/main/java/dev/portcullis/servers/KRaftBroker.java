@@ -34,13 +34,15 @@ public final class KRaftBroker implements KafkaBroker {
   private final int brokerPort;
   private final KafkaConfig config;
   private final boolean deleteOnClose;
+  private final Map<String, Object> adminConfigs;
   private KafkaRaftServer server;
 
-  private KRaftBroker(Path dir, int brokerPort, KafkaConfig config, boolean deleteOnClose) {
+  private KRaftBroker(Path dir, int brokerPort, KafkaConfig config, boolean deleteOnClose, Map<String, Object> adminConfigs) {
     this.dir = dir;
     this.brokerPort = brokerPort;
     this.config = config;
     this.deleteOnClose = deleteOnClose;
+    this.adminConfigs = Map.copyOf(adminConfigs);
   }
 
   /** Formats a fresh temporary log dir and starts a broker on free loopback ports. */
@@ -60,6 +62,18 @@ public final class KRaftBroker implements KafkaBroker {
    */
   public static KRaftBroker start(Path dir, int brokerPort, int controllerPort, Map<String, String> overrides,
       boolean deleteOnClose) {
+    return start(dir, brokerPort, controllerPort, overrides, List.of(), Map.of(), deleteOnClose);
+  }
+
+  /**
+   * Starts a broker whose settings {@code overrides} may secure (listeners, SASL, TLS, an authorizer).
+   *
+   * @param scram        SCRAM credentials written at format time, as {@code kafka-storage format --add-scram}
+   *                     takes them ({@code SCRAM-SHA-512=[name=admin,password=...]})
+   * @param adminConfigs how an admin client reaches the broker (its security settings), to see it ready
+   */
+  public static KRaftBroker start(Path dir, int brokerPort, int controllerPort, Map<String, String> overrides,
+      List<String> scram, Map<String, Object> adminConfigs, boolean deleteOnClose) {
     Path logDir = dir.resolve("data");
     Properties p = new Properties();
     p.put("process.roles", "broker,controller");
@@ -97,12 +111,13 @@ public final class KRaftBroker implements KafkaBroker {
             .setControllerListenerName("CONTROLLER")
             .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
             .setIgnoreFormatted(true)
+            .setScramArguments(scram)
             .run();
       }
     } catch (Exception e) {
       throw new IllegalStateException("could not format Kafka storage in " + logDir + ": " + e, e);
     }
-    KRaftBroker broker = new KRaftBroker(dir, brokerPort, config, deleteOnClose);
+    KRaftBroker broker = new KRaftBroker(dir, brokerPort, config, deleteOnClose, adminConfigs);
     broker.restart();
     return broker;
   }
@@ -124,8 +139,10 @@ public final class KRaftBroker implements KafkaBroker {
   }
 
   private void awaitReady() {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000))) {
+    Map<String, Object> configs = new java.util.HashMap<>(adminConfigs);
+    configs.putAll(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000));
+    try (Admin admin = Admin.create(configs)) {
       Polling.await("the KRaft broker at " + bootstrapServers() + " to serve metadata", Duration.ofSeconds(60),
           () -> admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).size() == 1);
     }

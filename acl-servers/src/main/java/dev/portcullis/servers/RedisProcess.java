@@ -26,10 +26,12 @@ public final class RedisProcess implements Redis {
   private final int port;
   private final Path dir;
   private final List<String> extraArgs;
+  private final boolean tls;
   private Process process;
   private Process watchdog;
 
-  private RedisProcess(Path binary, int port, Path dir, List<String> extraArgs) {
+  private RedisProcess(Path binary, int port, Path dir, List<String> extraArgs, boolean tls) {
+    this.tls = tls;
     this.binary = binary;
     this.port = port;
     this.dir = dir;
@@ -45,7 +47,29 @@ public final class RedisProcess implements Redis {
   public static RedisProcess startOn(int port, List<String> extraArgs) {
     try {
       Path dir = Files.createTempDirectory("portcullis-redis-" + port + "-");
-      RedisProcess r = new RedisProcess(RedisBinary.locate(), port, dir, extraArgs);
+      RedisProcess r = new RedisProcess(RedisBinary.locate(), port, dir, extraArgs, false);
+      r.start();
+      return r;
+    } catch (IOException e) {
+      throw new IllegalStateException("could not prepare a directory for redis-server: " + e, e);
+    }
+  }
+
+  /**
+   * Starts a standalone server that takes TLS connections only (no plaintext port), with the server
+   * certificate of {@code certs} (client certificates optional), and the ACL users of
+   * {@code aclFileLines} ({@code user <name> on >password ~keys +commands}, as in an ACL file).
+   */
+  public static RedisProcess startTls(Certificates certs, List<String> aclFileLines) {
+    int port = Ports.freeLoopbackPort();
+    try {
+      Path dir = Files.createTempDirectory("portcullis-redis-tls-" + port + "-");
+      Path acl = dir.resolve("users.acl");
+      Files.write(acl, aclFileLines, StandardCharsets.UTF_8);
+      RedisProcess r = new RedisProcess(RedisBinary.locate(), port, dir, List.of("--port", "0", "--tls-port",
+          Integer.toString(port), "--tls-cert-file", certs.certificate("server").toString(), "--tls-key-file",
+          certs.key("server").toString(), "--tls-ca-cert-file", certs.ca().toString(), "--tls-auth-clients", "optional",
+          "--aclfile", acl.toString()), true);
       r.start();
       return r;
     } catch (IOException e) {
@@ -69,6 +93,9 @@ public final class RedisProcess implements Redis {
     cmd.addAll(extraArgs);
     Path log = dir.resolve("redis.log");
     try {
+      if (tls) {
+        Files.deleteIfExists(log); // readiness is read from a fresh log
+      }
       process = new ProcessBuilder(cmd)
           .directory(dir.toFile())
           .redirectErrorStream(true)
@@ -79,7 +106,7 @@ public final class RedisProcess implements Redis {
       throw new IllegalStateException("could not run " + binary + ": " + e, e);
     }
     long deadline = System.nanoTime() + Polling.scaled(Duration.ofSeconds(15)).toNanos();
-    while (!ping()) {
+    while (tls ? !logSays(log, "Ready to accept connections") : !ping()) {
       if (!process.isAlive() || System.nanoTime() > deadline) {
         String tail = tail(log);
         destroy();
@@ -87,6 +114,14 @@ public final class RedisProcess implements Redis {
             + binary + "); its log ends with:\n" + tail);
       }
       pause(20);
+    }
+  }
+
+  private static boolean logSays(Path log, String line) {
+    try {
+      return Files.exists(log) && Files.readString(log, StandardCharsets.UTF_8).contains(line);
+    } catch (IOException e) {
+      return false;
     }
   }
 

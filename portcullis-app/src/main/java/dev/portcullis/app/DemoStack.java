@@ -146,7 +146,8 @@ public final class DemoStack implements AutoCloseable {
     Files.writeString(yml, String.join("\n",
         "id: " + id,
         "kafka: {bootstrapServers: \"" + kafka.bootstrapServers() + "\"}",
-        "zooKeeper: {connect: \"" + zk.connectString() + "\", sessionTimeout: " + sessionTimeout.toMillis() + "ms}",
+        // the demo's tree is world-writable and its transport plaintext, on loopback only (README "Securing a deployment")
+        "zooKeeper: {connect: \"" + zk.connectString() + "\", acl: false, sessionTimeout: " + sessionTimeout.toMillis() + "ms}",
         "redis: {nodes: [\"" + String.join("\", \"", redis.nodes()) + "\"], cluster: " + redis.cluster() + "}",
         "scan: {interval: 250ms, janitorInterval: 1s, prefixLimitPerSecond: " + options.prefixLimitPerSecond() + "}",
         "api: {token: " + options.apiToken() + "}",

@@ -1,6 +1,7 @@
 package dev.portcullis.app;
 
 import dev.portcullis.aggregator.AggregatorMain;
+import dev.portcullis.app.kafkaacl.KafkaAclsCommand;
 import dev.portcullis.cli.ConfigCli;
 import dev.portcullis.notifier.NotifierApplication;
 import java.io.PrintWriter;
@@ -23,6 +24,8 @@ public final class Launcher {
     System.out.println("  aggregator <config.yml>                run an aggregator worker (see config/aggregator.yml)");
     System.out.println("  notifier <config.yml>                  run the notifier, admin API and dashboard (config/notifier.yml)");
     System.out.println("  config <subcommand> ...                read and change rules and lists (config --help)");
+    System.out.println("  kafka-acls [--service|--aggregator|--notifier User:x]... [--apply --command-config admin.properties]");
+    System.out.println("                                         print or apply the deployment's least-privilege Kafka ACLs");
     System.out.println("  sample-service [--kafka ...] [--zk ...]  the demo's sample HTTP service alone (sample-service --help)");
     System.out.println("  kafka-console-consumer ...             Kafka's own console consumer, bundled (same options)");
     System.out.println("  zkcli ...                              ZooKeeper's own zkCli, bundled (same options: -server host:port)");
@@ -51,6 +54,8 @@ public final class Launcher {
       case "config" -> System.exit(ConfigCli.run(rest, new PrintWriter(System.out, true), new PrintWriter(System.err, true),
           Clock.systemUTC()));
       case "sample-service" -> System.exit(SampleServiceMain.run(rest));
+      case "kafka-acls" -> System.exit(KafkaAclsCommand.run(rest, new PrintWriter(System.out, true),
+          new PrintWriter(System.err, true)));
       case "kafka-console-consumer" -> org.apache.kafka.tools.consumer.ConsoleConsumer.main(rest);
       case "zkcli" -> org.apache.zookeeper.ZooKeeperMain.main(rest);
       default -> {

@@ -88,7 +88,8 @@ public final class RuleSources implements AutoCloseable {
   public void startZooKeeper() {
     CuratorFramework curator = externalCurator;
     if (curator == null) {
-      curator = ZkAccess.reader(settings.zooKeeper(), settings.zkCredentials()).newClient();
+      curator = ZkAccess.reader(settings.zooKeeper(), settings.zkCredentials())
+          .withClientConfig(settings.zkClientConfig()).newClient();
       curator.start();
       parts.add(curator);
     }

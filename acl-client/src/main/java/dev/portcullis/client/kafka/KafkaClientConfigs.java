@@ -13,6 +13,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * small coalesced records that must never hold a request thread: lz4, 64 KB batches, 20 ms linger,
  * a 16 MB buffer and {@code max.block.ms} 200 (the emitter thread, not a request thread, is the one
  * that may wait), idempotent with {@code acks=all}. The deployment's overrides win over every default.
+ * Both start from the deployment's connection ({@link AclClientSettings#kafkaConnection()}: SASL, TLS).
  */
 public final class KafkaClientConfigs {
 
@@ -20,8 +21,7 @@ public final class KafkaClientConfigs {
 
   /** The producer of {@code acl.access}. */
   public static Map<String, Object> accessProducer(AclClientSettings s) {
-    Map<String, Object> p = new HashMap<>();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, s.kafkaBootstrap());
+    Map<String, Object> p = new HashMap<>(s.kafkaConnection().configs());
     p.put(ProducerConfig.CLIENT_ID_CONFIG, "portcullis-" + s.app() + "-" + s.node());
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -43,8 +43,7 @@ public final class KafkaClientConfigs {
    * @param partitionCheck how soon partitions added to the topic are seen (its metadata's max age)
    */
   public static Map<String, Object> noticeConsumer(AclClientSettings s, Duration partitionCheck) {
-    Map<String, Object> c = new HashMap<>();
-    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, s.kafkaBootstrap());
+    Map<String, Object> c = new HashMap<>(s.kafkaConnection().configs());
     c.put(ConsumerConfig.CLIENT_ID_CONFIG, "portcullis-notices-" + s.app() + "-" + s.node());
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

@@ -1,6 +1,7 @@
 package dev.portcullis.client.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.portcullis.client.AclClientSettings;
 import dev.portcullis.client.decide.UnparseableAddressPolicy;
@@ -13,10 +14,41 @@ import org.junit.jupiter.api.Test;
 
 class KafkaClientConfigsTest {
 
+  private static final Map<String, String> SASL_SSL = Map.of("security.protocol", "SASL_SSL", "sasl.mechanism",
+      "SCRAM-SHA-512", "sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required"
+          + " username=\"svc\" password=\"jaas-pw-77\";", "ssl.truststore.location", "/etc/portcullis/ca.pem",
+      "ssl.truststore.type", "PEM");
+
   private static AclClientSettings settings(Map<String, Object> overrides, String zkCredentials) {
+    return settings(overrides, zkCredentials, Map.of());
+  }
+
+  private static AclClientSettings settings(Map<String, Object> overrides, String zkCredentials, Map<String, String> kafka) {
     return new AclClientSettings("shop", "shop-1:8080", "0.1.0", "127.0.0.1:9092", "127.0.0.1:2181", "/portcullis",
         zkCredentials, null, Duration.ofMillis(100), 1 << 16, 100_000, 0, 1 << 16, UnparseableAddressPolicy.BY_MODE,
-        "acl.access", "acl.notices", overrides, AppMode.OPEN, NoticeGuard.DEFAULT);
+        "acl.access", "acl.notices", overrides, AppMode.OPEN, NoticeGuard.DEFAULT, kafka, Map.of());
+  }
+
+  @Test
+  void connectionProperties_reachTheProducerAndTheNoticeConsumerAlike() {
+    AclClientSettings s = settings(Map.of(), null, SASL_SSL);
+    assertThat(KafkaClientConfigs.accessProducer(s)).containsAllEntriesOf(SASL_SSL);
+    assertThat(KafkaClientConfigs.noticeConsumer(s, Duration.ofSeconds(30))).containsAllEntriesOf(SASL_SSL)
+        .containsEntry("enable.auto.commit", false);
+  }
+
+  @Test
+  void aPropertyThatIsNotAConnectionSetting_isRefusedNamingIt() {
+    assertThatThrownBy(() -> settings(Map.of(), null, Map.of("group.id", "mine")))
+        .hasMessageContaining("kafka property group.id is not a connection setting");
+    assertThatThrownBy(() -> settings(Map.of(), null, Map.of("enable.auto.commit", "true")))
+        .hasMessageContaining("enable.auto.commit");
+  }
+
+  @Test
+  void settingsToString_namesConnectionKeysButNeverTheirSecrets() {
+    String s = settings(Map.of(), null, SASL_SSL).toString();
+    assertThat(s).contains("sasl.jaas.config").doesNotContain("jaas-pw-77");
   }
 
   @Test

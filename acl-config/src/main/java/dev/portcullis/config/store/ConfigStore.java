@@ -35,8 +35,10 @@ public final class ConfigStore {
   private final ZkPaths paths;
   private final ConfigCodec codec;
   private final Znodes znodes;
+  private final ZkAccess access;
 
   public ConfigStore(CuratorFramework curator, ZkPaths paths, ConfigCodec codec, ZkAccess access) {
+    this.access = access;
     this.paths = paths;
     this.codec = codec;
     this.znodes = new Znodes(curator, access);
@@ -63,6 +65,17 @@ public final class ConfigStore {
 
   public void setAppPolicy(String app, AppPolicy policy, int expectedVersion) {
     znodes.writeCas(paths.appPolicy(app), codec.write(policy), expectedVersion);
+    ensureRegistrations(app);
+  }
+
+  /**
+   * In a tree with digest ACLs, the app's {@code nodes} folder with {@link ZkAccess#registrationAcl()},
+   * so that its services (which hold no writer identity) can register; nothing in an open tree.
+   */
+  private void ensureRegistrations(String app) {
+    if (app != null && access.znodeAcl() == ZkAccess.ZnodeAcl.ADMIN_WRITES) {
+      znodes.createIfMissing(paths.nodes(app), access.registrationAcl());
+    }
   }
 
   /**
@@ -77,7 +90,26 @@ public final class ConfigStore {
     for (String path : List.of(paths.list(null, ListKind.ALLOW), paths.list(null, ListKind.DENY), paths.apps())) {
       created += znodes.createIfMissing(path) ? 1 : 0;
     }
+    for (String app : apps()) {
+      ensureRegistrations(app);
+    }
     return created;
+  }
+
+  /**
+   * The folders of the layout (root, {@code global}, its lists, {@code apps}) that anyone may change:
+   * a tree first written open (by a CLI without credentials, or before ACLs were on) stays so until
+   * an admin sets its ACLs. Empty when every one is protected or absent.
+   */
+  public List<String> worldWritableFolders() {
+    List<String> open = new ArrayList<>();
+    for (String path : List.of(paths.root(), paths.global(), paths.list(null, ListKind.ALLOW),
+        paths.list(null, ListKind.DENY), paths.apps())) {
+      if (znodes.worldWritable(path)) {
+        open.add(path);
+      }
+    }
+    return open;
   }
 
   /** Apps that have a znode under {@code /apps}. */
@@ -103,6 +135,7 @@ public final class ConfigStore {
   /** Creates or replaces the limit for one block of one app. */
   public void setLimit(String app, LimitEntry limit) {
     znodes.upsert(paths.limit(app, limit.cidr()), codec.write(limit));
+    ensureRegistrations(app);
   }
 
   /** @return false if there was no such limit */
@@ -165,6 +198,7 @@ public final class ConfigStore {
     } else {
       znodes.writeCas(path, codec.write(entry), Versioned.ABSENT);
     }
+    ensureRegistrations(app);
   }
 
   /** @return false if the block was not listed */
@@ -206,6 +240,7 @@ public final class ConfigStore {
     importList(null, ListKind.DENY, tree.globalDeny(), prune);
     for (AppConfig a : tree.apps().values()) {
       znodes.upsert(paths.appPolicy(a.app()), codec.write(a.policy()));
+      ensureRegistrations(a.app());
       Set<Cidr> keep = new HashSet<>();
       for (LimitEntry l : a.limits()) {
         setLimit(a.app(), l);

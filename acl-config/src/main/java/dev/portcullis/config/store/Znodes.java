@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.function.BiFunction;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Stat;
 
 /**
@@ -107,9 +109,18 @@ final class Znodes {
 
   /** Creates {@code path} (and its parents) empty if it does not exist; true iff it created it. */
   boolean createIfMissing(String path) {
+    return createIfMissing(path, access.aclForCreate());
+  }
+
+  /** {@link #createIfMissing(String)} with {@code acl} for {@code path} itself (its parents get the access's). */
+  boolean createIfMissing(String path, List<ACL> acl) {
     requireWritable();
     try {
-      curator.create().creatingParentsIfNeeded().withACL(access.aclForCreate(), true).forPath(path, new byte[0]);
+      int slash = path.lastIndexOf('/');
+      if (slash > 0 && curator.checkExists().forPath(path.substring(0, slash)) == null) {
+        createIfMissing(path.substring(0, slash));
+      }
+      curator.create().withACL(acl).forPath(path, new byte[0]);
       return true;
     } catch (KeeperException.NodeExistsException e) {
       return false;
@@ -130,10 +141,27 @@ final class Znodes {
     }
   }
 
+  /** True iff {@code path} exists and its ACL lets anyone write, create or delete. */
+  boolean worldWritable(String path) {
+    try {
+      for (ACL a : curator.getACL().forPath(path)) {
+        if (a.getId().equals(ZooDefs.Ids.ANYONE_ID_UNSAFE)
+            && (a.getPerms() & (ZooDefs.Perms.WRITE | ZooDefs.Perms.CREATE | ZooDefs.Perms.DELETE)) != 0) {
+          return true;
+        }
+      }
+      return false;
+    } catch (KeeperException.NoNodeException e) {
+      return false;
+    } catch (Exception e) {
+      throw failure("read the ACL of " + path, e);
+    }
+  }
+
   void requireWritable() {
     if (!access.canWrite()) {
       throw new ConfigStoreException("ZooKeeper ACLs are enabled but no credentials (user:password) are configured;"
-          + " refusing to write");
+          + " refusing to write (the CLI reads them from $PORTCULLIS_ZK_AUTH or --auth-file)");
     }
   }
 
@@ -142,7 +170,8 @@ final class Znodes {
       Thread.currentThread().interrupt();
     }
     if (e instanceof KeeperException.NoAuthException) {
-      return new ConfigStoreException("not authorised to " + what + ": check the ZooKeeper credentials", e);
+      return new ConfigStoreException("not authorised to " + what + ": the tree is writable only by its admin identity;"
+          + " check the ZooKeeper credentials (the CLI reads them from $PORTCULLIS_ZK_AUTH or --auth-file)", e);
     }
     return new ConfigStoreException("could not " + what + ": " + e, e);
   }

@@ -1,5 +1,6 @@
 package dev.portcullis.notifier.health;
 
+import dev.portcullis.transport.KafkaConnection;
 import com.codahale.metrics.health.HealthCheck;
 import dev.portcullis.notifier.leader.NotifierService;
 import java.util.Map;
@@ -18,9 +19,11 @@ public final class DependencyHealthChecks {
   public static final class Kafka extends HealthCheck implements AutoCloseable {
     private final Admin admin;
 
-    public Kafka(String bootstrap) {
-      this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-          AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000));
+    public Kafka(KafkaConnection kafka) {
+      Map<String, Object> configs = kafka.configs();
+      configs.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
+      configs.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000);
+      this.admin = Admin.create(configs);
     }
 
     @Override

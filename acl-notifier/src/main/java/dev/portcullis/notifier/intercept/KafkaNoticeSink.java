@@ -1,5 +1,6 @@
 package dev.portcullis.notifier.intercept;
 
+import dev.portcullis.transport.KafkaConnection;
 import dev.portcullis.wire.AuditRecord;
 import dev.portcullis.wire.InterceptNotice;
 import dev.portcullis.wire.WireCodec;
@@ -40,11 +41,12 @@ public final class KafkaNoticeSink implements NoticeSink, AutoCloseable {
   private final ArrayDeque<AuditRecord> tail = new ArrayDeque<>();
   private final Queue<String> failed = new ConcurrentLinkedQueue<>();
 
-  public KafkaNoticeSink(String bootstrap, String noticesTopic, String auditTopic, BooleanSupplier leading) {
-    this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+  public KafkaNoticeSink(KafkaConnection kafka, String noticesTopic, String auditTopic, BooleanSupplier leading) {
+    Map<String, Object> configs = kafka.configs();
+    configs.putAll(Map.of(ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
         ProducerConfig.LINGER_MS_CONFIG, 0, ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000,
-        ProducerConfig.CLIENT_ID_CONFIG, "portcullis-notifier"), new StringSerializer(), new ByteArraySerializer());
+        ProducerConfig.CLIENT_ID_CONFIG, "portcullis-notifier"));
+    this.producer = new KafkaProducer<>(configs, new StringSerializer(), new ByteArraySerializer());
     this.noticesTopic = noticesTopic;
     this.auditTopic = auditTopic;
     this.leading = leading;

@@ -1,5 +1,6 @@
 package dev.portcullis.notifier.intercept;
 
+import dev.portcullis.transport.KafkaConnection;
 import dev.portcullis.wire.InterceptNotice;
 import dev.portcullis.wire.WireCodec;
 import java.time.Duration;
@@ -25,11 +26,12 @@ public final class NoticeTopicReader {
 
   private NoticeTopicReader() {}
 
-  public static Collection<InterceptNotice> readAll(String bootstrap, String topic, Duration timeout) {
+  public static Collection<InterceptNotice> readAll(KafkaConnection kafka, String topic, Duration timeout) {
     Map<String, InterceptNotice> byKey = new HashMap<>();
     WireCodec codec = new WireCodec();
-    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer())) {
+    Map<String, Object> configs = kafka.configs();
+    configs.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(configs, new StringDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> parts = new ArrayList<>();
       for (PartitionInfo p : c.partitionsFor(topic, timeout)) {
         parts.add(new TopicPartition(topic, p.partition()));

@@ -1,5 +1,6 @@
 package dev.portcullis.notifier.leader;
 
+import dev.portcullis.transport.KafkaConnection;
 import dev.portcullis.config.ConfigSnapshot;
 import dev.portcullis.config.store.ConfigStore;
 import dev.portcullis.config.store.ListJanitor;
@@ -46,7 +47,7 @@ public final class NotifierService implements Leadership, AutoCloseable {
   private enum State { LATENT, STARTED, CLOSED }
 
   /** What the service needs from its surroundings. */
-  public record Settings(String id, String leaderPath, String bootstrap, String noticesTopic, Duration scanInterval,
+  public record Settings(String id, String leaderPath, KafkaConnection kafka, String noticesTopic, Duration scanInterval,
       Duration janitorInterval, Duration reassertInterval) {}
 
   private final Settings settings;
@@ -83,7 +84,7 @@ public final class NotifierService implements Leadership, AutoCloseable {
     this.book = book;
     this.clock = clock;
     this.janitor = new ListJanitor(store, clock);
-    this.activeSet = new ActiveSetLoader(settings.id(), () -> book.load(NoticeTopicReader.readAll(settings.bootstrap(),
+    this.activeSet = new ActiveSetLoader(settings.id(), () -> book.load(NoticeTopicReader.readAll(settings.kafka(),
         settings.noticesTopic(), Duration.ofSeconds(5))), settings.noticesTopic(), clock);
   }
 
