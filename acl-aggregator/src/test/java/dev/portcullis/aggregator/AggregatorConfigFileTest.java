@@ -81,4 +81,36 @@ class AggregatorConfigFileTest {
     assertThat(s.exactlyOnce()).isTrue();
     assertThat(s.redis().cluster()).isFalse();
   }
+
+  @Test
+  void aSecuredConfig_givesEveryKafkaClientTheConnection_andRedisItsUserAndTls() throws Exception {
+    Path props = Files.writeString(tmp.resolve("kafka.properties"), "security.protocol=SASL_SSL\nsasl.mechanism=SCRAM-SHA-512\n");
+    Path f = tmp.resolve("secured.yml");
+    Files.writeString(f, String.join("\n",
+        "kafka:",
+        "  bootstrapServers: k:9093",
+        "  propertiesFile: " + props,
+        "  properties: {ssl.truststore.type: PEM, ssl.truststore.location: /etc/portcullis/ca.pem}",
+        "redis: {nodes: [r:6380], user: aggregator, password: env:PORTCULLIS_REDIS_PASSWORD, tls: true, caFile: /ca.pem}",
+        ""));
+    AggregatorSettings s = AggregatorConfigFile.read(f);
+    assertThat(s.kafka().configs()).containsEntry("security.protocol", "SASL_SSL").containsEntry("ssl.truststore.type", "PEM")
+        .containsEntry("bootstrap.servers", "k:9093");
+    assertThat(AggregatorWorker.streamsConfig(s)).containsEntry("security.protocol", "SASL_SSL")
+        .containsEntry("sasl.mechanism", "SCRAM-SHA-512");
+    assertThat(s.redis().security().user()).isEqualTo("aggregator");
+    assertThat(s.redis().security().tls()).isTrue();
+    assertThat(s.redis().security().password().reference()).isEqualTo("env:PORTCULLIS_REDIS_PASSWORD");
+  }
+
+  @Test
+  void aLiteralPassword_andAKafkaPropertyThatIsNotAConnectionSetting_areRefused() throws Exception {
+    Path f = tmp.resolve("bad-secrets.yml");
+    Files.writeString(f, "kafka: {bootstrapServers: k:9093, properties: {acks: '0'}}\n"
+        + "redis: {nodes: [r:6380], user: aggregator, password: hunter2}\n");
+    assertThatThrownBy(() -> AggregatorConfigFile.read(f))
+        .hasMessageContaining("kafka property acks is not a connection setting")
+        .hasMessageContaining("file:/path or env:NAME")
+        .hasMessageNotContaining("hunter2");
+  }
 }

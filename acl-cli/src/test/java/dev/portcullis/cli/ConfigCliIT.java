@@ -17,7 +17,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.concurrent.TimeUnit;
+import java.util.List;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.data.ACL;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -93,6 +96,36 @@ class ConfigCliIT {
     CliRun r = CliRun.of(T0, "--zk", "127.0.0.1:" + dev.portcullis.servers.Ports.freeLoopbackPort(), "policy", "get");
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.err()).contains("cannot reach ZooKeeper at 127.0.0.1:");
+  }
+
+  @Test
+  void withAnAuthFile_theCliWritesAsTheAdminIdentity_andWithoutOneTheSecuredTreeRefusesIt(ZooKeeper zk) throws Exception {
+    String root = "/cli-acl-" + System.nanoTime();
+    Path auth = Files.writeString(tmp.resolve("zk-admin"), "ops:s3cret\n");
+    String[] asAdmin = {"--zk", zk.connectString(), "--root", root, "--auth-file", auth.toString()};
+    CliRun add = CliRun.of(Clock.systemUTC(), concat(asAdmin, "allow", "add", "--app", "shop", "203.0.113.10"));
+    assertThat(add.code()).as(add.err()).isZero();
+
+    ZkPaths paths = new ZkPaths(root);
+    try (CuratorFramework c = ZkAccess.open(zk.connectString()).newClient()) {
+      c.start();
+      c.blockUntilConnected(20, TimeUnit.SECONDS);
+      String entry = c.getChildren().forPath(paths.list("shop", dev.portcullis.keys.ListKind.ALLOW)).get(0);
+      List<ACL> acl = c.getACL().forPath(paths.list("shop", dev.portcullis.keys.ListKind.ALLOW) + "/" + entry);
+      // ZooKeeper shows a digest id's hash only to those who may administer the znode
+      assertThat(acl).hasSize(2);
+      assertThat(acl.get(0).getId().getScheme()).isEqualTo("digest");
+      assertThat(acl.get(0).getId().getId()).startsWith("ops:");
+      assertThat(acl.get(0).getPerms()).isEqualTo(ZooDefs.Perms.ALL);
+      assertThat(acl.get(1)).isEqualTo(new ACL(ZooDefs.Perms.READ, ZooDefs.Ids.ANYONE_ID_UNSAFE));
+      assertThat(c.getACL().forPath(paths.nodes("shop"))).as("where the app's services register without an identity")
+          .contains(new ACL(ZooDefs.Perms.READ | ZooDefs.Perms.CREATE | ZooDefs.Perms.DELETE, ZooDefs.Ids.ANYONE_ID_UNSAFE));
+    }
+
+    CliRun anonymous = CliRun.of(Clock.systemUTC(), "--zk", zk.connectString(), "--root", root, "deny", "add", "--app", "shop",
+        "198.51.100.0/24");
+    assertThat(anonymous.code()).isEqualTo(1);
+    assertThat(anonymous.err()).contains("not authorised").contains("PORTCULLIS_ZK_AUTH");
   }
 
   private static String[] concat(String[] a, String... b) {

@@ -91,4 +91,19 @@ class ConfigCliTest {
     assertThat(Ttl.parse("7d")).isEqualTo(Duration.ofDays(7));
     assertThat(Ttl.parse("PT90M")).isEqualTo(Duration.ofMinutes(90));
   }
+
+  @Test
+  void credentialsOnTheCommandLine_areRefusedPointingToTheSafeWays() {
+    CliRun r = run("--zk", "127.0.0.1:1", "--auth", "ops:hunter2", "deny", "ls");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("--auth is gone").contains("--auth-file").contains("PORTCULLIS_ZK_AUTH")
+        .doesNotContain("hunter2");
+  }
+
+  @Test
+  void anAuthFileThatCannotBeRead_isNamed() {
+    CliRun r = run("--zk", "127.0.0.1:1", "--auth-file", tmp.resolve("absent").toString(), "deny", "ls");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("file:" + tmp.resolve("absent")).contains("cannot be read");
+  }
 }

@@ -42,4 +42,29 @@ class NotifierConfigurationTest {
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("api.token must not be empty");
   }
+
+  @Test
+  void zooKeeperAcls_areOnByDefault_andNeedTheAdminIdentityFromAFileOrTheEnvironment() throws Exception {
+    NotifierConfiguration.ZooKeeper zk = new NotifierConfiguration.ZooKeeper();
+    assertThat(zk.acl).isTrue();
+    assertThatThrownBy(zk::buildAccess).hasMessageContaining("set zooKeeper.credentials");
+    zk.credentials = "ops:hunter2";
+    assertThatThrownBy(zk::buildAccess).hasMessageContaining("file:/path or env:NAME").hasMessageNotContaining("hunter2");
+    Path f = Files.writeString(tmp.resolve("zk-admin"), "ops:s3cret\n");
+    zk.credentials = "file:" + f;
+    assertThat(zk.buildAccess().credentials()).isEqualTo("ops:s3cret");
+    assertThat(zk.buildAccess().znodeAcl()).isEqualTo(dev.portcullis.config.store.ZkAccess.ZnodeAcl.ADMIN_WRITES);
+  }
+
+  @Test
+  void kafkaProperties_fromTheFileAndTheMap_reachEveryClient_andBehaviourSettingsAreRefused() throws Exception {
+    NotifierConfiguration.Kafka k = new NotifierConfiguration.Kafka();
+    k.propertiesFile = Files.writeString(tmp.resolve("k.properties"), "security.protocol=SSL\nssl.keystore.type=PKCS12\n")
+        .toString();
+    k.properties = java.util.Map.of("security.protocol", "SASL_SSL");
+    assertThat(k.buildConnection().configs()).containsEntry("security.protocol", "SASL_SSL").containsEntry("ssl.keystore.type",
+        "PKCS12");
+    k.properties = java.util.Map.of("linger.ms", "0");
+    assertThatThrownBy(k::buildConnection).hasMessageContaining("kafka property linger.ms is not a connection setting");
+  }
 }

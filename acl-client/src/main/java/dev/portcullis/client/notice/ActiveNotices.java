@@ -21,6 +21,9 @@ final class ActiveNotices {
 
   private static final Logger LOG = LoggerFactory.getLogger(ActiveNotices.class);
 
+  /** A notice is a few hundred bytes; a record this large is refused unread (a forged or broken writer). */
+  static final int MAX_NOTICE_BYTES = 16 * 1024;
+
   private final String app;
   private final WireCodec codec = new WireCodec();
   private final Map<String, InterceptNotice> active = new HashMap<>();
@@ -59,6 +62,9 @@ final class ActiveNotices {
     if (r.value() == null) {
       return active.remove(key) != null;
     }
+    if (r.value().length > MAX_NOTICE_BYTES) {
+      return refuse(key, "its record is " + r.value().length + " bytes, over the " + MAX_NOTICE_BYTES + " a notice may take");
+    }
     InterceptNotice n;
     try {
       n = codec.readNotice(r.value(), r.topic() + "-" + r.partition() + "@" + r.offset());
@@ -80,11 +86,7 @@ final class ActiveNotices {
       refusal = "the client already holds its maximum of " + guard.maxActive() + " notices";
     }
     if (refusal != null) {
-      refused.increment();
-      if (Long.bitCount(refused.sum()) == 1) { // the 1st, 2nd, 4th, 8th ... refusal: a storm logs a few lines
-        LOG.warn("refusing notice {} ({} refused so far): {}", key, refused.sum(), refusal);
-      }
-      return false;
+      return refuse(key, refusal);
     }
     active.put(key, n);
     if (n.expiresAt() != null) {
@@ -93,6 +95,14 @@ final class ActiveNotices {
     applied.increment();
     pendingIssuedAt = n.issuedAt(); // its lag is measured when the set holding it is in force
     return true;
+  }
+
+  private boolean refuse(String key, String why) {
+    refused.increment();
+    if (Long.bitCount(refused.sum()) == 1) { // the 1st, 2nd, 4th, 8th ... refusal: a storm logs a few lines
+      LOG.warn("refusing notice {} ({} refused so far): {}", key, refused.sum(), why);
+    }
+    return false;
   }
 
   /** Drops lapsed notices; walks the set only once the earliest expiry has passed. @return true iff any was dropped */

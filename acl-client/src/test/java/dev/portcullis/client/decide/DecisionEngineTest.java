@@ -97,6 +97,17 @@ class DecisionEngineTest {
   }
 
   @Test
+  void anAllowlistedAddress_isNeverDeniedByANotice_howeverWideOrForWhicheverApp() {
+    ConfigSnapshot s = snapshot(AppMode.OPEN, List.of(entry("198.51.100.7/32", null, "monitor")), List.of(), List.of(), List.of());
+    DecisionEngine e = engine(s, null, null, UnparseableAddressPolicy.BY_MODE);
+    e.intercepts(InterceptSet.of("shop", List.of(notice("shop", "198.51.100.7", null, 4), notice("shop", "198.51.100.0/24", null, 4),
+        notice("*", "198.51.100.0/24", null, 4), notice("shop", "198.51.0.0/16", null, 4))));
+    assertThat(e.check("198.51.100.7", "GET /", null).reason()).isEqualTo(Decision.Reason.ALLOW_LIST);
+    assertThat(e.check("198.51.100.8", "GET /", null).reason()).as("its neighbour").isEqualTo(Decision.Reason.INTERCEPT);
+    assertThat(e.check("198.51.7.7", "GET /", null).reason()).as("in the /16").isEqualTo(Decision.Reason.INTERCEPT);
+  }
+
+  @Test
   void amongManyEntries_onlyThoseWithAnExpiryLapseAndOutcomesAreCountedByList() {
     // 300 deny entries, every third with an expiry (labels on both sides of 64-bit words), and an allow entry
     List<ListEntry> deny = new ArrayList<>();

@@ -78,6 +78,39 @@ class ActiveNoticesTest {
   }
 
   @Test
+  void withTheDefaultGuard_twoMillionNoticesOffered_holdOneMillion_andRefuseAndCountTheRest() {
+    ActiveNotices active = new ActiveNotices("shop", NoticeGuard.DEFAULT);
+    byte[] template = CODEC.write(new InterceptNotice("id", "shop", Cidr.parse("10.0.0.0/32"), InterceptNotice.Action.DENY, 1,
+        "test", NOW, NOW + 60_000));
+    for (int i = 0; i < 2_000_000; i++) {
+      IpAddress target = IpAddress.ofV4(0x0A000000 + i);
+      active.apply(new ConsumerRecord<>("acl.notices", 0, i, "shop|" + target, reTarget(template, target)), NOW);
+    }
+    assertThat(active.size()).isEqualTo(1_000_000);
+    assertThat(active.refused()).isEqualTo(1_000_000);
+    assertThat(active.poison()).isZero();
+  }
+
+  /** The template notice for another /32 target, without encoding 2M notices field by field. */
+  private static byte[] reTarget(byte[] template, IpAddress target) {
+    return new String(template, java.nio.charset.StandardCharsets.UTF_8).replace("10.0.0.0", target.toString())
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void anOversizedRecord_isRefusedUnreadAndCounted() {
+    ActiveNotices active = new ActiveNotices("shop", NoticeGuard.DEFAULT);
+    InterceptNotice n = new InterceptNotice("id-big", "shop", Cidr.parse("203.0.113.9"), InterceptNotice.Action.DENY, 1,
+        "x", NOW, NOW + 60_000);
+    // valid JSON (trailing white space) that would be held if its size were not checked
+    byte[] padded = (new String(CODEC.write(n), java.nio.charset.StandardCharsets.UTF_8) + " ".repeat(ActiveNotices.MAX_NOTICE_BYTES))
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(active.apply(new ConsumerRecord<>("acl.notices", 0, offset++, n.key(), padded), NOW)).isFalse();
+    assertThat(active.refused()).isEqualTo(1);
+    assertThat(active.size()).isZero();
+  }
+
+  @Test
   void otherAppsNotices_andPoison_areNotHeld() {
     ActiveNotices active = new ActiveNotices("shop", NoticeGuard.DEFAULT);
     assertThat(active.apply(record("billing", "203.0.113.7"), NOW)).isFalse();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.Map;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.data.ACL;
 import org.junit.jupiter.api.Test;
@@ -50,5 +51,25 @@ class ZkAccessTest {
         .hasMessageContaining("sessionTimeout must be at least 1 s");
     assertThatThrownBy(() -> new ZkAccess("127.0.0.1:2181", null, null, ZkAccess.DEFAULT_SESSION_TIMEOUT))
         .hasMessageContaining("znodeAcl");
+  }
+
+  @Test
+  void registrations_mayBeCreatedAndDeletedByAnyone_butTheFolderIsTheAdmins() {
+    ZkAccess a = new ZkAccess("127.0.0.1:2181", ZkAccess.ZnodeAcl.ADMIN_WRITES, "ops:s3cret", ZkAccess.DEFAULT_SESSION_TIMEOUT);
+    assertThat(a.registrationAcl().get(0)).isEqualTo(a.aclForCreate().get(0));
+    assertThat(a.registrationAcl().get(1)).isEqualTo(new ACL(ZooDefs.Perms.READ | ZooDefs.Perms.CREATE | ZooDefs.Perms.DELETE,
+        ZooDefs.Ids.ANYONE_ID_UNSAFE));
+    assertThat(ZkAccess.open("127.0.0.1:2181").registrationAcl()).isEqualTo(ZooDefs.Ids.OPEN_ACL_UNSAFE);
+  }
+
+  @Test
+  void clientConfig_takesZooKeeperPropertiesOnly_andHidesPasswords() {
+    ZkAccess tls = ZkAccess.open("127.0.0.1:2281").withClientConfig(Map.of("zookeeper.client.secure", "true",
+        "zookeeper.ssl.keyStore.password", "ks-secret-9"));
+    assertThat(tls.clientConfig()).containsEntry("zookeeper.client.secure", "true");
+    assertThat(tls.toString()).contains("zookeeper.client.secure=true").contains("zookeeper.ssl.keyStore.password=****")
+        .doesNotContain("ks-secret-9");
+    assertThatThrownBy(() -> ZkAccess.open("127.0.0.1:2281").withClientConfig(Map.of("client.secure", "true")))
+        .hasMessageContaining("ZooKeeper client property client.secure is not a ZooKeeper client setting");
   }
 }
