@@ -23,6 +23,7 @@ import dev.portcullis.servers.TlsZooKeeper;
 import dev.portcullis.testkit.Timeouts;
 import dev.portcullis.wire.InterceptNotice;
 import dev.portcullis.wire.WireCodec;
+import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -109,6 +110,15 @@ class SecureClusterIT {
     stack.store.addEntry(null, ListKind.DENY, new ListEntry(Cidr.parse("192.0.2.0/24"), null, "secured test", "it", 1), false);
     Timeouts.await("192.0.2.0/24 denied by every client", Duration.ofSeconds(30),
         () -> clients.stream().allMatch(c -> c.check("192.0.2.9", "GET /").reason() == Decision.Reason.DENY_LIST));
+  }
+
+  @Test
+  void servicesWithoutAZooKeeperIdentity_registerInTheSecuredTree_andTheNotifierListsThem() {
+    HttpClient http = HttpClient.newHttpClient();
+    Timeouts.await("both clients listed as live nodes of shop", Duration.ofSeconds(30), () -> {
+      String body = StackProbes.bodyOrEmpty(http, "http://127.0.0.1:" + stack.apiPort + "/api/apps");
+      return body.contains("a-1") && body.contains("b-1");
+    });
   }
 
   @Test
