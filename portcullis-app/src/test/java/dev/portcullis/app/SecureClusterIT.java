@@ -152,6 +152,30 @@ class SecureClusterIT {
     assertThat(clients).allSatisfy(c -> assertThat(c.check(FORGED_TARGET, "GET /").reason()).isEqualTo(Decision.Reason.OPEN_MODE));
   }
 
+  @Test
+  void overTlsWithAClientCertificate_theCertificatesNameIsThePrincipal_withTheSameAcls() throws Exception {
+    Map<String, Object> asService = new HashMap<>(SecuredKafka.mtlsClientProperties(stack.certs, SecuredStack.SERVICES));
+    asService.put("bootstrap.servers", stack.securedKafka.mtlsBootstrapServers());
+    asService.put("max.block.ms", 10_000);
+    try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(asService, new StringSerializer(), new ByteArraySerializer())) {
+      assertThat(p.send(new ProducerRecord<>("acl.access", "shop|198.18.5.5",
+          new byte[] {0})).get(30, TimeUnit.SECONDS).offset()).as("User:svc-shop writes accesses").isNotNegative();
+      assertThatThrownBy(() -> p.send(new ProducerRecord<>("acl.notices", "shop|198.18.5.5", new byte[] {0}))
+          .get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(TopicAuthorizationException.class);
+    }
+    Map<String, Object> anonymous = new HashMap<>(asService);
+    anonymous.remove("ssl.keystore.location");
+    anonymous.remove("ssl.keystore.type");
+    anonymous.remove("ssl.keystore.password");
+    anonymous.remove("max.block.ms");
+    anonymous.put("default.api.timeout.ms", 5000);
+    anonymous.put("request.timeout.ms", 3000);
+    try (Admin admin = Admin.create(anonymous)) {
+      assertThatThrownBy(() -> admin.describeCluster().nodes().get(10, TimeUnit.SECONDS))
+          .as("TLS without a client certificate").isInstanceOf(Exception.class);
+    }
+  }
+
   private List<String> noticeKeysOnTheTopic() {
     Map<String, Object> asNotifier = stack.kafkaAs(SecuredStack.NOTIFIER).configs();
     List<String> keys = new ArrayList<>();

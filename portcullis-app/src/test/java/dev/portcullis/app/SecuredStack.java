@@ -60,6 +60,7 @@ final class SecuredStack implements AutoCloseable {
   final Certificates certs;
   final Map<String, String> passwords = new LinkedHashMap<>();
   KRaftBroker kafka;
+  SecuredKafka securedKafka;
   TlsZooKeeper zk;
   RedisProcess redis;
   ConfigStore store;
@@ -69,7 +70,7 @@ final class SecuredStack implements AutoCloseable {
 
   SecuredStack() throws Exception {
     dir = Files.createTempDirectory("portcullis-secured-");
-    certs = Certificates.generate(dir.resolve("certs"), List.of(AGGREGATOR, NOTIFIER));
+    certs = Certificates.generate(dir.resolve("certs"), List.of(AGGREGATOR, NOTIFIER, SERVICES));
     for (String user : List.of(SecuredKafka.ADMIN, SERVICES, AGGREGATOR, NOTIFIER, ZK_ADMIN)) {
       passwords.put(user, UUID.randomUUID().toString());
     }
@@ -78,7 +79,8 @@ final class SecuredStack implements AutoCloseable {
   SecuredStack start() throws Exception {
     Map<String, String> kafkaUsers = new LinkedHashMap<>(passwords);
     kafkaUsers.remove(ZK_ADMIN);
-    kafka = own(SecuredKafka.start(dir.resolve("kafka"), certs, kafkaUsers));
+    securedKafka = own(SecuredKafka.start(dir.resolve("kafka"), certs, kafkaUsers));
+    kafka = securedKafka.broker();
     applyKafkaAcls();
 
     zk = own(TlsZooKeeper.start(dir.resolve("zookeeper"), certs));
