@@ -141,6 +141,8 @@ public final class Demo {
       out.println("  sample service http://127.0.0.1:" + service.port() + "/shop/items   (OPEN app 'shop')");
       out.println("                 http://127.0.0.1:" + service.port() + "/proxy/console (CLOSED app 'proxy')");
       out.println("  kafka          " + stack.kafkaBootstrap() + ", zookeeper " + stack.zooKeeperConnect());
+      out.println("  security       none: plaintext, no credentials, a world-writable rules tree, on loopback only;"
+          + " a deployment is secured as README \"Securing a deployment\" shows");
       out.println("  logs           " + stack.logFile("notifier-1") + "   (every component's warnings and errors)");
       out.println("  limits: 20 req/s per IP, 150 req/s per /24; ladder 10s -> 30s -> 2m -> permanent (demo-fast)");
       if (traffic) {

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 class ReadmeCommandsIT {
 
   /** The sections whose {@code bash} blocks are commands against the running demo. */
-  static final Set<String> SECTIONS = Set.of("## Changing rules", "## Watching the topics");
+  static final Set<String> SECTIONS = Set.of("## Securing a deployment", "## Changing rules", "## Watching the topics");
 
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
 
