@@ -3,10 +3,10 @@
 const $ = (id) => document.getElementById(id);
 const tokenInput = $('token');
 tokenInput.value = localStorage.getItem('portcullis.token') || '';
-tokenInput.addEventListener('change', () => localStorage.setItem('portcullis.token', tokenInput.value));
+tokenInput.addEventListener('change', () => { localStorage.setItem('portcullis.token', tokenInput.value); loop.now(); });
 
 async function call(method, path, body, extraHeaders) {
-  const headers = Object.assign({ 'Accept': 'application/json', 'X-Portcullis-Actor': 'dashboard' }, extraHeaders || {});
+  const headers = Object.assign({ 'Accept': 'application/json' }, extraHeaders || {});
   if (tokenInput.value) headers['Authorization'] = 'Bearer ' + tokenInput.value;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -66,28 +66,34 @@ function drawRate(series) {
   $('rateNow').textContent = series.length ? series[series.length - 1][1] + '/s' : '';
 }
 
+// Each panel loads and fails on its own: one failing call leaves the others up to date.
 async function refresh() {
   if (!app()) { await loadApps(); if (!app()) return; }
   const a = encodeURIComponent(app());
-  const [rate, ts, tm, tp, icpt, allow, deny, policy, global, limits, audit] = await Promise.all([
-    api('GET', '/api/apps/' + a + '/rate?seconds=120'),
-    api('GET', '/api/apps/' + a + '/top?window=second&limit=10'),
-    api('GET', '/api/apps/' + a + '/top?window=minute&limit=10'),
-    api('GET', '/api/apps/' + a + '/top?window=second&prefix=true&limit=5'),
-    api('GET', '/api/intercepts?app=' + a),
-    api('GET', '/api/lists/allow?app=' + a),
-    api('GET', '/api/lists/deny?app=' + a),
-    call('GET', '/api/apps/' + a + '/policy'),
-    call('GET', '/api/policy'),
-    api('GET', '/api/apps/' + a + '/limits'),
-    api('GET', '/api/audit?limit=30'),
-  ]);
-  drawRate(rate.perSecond);
-  const blocked = new Set(icpt.map((i) => i.target));
-  rows($('topSecond').tBodies[0], ts.top, (tr, r) => { if (blocked.has(r.ip)) tr.className = 'hot'; tr.append(cell(r.ip), cell(r.count, 'num')); });
-  rows($('topMinute').tBodies[0], tm.top, (tr, r) => { if (blocked.has(r.ip)) tr.className = 'hot'; tr.append(cell(r.ip), cell(r.count, 'num')); });
-  rows($('topPrefix').tBodies[0], tp.top, (tr, r) => { if (blocked.has(r.prefix)) tr.className = 'hot'; tr.append(cell(r.prefix), cell(r.count, 'num')); });
-  rows($('intercepts').tBodies[0], icpt, (tr, i) => {
+  const calls = {
+    rate: api('GET', '/api/apps/' + a + '/rate?seconds=120'),
+    ts: api('GET', '/api/apps/' + a + '/top?window=second&limit=10'),
+    tm: api('GET', '/api/apps/' + a + '/top?window=minute&limit=10'),
+    tp: api('GET', '/api/apps/' + a + '/top?window=second&prefix=true&limit=5'),
+    icpt: api('GET', '/api/intercepts?app=' + a),
+    allow: api('GET', '/api/lists/allow?app=' + a),
+    deny: api('GET', '/api/lists/deny?app=' + a),
+    policy: call('GET', '/api/apps/' + a + '/policy'),
+    global: call('GET', '/api/policy'),
+    limits: api('GET', '/api/apps/' + a + '/limits'),
+    audit: api('GET', '/api/audit?limit=30'),
+  };
+  const names = Object.keys(calls);
+  const settled = await Promise.allSettled(Object.values(calls));
+  const got = {}; const failed = [];
+  settled.forEach((r, i) => { if (r.status === 'fulfilled') got[names[i]] = r.value; else failed.push(names[i] + ': ' + r.reason.message); });
+  const panel = (name, render) => { if (name in got) { try { render(got[name]); } catch (e) { failed.push(name + ': ' + e.message); } } };
+  panel('rate', (rate) => drawRate(rate.perSecond));
+  const blocked = new Set((got.icpt || []).map((i) => i.target));
+  panel('ts', (ts) => rows($('topSecond').tBodies[0], ts.top, (tr, r) => { if (blocked.has(r.ip)) tr.className = 'hot'; tr.append(cell(r.ip), cell(r.count, 'num')); }));
+  panel('tm', (tm) => rows($('topMinute').tBodies[0], tm.top, (tr, r) => { if (blocked.has(r.ip)) tr.className = 'hot'; tr.append(cell(r.ip), cell(r.count, 'num')); }));
+  panel('tp', (tp) => rows($('topPrefix').tBodies[0], tp.top, (tr, r) => { if (blocked.has(r.prefix)) tr.className = 'hot'; tr.append(cell(r.prefix), cell(r.count, 'num')); }));
+  panel('icpt', (icpt) => rows($('intercepts').tBodies[0], icpt, (tr, i) => {
     const b = document.createElement('button'); b.textContent = 'Release'; b.dataset.target = i.target;
     const what = i.quota ? '&caller=' + encodeURIComponent(i.quota.caller) + '&iface=' + encodeURIComponent(i.quota.iface)
       : '&target=' + encodeURIComponent(i.target);
@@ -95,30 +101,31 @@ async function refresh() {
     const td = document.createElement('td'); td.append(b);
     tr.dataset.target = i.target;
     tr.append(cell(i.app), cell(i.target), cell(i.level, 'num'), cell(i.reason), cell(left(i.secondsLeft)), td);
-  });
+  }));
   const listRow = (kind) => (tr, e) => {
     const b = document.createElement('button'); b.textContent = 'Remove';
     b.onclick = () => act(() => api('DELETE', '/api/lists/' + kind + '?app=' + a + '&cidr=' + encodeURIComponent(e.cidr)));
     const td = document.createElement('td'); td.append(b);
     tr.append(cell(e.cidr), cell(e.expiresAt ? (e.active ? 'until ' + new Date(e.expiresAt).toLocaleTimeString() : 'expired') : 'no expiry'), cell(e.note), td);
   };
-  rows($('allow').tBodies[0], allow, listRow('allow'));
-  rows($('deny').tBodies[0], deny, listRow('deny'));
+  panel('allow', (allow) => rows($('allow').tBodies[0], allow, listRow('allow')));
+  panel('deny', (deny) => rows($('deny').tBodies[0], deny, listRow('deny')));
   $('allowScope').textContent = $('denyScope').textContent = app();
   $('policyApp').textContent = app();
-  appPolicy.show('/api/apps/' + a + '/policy', policy.data, policy.etag);
-  globalPolicy.show('/api/policy', global.data, global.etag);
-  rows($('limits').tBodies[0], limits, (tr, l) => {
+  panel('policy', (policy) => appPolicy.show('/api/apps/' + a + '/policy', policy.data, policy.etag));
+  panel('global', (global) => globalPolicy.show('/api/policy', global.data, global.etag));
+  panel('limits', (limits) => rows($('limits').tBodies[0], limits, (tr, l) => {
     const b = document.createElement('button'); b.textContent = 'Remove';
     b.onclick = () => act(() => api('DELETE', '/api/apps/' + a + '/limits?cidr=' + encodeURIComponent(l.cidr)));
     const td = document.createElement('td'); td.append(b);
     tr.dataset.cidr = l.cidr;
     tr.append(cell(l.cidr), cell(l.limitPerSecond == null ? '-' : l.limitPerSecond, 'num'),
       cell(l.limitPerMinute == null ? '-' : l.limitPerMinute, 'num'), td);
-  });
-  rows($('audit').tBodies[0], audit, (tr, r) => tr.append(cell(new Date(r.at).toLocaleTimeString()), cell(r.actor), cell(r.kind),
-    cell(r.app), cell(r.target || ''), cell(r.level, 'num'), cell(r.reason)));
-  status('updated ' + new Date().toLocaleTimeString());
+  }));
+  panel('audit', (audit) => rows($('audit').tBodies[0], audit, (tr, r) => tr.append(cell(new Date(r.at).toLocaleTimeString()), cell(r.actor), cell(r.kind),
+    cell(r.app), cell(r.target || ''), cell(r.level, 'num'), cell(r.reason))));
+  if (failed.length) status('updated ' + new Date().toLocaleTimeString() + '; ' + failed.length + ' panel(s) failed: ' + failed[0], true);
+  else status('updated ' + new Date().toLocaleTimeString());
 }
 
 async function act(fn) {
@@ -130,7 +137,7 @@ $('manual').addEventListener('submit', (ev) => {
   act(() => api('POST', '/api/intercepts', { app: app(), target: f.target.value, duration: f.duration.value || null, reason: f.reason.value }));
 });
 $('listAdd').addEventListener('submit', (ev) => {
-  ev.preventDefault(); const f = ev.target; const body = { cidr: f.cidr.value, note: f.note.value, by: 'dashboard' };
+  ev.preventDefault(); const f = ev.target; const body = { cidr: f.cidr.value, note: f.note.value };
   if (f.scope.value === 'app') body.app = app();
   if (f.ttl.value) body.ttl = f.ttl.value;
   act(() => api('POST', '/api/lists/' + f.kind.value, body));
@@ -144,7 +151,10 @@ $('limitSet').addEventListener('submit', (ev) => {
 $('app').addEventListener('change', () => refresh().catch((e) => status(e.message, true)));
 
 async function loop() {
+  clearTimeout(loop.timer);
+  if (!tokenInput.value) { status('paste an API token (viewer, operator or admin) into the token field', true); }
   try { await loadApps(); await refresh(); } catch (e) { status(e.message, true); }
-  setTimeout(loop, 1000);
+  loop.timer = setTimeout(loop, 1000);
 }
+loop.now = () => { loop(); };
 loop();

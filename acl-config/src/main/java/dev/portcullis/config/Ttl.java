@@ -25,16 +25,24 @@ public final class Ttl {
     Matcher m = SHORT.matcher(text == null ? "" : text.trim());
     Duration d;
     if (m.matches()) {
-      long n = Long.parseLong(m.group(1));
-      d = switch (m.group(2)) {
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        case "h" -> Duration.ofHours(n);
-        default -> Duration.ofDays(n);
-      };
+      try {
+        long n = Long.parseLong(m.group(1));
+        d = switch (m.group(2)) {
+          case "s" -> Duration.ofSeconds(n);
+          case "m" -> Duration.ofMinutes(n);
+          case "h" -> Duration.ofHours(n);
+          default -> Duration.ofDays(n);
+        };
+        d.toMillis(); // a duration whose milliseconds overflow is refused here, not where it is used
+      } catch (ArithmeticException | NumberFormatException e) {
+        throw new IllegalArgumentException(field + " \"" + text + "\" is too long");
+      }
     } else {
       try {
         d = Duration.parse(text);
+        d.toMillis();
+      } catch (ArithmeticException e) {
+        throw new IllegalArgumentException(field + " \"" + text + "\" is too long");
       } catch (DateTimeParseException | NullPointerException e) {
         throw new IllegalArgumentException(field + " \"" + text + "\" must look like 30s, 90m, 24h, 7d or PT24H");
       }

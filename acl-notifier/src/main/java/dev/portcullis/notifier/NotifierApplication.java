@@ -10,7 +10,9 @@ import dev.portcullis.notifier.alert.WebhookAlerts;
 import dev.portcullis.notifier.api.ApiErrors;
 import dev.portcullis.notifier.api.AppResource;
 import dev.portcullis.notifier.api.AuditResource;
-import dev.portcullis.notifier.api.BearerAuthFilter;
+import dev.portcullis.notifier.api.OperatorAuthFilter;
+import dev.portcullis.notifier.api.RequestLimits;
+import dev.portcullis.notifier.operator.TokenFile;
 import dev.portcullis.notifier.api.ChangeAudit;
 import dev.portcullis.notifier.api.ConfigResource;
 import dev.portcullis.notifier.api.DashboardResource;
@@ -85,6 +87,7 @@ public final class NotifierApplication extends Application<NotifierConfiguration
   public void run(NotifierConfiguration c, Environment env) {
     env.lifecycle().addServerLifecycleListener(jetty::set);
     Clock clock = Clock.systemUTC();
+    TokenFile tokens = c.api.buildTokens(clock); // before anything connects: no API without its operators
     ZkAccess access = c.zooKeeper.buildAccess();
     ZkPaths paths = c.zooKeeper.buildPaths();
     CuratorFramework curator = access.newClient();
@@ -115,21 +118,24 @@ public final class NotifierApplication extends Application<NotifierConfiguration
     }
     InterceptBook book = new InterceptBook(clock, decisions, new RedisHistoryStore(redis, keys),
         new RedisQuotaReleases(redis, keys), c.scan.buildValve(), () -> UUID.randomUUID().toString());
-    ChangeAudit changes = new ChangeAudit(sink::auditChange, clock);
+    ChangeAudit changes = new ChangeAudit(sink::auditChangeNow, clock);
     String id = c.id != null ? c.id : "notifier-" + UUID.randomUUID().toString().substring(0, 8);
     NotifierService s = new NotifierService(c.scan.buildServiceSettings(id, paths.notifierLeader(), c.kafka),
         curator, watcher, store, c.scan.buildScanner(reader), book, changes, clock);
     service.set(s);
     env.lifecycle().manage(managed(s::start, s::close));
 
-    env.jersey().register(new BearerAuthFilter(c.api.token, c.api.protectReads));
+    env.jersey().register(new OperatorAuthFilter(tokens, c.api.readsNeedToken));
+    env.jersey().register(new RequestLimits());
     env.jersey().register(new ApiErrors.BadInput());
     env.jersey().register(new ApiErrors.MalformedJson());
     env.jersey().register(new ApiErrors.Conflict());
     env.jersey().register(new ApiErrors.StoreDown());
+    env.jersey().register(new ApiErrors.AuditDown());
+    env.jersey().register(new ApiErrors.TooWide());
     env.jersey().register(new TrafficResource(store, curator, reader));
-    env.jersey().register(new InterceptsResource(book, s, clock));
-    env.jersey().register(new ConfigResource(store, codec, clock, changes));
+    env.jersey().register(new InterceptsResource(book, s, clock, c.api.buildGuard()));
+    env.jersey().register(new ConfigResource(store, codec, clock, changes, c.api.buildGuard()));
     env.jersey().register(new AppResource(store, codec, reader, changes, clock));
     env.jersey().register(new AuditResource(sink));
     env.jersey().register(new DashboardResource());

@@ -7,7 +7,9 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
+import dev.portcullis.config.BlastRadius;
 import dev.portcullis.config.store.ZkAccess;
+import dev.portcullis.notifier.operator.TokenFile;
 import dev.portcullis.keys.ZkPaths;
 import dev.portcullis.notifier.alert.WebhookAlerts;
 import dev.portcullis.notifier.intercept.NoticeSink;
@@ -137,11 +139,26 @@ public class NotifierConfiguration extends Configuration {
     }
   }
 
-  /** The admin API. */
+  /** The admin API: who may use it, and how wide a change may be without an admin forcing it. */
   public static class Api {
-    /** Bearer token required for writes (and reads if {@code protectReads}). */
-    @NotEmpty @JsonProperty public String token;
-    @JsonProperty public boolean protectReads;
+    /** The operators' tokens, one {@code name role sha256:<hash>} per line (see {@link TokenFile}); required. */
+    @NotEmpty @JsonProperty public String tokenFile;
+    /** Reads need a viewer's token too (the allow list says who bypasses everything). */
+    @JsonProperty public boolean readsNeedToken = true;
+    /** The blast-radius guard: the widest deny entry or intercept, and the widest allow entry, without forcing. */
+    @Min(0) @Max(32) @JsonProperty public int denyFloorV4 = 16;
+    @Min(0) @Max(128) @JsonProperty public int denyFloorV6 = 48;
+    @Min(0) @Max(32) @JsonProperty public int allowFloorV4 = 8;
+    @Min(0) @Max(128) @JsonProperty public int allowFloorV6 = 32;
+
+    /** @throws IllegalArgumentException naming the file and its problem (unreadable, a bad line, a placeholder token) */
+    public TokenFile buildTokens(java.time.Clock clock) {
+      return TokenFile.load(Path.of(tokenFile), clock);
+    }
+
+    public BlastRadius buildGuard() {
+      return new BlastRadius(denyFloorV4, denyFloorV6, allowFloorV4, allowFloorV6);
+    }
   }
 
   /** Optional webhook alerts for new intercepts and safety-valve refusals. */

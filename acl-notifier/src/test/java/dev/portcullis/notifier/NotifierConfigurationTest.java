@@ -27,20 +27,21 @@ class NotifierConfigurationTest {
     NotifierConfiguration c = factory.build(new FileConfigurationSourceProvider(), "../config/notifier.yml");
     assertThat(c.redis.cluster).isTrue();
     assertThat(c.scan.interval.toMilliseconds()).isEqualTo(250);
-    assertThat(c.api.token).isEqualTo("change-me");
+    assertThat(c.api.tokenFile).isEqualTo("/etc/portcullis/api-tokens");
+    assertThat(c.api.readsNeedToken).isTrue();
   }
 
   @Test
   void unknownKeysAndMissingToken_areErrors() throws Exception {
     Path f = tmp.resolve("bad.yml");
-    Files.writeString(f, "api: {token: x}\nscan: {intervall: 1s}\n");
+    Files.writeString(f, "api: {tokenFile: x}\nscan: {intervall: 1s}\n");
     assertThatThrownBy(() -> factory.build(new FileConfigurationSourceProvider(), f.toString()))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("intervall");
     Files.writeString(f, "api: {}\n");
     assertThatThrownBy(() -> factory.build(new FileConfigurationSourceProvider(), f.toString()))
         .isInstanceOf(ConfigurationException.class)
-        .hasMessageContaining("api.token must not be empty");
+        .hasMessageContaining("api.tokenFile must not be empty");
   }
 
   @Test

@@ -9,6 +9,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import dev.portcullis.notifier.operator.Role;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.Files;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -58,6 +62,22 @@ public final class Demo {
     this.traffic = traffic;
     this.logs = logs;
     this.story = new DemoStory(out, http, SCRAPER, ADMIN);
+  }
+
+  /**
+   * The demo's tokens in {@code ./.portcullis/demo/<role>.token} (owner-readable), so that the README's
+   * commands can read them: {@code TOKEN=$(cat .portcullis/demo/operator.token)}. A new demo writes new ones.
+   */
+  static Path writeTokens(DemoStack stack) throws IOException {
+    Path d = Path.of(System.getProperty("user.dir"), ".portcullis", "demo");
+    Files.createDirectories(d);
+    for (Role role : Role.values()) {
+      Path f = d.resolve(role + ".token");
+      Files.deleteIfExists(f);
+      Files.createFile(f, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(f, stack.token(role) + "\n");
+    }
+    return d;
   }
 
   /** {@code ./portcullis-demo-logs/<start time>} under the working directory. */
@@ -137,7 +157,11 @@ public final class Demo {
       int api = stack.notifierPort(1);
       out.println();
       out.println("Portcullis demo is running on 127.0.0.1:");
-      out.println("  dashboard      http://127.0.0.1:" + api + "/   (API token for the buttons: " + options.apiToken() + ")");
+      Path tokenDir = writeTokens(stack);
+      out.println("  dashboard      http://127.0.0.1:" + api + "/   (paste a token into its token field)");
+      out.println("  API tokens     admin " + stack.token(Role.ADMIN) + "  (policies, forced changes)");
+      out.println("                 operator " + stack.token(Role.OPERATOR) + "  (intercepts, lists, limits)");
+      out.println("                 viewer " + stack.token(Role.VIEWER) + "  (reads); also in " + tokenDir);
       out.println("  sample service http://127.0.0.1:" + service.port() + "/shop/items   (OPEN app 'shop')");
       out.println("                 http://127.0.0.1:" + service.port() + "/proxy/console (CLOSED app 'proxy')");
       out.println("  kafka          " + stack.kafkaBootstrap() + ", zookeeper " + stack.zooKeeperConnect());
@@ -162,7 +186,7 @@ public final class Demo {
       });
       try {
         if (traffic) {
-          story.start(timers, "http://127.0.0.1:" + service.port(), "http://127.0.0.1:" + api, options.apiToken());
+          story.start(timers, "http://127.0.0.1:" + service.port(), "http://127.0.0.1:" + api, stack.token(Role.OPERATOR));
         }
         long started = System.nanoTime();
         Decisions decisions = new Decisions(List.of(shop, proxy));

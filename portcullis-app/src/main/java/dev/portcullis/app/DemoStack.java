@@ -25,6 +25,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.EnumMap;
+import java.util.Map;
+import dev.portcullis.notifier.operator.Operator;
+import dev.portcullis.notifier.operator.Role;
+import dev.portcullis.notifier.operator.TokenFile;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -45,17 +51,20 @@ public final class DemoStack implements AutoCloseable {
    * Tunables of a stack; the demo uses a fast ladder so a story fits in a minute or two.
    *
    * @param redisCluster a 3-master Redis Cluster (local processes) instead of one standalone Redis
+   * @param apiToken     the admin's API token, or null for a random one (the operator's and viewer's always are)
    */
   public record Options(long limitPerSecond, Ladder ladder, Duration forgiveAfter, long prefixLimitPerSecond,
       int notifiers, String apiToken, boolean redisCluster) {
 
     public static Options demo() {
       return new Options(20, new Ladder(List.of(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(2)), true),
-          Duration.ofMinutes(5), 150, 1, "demo-token", false);
+          Duration.ofMinutes(5), 150, 1, null, false);
     }
   }
 
   private final Options options;
+  private final Map<Role, String> tokens = new EnumMap<>(Role.class);
+  private final Map<String, Integer> adminPorts = new java.util.concurrent.ConcurrentHashMap<>();
   private final Consumer<String> log;
   private final Path logs;
   private final List<AutoCloseable> parts = new ArrayList<>();
@@ -86,6 +95,14 @@ public final class DemoStack implements AutoCloseable {
 
   public DemoStack start() throws Exception {
     dir = Files.createTempDirectory("portcullis-demo-");
+    SecureRandom random = new SecureRandom();
+    List<String> lines = new ArrayList<>();
+    for (Role role : Role.values()) {
+      String token = role == Role.ADMIN && options.apiToken() != null ? options.apiToken() : TokenFile.newToken(random);
+      tokens.put(role, token);
+      lines.add(TokenFile.line(new Operator("demo-" + role, role), token));
+    }
+    Files.write(dir.resolve("api-tokens"), lines);
     if (logs != null) {
       Files.createDirectories(logs);
     }
@@ -142,6 +159,8 @@ public final class DemoStack implements AutoCloseable {
    * in a child JVM that a test kills) and returns its path.
    */
   public Path notifierConfig(String id, int port, Duration sessionTimeout) throws IOException {
+    int adminPort = Ports.freeLoopbackPort();
+    adminPorts.put(id, adminPort);
     Path yml = dir.resolve(id + ".yml");
     Files.writeString(yml, String.join("\n",
         "id: " + id,
@@ -150,12 +169,11 @@ public final class DemoStack implements AutoCloseable {
         "zooKeeper: {connect: \"" + zk.connectString() + "\", acl: false, sessionTimeout: " + sessionTimeout.toMillis() + "ms}",
         "redis: {nodes: [\"" + String.join("\", \"", redis.nodes()) + "\"], cluster: " + redis.cluster() + "}",
         "scan: {interval: 250ms, janitorInterval: 1s, prefixLimitPerSecond: " + options.prefixLimitPerSecond() + "}",
-        "api: {token: " + options.apiToken() + "}",
+        "api: {tokenFile: \"" + dir.resolve("api-tokens") + "\"}",
         "server:",
-        "  type: simple",
-        "  applicationContextPath: /",
-        "  adminContextPath: /admin",
-        "  connector: {type: http, bindHost: 127.0.0.1, port: " + port + "}",
+        "  type: default",
+        "  applicationConnectors: [{type: http, bindHost: 127.0.0.1, port: " + port + "}]",
+        "  adminConnectors: [{type: http, bindHost: 127.0.0.1, port: " + adminPort + "}]",
         "  requestLog: {appenders: []}",
         "logging:",
         "  level: WARN",
@@ -194,6 +212,16 @@ public final class DemoStack implements AutoCloseable {
 
   public ConfigStore store() {
     return store;
+  }
+
+  /** The API token of the demo's operator with {@code role} (demo-admin, demo-operator, demo-viewer). */
+  public String token(Role role) {
+    return tokens.get(role);
+  }
+
+  /** The port of notifier {@code id}'s admin connector (health, metrics), written by {@link #notifierConfig}. */
+  public int adminPort(String id) {
+    return adminPorts.get(id);
   }
 
   public String kafkaBootstrap() {

@@ -81,7 +81,7 @@ final class DemoStory {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(api + "/api/lists/allow"))
             .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString("{\"cidr\":\"" + admin + "\",\"app\":\"proxy\",\"ttl\":\"20s\","
-                + "\"note\":\"admin login (demo)\",\"by\":\"demo-operator\"}")).build(), HttpResponse.BodyHandlers.ofString());
+                + "\"note\":\"admin login (demo)\"}")).build(), HttpResponse.BodyHandlers.ofString());
         out.println("  >> operator: allowlisted admin " + admin + " on 'proxy' for 20 s (HTTP " + r.statusCode() + ")");
       } catch (Exception e) {
         out.println("  >> operator: allowlisting the admin failed: " + e);

@@ -4,7 +4,11 @@ import dev.portcullis.aggregator.AggregatorMain;
 import dev.portcullis.app.kafkaacl.KafkaAclsCommand;
 import dev.portcullis.cli.ConfigCli;
 import dev.portcullis.notifier.NotifierApplication;
+import dev.portcullis.notifier.operator.Operator;
+import dev.portcullis.notifier.operator.Role;
+import dev.portcullis.notifier.operator.TokenFile;
 import java.io.PrintWriter;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Arrays;
 
@@ -26,11 +30,31 @@ public final class Launcher {
     System.out.println("  config <subcommand> ...                read and change rules and lists (config --help)");
     System.out.println("  kafka-acls [--service|--aggregator|--notifier User:x]... [--apply --command-config admin.properties]");
     System.out.println("                                         print or apply the deployment's least-privilege Kafka ACLs");
+    System.out.println("  token new <name> <admin|operator|viewer> a new API token and its line for the notifier's api.tokenFile");
     System.out.println("  sample-service [--kafka ...] [--zk ...]  the demo's sample HTTP service alone (sample-service --help)");
     System.out.println("  kafka-console-consumer ...             Kafka's own console consumer, bundled (same options)");
     System.out.println("  zkcli ...                              ZooKeeper's own zkCli, bundled (same options: -server host:port)");
     System.out.println();
     System.out.println("Every command takes --help.");
+  }
+
+  /** {@code token new <name> <role>}: prints a new token and the line that admits it. */
+  private static int newToken(String[] args) {
+    if (args.length != 3 || !args[0].equals("new")) {
+      System.err.println("usage: portcullis token new <name> <admin|operator|viewer>");
+      return 2;
+    }
+    try {
+      Operator op = new Operator(args[1], Role.parse(args[2]));
+      String token = TokenFile.newToken(new SecureRandom());
+      System.out.println("token (give it to " + op.name() + "; it is not stored anywhere): " + token);
+      System.out.println("line for the notifier's api.tokenFile (read again when it changes):");
+      System.out.println(TokenFile.line(op, token));
+      return 0;
+    } catch (IllegalArgumentException e) {
+      System.err.println("error: " + e.getMessage());
+      return 2;
+    }
   }
 
   public static void main(String[] args) throws Exception {
@@ -54,6 +78,7 @@ public final class Launcher {
       case "config" -> System.exit(ConfigCli.run(rest, new PrintWriter(System.out, true), new PrintWriter(System.err, true),
           Clock.systemUTC()));
       case "sample-service" -> System.exit(SampleServiceMain.run(rest));
+      case "token" -> System.exit(newToken(rest));
       case "kafka-acls" -> System.exit(KafkaAclsCommand.run(rest, new PrintWriter(System.out, true),
           new PrintWriter(System.err, true)));
       case "kafka-console-consumer" -> org.apache.kafka.tools.consumer.ConsoleConsumer.main(rest);

@@ -44,6 +44,22 @@ public final class ApiErrors {
     }
   }
 
+  /** 503 when a change's audit record cannot be written (the change was not made). */
+  public static final class AuditDown implements ExceptionMapper<ChangeAudit.Unavailable> {
+    @Override
+    public Response toResponse(ChangeAudit.Unavailable e) {
+      return error(503, e.getMessage());
+    }
+  }
+
+  /** 422 when a change is refused by the blast-radius guard; the message says how to force it. */
+  public static final class TooWide implements ExceptionMapper<Guard.TooWide> {
+    @Override
+    public Response toResponse(Guard.TooWide e) {
+      return error(e.status(), e.getMessage());
+    }
+  }
+
   /** 503 when ZooKeeper is unreachable or refuses. */
   public static final class StoreDown implements ExceptionMapper<ConfigStoreException> {
     @Override

@@ -19,8 +19,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -106,11 +108,15 @@ public final class AppResource {
   @Path("policy")
   @Consumes(MediaType.APPLICATION_JSON)
   public Response setAppPolicy(@PathParam("app") String app, byte[] body, @HeaderParam("If-Match") String ifMatch,
-      @HeaderParam(ChangeAudit.ACTOR_HEADER) String actor) {
+      @Context SecurityContext sc) {
     Identifiers.requireApp("app", app);
     AppPolicy p = codec.readAppPolicy(body, "PUT /api/apps/" + app + "/policy");
-    store.setAppPolicy(app, p, ConfigResource.expected(ifMatch, store.appPolicy(app).version()));
-    audit.record(actor, AuditRecord.Kind.POLICY_CHANGED, app, null, "app policy set: " + codec.json().text(codec.tree(p)));
+    int expected = ConfigResource.expected(ifMatch, store.appPolicy(app).version());
+    audit.audited(sc, AuditRecord.Kind.POLICY_CHANGED, app, null, "app policy set: " + codec.json().text(codec.tree(p)),
+        Map.of(), () -> {
+          store.setAppPolicy(app, p, expected);
+          return true;
+        });
     return appPolicy(app);
   }
 
@@ -125,27 +131,29 @@ public final class AppResource {
   @PUT
   @Path("limits")
   @Consumes(MediaType.APPLICATION_JSON)
-  public String setLimit(@PathParam("app") String app, byte[] body, @HeaderParam(ChangeAudit.ACTOR_HEADER) String actor) {
+  public String setLimit(@PathParam("app") String app, byte[] body, @Context SecurityContext sc) {
     Identifiers.requireApp("app", app);
     LimitEntry e = codec.readLimitEntry(body, "PUT /api/apps/" + app + "/limits");
-    store.setLimit(app, e);
-    audit.record(actor, AuditRecord.Kind.POLICY_CHANGED, app, e.cidr(), "limit set: "
+    audit.audited(sc, AuditRecord.Kind.POLICY_CHANGED, app, e.cidr(), "limit set: "
         + (e.limitPerSecond() == null ? "-" : e.limitPerSecond()) + " req/s, "
-        + (e.limitPerMinute() == null ? "-" : e.limitPerMinute()) + " req/min");
+        + (e.limitPerMinute() == null ? "-" : e.limitPerMinute()) + " req/min", Map.of(), () -> {
+          store.setLimit(app, e);
+          return true;
+        });
     return codec.json().text(codec.tree(e));
   }
 
   @DELETE
   @Path("limits")
-  public Response removeLimit(@PathParam("app") String app, @QueryParam("cidr") String cidr,
-      @HeaderParam(ChangeAudit.ACTOR_HEADER) String actor) {
+  public Response removeLimit(@PathParam("app") String app, @QueryParam("cidr") String cidr, @Context SecurityContext sc) {
     Identifiers.requireApp("app", app);
     Cidr c = Cidr.parse(ConfigResource.required("cidr", cidr));
-    if (!store.removeLimit(app, c)) {
+    if (store.limits(app).stream().noneMatch(l -> l.cidr().equals(c))) {
       return ApiErrors.error(404, app + " has no limit for " + c);
     }
-    audit.record(actor, AuditRecord.Kind.POLICY_CHANGED, app, c, "limit removed");
-    return Response.noContent().build();
+    boolean removed = audit.audited(sc, AuditRecord.Kind.POLICY_CHANGED, app, c, "limit removed", Map.of(),
+        () -> store.removeLimit(app, c));
+    return removed ? Response.noContent().build() : ApiErrors.error(404, app + " has no limit for " + c);
   }
 
 }

@@ -3,6 +3,7 @@ package dev.portcullis.notifier.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.address.Cidr;
+import dev.portcullis.config.BlastRadius;
 import dev.portcullis.config.ConfigCodec;
 import dev.portcullis.config.GlobalPolicy;
 import dev.portcullis.config.ListEntry;
@@ -22,11 +23,14 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Policies, limits and allow/deny lists, through the acl-config store: the same strict validation
@@ -42,9 +46,11 @@ public final class ConfigResource {
   private final ConfigCodec codec;
   private final Clock clock;
   private final ChangeAudit audit;
+  private final BlastRadius guard;
   private final ObjectMapper json = new ObjectMapper();
 
-  public ConfigResource(ConfigStore store, ConfigCodec codec, Clock clock, ChangeAudit audit) {
+  public ConfigResource(ConfigStore store, ConfigCodec codec, Clock clock, ChangeAudit audit, BlastRadius guard) {
+    this.guard = guard;
     this.store = store;
     this.codec = codec;
     this.clock = clock;
@@ -77,12 +83,14 @@ public final class ConfigResource {
   @PUT
   @Path("policy")
   @Consumes(MediaType.APPLICATION_JSON)
-  public Response setGlobalPolicy(byte[] body, @HeaderParam("If-Match") String ifMatch,
-      @HeaderParam(ChangeAudit.ACTOR_HEADER) String actor) {
+  public Response setGlobalPolicy(byte[] body, @HeaderParam("If-Match") String ifMatch, @Context SecurityContext sc) {
     GlobalPolicy p = codec.readGlobalPolicy(body, "PUT /api/policy");
-    store.setGlobalPolicy(p, expected(ifMatch, store.globalPolicy().version()));
-    audit.record(actor, AuditRecord.Kind.POLICY_CHANGED, null, null,
-        "global policy set: " + codec.json().text(codec.tree(p)));
+    int expected = expected(ifMatch, store.globalPolicy().version());
+    audit.audited(sc, AuditRecord.Kind.POLICY_CHANGED, null, null, "global policy set: " + codec.json().text(codec.tree(p)),
+        Map.of(), () -> {
+          store.setGlobalPolicy(p, expected);
+          return true;
+        });
     return globalPolicy();
   }
 
@@ -99,44 +107,59 @@ public final class ConfigResource {
     return codec.json().text(arr);
   }
 
-  /** Body: {@code {"cidr":"203.0.113.9","app":"proxy","ttl":"24h","note":"...","by":"alice","replace":false}}. */
+  /**
+   * Body: {@code {"cidr":"203.0.113.9","app":"proxy","ttl":"24h","note":"...","replace":false}}; an entry wider
+   * than the guard allows needs {@code "force": "<why>"} from an admin. The entry's {@code by} is the operator.
+   */
   @POST
   @Path("lists/{kind}")
   @Consumes(MediaType.APPLICATION_JSON)
-  public Response add(@PathParam("kind") String kind, byte[] body) throws IOException {
+  public Response add(@PathParam("kind") String kind, byte[] body, @Context SecurityContext sc) throws IOException {
+    ListKind listKind = kind(kind);
     JsonNode n = json.readTree(body);
     if (n == null || !n.isObject()) {
-      throw new IllegalArgumentException("body must be a JSON object with cidr and optional app, ttl, note, by");
+      throw new IllegalArgumentException("body must be a JSON object with cidr and optional app, ttl, note, replace, force");
     }
     for (var it = n.fieldNames(); it.hasNext(); ) {
       String f = it.next();
-      if (!List.of("cidr", "app", "ttl", "note", "by", "replace").contains(f)) {
-        throw new IllegalArgumentException(f + " is not a known field");
+      if (f.equals("by")) {
+        throw new IllegalArgumentException("by is not taken: an entry is by the operator whose token made it");
+      }
+      if (!List.of("cidr", "app", "ttl", "note", "replace", "force").contains(f)) {
+        throw new IllegalArgumentException(f + " is not a known field (known: cidr, app, ttl, note, replace, force)");
       }
     }
     String app = n.hasNonNull("app") ? Identifiers.requireApp("app", n.get("app").asText()) : null;
     long now = clock.millis();
-    Long expiresAt = n.hasNonNull("ttl") ? now + Ttl.parse(n.get("ttl").asText()).toMillis() : null;
-    ListEntry e = new ListEntry(Cidr.parse(required("cidr", n.hasNonNull("cidr") ? n.get("cidr").asText() : null)),
-        expiresAt, n.hasNonNull("note") ? n.get("note").asText() : "", n.hasNonNull("by") ? n.get("by").asText() : "api", now);
-    store.addEntry(app, kind(kind), e, n.hasNonNull("replace") && n.get("replace").asBoolean());
-    audit.record(e.by(), AuditRecord.Kind.LIST_ADDED, app, e.cidr(), kind + " list"
+    Long expiresAt = n.hasNonNull("ttl") ? now + Ttl.parse("ttl", n.get("ttl").asText()).toMillis() : null;
+    Cidr cidr = Cidr.parse(required("cidr", n.hasNonNull("cidr") ? n.get("cidr").asText() : null));
+    Map<String, String> evidence = Guard.check(guard.listRefusal(listKind, cidr),
+        n.hasNonNull("force") ? n.get("force").asText() : null, sc);
+    ListEntry e = new ListEntry(cidr, expiresAt, n.hasNonNull("note") ? n.get("note").asText() : "", ChangeAudit.actor(sc), now);
+    boolean replace = n.hasNonNull("replace") && n.get("replace").asBoolean();
+    audit.audited(sc, AuditRecord.Kind.LIST_ADDED, app, e.cidr(), kind + " list"
         + (e.expiresAt() == null ? "" : ", expires " + java.time.Instant.ofEpochMilli(e.expiresAt()))
-        + (e.note().isEmpty() ? "" : ": " + e.note()));
+        + (e.note().isEmpty() ? "" : ": " + e.note()), evidence, () -> {
+          store.addEntry(app, listKind, e, replace);
+          return true;
+        });
     return Response.status(201).entity(codec.json().text(codec.tree(e))).build();
   }
 
   @DELETE
   @Path("lists/{kind}")
   public Response remove(@PathParam("kind") String kind, @QueryParam("app") String app, @QueryParam("cidr") String cidr,
-      @HeaderParam(ChangeAudit.ACTOR_HEADER) String actor) {
+      @Context SecurityContext sc) {
+    ListKind listKind = kind(kind);
     Cidr c = Cidr.parse(required("cidr", cidr));
     String a = app == null ? null : Identifiers.requireApp("app", app);
-    if (!store.removeEntry(a, kind(kind), c)) {
+    if (store.list(a, listKind).stream().noneMatch(e -> e.cidr().equals(c))) {
       return ApiErrors.error(404, c + " is not on the " + (a == null ? "global" : a) + " " + kind + " list");
     }
-    audit.record(actor, AuditRecord.Kind.LIST_REMOVED, a, c, kind + " list");
-    return Response.noContent().build();
+    boolean removed = audit.audited(sc, AuditRecord.Kind.LIST_REMOVED, a, c, kind + " list", Map.of(),
+        () -> store.removeEntry(a, listKind, c));
+    return removed ? Response.noContent().build()
+        : ApiErrors.error(404, c + " is not on the " + (a == null ? "global" : a) + " " + kind + " list");
   }
 
   private static ListKind kind(String kind) {

@@ -8,7 +8,10 @@ import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.InputStream;
 
-/** Serves the dashboard: a single page (HTML, JS, CSS) bundled in the jar, using the admin API. */
+/**
+ * Serves the dashboard: a single page (HTML, JS, CSS) bundled in the jar, using the admin API. No
+ * inline script or style, so a strict Content-Security-Policy holds; no framing, nothing cached.
+ */
 @Path("/")
 public final class DashboardResource {
 
@@ -29,7 +32,10 @@ public final class DashboardResource {
       if (in == null) {
         return Response.status(404).build();
       }
-      return Response.ok(in.readAllBytes(), type).header("Cache-Control", "no-cache").build();
+      return Response.ok(in.readAllBytes(), type).header("Cache-Control", "no-store")
+          .header("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none';"
+              + " form-action 'self'; frame-ancestors 'none'")
+          .header("X-Frame-Options", "DENY").build();
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.portcullis.notifier.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.address.Cidr;
+import dev.portcullis.config.BlastRadius;
 import dev.portcullis.config.Ttl;
 import dev.portcullis.keys.Identifiers;
 import dev.portcullis.keys.KafkaKeys;
@@ -16,8 +17,10 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,11 +37,13 @@ public final class InterceptsResource {
   private final InterceptBook book;
   private final Leadership service;
   private final Clock clock;
-  private static final List<String> FIELDS = List.of("app", "target", "duration", "reason", "actor");
+  private static final List<String> FIELDS = List.of("app", "target", "duration", "reason", "force");
+  private final BlastRadius guard;
 
   private final ObjectMapper json = new ObjectMapper();
 
-  public InterceptsResource(InterceptBook book, Leadership service, Clock clock) {
+  public InterceptsResource(InterceptBook book, Leadership service, Clock clock, BlastRadius guard) {
+    this.guard = guard;
     this.book = book;
     this.service = service;
     this.clock = clock;
@@ -71,7 +76,7 @@ public final class InterceptsResource {
 
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
-  public Response create(byte[] body) throws IOException {
+  public Response create(byte[] body, @Context SecurityContext sc) throws IOException {
     requireLeader();
     JsonNode n = json.readTree(body);
     if (n == null || !n.isObject()) {
@@ -79,6 +84,9 @@ public final class InterceptsResource {
     }
     for (var it = n.fieldNames(); it.hasNext(); ) {
       String f = it.next();
+      if (f.equals("actor")) {
+        throw new IllegalArgumentException("actor is not taken: the actor is the operator whose token made the change");
+      }
       if (!FIELDS.contains(f)) {
         throw new IllegalArgumentException(f + " is not a known field (known: " + String.join(", ", FIELDS) + ")");
       }
@@ -91,8 +99,8 @@ public final class InterceptsResource {
     String d = text(n, "duration", false);
     Duration duration = d == null || d.equals("PERMANENT") ? null : Ttl.parse("duration", d);
     String reason = text(n, "reason", true);
-    String actor = text(n, "actor", false);
-    InterceptNotice notice = book.issueManual(app, target, duration, reason, actor == null ? "api" : actor);
+    Map<String, String> evidence = Guard.check(guard.interceptRefusal(app, target), text(n, "force", false), sc);
+    InterceptNotice notice = book.issueManual(app, target, duration, reason, ChangeAudit.actor(sc), evidence);
     book.flush();
     return Response.status(201).entity(view(notice, clock.millis())).build();
   }
@@ -100,7 +108,7 @@ public final class InterceptsResource {
   /** Releases an address intercept ({@code target}) or a quota notice ({@code caller} and {@code iface}). */
   @DELETE
   public Response release(@QueryParam("app") String app, @QueryParam("target") String target,
-      @QueryParam("caller") String caller, @QueryParam("iface") String iface, @QueryParam("actor") String actor) {
+      @QueryParam("caller") String caller, @QueryParam("iface") String iface, @Context SecurityContext sc) {
     requireLeader();
     boolean byTarget = target != null;
     boolean byQuota = caller != null || iface != null;
@@ -108,7 +116,7 @@ public final class InterceptsResource {
       throw new IllegalArgumentException(
           "query parameters: app and target (an address intercept), or app, caller and iface (a used-up quota)");
     }
-    String who = actor == null ? "api" : actor;
+    String who = ChangeAudit.actor(sc);
     boolean released = byTarget ? book.release(app, Cidr.parse(target), who, "released by operator")
         : book.releaseQuota(Identifiers.requireApp("app", app), caller, iface, who, "released by operator");
     book.flush();

@@ -158,13 +158,25 @@ public final class InterceptBook {
 
   /** A manual intercept (level 0); {@code duration} null for permanent. */
   public synchronized InterceptNotice issueManual(String app, Cidr target, Duration duration, String reason, String actor) {
+    return issueManual(app, target, duration, reason, actor, Map.of());
+  }
+
+  /**
+   * An operator's intercept; its audit record (built first, so that a record that cannot be built
+   * stops the intercept) carries {@code evidence}, e.g. that an admin forced it and why.
+   */
+  public synchronized InterceptNotice issueManual(String app, Cidr target, Duration duration, String reason, String actor,
+      Map<String, String> evidence) {
     long now = clock.millis();
     InterceptNotice n = new InterceptNotice(ids.get(), app, target, InterceptNotice.Action.DENY, 0, reason, now,
         duration == null ? null : now + duration.toMillis());
+    Map<String, String> ev = new java.util.HashMap<>(evidence);
+    ev.put("manual", "true");
+    ev.put("duration", duration == null ? "PERMANENT" : duration.toString());
+    AuditRecord record = audit(now, actor, AuditRecord.Kind.INTERCEPT_ISSUED, app, target, 0, reason, -1, ev);
+    sink.audit(record);
     active.put(n.key(), n);
     sink.publish(n);
-    sink.audit(audit(now, actor, AuditRecord.Kind.INTERCEPT_ISSUED, app, target, 0, reason, -1,
-        Map.of("manual", "true", "duration", duration == null ? "PERMANENT" : duration.toString())));
     return n;
   }
 

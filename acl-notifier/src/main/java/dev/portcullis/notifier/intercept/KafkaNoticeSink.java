@@ -13,6 +13,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ExecutionException;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -117,6 +120,25 @@ public final class KafkaNoticeSink implements NoticeSink, AutoCloseable {
         LOG.error("auditing {} failed", record.kind(), e);
       }
     });
+  }
+
+  /**
+   * Writes an operator's change to the audit topic and returns once Kafka has it (at most 5 s).
+   *
+   * @throws IllegalStateException if it is not acknowledged: the change must then not be made
+   */
+  public void auditChangeNow(AuditRecord record) {
+    try {
+      producer.send(new ProducerRecord<>(auditTopic, record.app(), codec.write(record))).get(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while writing to " + auditTopic, e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(auditTopic + " refused the record: " + e.getCause().getMessage(), e);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException(auditTopic + " did not acknowledge the record within 5 s", e);
+    }
+    remember(record);
   }
 
   private void remember(AuditRecord record) {

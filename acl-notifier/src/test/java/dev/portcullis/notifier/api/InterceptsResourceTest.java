@@ -3,6 +3,8 @@ package dev.portcullis.notifier.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.address.Cidr;
+import dev.portcullis.config.BlastRadius;
+import dev.portcullis.notifier.fixtures.Operators;
 import dev.portcullis.notifier.fixtures.FakeClock;
 import dev.portcullis.notifier.fixtures.MapHistory;
 import dev.portcullis.notifier.fixtures.MapReleases;
@@ -29,7 +31,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(DropwizardExtensionsSupport.class)
 class InterceptsResourceTest {
 
-  private static final String TOKEN = "t0ken-for-tests";
+  private static final String TOKEN = Operators.OPERATOR;
 
   private final FakeClock clock = new FakeClock();
   private final RecordingSink sink = new RecordingSink();
@@ -55,10 +57,11 @@ class InterceptsResourceTest {
   };
 
   private final ResourceExtension api = ResourceExtension.builder()
-      .addResource(new InterceptsResource(book, leadership, clock))
+      .addResource(new InterceptsResource(book, leadership, clock, BlastRadius.DEFAULT))
       .addProvider(new ApiErrors.BadInput())
       .addProvider(new ApiErrors.MalformedJson())
-      .addProvider(new BearerAuthFilter(TOKEN, false))
+      .addProvider(new ApiErrors.TooWide())
+      .addProvider(new OperatorAuthFilter(Operators.tokens(tmp()), true))
       .build();
 
   private Response post(String json) {
@@ -79,6 +82,71 @@ class InterceptsResourceTest {
     return r.readEntity(new GenericType<Map<String, Object>>() {}).get("error").toString();
   }
 
+  private static java.nio.file.Path tmp() {
+    try {
+      return java.nio.file.Files.createTempDirectory("operators");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private Response post(String json, String token) {
+    return api.target("/api/intercepts").request().header("Authorization", "Bearer " + token)
+        .post(Entity.entity(json, MediaType.APPLICATION_JSON));
+  }
+
+  @Test
+  void create_isAuditedAsTheOperatorWhoseTokenMadeIt() {
+    assertThat(post("{\"app\":\"shop\",\"target\":\"203.0.113.66\",\"reason\":\"x\"}").getStatus()).isEqualTo(201);
+    assertThat(sink.audits).singleElement().satisfies(a -> assertThat(a.actor()).isEqualTo("bob"));
+  }
+
+  @Test
+  void create_byAViewer_is403NamingTheRoleNeeded_andChangesNothing() {
+    Response r = post("{\"app\":\"shop\",\"target\":\"203.0.113.66\",\"reason\":\"x\"}", Operators.VIEWER);
+    assertThat(r.getStatus()).isEqualTo(403);
+    assertThat(error(r)).contains("carol is a viewer").contains("needs a operator");
+    assertThat(sink.published).isEmpty();
+  }
+
+  @Test
+  void reads_needAToken() {
+    Response r = api.target("/api/intercepts").request().get();
+    assertThat(r.getStatus()).isEqualTo(401);
+    assertThat(api.target("/api/intercepts").request().header("Authorization", "Bearer " + Operators.VIEWER).get().getStatus())
+        .isEqualTo(200);
+  }
+
+  @Test
+  void aTooWideIntercept_isRefusedSayingHowToForceIt_andOnlyAnAdminMayForceIt() {
+    Response wide = post("{\"app\":\"shop\",\"target\":\"10.0.0.0/8\",\"reason\":\"x\"}");
+    assertThat(wide.getStatus()).isEqualTo(422);
+    assertThat(error(wide)).contains("wider than /16").contains("16,777,216 addresses").contains("\"force\"");
+    Response everyApp = post("{\"app\":\"*\",\"target\":\"203.0.113.66\",\"reason\":\"x\"}");
+    assertThat(everyApp.getStatus()).isEqualTo(422);
+    assertThat(error(everyApp)).contains("every app");
+    Response byOperator = post("{\"app\":\"shop\",\"target\":\"10.0.0.0/8\",\"reason\":\"x\",\"force\":\"botnet\"}");
+    assertThat(byOperator.getStatus()).isEqualTo(403);
+    assertThat(error(byOperator)).contains("forcing it needs an admin").contains("bob is a operator");
+    assertThat(sink.published).isEmpty();
+    assertThat(sink.audits).isEmpty();
+
+    Response forced = post("{\"app\":\"shop\",\"target\":\"10.0.0.0/8\",\"reason\":\"x\",\"force\":\"botnet 7\"}",
+        Operators.ADMIN);
+    assertThat(forced.getStatus()).isEqualTo(201);
+    assertThat(sink.audits).singleElement().satisfies(a -> {
+      assertThat(a.actor()).isEqualTo("alice");
+      assertThat(a.evidence()).containsEntry("forced", "botnet 7");
+    });
+  }
+
+  @Test
+  void anActorInTheBody_isRefused_theActorIsTheToken() {
+    Response r = post("{\"app\":\"shop\",\"target\":\"203.0.113.66\",\"reason\":\"x\",\"actor\":\"mallory\"}");
+    assertThat(r.getStatus()).isEqualTo(400);
+    assertThat(error(r)).contains("actor is not taken");
+  }
+
   @Test
   void create_publishesTheNoticeAndAnswers201WithIt() {
     Response r = post("{\"app\":\"shop\",\"target\":\"203.0.113.66\",\"duration\":\"10m\",\"reason\":\"incident 42\"}");
@@ -95,9 +163,10 @@ class InterceptsResourceTest {
         .isEqualTo(201);
     clock.advance(Duration.ofMinutes(4));
     List<Map<String, Object>> list = api.target("/api/intercepts").queryParam("app", "shop").request()
-        .get(new GenericType<>() {});
+        .header("Authorization", "Bearer " + Operators.VIEWER).get(new GenericType<>() {});
     assertThat(list).singleElement().satisfies(m -> assertThat(m).containsEntry("secondsLeft", 360));
-    assertThat(api.target("/api/intercepts").queryParam("app", "other").request().get(new GenericType<List<Object>>() {}))
+    assertThat(api.target("/api/intercepts").queryParam("app", "other").request()
+        .header("Authorization", "Bearer " + Operators.VIEWER).get(new GenericType<List<Object>>() {}))
         .isEmpty();
   }
 
@@ -115,7 +184,7 @@ class InterceptsResourceTest {
     Response r = api.target("/api/intercepts").request().header("Authorization", "Bearer nope")
         .post(Entity.entity("{\"app\":\"shop\",\"target\":\"203.0.113.66\",\"reason\":\"x\"}", MediaType.APPLICATION_JSON));
     assertThat(r.getStatus()).isEqualTo(401);
-    assertThat(error(r)).isEqualTo("wrong token");
+    assertThat(error(r)).isEqualTo("unknown token");
   }
 
   @Test
@@ -178,9 +247,9 @@ class InterceptsResourceTest {
 
   @Test
   void create_withAnUnknownField_is400NamingIt() {
-    Response r = post("{\"app\":\"shop\",\"target\":\"203.0.113.66\",\"reason\":\"x\",\"force\":true}");
+    Response r = post("{\"app\":\"shop\",\"target\":\"203.0.113.66\",\"reason\":\"x\",\"urgent\":true}");
     assertThat(r.getStatus()).isEqualTo(400);
-    assertThat(error(r)).startsWith("force is not a known field");
+    assertThat(error(r)).startsWith("urgent is not a known field");
     assertThat(sink.published).isEmpty();
   }
 

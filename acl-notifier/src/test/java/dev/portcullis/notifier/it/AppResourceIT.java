@@ -9,6 +9,8 @@ import dev.portcullis.keys.ZkPaths;
 import dev.portcullis.notifier.api.ApiErrors;
 import dev.portcullis.notifier.api.AppResource;
 import dev.portcullis.notifier.api.ChangeAudit;
+import dev.portcullis.notifier.api.OperatorAuthFilter;
+import dev.portcullis.notifier.fixtures.Operators;
 import dev.portcullis.notifier.api.TrafficResource;
 import dev.portcullis.notifier.fixtures.FakeClock;
 import dev.portcullis.notifier.fixtures.InMemoryWindows;
@@ -54,9 +56,19 @@ class AppResourceIT {
     api = ResourceExtension.builder()
         .addResource(new AppResource(store, codec, windows, new ChangeAudit(audits::add, clock), clock))
         .addResource(new TrafficResource(store, curator, windows))
+        .addProvider(new OperatorAuthFilter(Operators.tokens(tmp()), true))
+        .setClientConfigurator(c -> c.register(Operators.asAdminByDefault()))
         .addProvider(new ApiErrors.BadInput())
         .addProvider(new ApiErrors.Conflict())
         .build();
+  }
+
+  private static java.nio.file.Path tmp() {
+    try {
+      return java.nio.file.Files.createTempDirectory("operators");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @AfterEach

@@ -8,6 +8,9 @@ import dev.portcullis.config.store.ZkAccess;
 import dev.portcullis.keys.ZkPaths;
 import dev.portcullis.notifier.api.ApiErrors;
 import dev.portcullis.notifier.api.ChangeAudit;
+import dev.portcullis.notifier.api.OperatorAuthFilter;
+import dev.portcullis.notifier.fixtures.Operators;
+import dev.portcullis.config.BlastRadius;
 import dev.portcullis.notifier.api.ConfigResource;
 import dev.portcullis.notifier.fixtures.FakeClock;
 import dev.portcullis.servers.ZooKeeper;
@@ -43,11 +46,22 @@ class ConfigResourceIT {
     ConfigStore store = new ConfigStore(curator, new ZkPaths("/api-it-" + System.nanoTime()), codec,
         ZkAccess.open(zk.connectString()));
     api = ResourceExtension.builder()
-        .addResource(new ConfigResource(store, codec, clock, new ChangeAudit(audits::add, clock)))
+        .addResource(new ConfigResource(store, codec, clock, new ChangeAudit(audits::add, clock), BlastRadius.DEFAULT))
+        .addProvider(new OperatorAuthFilter(Operators.tokens(tmp()), true))
+        .setClientConfigurator(c -> c.register(Operators.asAdminByDefault()))
+        .addProvider(new ApiErrors.TooWide())
         .addProvider(new ApiErrors.BadInput())
         .addProvider(new ApiErrors.Conflict())
         .addProvider(new ApiErrors.StoreDown())
         .build();
+  }
+
+  private static java.nio.file.Path tmp() {
+    try {
+      return java.nio.file.Files.createTempDirectory("operators");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @AfterEach
@@ -81,7 +95,11 @@ class ConfigResourceIT {
     assertThat(written.readEntity(String.class)).contains("\"limitPerSecond\":40");
     Response stale = putPolicy("{\"limitPerSecond\":30}", etag);
     assertThat(stale.getStatus()).isEqualTo(409);
-    assertThat(audits).singleElement().satisfies(a -> assertThat(a.kind()).isEqualTo(AuditRecord.Kind.POLICY_CHANGED));
+    // audited before it is made: the stale write is recorded, then recorded as not made
+    assertThat(audits).extracting(AuditRecord::kind).containsOnly(AuditRecord.Kind.POLICY_CHANGED).hasSize(3);
+    assertThat(audits).extracting(AuditRecord::actor).containsOnly("alice");
+    assertThat(audits.get(2).reason()).startsWith("NOT MADE: global policy set");
+    assertThat(audits.get(2).evidence()).containsEntry("outcome", "not made");
   }
 
   @Test
@@ -100,7 +118,7 @@ class ConfigResourceIT {
 
   @Test
   void listEntries_areAddedListedAndRemovedOnce() {
-    Response added = addEntry("allow", "{\"cidr\":\"192.0.2.10\",\"app\":\"proxy\",\"ttl\":\"24h\",\"note\":\"admin\",\"by\":\"alice\"}");
+    Response added = addEntry("allow", "{\"cidr\":\"192.0.2.10\",\"app\":\"proxy\",\"ttl\":\"24h\",\"note\":\"admin\"}");
     assertThat(added.getStatus()).isEqualTo(201);
     assertThat(added.readEntity(String.class)).contains("\"expiresAt\":" + (FakeClock.T0 + 86_400_000L));
     List<Map<String, Object>> list = api.target("/api/lists/allow").queryParam("app", "proxy").request()
@@ -123,7 +141,10 @@ class ConfigResourceIT {
     assertThat(error(addEntry("deny", "{\"cidr\":\"10.0.0.0/33\"}"))).contains("10.0.0.0/33");
     Response unknown = addEntry("deny", "{\"cidr\":\"10.0.0.1\",\"expires\":\"1h\"}");
     assertThat(unknown.getStatus()).isEqualTo(400);
-    assertThat(error(unknown)).isEqualTo("expires is not a known field");
+    assertThat(error(unknown)).startsWith("expires is not a known field");
+    Response by = addEntry("deny", "{\"cidr\":\"10.0.0.1\",\"by\":\"mallory\"}");
+    assertThat(by.getStatus()).isEqualTo(400);
+    assertThat(error(by)).contains("by the operator whose token made it");
     Response badTtl = addEntry("deny", "{\"cidr\":\"10.0.0.1\",\"ttl\":\"tomorrow\"}");
     assertThat(badTtl.getStatus()).isEqualTo(400);
     assertThat(error(badTtl)).contains("\"tomorrow\" must look like");
@@ -135,5 +156,70 @@ class ConfigResourceIT {
     Response badApp = addEntry("deny", "{\"cidr\":\"10.0.0.1\",\"app\":\"Not An App\"}");
     assertThat(error(badApp)).contains("app must be");
     assertThat(audits).isEmpty();
+  }
+
+  @Test
+  void listEntriesWiderThanTheGuard_needAnAdminsForce_andAreAuditedAsForced() {
+    Response wideDeny = addEntry("deny", "{\"cidr\":\"0.0.0.0/0\"}");
+    assertThat(wideDeny.getStatus()).isEqualTo(422);
+    assertThat(error(wideDeny)).contains("wider than /16").contains("\"force\"");
+    Response wideAllow = addEntry("allow", "{\"cidr\":\"::/0\"}");
+    assertThat(wideAllow.getStatus()).isEqualTo(422);
+    assertThat(error(wideAllow)).contains("wider than /32").contains("past every rule");
+    Response byOperator = api.target("/api/lists/deny").request().header("Authorization", "Bearer " + Operators.OPERATOR)
+        .post(Entity.entity("{\"cidr\":\"10.0.0.0/8\",\"force\":\"botnet\"}", MediaType.APPLICATION_JSON));
+    assertThat(byOperator.getStatus()).isEqualTo(403);
+    assertThat(audits).isEmpty();
+    assertThat(api.target("/api/lists/deny").request().get(new GenericType<List<Object>>() {})).isEmpty();
+
+    Response forced = addEntry("deny", "{\"cidr\":\"10.0.0.0/8\",\"force\":\"botnet 7\"}");
+    assertThat(forced.getStatus()).isEqualTo(201);
+    assertThat(audits).singleElement().satisfies(a -> {
+      assertThat(a.actor()).isEqualTo("alice");
+      assertThat(a.evidence()).containsEntry("forced", "botnet 7");
+    });
+  }
+
+  @Test
+  void aViewer_readsButCannotWrite_andNoTokenReadsNothing() {
+    Response asViewer = api.target("/api/lists/deny").request().header("Authorization", "Bearer " + Operators.VIEWER)
+        .post(Entity.entity("{\"cidr\":\"10.0.0.1\"}", MediaType.APPLICATION_JSON));
+    assertThat(asViewer.getStatus()).isEqualTo(403);
+    assertThat(api.target("/api/lists/deny").request().header("Authorization", "Bearer " + Operators.VIEWER).get().getStatus())
+        .isEqualTo(200);
+    assertThat(api.target("/api/lists/allow").request().header(Operators.ANONYMOUS, "1").get().getStatus()).isEqualTo(401);
+    Response policyByOperator = api.target("/api/policy").request().header("Authorization", "Bearer " + Operators.OPERATOR)
+        .put(Entity.entity("{\"limitPerSecond\":1}", MediaType.APPLICATION_JSON));
+    assertThat(policyByOperator.getStatus()).isEqualTo(403);
+    assertThat(error(policyByOperator)).contains("needs a admin");
+  }
+
+  @Test
+  void aChangeWhoseAuditCannotBeWritten_isNotMade() {
+    ConfigStore store = new ConfigStore(curator, new ZkPaths("/audit-down-" + System.nanoTime()), new ConfigCodec(),
+        ZkAccess.open(curator.getZookeeperClient().getCurrentConnectionString()));
+    ChangeAudit down = new ChangeAudit(r -> {
+      throw new IllegalStateException("acl.audit did not acknowledge the record within 5 s");
+    }, clock);
+    try {
+      ResourceExtension broken = ResourceExtension.builder()
+          .addResource(new ConfigResource(store, new ConfigCodec(), clock, down, BlastRadius.DEFAULT))
+          .addProvider(new OperatorAuthFilter(Operators.tokens(tmp()), true))
+          .setClientConfigurator(c -> c.register(Operators.asAdminByDefault()))
+          .addProvider(new ApiErrors.AuditDown())
+          .build();
+      broken.before();
+      try {
+        Response r = broken.target("/api/lists/deny").request().post(Entity.entity("{\"cidr\":\"198.51.100.9\"}",
+            MediaType.APPLICATION_JSON));
+        assertThat(r.getStatus()).isEqualTo(503);
+        assertThat(error(r)).contains("the change was not made").contains("did not acknowledge");
+        assertThat(store.list(null, dev.portcullis.keys.ListKind.DENY)).isEmpty();
+      } finally {
+        broken.after();
+      }
+    } catch (Throwable t) {
+      throw new AssertionError(t);
+    }
   }
 }
