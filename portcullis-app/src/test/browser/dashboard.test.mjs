@@ -25,11 +25,14 @@ try {
   page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
   page.on('pageerror', (e) => console.error('page error: ' + e.message));
   await page.goto(url, { waitUntil: 'domcontentloaded' });
+  // reads need a token too: without one the dashboard asks for it
+  await page.waitForFunction(() => /token/.test(document.querySelector('#status').textContent), null, { timeout: 15000 })
+    .catch(() => fail('without a token the dashboard did not ask for one'));
+  await page.fill('#token', token);
+  await page.dispatchEvent('#token', 'change');
   await page.waitForFunction(() => [...document.querySelectorAll('#app option')].some((o) => o.value === 'shop'), null,
     { timeout: 30000 }).catch(() => fail('app "shop" never appeared in the selector'));
   await page.selectOption('#app', 'shop');
-  await page.fill('#token', token);
-  await page.dispatchEvent('#token', 'change');
   const inTop = `#topSecond tbody td:text-is("${scraper}")`;
   await page.waitForSelector(inTop, { timeout: 30000 }).catch(() => fail('the scraper never appeared in the top IPs'));
   console.log('scraper is in the top IPs');

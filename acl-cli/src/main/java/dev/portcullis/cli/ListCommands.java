@@ -1,5 +1,6 @@
 package dev.portcullis.cli;
 
+import dev.portcullis.config.BlastRadius;
 import dev.portcullis.config.Ttl;
 import dev.portcullis.config.ListEntry;
 import dev.portcullis.keys.ListKind;
@@ -25,11 +26,22 @@ abstract class ListCommands {
       @Option(names = "--ttl", paramLabel = "TTL", description = "Expire after this long, e.g. 24h.") String ttl,
       @Option(names = "--note", defaultValue = "", description = "Why, for people.") String note,
       @Option(names = "--by", defaultValue = "${env:USER:-cli}", description = "Who (default $USER).") String by,
-      @Option(names = "--replace", description = "Replace an existing entry for the same block.") boolean replace)
+      @Option(names = "--replace", description = "Replace an existing entry for the same block.") boolean replace,
+      @Option(names = "--force", paramLabel = "WHY", description = "Make a change wider than the guard allows"
+          + " (deny wider than /16 or /48, allow wider than /8 or /32), saying why.") String force)
       throws Exception {
+    var block = Options.cidr(cidr);
+    String refusal = BlastRadius.DEFAULT.listRefusal(kind(), block);
+    if (refusal != null && (force == null || force.isBlank())) {
+      cli.err.println("error: " + refusal + "; if you mean it, add --force \"<why>\"");
+      return 2;
+    }
+    if (refusal != null) {
+      note = (note.isEmpty() ? "" : note + " ") + "[forced: " + force + "]";
+    }
     long now = cli.clock.millis();
     Duration d = ttl == null ? null : Ttl.parse(ttl);
-    ListEntry e = new ListEntry(Options.cidr(cidr), d == null ? null : now + d.toMillis(), note, by, now);
+    ListEntry e = new ListEntry(block, d == null ? null : now + d.toMillis(), note, by, now);
     return cli.withStore(store -> {
       store.addEntry(app, kind(), e, replace);
       Print.document(cli, cli.codec.tree(e), "added to the " + scope(app) + " " + kind().node() + " list"

@@ -106,4 +106,16 @@ class ConfigCliTest {
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("file:" + tmp.resolve("absent")).contains("cannot be read");
   }
+
+  @Test
+  void aDenyOrAllowWiderThanTheGuard_isRefusedBeforeAnyConnection_sayingHowToForceIt() {
+    CliRun deny = run("--zk", "127.0.0.1:1", "deny", "add", "0.0.0.0/0");
+    assertThat(deny.code()).isEqualTo(2);
+    assertThat(deny.err()).contains("wider than /16").contains("--force");
+    CliRun allow = run("--zk", "127.0.0.1:1", "allow", "add", "::/0");
+    assertThat(allow.code()).isEqualTo(2);
+    assertThat(allow.err()).contains("wider than /32");
+    CliRun blankReason = run("--zk", "127.0.0.1:1", "deny", "add", "10.0.0.0/8", "--force", " ");
+    assertThat(blankReason.code()).isEqualTo(2);
+  }
 }

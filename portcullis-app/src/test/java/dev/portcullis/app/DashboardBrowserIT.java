@@ -52,7 +52,7 @@ class DashboardBrowserIT {
       }, 0, 100, TimeUnit.MILLISECONDS);
       String url = "http://127.0.0.1:" + stack.notifierPort(1) + "/";
       Process node = new ProcessBuilder("node", browserDir.resolve("dashboard.test.mjs").toString(), url,
-          DemoStack.Options.demo().apiToken(), SCRAPER, out.resolve("dashboard.png").toString())
+          stack.token(dev.portcullis.notifier.operator.Role.ADMIN), SCRAPER, out.resolve("dashboard.png").toString())
           .redirectErrorStream(true).start();
       List<String> lines = new ArrayList<>();
       try (BufferedReader r = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {

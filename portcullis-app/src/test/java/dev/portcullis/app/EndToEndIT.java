@@ -10,6 +10,7 @@ import dev.portcullis.config.AppPolicy;
 import dev.portcullis.config.Ladder;
 import dev.portcullis.config.ListEntry;
 import dev.portcullis.keys.ListKind;
+import dev.portcullis.notifier.operator.Role;
 import dev.portcullis.config.Quota;
 import dev.portcullis.testkit.Timeouts;
 import java.net.URI;
@@ -104,6 +105,7 @@ class EndToEndIT {
 
       HttpClient http = HttpClient.newHttpClient();
       String api = "http://127.0.0.1:" + stack.notifierPort(standby);
+      String viewer = "Bearer " + stack.token(Role.VIEWER);
       HttpRequest.Builder post = HttpRequest.newBuilder(URI.create(api + "/api/lists/deny"))
           .header("Content-Type", "application/json")
           .POST(HttpRequest.BodyPublishers.ofString("{\"cidr\":\"198.51.100.9\",\"note\":\"e2e\"}"));
@@ -129,14 +131,18 @@ class EndToEndIT {
           "/api/apps/shop/rate?seconds=10", "/api/apps/shop/policy", "/api/apps/shop/limits", "/api/policy",
           "/api/lists/allow", "/api/lists/deny?app=shop", "/api/intercepts?app=shop", "/api/audit?limit=5", "/",
           "/dashboard/app.js", "/dashboard/style.css")) {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(api + read)).build(),
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(api + read)).header("Authorization", viewer).build(),
             HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as("GET " + read + ": " + r.body()).isEqualTo(200);
+        if (read.startsWith("/api")) {
+          assertThat(http.send(HttpRequest.newBuilder(URI.create(api + read)).build(), HttpResponse.BodyHandlers.ofString())
+              .statusCode()).as("GET " + read + " without a token").isEqualTo(401);
+        }
       }
-      String apps = http.send(HttpRequest.newBuilder(URI.create(api + "/api/apps")).build(),
+      String apps = http.send(HttpRequest.newBuilder(URI.create(api + "/api/apps")).header("Authorization", viewer).build(),
           HttpResponse.BodyHandlers.ofString()).body();
       assertThat(apps).as("live nodes of shop").contains("\"node\":\"a:1\"").contains("\"node\":\"c:1\"");
-      HttpResponse<String> policy = http.send(HttpRequest.newBuilder(URI.create(api + "/api/apps/shop/policy")).build(),
+      HttpResponse<String> policy = http.send(HttpRequest.newBuilder(URI.create(api + "/api/apps/shop/policy")).header("Authorization", viewer).build(),
           HttpResponse.BodyHandlers.ofString());
       String etag = policy.headers().firstValue("ETag").orElseThrow();
       HttpResponse<String> put = http.send(HttpRequest.newBuilder(URI.create(api + "/api/apps/shop/policy"))
@@ -149,7 +155,7 @@ class EndToEndIT {
           .PUT(HttpRequest.BodyPublishers.ofString("{\"mode\":\"CLOSED\"}")).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(stale.statusCode()).as("a write with a stale version is a conflict").isEqualTo(409);
 
-      String audit = http.send(HttpRequest.newBuilder(URI.create(api + "/api/audit?limit=100")).build(),
+      String audit = http.send(HttpRequest.newBuilder(URI.create(api + "/api/audit?limit=100")).header("Authorization", viewer).build(),
           HttpResponse.BodyHandlers.ofString()).body();
       assertThat(audit).as("API changes are audited")
           .contains("\"kind\":\"LIST_ADDED\"").contains("\"target\":\"198.51.100.9\"")
@@ -157,11 +163,11 @@ class EndToEndIT {
 
       Timeouts.await("the janitor's deletion of the expired entry audited", Duration.ofSeconds(30),
           () -> {
-            String tail = StackProbes.bodyOrEmpty(http, api + "/api/audit?limit=200");
+            String tail = StackProbes.bodyOrEmpty(http, api + "/api/audit?limit=200", viewer);
             return tail.contains("\"kind\":\"LIST_EXPIRED\"") && tail.contains("198.51.100.200");
           });
 
-      String intercepts = http.send(HttpRequest.newBuilder(URI.create(api + "/api/intercepts")).build(),
+      String intercepts = http.send(HttpRequest.newBuilder(URI.create(api + "/api/intercepts")).header("Authorization", viewer).build(),
           HttpResponse.BodyHandlers.ofString()).body();
       assertThat(intercepts).contains(OFFENDER).doesNotContain(PARTNER).contains("partner-42 on GET /export");
 

@@ -54,7 +54,7 @@ class LeaderCrashIT {
       Process running = child;
       Timeouts.await("the child notifier to lead", Duration.ofSeconds(60), () -> {
         assertThat(running.isAlive()).as("child notifier alive").isTrue();
-        return StackProbes.bodyOrEmpty(http, "http://127.0.0.1:" + childPort + "/admin/healthcheck")
+        return StackProbes.bodyOrEmpty(http, "http://127.0.0.1:" + stack.adminPort("notifier-child") + "/healthcheck")
             .contains("leader notifier-child");
       });
       stack.startNotifier(1);

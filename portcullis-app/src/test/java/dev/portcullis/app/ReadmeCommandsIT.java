@@ -33,9 +33,12 @@ import org.junit.jupiter.api.Test;
 class ReadmeCommandsIT {
 
   /** The sections whose {@code bash} blocks are commands against the running demo. */
-  static final Set<String> SECTIONS = Set.of("## Securing a deployment", "## Changing rules", "## Watching the topics");
+  static final Set<String> SECTIONS = Set.of("## Securing a deployment", "## Operating safely", "## Changing rules",
+      "## Watching the topics");
 
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+  /** Where the demo writes its viewer's API token (a fresh demo writes a new one). */
+  private static final Path VIEWER_TOKEN = ROOT.resolve(".portcullis").resolve("demo").resolve("viewer.token");
 
   /** The commands of {@code readme}'s bash blocks in {@link #SECTIONS}, continuation lines joined. */
   static List<String> commands(String readme) {
@@ -75,6 +78,7 @@ class ReadmeCommandsIT {
       assertThat(Ports.isOpen(port)).as("port %d must be free for the README's commands, as the README says", port).isFalse();
     }
     Path logs = Path.of("target", "readme-demo").toAbsolutePath();
+    Files.deleteIfExists(VIEWER_TOKEN); // so that the token read is this demo's
     Process demo = new ProcessBuilder("./portcullis", "demo", "--duration", "600s", "--logs", logs.toString())
         .directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(logs.resolveSibling("readme-demo.out").toFile())
         .start();
@@ -83,8 +87,10 @@ class ReadmeCommandsIT {
     try {
       HttpClient http = HttpClient.newHttpClient();
       Timeouts.await("the demo's API on 127.0.0.1:8090 (its output: target/readme-demo.out)", Duration.ofSeconds(240),
-          () -> demo.isAlive() && http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:8090/api/intercepts")).build(),
-              HttpResponse.BodyHandlers.ofString()).body().contains("203.0.113.66"));
+          () -> demo.isAlive() && Files.exists(VIEWER_TOKEN) && http.send(HttpRequest.newBuilder(
+              URI.create("http://127.0.0.1:8090/api/intercepts")).header("Authorization", "Bearer "
+              + Files.readString(VIEWER_TOKEN).strip()).build(), HttpResponse.BodyHandlers.ofString()).body()
+              .contains("203.0.113.66"));
       StringBuilder env = new StringBuilder();
       for (String c : commands) {
         if (c.matches("^[A-Z_]+=.*")) { // a variable for the commands that follow

@@ -116,7 +116,8 @@ class SecureClusterIT {
   void servicesWithoutAZooKeeperIdentity_registerInTheSecuredTree_andTheNotifierListsThem() {
     HttpClient http = HttpClient.newHttpClient();
     Timeouts.await("both clients listed as live nodes of shop", Duration.ofSeconds(30), () -> {
-      String body = StackProbes.bodyOrEmpty(http, "http://127.0.0.1:" + stack.apiPort + "/api/apps");
+      String body = StackProbes.bodyOrEmpty(http, "http://127.0.0.1:" + stack.apiPort + "/api/apps",
+          "Bearer " + SecuredStack.VIEWER_TOKEN);
       return body.contains("a-1") && body.contains("b-1");
     });
   }

@@ -13,6 +13,9 @@ import dev.portcullis.config.store.Versioned;
 import dev.portcullis.config.store.ZkAccess;
 import dev.portcullis.keys.ZkPaths;
 import dev.portcullis.notifier.NotifierApplication;
+import dev.portcullis.notifier.operator.Operator;
+import dev.portcullis.notifier.operator.Role;
+import dev.portcullis.notifier.operator.TokenFile;
 import dev.portcullis.redis.RedisEndpoints;
 import dev.portcullis.redis.RedisSecurity;
 import dev.portcullis.servers.Certificates;
@@ -55,6 +58,8 @@ final class SecuredStack implements AutoCloseable {
   static final String NOTIFIER = "notifier";
   static final String ZK_ADMIN = "portcullis-admin";
   static final int LIMIT_PER_SECOND = 20;
+  /** The API token of the notifier's one operator, a viewer. */
+  static final String VIEWER_TOKEN = UUID.randomUUID().toString();
 
   final Path dir;
   final Certificates certs;
@@ -191,12 +196,11 @@ final class SecuredStack implements AutoCloseable {
         "  tls: true",
         "  caFile: \"" + certs.ca() + "\"",
         "scan: {interval: 250ms, janitorInterval: 1s}",
-        "api: {token: secured-token}",
+        "api: {tokenFile: \"" + secretFile("api-tokens", TokenFile.line(new Operator("ops", Role.VIEWER), VIEWER_TOKEN)) + "\"}",
         "server:",
-        "  type: simple",
-        "  applicationContextPath: /",
-        "  adminContextPath: /admin",
-        "  connector: {type: http, bindHost: 127.0.0.1, port: " + apiPort + "}",
+        "  type: default",
+        "  applicationConnectors: [{type: http, bindHost: 127.0.0.1, port: " + apiPort + "}]",
+        "  adminConnectors: [{type: http, bindHost: 127.0.0.1, port: " + Ports.freeLoopbackPort() + "}]",
         "  requestLog: {appenders: []}",
         "logging: {level: WARN}",
         ""));

@@ -35,9 +35,17 @@ final class StackProbes {
 
   /** The body of a GET, or "" while the server does not answer (for polling). */
   static String bodyOrEmpty(HttpClient http, String url) {
+    return bodyOrEmpty(http, url, null);
+  }
+
+  /** The same with an {@code Authorization} header (e.g. {@code Bearer <token>}), if not null. */
+  static String bodyOrEmpty(HttpClient http, String url, String authorization) {
     try {
-      return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
-          HttpResponse.BodyHandlers.ofString()).body();
+      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2));
+      if (authorization != null) {
+        b.header("Authorization", authorization);
+      }
+      return http.send(b.build(), HttpResponse.BodyHandlers.ofString()).body();
     } catch (IOException e) {
       return "";
     } catch (InterruptedException e) {
