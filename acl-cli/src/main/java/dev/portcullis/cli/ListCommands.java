@@ -36,12 +36,10 @@ abstract class ListCommands {
       cli.err.println("error: " + refusal + "; if you mean it, add --force \"<why>\"");
       return 2;
     }
-    if (refusal != null) {
-      note = (note.isEmpty() ? "" : note + " ") + "[forced: " + force + "]";
-    }
     long now = cli.clock.millis();
     Duration d = ttl == null ? null : Ttl.parse(ttl);
-    ListEntry e = new ListEntry(block, d == null ? null : now + d.toMillis(), note, by, now);
+    ListEntry e = new ListEntry(block, d == null ? null : now + d.toMillis(), note, by, now,
+        refusal == null ? null : force);
     return cli.withStore(store -> {
       store.addEntry(app, kind(), e, replace);
       Print.document(cli, cli.codec.tree(e), "added to the " + scope(app) + " " + kind().node() + " list"

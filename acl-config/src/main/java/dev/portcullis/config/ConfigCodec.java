@@ -238,6 +238,9 @@ public final class ConfigCodec {
     o.put("note", e.note());
     o.put("by", e.by());
     o.put("createdAt", e.createdAt());
+    if (e.forced() != null) {
+      o.put("forced", e.forced());
+    }
     return o;
   }
 
@@ -261,11 +264,15 @@ public final class ConfigCodec {
     String note = r.string("note", false, 500, null, null);
     String by = r.string("by", true, 200, null, null);
     Long createdAt = r.integer("createdAt", true, 0, Long.MAX_VALUE);
+    String forced = r.string("forced", false, 200, null, null);
     r.finish();
     if (problems.size() == before && expiresAt != null && expiresAt <= createdAt) {
       problems.add(prefixed(path, "expiresAt") + " must be after createdAt (" + createdAt + "), was " + expiresAt);
     }
-    return problems.size() == before ? new ListEntry(cidr, expiresAt, note, by, createdAt) : null;
+    if (problems.size() == before && forced != null && forced.isBlank()) {
+      problems.add(prefixed(path, "forced") + " must be a reason, was blank");
+    }
+    return problems.size() == before ? new ListEntry(cidr, expiresAt, note, by, createdAt, forced) : null;
   }
 
   // ---- helpers

@@ -10,8 +10,15 @@ import dev.portcullis.address.Cidr;
  * @param note      free text for people; may be empty
  * @param by        who added it
  * @param createdAt epoch ms
+ * @param forced    why an admin forced an entry wider than the blast-radius guard allows
+ *                  ({@link BlastRadius}); null for an entry within it. A wider entry without it is not enforced.
  */
-public record ListEntry(Cidr cidr, Long expiresAt, String note, String by, long createdAt) {
+public record ListEntry(Cidr cidr, Long expiresAt, String note, String by, long createdAt, String forced) {
+
+  /** An entry that was not forced. */
+  public ListEntry(Cidr cidr, Long expiresAt, String note, String by, long createdAt) {
+    this(cidr, expiresAt, note, by, createdAt, null);
+  }
 
   public ListEntry {
     if (cidr == null) {
@@ -26,6 +33,9 @@ public record ListEntry(Cidr cidr, Long expiresAt, String note, String by, long 
     }
     if (by == null || by.isEmpty() || by.length() > 200) {
       throw new IllegalArgumentException("by must be 1-200 characters, was " + by);
+    }
+    if (forced != null && (forced.isBlank() || forced.length() > 200)) {
+      throw new IllegalArgumentException("forced must be a reason of 1-200 characters, was \"" + forced + "\"");
     }
     if (createdAt < 0) {
       throw new IllegalArgumentException("createdAt must be >= 0, was " + createdAt);

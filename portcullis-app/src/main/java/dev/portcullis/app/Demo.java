@@ -50,6 +50,7 @@ public final class Demo {
   private final boolean traffic;
   private final Path logs;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private volatile String viewerToken;
   private final ObjectMapper json = new ObjectMapper();
   private final Map<String, Integer> levelsSeen = new ConcurrentHashMap<>();
   private final DemoStory story;
@@ -158,6 +159,7 @@ public final class Demo {
       out.println();
       out.println("Portcullis demo is running on 127.0.0.1:");
       Path tokenDir = writeTokens(stack);
+      viewerToken = stack.token(Role.VIEWER);
       out.println("  dashboard      http://127.0.0.1:" + api + "/   (paste a token into its token field)");
       out.println("  API tokens     admin " + stack.token(Role.ADMIN) + "  (policies, forced changes)");
       out.println("                 operator " + stack.token(Role.OPERATOR) + "  (intercepts, lists, limits)");
@@ -267,8 +269,8 @@ public final class Demo {
 
   private String describeIntercepts(String api) {
     try {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(api + "/api/intercepts")).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(api + "/api/intercepts"))
+          .header("Authorization", "Bearer " + viewerToken).build(), HttpResponse.BodyHandlers.ofString());
       JsonNode list = json.readTree(r.body());
       StringBuilder sb = new StringBuilder();
       for (JsonNode n : list) {

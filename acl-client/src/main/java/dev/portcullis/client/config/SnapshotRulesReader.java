@@ -196,7 +196,7 @@ public final class SnapshotRulesReader {
               throw problem(at + ".expiresAt must be epoch milliseconds or null");
             }
           }
-          case "note", "by" -> {
+          case "note", "by", "forced" -> {
             if (v != JsonToken.VALUE_STRING && v != JsonToken.VALUE_NULL) {
               throw problem(at + "." + f + " must be a string");
             }

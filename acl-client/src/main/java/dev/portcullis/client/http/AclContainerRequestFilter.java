@@ -51,9 +51,7 @@ public final class AclContainerRequestFilter implements ContainerRequestFilter {
 
   @Override
   public void filter(ContainerRequestContext ctx) {
-    List<String> fwd = ctx.getHeaders().getOrDefault("Forwarded", List.of());
-    List<String> xff = ctx.getHeaders().getOrDefault("X-Forwarded-For", List.of());
-    String ip = resolver.resolve(peer.apply(ctx), fwd, xff);
+    String ip = resolver.resolve(peer.apply(ctx), name -> ctx.getHeaders().getOrDefault(name, List.of()));
     Decision d = client.check(ip, iface.apply(ctx), callerHeader == null ? null : ctx.getHeaderString(callerHeader));
     if (d.outcome() == Decision.Outcome.DENY) {
       ctx.abortWith(Response.status(Response.Status.FORBIDDEN).entity("Forbidden").build());

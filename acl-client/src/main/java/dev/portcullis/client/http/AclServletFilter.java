@@ -47,8 +47,7 @@ public final class AclServletFilter implements Filter {
       chain.doFilter(request, response);
       return;
     }
-    String ip = resolver.resolve(req.getRemoteAddr(), ClientIpResolver.headerValues(req.getHeaders("Forwarded")),
-        ClientIpResolver.headerValues(req.getHeaders("X-Forwarded-For")));
+    String ip = resolver.resolve(req.getRemoteAddr(), name -> ClientIpResolver.headerValues(req.getHeaders(name)));
     Decision d = client.check(ip, iface.apply(req), callerHeader == null ? null : req.getHeader(callerHeader));
     switch (d.outcome()) {
       case ALLOW -> chain.doFilter(request, response);

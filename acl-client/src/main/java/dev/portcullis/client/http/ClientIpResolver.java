@@ -10,26 +10,42 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Finds the client address of a request that may have passed through proxies.
  *
- * <p>The socket peer is the only address that cannot be forged. Forwarding headers
- * ({@code Forwarded: for=...} per RFC 7239, else {@code X-Forwarded-For}) are read only when the peer
+ * <p>The socket peer is the only address that cannot be forged. The one forwarding header the
+ * deployment names ({@link ForwardingHeader}: {@code X-Forwarded-For} by default, or
+ * {@code Forwarded: for=...} per RFC 7239, or {@code X-Real-IP}, or none) is read only when the peer
  * is one of the configured trusted proxies, and then from the right: each hop that is itself a
  * trusted proxy is skipped, and the first address that is not is the client (the rightmost untrusted
- * address wins). Anything left of it was written by the client and is ignored. An unparseable hop
- * stops the walk and is returned as it is, so that the decision engine's rule for unparseable
- * addresses applies rather than a guess.
+ * address wins). Anything left of it was written by the client and is ignored, and so is every other
+ * forwarding header (a proxy that appends to one passes the others through as the client wrote them).
+ * An unparseable hop stops the walk and is returned as it is, so that the decision engine's rule for
+ * unparseable addresses applies rather than a guess.
  *
  * <p>Immutable and thread-safe.
  */
 public final class ClientIpResolver {
 
   private final CidrTable<Boolean> trusted;
+  private final ForwardingHeader header;
 
-  /** @param trustedProxies the blocks your own proxies and load balancers send from */
+  /** Trusting {@code X-Forwarded-For} from {@code trustedProxies}. */
   public ClientIpResolver(Collection<Cidr> trustedProxies) {
+    this(trustedProxies, ForwardingHeader.X_FORWARDED_FOR);
+  }
+
+  /**
+   * @param trustedProxies the blocks your own proxies and load balancers send from
+   * @param header         the one header they write the client address into
+   */
+  public ClientIpResolver(Collection<Cidr> trustedProxies, ForwardingHeader header) {
+    if (header == null) {
+      throw new IllegalArgumentException("header must be X_FORWARDED_FOR, FORWARDED, X_REAL_IP or NONE, was null");
+    }
+    this.header = header;
     Map<Cidr, Boolean> m = new HashMap<>();
     for (Cidr c : trustedProxies) {
       m.put(c, Boolean.TRUE);
@@ -47,17 +63,26 @@ public final class ClientIpResolver {
     return a != null && trusted.longestMatch(a) != null;
   }
 
+  /** The header this resolver reads. */
+  public ForwardingHeader header() {
+    return header;
+  }
+
   /**
-   * @param peer      the socket peer address ({@code getRemoteAddr()})
-   * @param forwarded every {@code Forwarded} header value, in order (may be empty)
-   * @param xff       every {@code X-Forwarded-For} header value, in order (may be empty)
+   * @param peer    the socket peer address ({@code getRemoteAddr()})
+   * @param headers every value of a request header, by name, in order (empty if absent)
    */
-  public String resolve(String peer, List<String> forwarded, List<String> xff) {
+  public String resolve(String peer, Function<String, List<String>> headers) {
     String p = strip(peer);
-    if (!isTrusted(p)) {
+    if (header == ForwardingHeader.NONE || !isTrusted(p)) {
       return p;
     }
-    List<String> hops = !forwarded.isEmpty() ? forwardedFor(forwarded) : split(xff);
+    List<String> values = headers.apply(header.headerName());
+    List<String> hops = switch (header) {
+      case FORWARDED -> forwardedFor(values);
+      case X_REAL_IP -> values.isEmpty() ? List.of() : List.of(values.get(values.size() - 1).trim());
+      default -> split(values);
+    };
     String client = p;
     for (int i = hops.size() - 1; i >= 0; i--) {
       String hop = strip(hops.get(i));

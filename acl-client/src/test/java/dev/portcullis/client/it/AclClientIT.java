@@ -158,10 +158,10 @@ class AclClientIT {
       curator.start();
       curator.blockUntilConnected(20, TimeUnit.SECONDS);
       ConfigStore store = new ConfigStore(curator, new ZkPaths(r.root()), new ConfigCodec(), ZkAccess.open(zk.connectString()));
-      store.addEntry("shop", ListKind.DENY, new ListEntry(Cidr.parse("2001:db8::/32"), null, "v6 scrapers", "it", 1), false);
+      store.addEntry("shop", ListKind.DENY, new ListEntry(Cidr.parse("2001:db8:1::/48"), null, "v6 scrapers", "it", 1), false);
       Timeouts.await("the deny entry at the client", Duration.ofSeconds(20),
-          () -> c.check("2001:db8::77", "x").outcome() == Decision.Outcome.DENY);
-      assertThat(c.check("2001:db8::77", "x").detail()).isEqualTo("deny list 2001:db8::/32 (shop)");
+          () -> c.check("2001:db8:1::77", "x").outcome() == Decision.Outcome.DENY);
+      assertThat(c.check("2001:db8:1::77", "x").detail()).isEqualTo("deny list 2001:db8:1::/48 (shop)");
       Timeouts.await("the ephemeral registration", Duration.ofSeconds(20),
           () -> curator.checkExists().forPath(new ZkPaths(r.root()).node("shop", "zk:1")) != null);
     }

@@ -201,9 +201,32 @@ public final class ConfigStore {
     ensureRegistrations(app);
   }
 
-  /** @return false if the block was not listed */
+  /**
+   * Removes a block from a list, wherever it was written: at its own path (the CLI, the API), or in
+   * any other bucket (zkCli, by hand), found by listing the buckets' names (no document is read).
+   *
+   * @return false if the block was not listed
+   */
   public boolean removeEntry(String app, ListKind kind, Cidr cidr) {
-    return znodes.delete(paths.listEntry(app, kind, cidr));
+    if (znodes.delete(paths.listEntry(app, kind, cidr))) {
+      return true;
+    }
+    boolean removed = false;
+    String dir = paths.list(app, kind);
+    for (String bucket : znodes.children(dir)) {
+      for (String name : znodes.children(dir + "/" + bucket)) {
+        Cidr named;
+        try {
+          named = ZkPaths.parseEntryName(name);
+        } catch (IllegalArgumentException e) {
+          continue; // not an entry's name: reported by the watchers, not ours to remove
+        }
+        if (named.equals(cidr)) {
+          removed |= znodes.delete(dir + "/" + bucket + "/" + name);
+        }
+      }
+    }
+    return removed;
   }
 
   /**

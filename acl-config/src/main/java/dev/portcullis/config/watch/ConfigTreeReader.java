@@ -7,7 +7,9 @@ import dev.portcullis.config.ConfigCodec;
 import dev.portcullis.config.ConfigSnapshot;
 import dev.portcullis.config.GlobalPolicy;
 import dev.portcullis.config.LimitEntry;
+import dev.portcullis.config.BlastRadius;
 import dev.portcullis.config.ListEntry;
+import dev.portcullis.keys.ListKind;
 import dev.portcullis.keys.ZkPaths;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -166,12 +168,27 @@ final class ConfigTreeReader {
         case GLOBAL_POLICY -> codec.readGlobalPolicy(n.data(), n.path());
         case APP_POLICY -> codec.readAppPolicy(n.data(), n.path());
         case APP_LIMIT -> checkName(codec.readLimitEntry(n.data(), n.path()), p[p.length - 1], n.path());
-        default -> checkName(codec.readListEntry(n.data(), n.path()), p[p.length - 1], n.path());
+        default -> guarded(checkName(codec.readListEntry(n.data(), n.path()), p[p.length - 1], n.path()),
+            kind == Kind.GLOBAL_ALLOW || kind == Kind.APP_ALLOW ? ListKind.ALLOW : ListKind.DENY, n.path());
       };
       return new Parsed(n.mzxid(), value, null);
     } catch (IllegalArgumentException e) {
       return new Parsed(n.mzxid(), null, e.getMessage());
     }
+  }
+
+  /**
+   * An entry wider than the blast-radius guard allows is enforced only if an admin forced it (the API
+   * and the CLI write {@code forced}); one written otherwise (zkCli, a script) is reported as a problem
+   * of its znode and not enforced.
+   */
+  private static ListEntry guarded(ListEntry e, ListKind kind, String path) {
+    String refusal = BlastRadius.DEFAULT.listRefusal(kind, e.cidr());
+    if (refusal != null && e.forced() == null) {
+      throw new IllegalArgumentException("not enforced: " + path + " holds " + refusal + ", and no admin forced it"
+          + " (the API or the CLI with force writes \"forced\": \"<why>\")");
+    }
+    return e;
   }
 
   private static <T> T checkName(T doc, String name, String path) {

@@ -108,6 +108,13 @@ class ConfigWatcherIT {
     store.removeEntry("proxy", ListKind.ALLOW, Cidr.parse("203.0.113.9/32"));
     Timeouts.await("the removal in the snapshot", Duration.ofSeconds(10),
         () -> w.current().allowEntry("proxy", ADMIN, 0) == null);
+
+    // the store removes what zkCli wrote, in whatever bucket
+    assertThat(store.removeEntry(null, ListKind.DENY, Cidr.parse("198.51.100.0/24"))).isTrue();
+    assertThat(raw.checkExists().forPath(path)).isNull();
+    Timeouts.await("the raw entry's removal in the snapshot", Duration.ofSeconds(10),
+        () -> w.current().denyEntry("any", IpAddress.parse("198.51.100.77"), 0) == null);
+    assertThat(store.removeEntry(null, ListKind.DENY, Cidr.parse("198.51.100.0/24"))).isFalse();
   }
 
   @Test
@@ -206,6 +213,29 @@ class ConfigWatcherIT {
     Timeouts.await("the fixed policy", Duration.ofSeconds(10),
         () -> GlobalPolicy.DEFAULT.equals(w.current().global())
             && !w.stats().problems().containsKey(paths.globalPolicy()));
+  }
+
+  @Test
+  void aTooWideEntryWrittenByHand_isReportedAndNotEnforced_unlessAnAdminForcedIt() throws Exception {
+    ConfigWatcher w = watcher(client(Duration.ofSeconds(15)), null);
+    CuratorFramework raw = client(Duration.ofSeconds(15));
+    String everything = paths.root() + "/global/deny/manual/0.0.0.0_0";
+    raw.create().creatingParentsIfNeeded().forPath(everything,
+        "{\"cidr\":\"0.0.0.0/0\",\"by\":\"zkcli\",\"createdAt\":1}".getBytes(StandardCharsets.UTF_8));
+    String allowAll = paths.root() + "/apps/proxy/allow/manual/0.0.0.0_0";
+    raw.create().creatingParentsIfNeeded().forPath(allowAll,
+        "{\"cidr\":\"0.0.0.0/0\",\"by\":\"zkcli\",\"createdAt\":1}".getBytes(StandardCharsets.UTF_8));
+    String forced = paths.root() + "/global/deny/manual/10.0.0.0_8";
+    raw.create().creatingParentsIfNeeded().forPath(forced,
+        "{\"cidr\":\"10.0.0.0/8\",\"by\":\"alice\",\"createdAt\":1,\"forced\":\"botnet 7\"}"
+            .getBytes(StandardCharsets.UTF_8));
+    Timeouts.await("the forced entry in force", Duration.ofSeconds(20),
+        () -> w.current().denyEntry("any", IpAddress.parse("10.9.9.9"), 0) != null);
+    assertThat(w.stats().problems().get(everything)).contains("not enforced").contains("wider than /16")
+        .contains("no admin forced it");
+    assertThat(w.stats().problems().get(allowAll)).contains("not enforced").contains("wider than /8");
+    assertThat(w.current().denyEntry("any", IpAddress.parse("8.8.8.8"), 0)).as("the unforced /0").isNull();
+    assertThat(w.current().allowEntry("proxy", IpAddress.parse("8.8.8.8"), 0)).isNull();
   }
 
   @Test

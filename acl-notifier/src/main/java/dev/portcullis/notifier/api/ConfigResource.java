@@ -135,7 +135,8 @@ public final class ConfigResource {
     Cidr cidr = Cidr.parse(required("cidr", n.hasNonNull("cidr") ? n.get("cidr").asText() : null));
     Map<String, String> evidence = Guard.check(guard.listRefusal(listKind, cidr),
         n.hasNonNull("force") ? n.get("force").asText() : null, sc);
-    ListEntry e = new ListEntry(cidr, expiresAt, n.hasNonNull("note") ? n.get("note").asText() : "", ChangeAudit.actor(sc), now);
+    ListEntry e = new ListEntry(cidr, expiresAt, n.hasNonNull("note") ? n.get("note").asText() : "", ChangeAudit.actor(sc), now,
+        evidence.get("forced"));
     boolean replace = n.hasNonNull("replace") && n.get("replace").asBoolean();
     audit.audited(sc, AuditRecord.Kind.LIST_ADDED, app, e.cidr(), kind + " list"
         + (e.expiresAt() == null ? "" : ", expires " + java.time.Instant.ofEpochMilli(e.expiresAt()))
@@ -153,9 +154,6 @@ public final class ConfigResource {
     ListKind listKind = kind(kind);
     Cidr c = Cidr.parse(required("cidr", cidr));
     String a = app == null ? null : Identifiers.requireApp("app", app);
-    if (store.list(a, listKind).stream().noneMatch(e -> e.cidr().equals(c))) {
-      return ApiErrors.error(404, c + " is not on the " + (a == null ? "global" : a) + " " + kind + " list");
-    }
     boolean removed = audit.audited(sc, AuditRecord.Kind.LIST_REMOVED, a, c, kind + " list", Map.of(),
         () -> store.removeEntry(a, listKind, c));
     return removed ? Response.noContent().build()

@@ -132,8 +132,11 @@ class ConfigResourceIT {
         .request().delete();
     assertThat(again.getStatus()).isEqualTo(404);
     assertThat(error(again)).isEqualTo("192.0.2.10/32 is not on the proxy allow list");
-    assertThat(audits).extracting(AuditRecord::kind)
-        .containsExactly(AuditRecord.Kind.LIST_ADDED, AuditRecord.Kind.LIST_REMOVED);
+    // the second removal is audited before it is tried, then audited as not made
+    assertThat(audits).extracting(AuditRecord::kind).containsExactly(AuditRecord.Kind.LIST_ADDED,
+        AuditRecord.Kind.LIST_REMOVED, AuditRecord.Kind.LIST_REMOVED, AuditRecord.Kind.LIST_REMOVED);
+    assertThat(audits.get(3).reason()).startsWith("NOT MADE");
+    assertThat(audits.get(3).evidence()).containsEntry("why", "nothing to change");
   }
 
   @Test
