@@ -69,7 +69,7 @@ try {
     .catch(() => fail('Save app policy did not store a new version'));
   if (!(await page.inputValue('#policy')).includes('100000')) fail('the saved policy does not show the new limit');
   console.log('app policy saved: ' + before + ' -> ' + (await page.textContent('#policyVersion')));
-  await page.waitForSelector('#audit tbody tr:has(td:text-is("POLICY_CHANGED")):has(td:text-is("dashboard"))', { timeout: 15000 })
+  await page.waitForSelector('#audit tbody tr:has(td:text-is("POLICY_CHANGED")):has(td:text-is("demo-admin"))', { timeout: 15000 })
     .catch(() => fail('the policy change is not in the audit tail'));
   await page.screenshot({ path: screenshot, fullPage: true });
 } finally {

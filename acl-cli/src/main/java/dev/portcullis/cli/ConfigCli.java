@@ -31,7 +31,8 @@ import picocli.CommandLine.Option;
 @Command(name = "config", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Read and change Portcullis rules and lists in ZooKeeper.",
     subcommands = {PolicyCommands.class, AppPolicyCommands.class, LimitCommands.class, ListCommands.Allow.class,
-        ListCommands.Deny.class, TreeCommands.Check.class, TreeCommands.Export.class, TreeCommands.Import.class})
+        ListCommands.Deny.class, TreeCommands.Check.class, TreeCommands.Export.class, TreeCommands.Import.class,
+        TreeCommands.Confirm.class})
 public final class ConfigCli {
 
   @Option(names = "--zk", paramLabel = "HOST:PORT", defaultValue = "${env:PORTCULLIS_ZK:-127.0.0.1:2181}",

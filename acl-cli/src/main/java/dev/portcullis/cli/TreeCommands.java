@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -93,6 +94,23 @@ final class TreeCommands {
     }
   }
 
+  @Command(name = "confirm", mixinStandardHelpOptions = true,
+      description = "Confirm the rules tree as it is now to clients holding back a deleted or mass-deleted tree.")
+  static final class Confirm implements Callable<Integer> {
+    @ParentCommand
+    ConfigCli cli;
+
+    @Override
+    public Integer call() throws Exception {
+      return cli.withStore(store -> {
+        int n = store.confirmTree(cli.clock.millis());
+        cli.out.println(cli.json ? "{\"confirmed\":" + n + "}" : "confirmed the tree as it is now: " + n
+            + " rules in force; watchers holding back a smaller tree take it");
+        return 0;
+      });
+    }
+  }
+
   @Command(name = "import", mixinStandardHelpOptions = true,
       description = "Write every document of an export. The file is validated whole first; nothing is written if it has a problem.")
   static final class Import implements Callable<Integer> {
@@ -102,19 +120,42 @@ final class TreeCommands {
     @Parameters(paramLabel = "FILE")
     Path file;
 
-    @Option(names = "--prune", description = "Also delete limits and list entries the file does not contain.")
+    @Option(names = "--prune", description = "Also delete limits and list entries the file does not contain"
+        + " (shown, and made only with --apply).")
     boolean prune;
+
+    @Option(names = "--apply", description = "With --prune: make the changes; without it, --prune only lists what it would delete.")
+    boolean apply;
+
+    @Option(names = "--force", paramLabel = "WHY", description = "Import entries wider than the guard allows, marked as"
+        + " forced for this reason.")
+    String force;
 
     @Override
     public Integer call() throws Exception {
-      ConfigSnapshot tree;
+      ConfigSnapshot read;
       try {
-        tree = cli.treeCodec.read(read(file), file.toString());
+        read = cli.treeCodec.read(read(file), file.toString());
       } catch (InvalidDocumentException e) {
         cli.reportInvalid(e);
         return 2;
       }
+      List<String> wide = ImportGuard.unforcedWide(read);
+      if (!wide.isEmpty() && (force == null || force.isBlank())) {
+        cli.err.println("error: " + wide.size() + " entries of " + file + " are wider than the guard allows and not forced"
+            + " (first: " + wide.get(0) + "); nothing imported; if you mean them, add --force \"<why>\"");
+        return 2;
+      }
+      ConfigSnapshot tree = wide.isEmpty() ? read : ImportGuard.forced(read, force);
       return cli.withStore(store -> {
+        if (prune && !apply) {
+          List<String> gone = store.pruneCandidates(tree);
+          for (String g : gone) {
+            cli.out.println("would delete " + g);
+          }
+          cli.out.println(gone.size() + " to delete, nothing changed; add --apply to import and prune");
+          return 0;
+        }
         store.importTree(tree, prune);
         cli.out.println(cli.json ? "{\"imported\":true}" : "imported " + file + (prune ? " (pruned)" : ""));
         return 0;

@@ -128,6 +128,61 @@ class ConfigCliIT {
     assertThat(anonymous.err()).contains("not authorised").contains("PORTCULLIS_ZK_AUTH");
   }
 
+  @Test
+  void confirm_letsWatchersTakeAMassDeletion_andPruneShowsBeforeItDeletes(ZooKeeper zk) throws Exception {
+    String root = "/cli-confirm-" + System.nanoTime();
+    String[] conn = {"--zk", zk.connectString(), "--root", root};
+    Clock now = Clock.systemUTC();
+    for (int i = 0; i < 12; i++) {
+      assertThat(CliRun.of(now, concat(conn, "deny", "add", "198.51.100." + i)).code()).isZero();
+    }
+    try (CuratorFramework c = ZkAccess.open(zk.connectString()).newClient()) {
+      c.start();
+      c.blockUntilConnected(20, TimeUnit.SECONDS);
+      try (ConfigWatcher w = new ConfigWatcher(c, new ZkPaths(root), new ConfigCodec(), null, Clock.systemUTC())) {
+        w.start();
+        Timeouts.await("12 entries in force", Duration.ofSeconds(20), () -> w.current().globalDeny().size() == 12);
+        Path kept = tmp.resolve("two.json");
+        Files.writeString(kept, "{\"v\":1,\"global\":{\"deny\":[{\"cidr\":\"198.51.100.0/32\",\"by\":\"ops\",\"createdAt\":1},"
+            + "{\"cidr\":\"198.51.100.1/32\",\"by\":\"ops\",\"createdAt\":1}]},\"apps\":{}}");
+
+        CliRun dryRun = CliRun.of(now, concat(conn, "import", kept.toString(), "--prune"));
+        assertThat(dryRun.code()).as(dryRun.err()).isZero();
+        assertThat(dryRun.out()).contains("would delete global deny 198.51.100.11/32").contains("10 to delete, nothing changed");
+        assertThat(w.current().globalDeny()).as("nothing changed").hasSize(12);
+
+        CliRun pruned = CliRun.of(now, concat(conn, "import", kept.toString(), "--prune", "--apply"));
+        assertThat(pruned.code()).as(pruned.err()).isZero();
+        Timeouts.await("the mass deletion held", Duration.ofSeconds(20),
+            () -> w.stats().held() != null && w.stats().held().contains("removes 10 of 12"));
+        assertThat(w.current().globalDeny()).hasSize(12);
+
+        CliRun confirm = CliRun.of(now, concat(conn, "confirm"));
+        assertThat(confirm.code()).as(confirm.err()).isZero();
+        assertThat(confirm.out()).contains("2 rules in force");
+        Timeouts.await("the confirmed tree taken", Duration.ofSeconds(20),
+            () -> w.stats().held() == null && w.current().globalDeny().size() == 2);
+      }
+    }
+  }
+
+  @Test
+  void anImportWithATooWideEntry_isRefusedWhole_unlessForced(ZooKeeper zk) throws Exception {
+    String root = "/cli-import-guard-" + System.nanoTime();
+    String[] conn = {"--zk", zk.connectString(), "--root", root};
+    Path file = tmp.resolve("wide.json");
+    Files.writeString(file, "{\"v\":1,\"global\":{\"deny\":[{\"cidr\":\"0.0.0.0/0\",\"by\":\"ops\",\"createdAt\":1},"
+        + "{\"cidr\":\"203.0.113.0/24\",\"by\":\"ops\",\"createdAt\":1}]},\"apps\":{}}");
+    CliRun refused = CliRun.of(Clock.systemUTC(), concat(conn, "import", file.toString()));
+    assertThat(refused.code()).as(refused.out()).isEqualTo(2);
+    assertThat(refused.err()).contains("global deny 0.0.0.0/0").contains("--force");
+    CliRun export = CliRun.of(Clock.systemUTC(), concat(conn, "--json", "export"));
+    assertThat(export.out()).doesNotContain("203.0.113.0/24");
+    CliRun forced = CliRun.of(Clock.systemUTC(), concat(conn, "import", file.toString(), "--force", "drill 12"));
+    assertThat(forced.code()).as(forced.err()).isZero();
+    assertThat(CliRun.of(Clock.systemUTC(), concat(conn, "--json", "export")).out()).contains("\"forced\" : \"drill 12\"");
+  }
+
   private static String[] concat(String[] a, String... b) {
     String[] out = new String[a.length + b.length];
     System.arraycopy(a, 0, out, 0, a.length);

@@ -112,6 +112,31 @@ public final class ConfigStore {
     return open;
   }
 
+  /**
+   * Confirms the tree as it is now to every watcher holding back a vanished or mass-deleted tree:
+   * writes {@code <root>/confirm} with the number of rules in force, counted as the watchers count
+   * them (list entries not expired, limits, one per app with any document). Creates the root if it
+   * was deleted (its count is then 0).
+   *
+   * @return the count written
+   */
+  public int confirmTree(long nowMillis) {
+    int n = active(list(null, ListKind.ALLOW), nowMillis) + active(list(null, ListKind.DENY), nowMillis);
+    for (String app : apps()) {
+      int limits = limits(app).size();
+      int entries = active(list(app, ListKind.ALLOW), nowMillis) + active(list(app, ListKind.DENY), nowMillis);
+      int all = list(app, ListKind.ALLOW).size() + list(app, ListKind.DENY).size();
+      boolean hasDocument = appPolicy(app).version() != Versioned.ABSENT || limits > 0 || all > 0;
+      n += hasDocument ? 1 + limits + entries : 0;
+    }
+    znodes.upsert(paths.root() + "/confirm", Integer.toString(n).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    return n;
+  }
+
+  private static int active(List<ListEntry> entries, long nowMillis) {
+    return (int) entries.stream().filter(e -> e.isActiveAt(nowMillis)).count();
+  }
+
   /** Apps that have a znode under {@code /apps}. */
   public List<String> apps() {
     return znodes.children(paths.apps());
@@ -278,6 +303,38 @@ public final class ConfigStore {
       }
       importList(a.app(), ListKind.ALLOW, a.allow(), prune);
       importList(a.app(), ListKind.DENY, a.deny(), prune);
+    }
+  }
+
+  /**
+   * What {@link #importTree(ConfigSnapshot, boolean) importTree(tree, true)} would delete: the limits
+   * and list entries of the tree's scopes that the tree does not contain, e.g. {@code shop deny 198.51.100.0/24}.
+   */
+  public List<String> pruneCandidates(ConfigSnapshot tree) {
+    List<String> out = new ArrayList<>();
+    pruneCandidates(null, ListKind.ALLOW, tree.globalAllow(), out);
+    pruneCandidates(null, ListKind.DENY, tree.globalDeny(), out);
+    for (AppConfig a : tree.apps().values()) {
+      Set<Cidr> keep = new HashSet<>();
+      a.limits().forEach(l -> keep.add(l.cidr()));
+      for (LimitEntry l : limits(a.app())) {
+        if (!keep.contains(l.cidr())) {
+          out.add(a.app() + " limit " + l.cidr());
+        }
+      }
+      pruneCandidates(a.app(), ListKind.ALLOW, a.allow(), out);
+      pruneCandidates(a.app(), ListKind.DENY, a.deny(), out);
+    }
+    return out;
+  }
+
+  private void pruneCandidates(String app, ListKind kind, List<ListEntry> entries, List<String> out) {
+    Set<Cidr> keep = new HashSet<>();
+    entries.forEach(e -> keep.add(e.cidr()));
+    for (ListEntry e : list(app, kind)) {
+      if (!keep.contains(e.cidr())) {
+        out.add((app == null ? "global" : app) + " " + kind.node() + " " + e.cidr());
+      }
     }
   }
 
