@@ -11,6 +11,7 @@ import dev.portcullis.notifier.api.ApiErrors;
 import dev.portcullis.notifier.api.AppResource;
 import dev.portcullis.notifier.api.AuditResource;
 import dev.portcullis.notifier.api.OperatorAuthFilter;
+import dev.portcullis.notifier.change.TreeChanges;
 import dev.portcullis.notifier.api.RequestLimits;
 import dev.portcullis.notifier.operator.TokenFile;
 import dev.portcullis.notifier.api.ChangeAudit;
@@ -135,8 +136,9 @@ public final class NotifierApplication extends Application<NotifierConfiguration
     env.jersey().register(new ApiErrors.TooWide());
     env.jersey().register(new TrafficResource(store, curator, reader));
     env.jersey().register(new InterceptsResource(book, s, clock, c.api.buildGuard()));
-    env.jersey().register(new ConfigResource(store, codec, clock, changes, c.api.buildGuard()));
-    env.jersey().register(new AppResource(store, codec, reader, changes, clock));
+    env.jersey().register(new ConfigResource(store, codec, clock, changes, c.api.buildGuard(), watcher::current));
+    env.jersey().register(new AppResource(store, codec, reader, changes, clock, watcher::current));
+    watcher.addListener(new TreeChanges(sink::auditChange, () -> service.get() != null && service.get().isLeader(), clock));
     env.jersey().register(new AuditResource(sink));
     env.jersey().register(new DashboardResource());
 

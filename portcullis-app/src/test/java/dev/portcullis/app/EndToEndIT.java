@@ -139,6 +139,18 @@ class EndToEndIT {
               .statusCode()).as("GET " + read + " without a token").isEqualTo(401);
         }
       }
+      assertThat(http.send(HttpRequest.newBuilder(URI.create(api + "/admin/healthcheck")).build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode()).as("Dropwizard's admin servlets are not on the API's port")
+          .isEqualTo(404);
+      HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(api + "/")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(page.headers().firstValue("Content-Security-Policy").orElse("")).contains("frame-ancestors 'none'");
+      assertThat(page.headers().firstValue("Cache-Control").orElse("")).isEqualTo("no-store");
+      HttpResponse<String> huge = http.send(HttpRequest.newBuilder(URI.create(api + "/api/lists/deny"))
+          .header("Content-Type", "application/json").header("Authorization", "Bearer e2e-token")
+          .POST(HttpRequest.BodyPublishers.ofString("{\"note\":\"" + "x".repeat(2 << 20) + "\"}")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(huge.statusCode()).as("a body over 1 MiB").isEqualTo(413);
       String apps = http.send(HttpRequest.newBuilder(URI.create(api + "/api/apps")).header("Authorization", viewer).build(),
           HttpResponse.BodyHandlers.ofString()).body();
       assertThat(apps).as("live nodes of shop").contains("\"node\":\"a:1\"").contains("\"node\":\"c:1\"");

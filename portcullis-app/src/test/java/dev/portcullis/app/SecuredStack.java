@@ -25,6 +25,7 @@ import dev.portcullis.servers.Ports;
 import dev.portcullis.servers.RedisProcess;
 import dev.portcullis.servers.SecuredKafka;
 import dev.portcullis.servers.TlsZooKeeper;
+import dev.portcullis.testkit.Timeouts;
 import dev.portcullis.transport.KafkaConnection;
 import dev.portcullis.transport.Secret;
 import java.io.PrintWriter;
@@ -108,11 +109,15 @@ final class SecuredStack implements AutoCloseable {
         redisAs(AGGREGATOR), dir.resolve("aggregator")).withKafka(kafkaAs(AGGREGATOR))
         .withTopics("acl.access", "acl.access.dlq", 4).withAdminPort(-1)));
     aggregator.start();
+    Timeouts.await("the aggregator's Kafka Streams running under its ACLs", Duration.ofSeconds(120),
+        () -> aggregator.streamsState() == org.apache.kafka.streams.KafkaStreams.State.RUNNING);
 
     apiPort = Ports.freeLoopbackPort();
     notifier = new NotifierApplication();
     notifier.run("server", notifierYaml().toString());
     parts.add(notifier::stop);
+    Timeouts.await("the notifier leading, with the intercepts in force read", Duration.ofSeconds(60),
+        () -> notifier.service() != null && notifier.service().isLeader() && notifier.service().notServingReason() == null);
     return this;
   }
 

@@ -59,6 +59,16 @@ public final class ConfigStore {
     znodes.writeCas(paths.globalPolicy(), codec.write(policy), expectedVersion);
   }
 
+  /** The global policy's znode version, readable even while its document is invalid (to overwrite it). */
+  public int globalPolicyVersion() {
+    return znodes.version(paths.globalPolicy());
+  }
+
+  /** An app policy's znode version, readable even while its document is invalid (to overwrite it). */
+  public int appPolicyVersion(String app) {
+    return znodes.version(paths.appPolicy(app));
+  }
+
   public Versioned<AppPolicy> appPolicy(String app) {
     return znodes.read(paths.appPolicy(app), AppPolicy.DEFAULT, codec::readAppPolicy);
   }

@@ -40,6 +40,16 @@ final class Znodes {
     }
   }
 
+  /** The znode's data version, without reading its document; {@link Versioned#ABSENT} if it does not exist. */
+  int version(String path) {
+    try {
+      Stat stat = curator.checkExists().forPath(path);
+      return stat == null ? Versioned.ABSENT : stat.getVersion();
+    } catch (Exception e) {
+      throw failure("read " + path, e);
+    }
+  }
+
   List<String> children(String path) {
     try {
       List<String> c = new ArrayList<>(curator.getChildren().forPath(path));

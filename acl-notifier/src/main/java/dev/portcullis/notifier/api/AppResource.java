@@ -3,6 +3,7 @@ package dev.portcullis.notifier.api;
 import dev.portcullis.address.Cidr;
 import dev.portcullis.config.AppPolicy;
 import dev.portcullis.config.ConfigCodec;
+import dev.portcullis.config.ConfigSnapshot;
 import dev.portcullis.config.LimitEntry;
 import dev.portcullis.config.store.ConfigStore;
 import dev.portcullis.config.store.Versioned;
@@ -38,6 +39,7 @@ import java.util.Map;
 @Produces(MediaType.APPLICATION_JSON)
 public final class AppResource {
 
+  private final java.util.function.Supplier<ConfigSnapshot> lastGood;
   private final ConfigStore store;
   private final ConfigCodec codec;
   private final WindowReader reader;
@@ -45,6 +47,13 @@ public final class AppResource {
   private final Clock clock;
 
   public AppResource(ConfigStore store, ConfigCodec codec, WindowReader reader, ChangeAudit audit, Clock clock) {
+    this(store, codec, reader, audit, clock, () -> ConfigSnapshot.EMPTY);
+  }
+
+  /** @param lastGood the rules in force (the notifier's watcher), answered while a stored policy is invalid */
+  public AppResource(ConfigStore store, ConfigCodec codec, WindowReader reader, ChangeAudit audit, Clock clock,
+      java.util.function.Supplier<ConfigSnapshot> lastGood) {
+    this.lastGood = lastGood;
     this.store = store;
     this.codec = codec;
     this.reader = reader;
@@ -100,8 +109,13 @@ public final class AppResource {
   @GET
   @Path("policy")
   public Response appPolicy(@PathParam("app") String app) {
-    Versioned<AppPolicy> v = store.appPolicy(Identifiers.requireApp("app", app));
-    return ConfigResource.doc(codec, codec.tree(v.value()), v.version());
+    Identifiers.requireApp("app", app);
+    try {
+      Versioned<AppPolicy> v = store.appPolicy(app);
+      return ConfigResource.doc(codec, codec.tree(v.value()), v.version());
+    } catch (IllegalArgumentException invalid) {
+      return ConfigResource.lastGood(codec, codec.tree(lastGood.get().policy(app)), store.appPolicyVersion(app), invalid);
+    }
   }
 
   @PUT
@@ -111,7 +125,7 @@ public final class AppResource {
       @Context SecurityContext sc) {
     Identifiers.requireApp("app", app);
     AppPolicy p = codec.readAppPolicy(body, "PUT /api/apps/" + app + "/policy");
-    int expected = ConfigResource.expected(ifMatch, store.appPolicy(app).version());
+    int expected = ConfigResource.expected(ifMatch, store.appPolicyVersion(app));
     audit.audited(sc, AuditRecord.Kind.POLICY_CHANGED, app, null, "app policy set: " + codec.json().text(codec.tree(p)),
         Map.of(), () -> {
           store.setAppPolicy(app, p, expected);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.address.Cidr;
 import dev.portcullis.config.BlastRadius;
 import dev.portcullis.config.ConfigCodec;
+import dev.portcullis.config.ConfigSnapshot;
 import dev.portcullis.config.GlobalPolicy;
 import dev.portcullis.config.ListEntry;
 import dev.portcullis.keys.ListKind;
@@ -31,6 +32,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Policies, limits and allow/deny lists, through the acl-config store: the same strict validation
@@ -47,9 +49,17 @@ public final class ConfigResource {
   private final Clock clock;
   private final ChangeAudit audit;
   private final BlastRadius guard;
+  private final Supplier<ConfigSnapshot> lastGood;
   private final ObjectMapper json = new ObjectMapper();
 
   public ConfigResource(ConfigStore store, ConfigCodec codec, Clock clock, ChangeAudit audit, BlastRadius guard) {
+    this(store, codec, clock, audit, guard, () -> ConfigSnapshot.EMPTY);
+  }
+
+  /** @param lastGood the rules in force (the notifier's watcher), answered while a stored document is invalid */
+  public ConfigResource(ConfigStore store, ConfigCodec codec, Clock clock, ChangeAudit audit, BlastRadius guard,
+      Supplier<ConfigSnapshot> lastGood) {
+    this.lastGood = lastGood;
     this.guard = guard;
     this.store = store;
     this.codec = codec;
@@ -73,11 +83,27 @@ public final class ConfigResource {
     }
   }
 
+  /**
+   * The stored global policy with its version as {@code ETag}; while the stored document is invalid,
+   * the last good one (as the watchers enforce it) with the version of the invalid one, so that a PUT
+   * can replace it, and the problem in {@code X-Portcullis-Problem}. The caller did nothing wrong.
+   */
   @GET
   @Path("policy")
   public Response globalPolicy() {
-    Versioned<GlobalPolicy> v = store.globalPolicy();
-    return doc(codec, codec.tree(v.value()), v.version());
+    try {
+      Versioned<GlobalPolicy> v = store.globalPolicy();
+      return doc(codec, codec.tree(v.value()), v.version());
+    } catch (IllegalArgumentException invalid) {
+      return lastGood(codec, codec.tree(lastGood.get().global()), store.globalPolicyVersion(), invalid);
+    }
+  }
+
+  static Response lastGood(ConfigCodec codec, JsonNode tree, int version, IllegalArgumentException problem) {
+    String why = problem.getMessage().replaceAll("[\\r\\n]+", " ");
+    return Response.ok(codec.json().text(tree)).tag(Integer.toString(version))
+        .header("X-Portcullis-Problem", "the stored document is invalid; this is the last good one in force: "
+            + (why.length() > 300 ? why.substring(0, 300) : why)).build();
   }
 
   @PUT
@@ -85,7 +111,7 @@ public final class ConfigResource {
   @Consumes(MediaType.APPLICATION_JSON)
   public Response setGlobalPolicy(byte[] body, @HeaderParam("If-Match") String ifMatch, @Context SecurityContext sc) {
     GlobalPolicy p = codec.readGlobalPolicy(body, "PUT /api/policy");
-    int expected = expected(ifMatch, store.globalPolicy().version());
+    int expected = expected(ifMatch, store.globalPolicyVersion());
     audit.audited(sc, AuditRecord.Kind.POLICY_CHANGED, null, null, "global policy set: " + codec.json().text(codec.tree(p)),
         Map.of(), () -> {
           store.setGlobalPolicy(p, expected);

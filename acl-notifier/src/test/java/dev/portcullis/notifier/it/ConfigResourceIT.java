@@ -38,13 +38,13 @@ class ConfigResourceIT {
   private final List<AuditRecord> audits = new CopyOnWriteArrayList<>();
   private final CuratorFramework curator;
   private final ResourceExtension api;
+  private final ZkPaths paths = new ZkPaths("/api-it-" + System.nanoTime());
 
   ConfigResourceIT(ZooKeeper zk) {
     curator = ZkAccess.open(zk.connectString()).newClient();
     curator.start();
     ConfigCodec codec = new ConfigCodec();
-    ConfigStore store = new ConfigStore(curator, new ZkPaths("/api-it-" + System.nanoTime()), codec,
-        ZkAccess.open(zk.connectString()));
+    ConfigStore store = new ConfigStore(curator, paths, codec, ZkAccess.open(zk.connectString()));
     api = ResourceExtension.builder()
         .addResource(new ConfigResource(store, codec, clock, new ChangeAudit(audits::add, clock), BlastRadius.DEFAULT))
         .addProvider(new OperatorAuthFilter(Operators.tokens(tmp()), true))
@@ -100,6 +100,18 @@ class ConfigResourceIT {
     assertThat(audits).extracting(AuditRecord::actor).containsOnly("alice");
     assertThat(audits.get(2).reason()).startsWith("NOT MADE: global policy set");
     assertThat(audits.get(2).evidence()).containsEntry("outcome", "not made");
+  }
+
+  @Test
+  void aStoredPolicyThatIsInvalid_isAnsweredWithTheLastGoodOne_andCanBeReplaced() throws Exception {
+    curator.create().creatingParentsIfNeeded().forPath(paths.globalPolicy(), "{\"limitPerSecond\":-5}".getBytes());
+    Response r = api.target("/api/policy").request().get();
+    assertThat(r.getStatus()).isEqualTo(200);
+    assertThat(r.getHeaderString("X-Portcullis-Problem")).contains("last good").contains("limitPerSecond");
+    assertThat(r.readEntity(String.class)).contains("\"limitPerSecond\":50");
+    Response fixed = putPolicy("{\"limitPerSecond\":30}", r.getEntityTag().getValue());
+    assertThat(fixed.getStatus()).as(fixed.readEntity(String.class)).isEqualTo(200);
+    assertThat(api.target("/api/policy").request().get().getHeaderString("X-Portcullis-Problem")).isNull();
   }
 
   @Test
