@@ -115,6 +115,16 @@ class EndToEndIT {
       HttpResponse<String> wrong = http.send(post.header("Authorization", "Bearer nope").build(),
           HttpResponse.BodyHandlers.ofString());
       assertThat(wrong.statusCode()).isEqualTo(401);
+      HttpResponse<String> byViewer = http.send(post.setHeader("Authorization", viewer).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(byViewer.statusCode()).as(byViewer.body()).isEqualTo(403);
+      HttpRequest.Builder wide = HttpRequest.newBuilder(URI.create(api + "/api/intercepts"))
+          .header("Content-Type", "application/json");
+      HttpResponse<String> tooWide = http.send(wide.copy().header("Authorization", "Bearer " + stack.token(Role.OPERATOR))
+          .POST(HttpRequest.BodyPublishers.ofString("{\"app\":\"*\",\"target\":\"0.0.0.0/0\",\"reason\":\"x\"}")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(tooWide.statusCode()).as(tooWide.body()).isEqualTo(422);
+      assertThat(tooWide.body()).contains("every app");
       HttpResponse<String> authorised = http.send(HttpRequest.newBuilder(URI.create(api + "/api/lists/deny"))
           .header("Content-Type", "application/json").header("Authorization", "Bearer e2e-token")
           .POST(HttpRequest.BodyPublishers.ofString("{\"cidr\":\"198.51.100.9\",\"note\":\"e2e\"}")).build(),
@@ -169,7 +179,8 @@ class EndToEndIT {
 
       String audit = http.send(HttpRequest.newBuilder(URI.create(api + "/api/audit?limit=100")).header("Authorization", viewer).build(),
           HttpResponse.BodyHandlers.ofString()).body();
-      assertThat(audit).as("API changes are audited")
+      assertThat(audit).as("API changes are audited, as the operator who made them")
+          .contains("\"actor\":\"demo-admin\"")
           .contains("\"kind\":\"LIST_ADDED\"").contains("\"target\":\"198.51.100.9\"")
           .contains("\"kind\":\"POLICY_CHANGED\"").contains("app policy set:");
 
