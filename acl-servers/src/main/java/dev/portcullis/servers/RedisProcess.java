@@ -148,22 +148,9 @@ public final class RedisProcess implements Redis {
   }
 
   private void destroy() {
-    if (process != null) {
-      process.destroy();
-      try {
-        if (!process.waitFor(5, TimeUnit.SECONDS)) {
-          process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-        }
-      } catch (InterruptedException e) {
-        process.destroyForcibly();
-        Thread.currentThread().interrupt();
-      }
-      process = null;
-    }
-    if (watchdog != null) {
-      watchdog.destroyForcibly();
-      watchdog = null;
-    }
+    Watchdog.stop(process, watchdog, 5);
+    process = null;
+    watchdog = null;
   }
 
   @Override

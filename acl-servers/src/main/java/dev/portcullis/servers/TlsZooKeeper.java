@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real ZooKeeper server that takes TLS connections only (ZooKeeper's Netty connection factory on a
@@ -112,22 +111,9 @@ public final class TlsZooKeeper implements ZooKeeper {
 
   @Override
   public synchronized void stop() {
-    if (process != null) {
-      process.destroy();
-      try {
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-          process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-        }
-      } catch (InterruptedException e) {
-        process.destroyForcibly();
-        Thread.currentThread().interrupt();
-      }
-      process = null;
-    }
-    if (watchdog != null) {
-      watchdog.destroyForcibly();
-      watchdog = null;
-    }
+    Watchdog.stop(process, watchdog, 10);
+    process = null;
+    watchdog = null;
   }
 
   @Override

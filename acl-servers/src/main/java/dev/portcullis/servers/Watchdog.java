@@ -1,6 +1,7 @@
 package dev.portcullis.servers;
 
 import java.io.IOException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Kills a child process when this JVM dies, even by SIGKILL: a tiny shell loop that polls both
@@ -10,6 +11,27 @@ import java.io.IOException;
 final class Watchdog {
 
   private Watchdog() {}
+
+  /**
+   * Stops {@code child} (SIGTERM, then SIGKILL after {@code graceSeconds}) and its watchdog; either may
+   * be null. Keeps the interrupt flag.
+   */
+  static void stop(Process child, Process watchdog, int graceSeconds) {
+    if (child != null) {
+      child.destroy();
+      try {
+        if (!child.waitFor(graceSeconds, TimeUnit.SECONDS)) {
+          child.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        child.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (watchdog != null) {
+      watchdog.destroyForcibly();
+    }
+  }
 
   static Process guard(Process child) throws IOException {
     long jvm = ProcessHandle.current().pid();
