@@ -54,12 +54,15 @@ final class ShrinkGuard {
       return null;
     }
     boolean rootPresent = false;
+    boolean globalPolicy = false;
     Long confirmed = null;
     for (ConfigTreeReader.Node n : nodes) {
       if (n.path().equals(root)) {
         rootPresent = true;
       } else if (n.path().equals(root + "/" + CONFIRM)) {
         confirmed = parseCount(n.data());
+      } else if (n.path().equals(root + "/global/policy")) {
+        globalPolicy = true;
       }
     }
     int after = size(next, nowMillis);
@@ -69,6 +72,11 @@ final class ShrinkGuard {
     if (!rootPresent) {
       return "the rules root " + root + " does not exist (deleted, or the wrong root); the " + before
           + " rules in force stay until it is recreated with a " + root + "/" + CONFIRM + " of the new tree's size";
+    }
+    if (after == 0 && !globalPolicy) {
+      // a deleted tree that something recreated empty (a service's registration recreates its parents)
+      return "the rules tree under " + root + " holds no rules and no global policy any more (deleted?); the " + before
+          + " rules in force stay until " + root + "/" + CONFIRM + " holds 0";
     }
     int removed = before - after;
     if (removed >= MIN_REMOVED && removed > before * MAX_REMOVED_SHARE) {
