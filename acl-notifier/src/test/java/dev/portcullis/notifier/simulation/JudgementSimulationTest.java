@@ -52,7 +52,10 @@ import org.junit.jupiter.api.Test;
  *   <li>an address over its limit in a second is intercepted (by itself or its prefix) by the end of that second;
  *   <li>in shadow mode nothing is published;
  *   <li>no notice is published twice for the same target and level, and levels climb the ladder by one;
- *   <li>every issued intercept's audit record carries its evidence (count and limit).
+ *   <li>every issued intercept's audit record carries its evidence (count and limit);
+ *   <li>one leader issues at most the valve's cap of new intercepts in any minute; nothing is issued again
+ *       while its notice is in force, across a leader change too (the new leader loads the intercepts in
+ *       force and shares the offender history), and reoffenders still climb to level 2.
  * </ol>
  * A failing scenario names its seed; {@code -Dsimulation.seed=N} runs that one alone.
  */
@@ -68,6 +71,8 @@ class JudgementSimulationTest {
     final long limit;
     final long prefixLimit;
     final boolean shadow;
+    final int valveMax;
+    final boolean failover;
     final Map<IpAddress, long[]> rates = new LinkedHashMap<>(); // requests per second, per phase second
     final Set<IpAddress> allowlisted = new HashSet<>();
     final Set<IpAddress> reoffenders = new HashSet<>();
@@ -81,8 +86,11 @@ class JudgementSimulationTest {
       this.limit = 10 + rnd.nextInt(190);
       this.prefixLimit = limit * (3 + rnd.nextInt(8));
       this.shadow = rnd.nextInt(10) == 0;
+      this.valveMax = rnd.nextInt(4) == 0 ? 1 + rnd.nextInt(3) : 10_000;
+      this.failover = rnd.nextBoolean();
       story.append("seed ").append(seed).append(": limit ").append(limit).append("/s, prefix ").append(prefixLimit)
-          .append("/s").append(shadow ? ", shadow" : "");
+          .append("/s").append(shadow ? ", shadow" : "").append(valveMax < 10_000 ? ", valve " + valveMax + "/min" : "")
+          .append(failover ? ", leader change before the second phase" : "");
     }
   }
 
@@ -177,7 +185,7 @@ class JudgementSimulationTest {
           book.consider(b, config);
         }
       }
-      if (!s.shadow) {
+      if (!s.shadow && s.valveMax == 10_000) {
         long end = sec;
         for (Map.Entry<String, Long> over : s.overAddress.entrySet()) {
           if (over.getValue() == end) {
@@ -197,14 +205,28 @@ class JudgementSimulationTest {
     InMemoryWindows windows = new InMemoryWindows();
     RecordingSink sink = new RecordingSink();
     AtomicInteger ids = new AtomicInteger();
-    InterceptBook book = new InterceptBook(clock, sink, new MapHistory(), new MapReleases(), new SafetyValve(10_000, 16, 48),
+    MapHistory history = new MapHistory(); // Redis: shared by every leader
+    MapReleases releases = new MapReleases();
+    InterceptBook book = new InterceptBook(clock, sink, history, releases, new SafetyValve(s.valveMax, 16, 48),
         () -> "n-" + ids.incrementAndGet());
     RuleScanner scanner = new RuleScanner(windows, s.prefixLimit, null);
     ConfigSnapshot config = config(s);
 
     phase(s, first, false, clock, windows, scanner, book, config, sink);
+    if (s.failover) { // a new leader while the intercepts are in force: it loads them from the topic, the history
+      // from Redis, and has a valve of its own
+      InterceptBook next = new InterceptBook(clock, sink, history, releases, new SafetyValve(s.valveMax, 16, 48),
+          () -> "m-" + ids.incrementAndGet());
+      next.load(book.active());
+      book = next;
+    }
+    int firstLeader = sink.published.size();
+    // the same traffic 10 s later, the first intercepts still in force
+    phase(s, first + 10, false, clock, windows, scanner, book, config, sink);
     // the first rung (1 min) lapses; reoffenders come back
     phase(s, first + 70, true, clock, windows, scanner, book, config, sink);
+    checkValve(s, sink.published.subList(0, firstLeader));
+    checkValve(s, sink.published.subList(firstLeader, sink.published.size()));
 
     String story = s.story.toString();
     if (s.shadow) {
@@ -212,11 +234,15 @@ class JudgementSimulationTest {
       return;
     }
     Map<String, Integer> lastLevel = new HashMap<>();
+    Map<String, InterceptNotice> lastNotice = new HashMap<>();
     Set<String> published = new HashSet<>();
     for (InterceptNotice n : sink.published) {
       String target = n.target().toString();
       assertThat(published.add(n.key() + "@" + n.level())).as("%s%n%s published twice at level %d", story, target, n.level())
           .isTrue();
+      InterceptNotice before = lastNotice.put(n.key(), n);
+      assertThat(before == null || !before.isActiveAt(n.issuedAt())).as("%s%n%s issued again at %d while its level %d"
+          + " notice was in force", story, target, n.issuedAt(), before == null ? 0 : before.level()).isTrue();
       int previous = lastLevel.getOrDefault(n.key(), 0);
       assertThat(n.level()).as("%s%n%s climbs the ladder by one", story, target).isEqualTo(previous + 1);
       lastLevel.put(n.key(), n.level());
@@ -232,12 +258,21 @@ class JudgementSimulationTest {
         assertThat(single && n.target().contains(a)).as("%s%nan allowlisted address intercepted: %s", story, target).isFalse();
       }
     }
-    for (IpAddress ip : s.reoffenders) {
+    for (IpAddress ip : s.valveMax == 10_000 ? s.reoffenders : Set.<IpAddress>of()) {
       assertThat(lastLevel.getOrDefault(KafkaKeys.notice(APP, Cidr.of(ip)), 0))
           .as("%s%nreoffender %s is at level 2 after offending again", story, ip).isEqualTo(2);
     }
     assertThat(sink.audits).filteredOn(a -> a.kind() == AuditRecord.Kind.INTERCEPT_ISSUED)
         .allSatisfy(a -> assertThat(a.evidence()).as("%s%nevidence of %s", story, a.target()).isNotEmpty());
+  }
+
+  /** The valve's cap: no more than {@code valveMax} new intercepts by one leader within any minute. */
+  private static void checkValve(Scenario s, List<InterceptNotice> byOneLeader) {
+    for (InterceptNotice n : byOneLeader) {
+      long within = byOneLeader.stream().filter(m -> m.issuedAt() > n.issuedAt() - 60_000 && m.issuedAt() <= n.issuedAt())
+          .count();
+      assertThat(within).as("%s%nnew intercepts in the minute up to %d", s.story, n.issuedAt()).isLessThanOrEqualTo(s.valveMax);
+    }
   }
 
   @Test
