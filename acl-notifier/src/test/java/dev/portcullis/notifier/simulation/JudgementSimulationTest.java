@@ -42,7 +42,8 @@ import org.junit.jupiter.api.Test;
  * and {@link SafetyValve} over in-memory windows fed from generated traffic, on a fake clock, scanning four
  * times a second. Each of {@link #SCENARIOS} seeds generates a scenario: benign users at up to 90 % of the
  * per-address limit (each in its own /24), bursts exactly at the limit, offenders at 1.1x-1000x, addresses
- * rotating inside one /24 (each under the limit, together over the prefix limit), an allowlisted heavy user
+ * rotating inside one /24 or one IPv6 /64 (each under the limit, together over the prefix limit), an IPv6
+ * offender, an allowlisted heavy user
  * sharing a benign user's /24, shadow mode, and a second phase after the first intercepts lapsed where some
  * offenders offend again. Properties, checked on every scenario:
  * <ol>
@@ -130,6 +131,19 @@ class JudgementSimulationTest {
       }
       s.story.append(", ").append(members).append(" rotating in 203.0.113.0/24");
     }
+    if (r.nextInt(3) == 0) { // rotating IPv6 addresses inside 2001:db8:7:1::/64, and an IPv6 offender
+      int members = (int) (s.prefixLimit / s.limit) + 2 + r.nextInt(20);
+      for (int i = 0; i < members; i++) {
+        long[] perSecond = new long[SECONDS];
+        java.util.Arrays.fill(perSecond, s.limit);
+        s.rates.put(IpAddress.ofV6(0x20010db800070001L, r.nextLong() | 1), perSecond);
+      }
+      long[] offender = new long[SECONDS];
+      java.util.Arrays.fill(offender, s.limit * (2 + r.nextInt(50)));
+      IpAddress v6 = IpAddress.ofV6(0x20010db800090002L, 0x66);
+      s.rates.put(v6, offender);
+      s.story.append(", ").append(members).append(" rotating in 2001:db8:7:1::/64, offender ").append(v6);
+    }
     if (r.nextBoolean()) { // a heavy allowlisted host in the first benign user's /24
       IpAddress ip = IpAddress.ofV4(0x0A000100 | 200); // 10.0.1.200
       long[] perSecond = new long[SECONDS];
@@ -163,7 +177,7 @@ class JudgementSimulationTest {
         }
         long n = e.getValue()[t];
         windows.put(APP, Kind.SECOND, sec, ip.toString(), n);
-        String p = ip.toString().substring(0, ip.toString().lastIndexOf('.')) + ".0/24";
+        String p = Cidr.covering(ip, ip.isV4() ? 24 : 64).toString();
         prefixes.merge(p, n, Long::sum);
         if (!s.allowlisted.contains(ip)) {
           prefixesLessAllowlisted.merge(p, n, Long::sum);
@@ -246,7 +260,7 @@ class JudgementSimulationTest {
       int previous = lastLevel.getOrDefault(n.key(), 0);
       assertThat(n.level()).as("%s%n%s climbs the ladder by one", story, target).isEqualTo(previous + 1);
       lastLevel.put(n.key(), n.level());
-      boolean single = n.target().prefix() == 32;
+      boolean single = n.target().prefix() == (n.target().network().isV4() ? 32 : 128);
       if (single) {
         assertThat(s.overAddress).as("%s%n%s intercepted but never over its limit", story, target)
             .containsKey(n.target().network().toString());
