@@ -148,6 +148,12 @@ final class TreeCommands {
       }
       ConfigSnapshot tree = wide.isEmpty() ? read : ImportGuard.forced(read, force);
       return cli.withStore(store -> {
+        String tooMany = ImportGuard.tooManyAddresses(tree, store.readAll());
+        if (tooMany != null && (force == null || force.isBlank())) {
+          cli.err.println("error: " + file + ": the entries it adds " + tooMany
+              + "; nothing imported; if you mean it, add --force \"<why>\"");
+          return 2;
+        }
         if (prune && !apply) {
           List<String> gone = store.pruneCandidates(tree);
           for (String g : gone) {

@@ -183,6 +183,25 @@ class ConfigCliIT {
     assertThat(CliRun.of(Clock.systemUTC(), concat(conn, "--json", "export")).out()).contains("\"forced\" : \"drill 12\"");
   }
 
+  @Test
+  void anImportWhoseNewNarrowEntriesCoverTooManyAddresses_isRefused_butReimportingAnExportIsNot(ZooKeeper zk)
+      throws Exception {
+    String[] conn = {"--zk", zk.connectString(), "--root", "/cli-many-" + System.nanoTime()};
+    StringBuilder deny = new StringBuilder();
+    for (int i = 0; i < 300; i++) { // 300 /16s, each within the guard: 19.7 million addresses together
+      deny.append(i == 0 ? "" : ",").append("{\"cidr\":\"").append(10 + i / 256).append('.').append(i % 256)
+          .append(".0.0/16\",\"by\":\"ops\",\"createdAt\":1}");
+    }
+    Path f = Files.writeString(tmp.resolve("many.json"), "{\"v\":1,\"global\":{\"deny\":[" + deny + "]},\"apps\":{}}");
+    CliRun refused = CliRun.of(Clock.systemUTC(), concat(conn, "import", f.toString()));
+    assertThat(refused.code()).isEqualTo(2);
+    assertThat(refused.err()).contains("the entries it adds cover more than 16,777,216 addresses together").contains("--force");
+    CliRun forced = CliRun.of(Clock.systemUTC(), concat(conn, "import", f.toString(), "--force", "sanctions list 9"));
+    assertThat(forced.code()).as(forced.err()).isZero();
+    CliRun again = CliRun.of(Clock.systemUTC(), concat(conn, "import", f.toString()));
+    assertThat(again.code()).as("the same entries again add nothing: " + again.err()).isZero();
+  }
+
   private static String[] concat(String[] a, String... b) {
     String[] out = new String[a.length + b.length];
     System.arraycopy(a, 0, out, 0, a.length);
