@@ -23,6 +23,8 @@ import dev.portcullis.notifier.escalation.RedisHistoryStore;
 import dev.portcullis.notifier.health.DependencyHealthChecks;
 import dev.portcullis.notifier.intercept.InterceptBook;
 import dev.portcullis.notifier.intercept.KafkaNoticeSink;
+import dev.portcullis.notifier.intercept.NoticeTopicReader;
+import dev.portcullis.notifier.intercept.TopicView;
 import dev.portcullis.notifier.intercept.NoticeSink;
 import dev.portcullis.notifier.intercept.RedisQuotaReleases;
 import dev.portcullis.notifier.leader.NotifierService;
@@ -135,7 +137,9 @@ public final class NotifierApplication extends Application<NotifierConfiguration
     env.jersey().register(new ApiErrors.AuditDown());
     env.jersey().register(new ApiErrors.TooWide());
     env.jersey().register(new TrafficResource(store, curator, reader));
-    env.jersey().register(new InterceptsResource(book, s, clock, c.api.buildGuard()));
+    TopicView standbyView = new TopicView(() -> NoticeTopicReader.readAll(c.kafka.buildConnection(), c.kafka.noticesTopic,
+        java.time.Duration.ofSeconds(5)), clock, java.time.Duration.ofSeconds(2));
+    env.jersey().register(new InterceptsResource(book, s, clock, c.api.buildGuard(), standbyView));
     env.jersey().register(new ConfigResource(store, codec, clock, changes, c.api.buildGuard(), watcher::current));
     env.jersey().register(new AppResource(store, codec, reader, changes, clock, watcher::current));
     watcher.addListener(new TreeChanges(sink::auditChange, () -> service.get() != null && service.get().isLeader(), clock));

@@ -96,6 +96,10 @@ class EndToEndIT {
       // the leader goes away; the standby takes over with the offender's history
       int leader = stack.notifier(1).service().isLeader() ? 1 : 2;
       int standby = 3 - leader;
+      HttpClient reads = HttpClient.newHttpClient();
+      Timeouts.await("the standby listing the intercepts in force, read from the topic", Duration.ofSeconds(15),
+          () -> StackProbes.bodyOrEmpty(reads, "http://127.0.0.1:" + stack.notifierPort(standby) + "/api/intercepts",
+              "Bearer " + stack.token(Role.VIEWER)).contains(OFFENDER));
       stack.stopNotifier(leader);
       Timeouts.await("the standby to lead", Duration.ofSeconds(30), () -> stack.notifier(standby).service().isLeader());
       StackProbes.awaitLevel(clients, OFFENDER, 3);

@@ -42,7 +42,19 @@ public final class InterceptsResource {
 
   private final ObjectMapper json = new ObjectMapper();
 
+  private final java.util.function.Supplier<java.util.Collection<InterceptNotice>> standbyView;
+
   public InterceptsResource(InterceptBook book, Leadership service, Clock clock, BlastRadius guard) {
+    this(book, service, clock, guard, book::active);
+  }
+
+  /**
+   * @param standbyView what a standby lists: the intercepts in force as the notices topic holds them
+   *                    (its own book is empty until it leads)
+   */
+  public InterceptsResource(InterceptBook book, Leadership service, Clock clock, BlastRadius guard,
+      java.util.function.Supplier<java.util.Collection<InterceptNotice>> standbyView) {
+    this.standbyView = standbyView;
     this.guard = guard;
     this.book = book;
     this.service = service;
@@ -52,7 +64,7 @@ public final class InterceptsResource {
   @GET
   public List<Map<String, Object>> list(@QueryParam("app") String app) {
     long now = clock.millis();
-    return book.active().stream()
+    return (service.isLeader() ? book.active() : standbyView.get()).stream()
         .filter(n -> app == null || n.app().equals(app) || n.app().equals(KafkaKeys.ALL_APPS))
         .sorted(Comparator.comparingLong(InterceptNotice::issuedAt).reversed())
         .map(n -> view(n, now)).toList();
