@@ -10,7 +10,9 @@ import dev.portcullis.notifier.alert.WebhookAlerts;
 import dev.portcullis.notifier.api.ApiErrors;
 import dev.portcullis.notifier.api.AppResource;
 import dev.portcullis.notifier.api.AuditResource;
+import dev.portcullis.config.BlastRadius;
 import dev.portcullis.notifier.api.OperatorAuthFilter;
+import dev.portcullis.transport.KafkaConnection;
 import dev.portcullis.notifier.change.TreeChanges;
 import dev.portcullis.notifier.api.RequestLimits;
 import dev.portcullis.notifier.operator.TokenFile;
@@ -91,6 +93,8 @@ public final class NotifierApplication extends Application<NotifierConfiguration
     env.lifecycle().addServerLifecycleListener(jetty::set);
     Clock clock = Clock.systemUTC();
     TokenFile tokens = c.api.buildTokens(clock); // before anything connects: no API without its operators
+    KafkaConnection kafka = c.kafka.buildConnection(); // once: it may read a properties file
+    BlastRadius guard = c.api.buildGuard();
     ZkAccess access = c.zooKeeper.buildAccess();
     ZkPaths paths = c.zooKeeper.buildPaths();
     CuratorFramework curator = access.newClient();
@@ -107,8 +111,8 @@ public final class NotifierApplication extends Application<NotifierConfiguration
     WindowReader reader = new RedisWindowReader(redis, keys);
 
     env.lifecycle().manage(managed(
-        () -> NotifierTopics.ensure(c.kafka.buildConnection(), c.kafka.noticesTopic, c.kafka.auditTopic), () -> { }));
-    KafkaNoticeSink sink = new KafkaNoticeSink(c.kafka.buildConnection(), c.kafka.noticesTopic, c.kafka.auditTopic,
+        () -> NotifierTopics.ensure(kafka, c.kafka.noticesTopic, c.kafka.auditTopic), () -> { }));
+    KafkaNoticeSink sink = new KafkaNoticeSink(kafka, c.kafka.noticesTopic, c.kafka.auditTopic,
         () -> service.get() != null && service.get().isLeader());
     env.lifecycle().manage(managed(() -> { }, sink::close));
     NoticeSink decisions = sink;
@@ -123,7 +127,7 @@ public final class NotifierApplication extends Application<NotifierConfiguration
         new RedisQuotaReleases(redis, keys), c.scan.buildValve(), () -> UUID.randomUUID().toString());
     ChangeAudit changes = new ChangeAudit(sink::auditChangeNow, clock);
     String id = c.id != null ? c.id : "notifier-" + UUID.randomUUID().toString().substring(0, 8);
-    NotifierService s = new NotifierService(c.scan.buildServiceSettings(id, paths.notifierLeader(), c.kafka),
+    NotifierService s = new NotifierService(c.scan.buildServiceSettings(id, paths.notifierLeader(), kafka, c.kafka.noticesTopic),
         curator, watcher, store, c.scan.buildScanner(reader), book, changes, clock);
     service.set(s);
     env.lifecycle().manage(managed(s::start, s::close));
@@ -137,16 +141,16 @@ public final class NotifierApplication extends Application<NotifierConfiguration
     env.jersey().register(new ApiErrors.AuditDown());
     env.jersey().register(new ApiErrors.TooWide());
     env.jersey().register(new TrafficResource(store, curator, reader));
-    TopicView standbyView = new TopicView(() -> NoticeTopicReader.readAll(c.kafka.buildConnection(), c.kafka.noticesTopic,
+    TopicView standbyView = new TopicView(() -> NoticeTopicReader.readAll(kafka, c.kafka.noticesTopic,
         java.time.Duration.ofSeconds(5)), clock, java.time.Duration.ofSeconds(2));
-    env.jersey().register(new InterceptsResource(book, s, clock, c.api.buildGuard(), standbyView));
-    env.jersey().register(new ConfigResource(store, codec, clock, changes, c.api.buildGuard(), watcher::current));
+    env.jersey().register(new InterceptsResource(book, s, clock, guard, standbyView));
+    env.jersey().register(new ConfigResource(store, codec, clock, changes, guard, watcher::current));
     env.jersey().register(new AppResource(store, codec, reader, changes, clock, watcher::current));
     watcher.addListener(new TreeChanges(sink::auditChange, () -> service.get() != null && service.get().isLeader(), clock));
     env.jersey().register(new AuditResource(sink));
     env.jersey().register(new DashboardResource());
 
-    DependencyHealthChecks.Kafka kafkaHealth = new DependencyHealthChecks.Kafka(c.kafka.buildConnection());
+    DependencyHealthChecks.Kafka kafkaHealth = new DependencyHealthChecks.Kafka(kafka);
     env.lifecycle().manage(managed(() -> { }, kafkaHealth::close));
     env.healthChecks().register("kafka", kafkaHealth);
     env.healthChecks().register("redis", new DependencyHealthChecks.Redis(redis));

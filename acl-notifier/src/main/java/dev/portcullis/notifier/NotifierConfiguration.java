@@ -132,9 +132,13 @@ public class NotifierConfiguration extends Configuration {
       return new SafetyValve(maxNewInterceptsPerMinute, minPrefixV4, minPrefixV6);
     }
 
-    /** The leader-elected service's settings, for the notifier {@code id} electing itself at {@code leaderPath}. */
-    public NotifierService.Settings buildServiceSettings(String id, String leaderPath, Kafka kafka) {
-      return new NotifierService.Settings(id, leaderPath, kafka.buildConnection(), kafka.noticesTopic,
+    /**
+     * The leader-elected service's settings, for the notifier {@code id} electing itself at {@code leaderPath},
+     * reading {@code noticesTopic} through {@code kafka}.
+     */
+    public NotifierService.Settings buildServiceSettings(String id, String leaderPath, KafkaConnection kafka,
+        String noticesTopic) {
+      return new NotifierService.Settings(id, leaderPath, kafka, noticesTopic,
           interval.toJavaDuration(), janitorInterval.toJavaDuration(), reassertInterval.toJavaDuration());
     }
   }

@@ -22,7 +22,7 @@ import java.util.TreeMap;
 public record KafkaConnection(String bootstrapServers, Map<String, String> properties) {
 
   /** Property names (or their prefixes, ending in '.') a connection may set. */
-  static final List<String> CONNECTION_KEYS = List.of("security.protocol", "sasl.", "ssl.", "config.providers",
+  static final List<String> CONNECTION_KEYS = List.of("security.protocol", "sasl.", "ssl.", "config.providers.",
       "client.dns.lookup", "socket.connection.setup.timeout.", "reconnect.backoff.", "retry.backoff.",
       "connections.max.idle.ms", "send.buffer.bytes", "receive.buffer.bytes", "metadata.recovery.strategy");
 
@@ -59,7 +59,7 @@ public record KafkaConnection(String bootstrapServers, Map<String, String> prope
   }
 
   static boolean isConnectionKey(String key) {
-    if (key.startsWith("config.providers")) {
+    if (key.equals("config.providers")) {
       return true;
     }
     for (String k : CONNECTION_KEYS) {

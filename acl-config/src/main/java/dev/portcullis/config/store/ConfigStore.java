@@ -134,8 +134,10 @@ public final class ConfigStore {
     int n = active(list(null, ListKind.ALLOW), nowMillis) + active(list(null, ListKind.DENY), nowMillis);
     for (String app : apps()) {
       int limits = limits(app).size();
-      int entries = active(list(app, ListKind.ALLOW), nowMillis) + active(list(app, ListKind.DENY), nowMillis);
-      int all = list(app, ListKind.ALLOW).size() + list(app, ListKind.DENY).size();
+      List<ListEntry> allow = list(app, ListKind.ALLOW);
+      List<ListEntry> deny = list(app, ListKind.DENY);
+      int entries = active(allow, nowMillis) + active(deny, nowMillis);
+      int all = allow.size() + deny.size();
       boolean hasDocument = appPolicy(app).version() != Versioned.ABSENT || limits > 0 || all > 0;
       n += hasDocument ? 1 + limits + entries : 0;
     }

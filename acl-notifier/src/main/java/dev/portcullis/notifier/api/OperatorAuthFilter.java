@@ -25,6 +25,8 @@ import java.util.Optional;
 @Priority(Priorities.AUTHENTICATION)
 public final class OperatorAuthFilter implements ContainerRequestFilter {
 
+  private static final java.util.regex.Pattern ADMIN_PATH = java.util.regex.Pattern.compile("api/apps/[^/]+/policy");
+
   private final TokenFile tokens;
   private final boolean readsNeedToken;
 
@@ -39,7 +41,7 @@ public final class OperatorAuthFilter implements ContainerRequestFilter {
     if (method.equals("GET") || method.equals("HEAD")) {
       return Role.VIEWER;
     }
-    if (p.equals("api/policy") || p.matches("api/apps/[^/]+/policy")) {
+    if (p.equals("api/policy") || ADMIN_PATH.matcher(p).matches()) {
       return Role.ADMIN;
     }
     return Role.OPERATOR;
