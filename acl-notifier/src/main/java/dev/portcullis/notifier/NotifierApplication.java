@@ -20,6 +20,8 @@ import dev.portcullis.notifier.api.ChangeAudit;
 import dev.portcullis.notifier.api.ConfigResource;
 import dev.portcullis.notifier.api.DashboardResource;
 import dev.portcullis.notifier.api.InterceptsResource;
+import dev.portcullis.notifier.api.LeaderForwarding;
+import dev.portcullis.notifier.intercept.AuditTrail;
 import dev.portcullis.notifier.api.TrafficResource;
 import dev.portcullis.notifier.escalation.RedisHistoryStore;
 import dev.portcullis.notifier.health.DependencyHealthChecks;
@@ -127,7 +129,8 @@ public final class NotifierApplication extends Application<NotifierConfiguration
         new RedisQuotaReleases(redis, keys), c.scan.buildValve(), () -> UUID.randomUUID().toString());
     ChangeAudit changes = new ChangeAudit(sink::auditChangeNow, clock);
     String id = c.id != null ? c.id : "notifier-" + UUID.randomUUID().toString().substring(0, 8);
-    NotifierService s = new NotifierService(c.scan.buildServiceSettings(id, paths.notifierLeader(), kafka, c.kafka.noticesTopic),
+    NotifierService s = new NotifierService(c.scan.buildServiceSettings(id, paths.notifierLeader(), kafka, c.kafka.noticesTopic,
+        AdvertisedUrl.of(c)),
         curator, watcher, store, c.scan.buildScanner(reader), book, changes, clock);
     service.set(s);
     env.lifecycle().manage(managed(s::start, s::close));
@@ -143,11 +146,13 @@ public final class NotifierApplication extends Application<NotifierConfiguration
     env.jersey().register(new TrafficResource(store, curator, reader));
     TopicView standbyView = new TopicView(() -> NoticeTopicReader.readAll(kafka, c.kafka.noticesTopic,
         java.time.Duration.ofSeconds(5)), clock, java.time.Duration.ofSeconds(2));
-    env.jersey().register(new InterceptsResource(book, s, clock, guard, standbyView));
+    env.jersey().register(new InterceptsResource(book, s, clock, guard, standbyView,
+        new LeaderForwarding(s, id, java.time.Duration.ofSeconds(10))));
     env.jersey().register(new ConfigResource(store, codec, clock, changes, guard, watcher::current));
     env.jersey().register(new AppResource(store, codec, reader, changes, clock, watcher::current));
     watcher.addListener(new TreeChanges(sink::auditChange, () -> service.get() != null && service.get().isLeader(), clock));
-    env.jersey().register(new AuditResource(sink));
+    env.jersey().register(new AuditResource(new AuditTrail(() -> AuditTrail.readTail(kafka, c.kafka.auditTopic,
+        java.time.Duration.ofSeconds(5)), sink::auditTail, clock, java.time.Duration.ofSeconds(2))));
     env.jersey().register(new DashboardResource());
 
     DependencyHealthChecks.Kafka kafkaHealth = new DependencyHealthChecks.Kafka(kafka);

@@ -137,9 +137,9 @@ public class NotifierConfiguration extends Configuration {
      * reading {@code noticesTopic} through {@code kafka}.
      */
     public NotifierService.Settings buildServiceSettings(String id, String leaderPath, KafkaConnection kafka,
-        String noticesTopic) {
+        String noticesTopic, String advertisedUrl) {
       return new NotifierService.Settings(id, leaderPath, kafka, noticesTopic,
-          interval.toJavaDuration(), janitorInterval.toJavaDuration(), reassertInterval.toJavaDuration());
+          interval.toJavaDuration(), janitorInterval.toJavaDuration(), reassertInterval.toJavaDuration(), advertisedUrl);
     }
   }
 
@@ -154,6 +154,11 @@ public class NotifierConfiguration extends Configuration {
     @Min(0) @Max(128) @JsonProperty public int denyFloorV6 = 48;
     @Min(0) @Max(32) @JsonProperty public int allowFloorV4 = 8;
     @Min(0) @Max(128) @JsonProperty public int allowFloorV6 = 32;
+    /**
+     * Where the other notifiers reach this one's API (they forward intercept writes to the leader);
+     * default {@code http(s)://<bindHost>:<port>} of the first application connector.
+     */
+    @JsonProperty public String advertisedUrl;
 
     /** @throws IllegalArgumentException naming the file and its problem (unreadable, a bad line, a placeholder token) */
     public TokenFile buildTokens(java.time.Clock clock) {

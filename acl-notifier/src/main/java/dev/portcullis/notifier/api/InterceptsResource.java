@@ -18,6 +18,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
@@ -29,7 +31,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Active intercepts: list, create manually, release. Writes work on the leader only. */
+/**
+ * Active intercepts: list, create manually, release. Any notifier lists them (a standby from the notices
+ * topic); writes are made by the leader, and a standby forwards them there ({@link LeaderForwarding}).
+ */
 @Path("/api/intercepts")
 @Produces(MediaType.APPLICATION_JSON)
 public final class InterceptsResource {
@@ -44,17 +49,21 @@ public final class InterceptsResource {
 
   private final java.util.function.Supplier<java.util.Collection<InterceptNotice>> standbyView;
 
+  private final LeaderForwarding forwarding;
+
   public InterceptsResource(InterceptBook book, Leadership service, Clock clock, BlastRadius guard) {
-    this(book, service, clock, guard, book::active);
+    this(book, service, clock, guard, book::active, new LeaderForwarding(service, "this notifier", Duration.ofSeconds(5)));
   }
 
   /**
    * @param standbyView what a standby lists: the intercepts in force as the notices topic holds them
    *                    (its own book is empty until it leads)
+   * @param forwarding    how a standby passes writes on to the leader
    */
   public InterceptsResource(InterceptBook book, Leadership service, Clock clock, BlastRadius guard,
-      java.util.function.Supplier<java.util.Collection<InterceptNotice>> standbyView) {
+      java.util.function.Supplier<java.util.Collection<InterceptNotice>> standbyView, LeaderForwarding forwarding) {
     this.standbyView = standbyView;
+    this.forwarding = forwarding;
     this.guard = guard;
     this.book = book;
     this.service = service;
@@ -88,8 +97,12 @@ public final class InterceptsResource {
 
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
-  public Response create(byte[] body, @Context SecurityContext sc) throws IOException {
-    requireLeader();
+  public Response create(byte[] body, @Context SecurityContext sc, @Context UriInfo uri, @Context HttpHeaders headers)
+      throws IOException {
+    Response forwarded = forwarding.forwardUnlessServing("POST", body, uri, headers);
+    if (forwarded != null) {
+      return forwarded;
+    }
     JsonNode n = json.readTree(body);
     if (n == null || !n.isObject()) {
       throw new IllegalArgumentException("body must be a JSON object {\"app\",\"target\",\"duration\",\"reason\"}");
@@ -120,8 +133,12 @@ public final class InterceptsResource {
   /** Releases an address intercept ({@code target}) or a quota notice ({@code caller} and {@code iface}). */
   @DELETE
   public Response release(@QueryParam("app") String app, @QueryParam("target") String target,
-      @QueryParam("caller") String caller, @QueryParam("iface") String iface, @Context SecurityContext sc) {
-    requireLeader();
+      @QueryParam("caller") String caller, @QueryParam("iface") String iface, @Context SecurityContext sc,
+      @Context UriInfo uri, @Context HttpHeaders headers) {
+    Response forwarded = forwarding.forwardUnlessServing("DELETE", null, uri, headers);
+    if (forwarded != null) {
+      return forwarded;
+    }
     boolean byTarget = target != null;
     boolean byQuota = caller != null || iface != null;
     if (app == null || byTarget == byQuota || (byQuota && (caller == null || iface == null))) {
@@ -134,15 +151,6 @@ public final class InterceptsResource {
     book.flush();
     return released ? Response.noContent().build()
         : ApiErrors.error(404, "no active intercept for " + (byTarget ? target : caller + " on " + iface) + " in " + app);
-  }
-
-  private void requireLeader() {
-    String reason = service.notServingReason();
-    if (reason != null) {
-      throw new jakarta.ws.rs.WebApplicationException(ApiErrors.error(503, service.isLeader()
-          ? "this notifier leads but does not take intercept changes yet: " + reason
-          : "this notifier is a standby; send intercept changes to the leader (" + service.leaderId() + ")"));
-    }
   }
 
   private static String text(JsonNode n, String field, boolean required) {

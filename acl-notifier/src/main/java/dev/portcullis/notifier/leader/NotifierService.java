@@ -48,7 +48,22 @@ public final class NotifierService implements Leadership, AutoCloseable {
 
   /** What the service needs from its surroundings. */
   public record Settings(String id, String leaderPath, KafkaConnection kafka, String noticesTopic, Duration scanInterval,
-      Duration janitorInterval, Duration reassertInterval) {}
+      Duration janitorInterval, Duration reassertInterval, String advertisedUrl) {
+
+    public Settings {
+      if (id.isBlank() || id.chars().anyMatch(Character::isWhitespace)) {
+        throw new IllegalArgumentException("a notifier id must be non-empty without white space, was '" + id + "'");
+      }
+      if (advertisedUrl.chars().anyMatch(Character::isWhitespace)) {
+        throw new IllegalArgumentException("advertisedUrl must not contain white space, was '" + advertisedUrl + "'");
+      }
+    }
+
+    /** What this notifier writes as its participant id in the election: its id, and its URL when it has one. */
+    String participant() {
+      return advertisedUrl.isEmpty() ? id : id + " " + advertisedUrl;
+    }
+  }
 
   private final Settings settings;
   private final CuratorFramework curator;
@@ -97,7 +112,7 @@ public final class NotifierService implements Leadership, AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    latch = new LeaderLatch(curator, settings.leaderPath(), settings.id());
+    latch = new LeaderLatch(curator, settings.leaderPath(), settings.participant());
     latch.addListener(new LeaderLatchListener() {
       @Override
       public void isLeader() {
@@ -124,6 +139,19 @@ public final class NotifierService implements Leadership, AutoCloseable {
 
   @Override
   public String leaderId() {
+    String p = leaderParticipant();
+    int space = p.indexOf(' ');
+    return space < 0 ? p : p.substring(0, space);
+  }
+
+  @Override
+  public String leaderUrl() {
+    String p = leaderParticipant();
+    int space = p.indexOf(' ');
+    return space < 0 ? "" : p.substring(space + 1);
+  }
+
+  private String leaderParticipant() {
     try {
       return latch.getLeader().getId();
     } catch (Exception e) {

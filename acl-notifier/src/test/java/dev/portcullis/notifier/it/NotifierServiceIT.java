@@ -104,7 +104,7 @@ class NotifierServiceIT {
     InterceptBook book = new InterceptBook(clock, sink, history, new MapReleases(), new SafetyValve(100, 16, 48),
         () -> UUID.randomUUID().toString());
     NotifierService s = new NotifierService(new NotifierService.Settings(id, paths.notifierLeader(), dev.portcullis.transport.KafkaConnection.plaintext(kafka.bootstrapServers()),
-        topic, Duration.ofHours(1), Duration.ofHours(1), Duration.ofHours(1)),
+        topic, Duration.ofHours(1), Duration.ofHours(1), Duration.ofHours(1), ""),
         curator, watcher, store, new RuleScanner(windows, null, null), book, new ChangeAudit(sink::audit, clock), clock);
     owned.add(s);
     return new Notifier(s, sink, book);
