@@ -52,9 +52,16 @@ public final class DemoStack implements AutoCloseable {
    *
    * @param redisCluster a 3-master Redis Cluster (local processes) instead of one standalone Redis
    * @param apiToken     the admin's API token, or null for a random one (the operator's and viewer's always are)
+   * @param maxNewInterceptsPerMinute the notifiers' safety valve ({@code scan.maxNewInterceptsPerMinute})
    */
   public record Options(long limitPerSecond, Ladder ladder, Duration forgiveAfter, long prefixLimitPerSecond,
-      int notifiers, String apiToken, boolean redisCluster) {
+      int notifiers, String apiToken, boolean redisCluster, int maxNewInterceptsPerMinute) {
+
+    /** With the notifiers' default safety valve (100 new intercepts a minute). */
+    public Options(long limitPerSecond, Ladder ladder, Duration forgiveAfter, long prefixLimitPerSecond,
+        int notifiers, String apiToken, boolean redisCluster) {
+      this(limitPerSecond, ladder, forgiveAfter, prefixLimitPerSecond, notifiers, apiToken, redisCluster, 100);
+    }
 
     public static Options demo() {
       return new Options(20, new Ladder(List.of(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(2)), true),
@@ -168,7 +175,8 @@ public final class DemoStack implements AutoCloseable {
         // the demo's tree is world-writable and its transport plaintext, on loopback only (README "Securing a deployment")
         "zooKeeper: {connect: \"" + zk.connectString() + "\", acl: false, sessionTimeout: " + sessionTimeout.toMillis() + "ms}",
         "redis: {nodes: [\"" + String.join("\", \"", redis.nodes()) + "\"], cluster: " + redis.cluster() + "}",
-        "scan: {interval: 250ms, janitorInterval: 1s, prefixLimitPerSecond: " + options.prefixLimitPerSecond() + "}",
+        "scan: {interval: 250ms, janitorInterval: 1s, prefixLimitPerSecond: " + options.prefixLimitPerSecond()
+            + ", maxNewInterceptsPerMinute: " + options.maxNewInterceptsPerMinute() + "}",
         "api: {tokenFile: \"" + dir.resolve("api-tokens") + "\"}",
         "server:",
         "  type: default",

@@ -20,8 +20,8 @@ public final class Escalation {
     if (history == null) {
       return 1;
     }
-    if (history.lastExpiresAt() == null) {
-      return history.level();
+    if (history.lastExpiresAt() == null || history.lastExpiresAt() > nowMillis) {
+      return history.level(); // still in force by the history (its notice was lost, e.g. a leader died before sending it)
     }
     if (nowMillis - history.lastExpiresAt() >= forgiveAfter.toMillis()) {
       return 1;

@@ -33,7 +33,12 @@ import java.util.function.Supplier;
 public final class InterceptBook {
 
   /** What became of a breach. */
-  public enum Outcome { ISSUED, ALREADY_ACTIVE, ALLOWLISTED, SHADOWED, REFUSED, RELEASED_FOR_THE_DAY }
+  /**
+   * What became of a breach. {@code STALE}: its window ended before the target's last intercept did
+   * (lapsed or released by an operator), so those requests were already answered for: a release is
+   * not undone by the counts that led to it.
+   */
+  public enum Outcome { ISSUED, ALREADY_ACTIVE, ALLOWLISTED, SHADOWED, REFUSED, RELEASED_FOR_THE_DAY, STALE }
 
   private final Clock clock;
   private final NoticeSink sink;
@@ -84,9 +89,18 @@ public final class InterceptBook {
     }
     GlobalPolicy global = config.global();
     OffenderHistory h = history.get(b.app(), b.target());
+    // the history says an intercept is in force that this book does not hold: its notice never reached the
+    // topic (the last leader died between the two); issued again as it was, neither climbing nor extended
+    boolean lost = h != null && (h.lastExpiresAt() == null || h.lastExpiresAt() > now);
+    if (h != null && !lost && windowEndMillis(b) <= h.lastExpiresAt()) {
+      return Outcome.STALE;
+    }
     int level = Escalation.nextLevel(h, now, global.forgiveAfter());
-    Long expiresAt = Escalation.expiresAt(global.ladder(), level, now);
+    Long expiresAt = lost ? h.lastExpiresAt() : Escalation.expiresAt(global.ladder(), level, now);
     Map<String, String> evidence = evidence(b);
+    if (lost) {
+      evidence.put("reissued", "the history holds this intercept in force but no notice was found for it");
+    }
     if (inShadowMode(config, b.app())) {
       if (firstShadowing(key, expiresAt == null ? Long.MAX_VALUE : expiresAt, now)) {
         sink.audit(audit(now, "notifier", AuditRecord.Kind.INTERCEPT_SHADOWED, b.app(), b.target(), level,
@@ -154,6 +168,10 @@ public final class InterceptBook {
     sink.audit(audit(now, "notifier", AuditRecord.Kind.INTERCEPT_ISSUED, b.app(), null, 1, reason, config.version(),
         evidence));
     return Outcome.ISSUED;
+  }
+
+  private static long windowEndMillis(Breach b) {
+    return b.window().equals("1s") ? (b.windowStart() + 1) * 1000 : (b.windowStart() + 1) * 60_000;
   }
 
   /** A manual intercept (level 0); {@code duration} null for permanent. */

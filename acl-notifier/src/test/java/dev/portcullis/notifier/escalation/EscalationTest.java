@@ -32,6 +32,11 @@ class EscalationTest {
   }
 
   @Test
+  void nextLevel_anInterceptStillInForceByItsHistoryKeepsItsLevel() {
+    assertThat(Escalation.nextLevel(new OffenderHistory(2, NOW - 1000, NOW + 60_000), NOW, FORGIVE)).isEqualTo(2);
+  }
+
+  @Test
   void nextLevel_aPermanentInterceptKeepsItsLevel() {
     assertThat(Escalation.nextLevel(new OffenderHistory(4, NOW - 1000, null), NOW, FORGIVE)).isEqualTo(4);
   }

@@ -10,6 +10,7 @@ import dev.portcullis.config.ConfigSnapshot;
 import dev.portcullis.config.GlobalPolicy;
 import dev.portcullis.config.Ladder;
 import dev.portcullis.config.ListEntry;
+import dev.portcullis.notifier.escalation.OffenderHistory;
 import dev.portcullis.notifier.fixtures.FakeClock;
 import dev.portcullis.notifier.fixtures.MapHistory;
 import dev.portcullis.notifier.fixtures.MapReleases;
@@ -39,8 +40,9 @@ class InterceptBookTest {
     return new InterceptBook(clock, sink, history, releases, valve, () -> "id-" + ids.incrementAndGet());
   }
 
-  private static Breach breach(String target) {
-    return new Breach("shop", Cidr.parse(target), "1s", T0 / 1000, 84, 50, "shop default");
+  /** A breach in the current second. */
+  private Breach breach(String target) {
+    return new Breach("shop", Cidr.parse(target), "1s", clock.millis() / 1000, 84, 50, "shop default");
   }
 
   private static ConfigSnapshot config(boolean globalShadow, boolean appShadow, List<ListEntry> allow) {
@@ -146,6 +148,36 @@ class InterceptBookTest {
     assertThat(b.consider(breach("2001:db8::/32"), c)).isEqualTo(InterceptBook.Outcome.REFUSED);
     assertThat(sink.audits).filteredOn(a -> a.kind() == AuditRecord.Kind.INTERCEPT_REFUSED)
         .as("a new episode, and another target").hasSize(3);
+  }
+
+  @Test
+  void aRelease_isNotUndoneByTheCountsThatLedToIt_butANewOffenceAfterItClimbs() {
+    InterceptBook b = book(new SafetyValve(100, 16, 48));
+    ConfigSnapshot c = config(false, false, List.of());
+    Breach offence = breach("203.0.113.7");
+    assertThat(b.consider(offence, c)).isEqualTo(InterceptBook.Outcome.ISSUED);
+    clock.advance(Duration.ofMillis(1500));
+    assertThat(b.release("shop", Cidr.parse("203.0.113.7"), "alice", "false alarm")).isTrue();
+
+    clock.advance(Duration.ofMillis(250)); // the next scans still read the second of the offence
+    assertThat(b.consider(offence, c)).isEqualTo(InterceptBook.Outcome.STALE);
+    assertThat(b.consider(breach("203.0.113.7"), c)).as("a window the release fell in")
+        .isEqualTo(InterceptBook.Outcome.ISSUED);
+    assertThat(sink.published).extracting(InterceptNotice::level).containsExactly(1, 2);
+  }
+
+  @Test
+  void anInterceptInForceByTheHistoryButOnNoTopic_isIssuedAgainAsItWas_notClimbingNorExtended() {
+    // the last leader wrote the history and died before its notice reached the topic
+    history.put("shop", Cidr.parse("203.0.113.7"), new OffenderHistory(2, T0 - 60_000, T0 + 3_540_000));
+    InterceptBook b = book(new SafetyValve(100, 16, 48));
+
+    assertThat(b.consider(breach("203.0.113.7"), config(false, false, List.of()))).isEqualTo(InterceptBook.Outcome.ISSUED);
+    assertThat(sink.published).singleElement().satisfies(n -> {
+      assertThat(n.level()).isEqualTo(2);
+      assertThat(n.expiresAt()).isEqualTo(T0 + 3_540_000);
+    });
+    assertThat(sink.audits).singleElement().satisfies(a -> assertThat(a.evidence()).containsKey("reissued"));
   }
 
   @Test

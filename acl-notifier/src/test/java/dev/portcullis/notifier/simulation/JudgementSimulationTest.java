@@ -19,7 +19,10 @@ import dev.portcullis.notifier.fixtures.MapReleases;
 import dev.portcullis.notifier.fixtures.RecordingSink;
 import dev.portcullis.notifier.intercept.InterceptBook;
 import dev.portcullis.notifier.intercept.SafetyValve;
+import dev.portcullis.config.Quota;
 import dev.portcullis.notifier.scan.Breach;
+import dev.portcullis.notifier.scan.QuotaBreach;
+import dev.portcullis.redis.RedisKeys;
 import dev.portcullis.notifier.scan.RuleScanner;
 import dev.portcullis.notifier.scan.WindowReader.Kind;
 import dev.portcullis.wire.AuditRecord;
@@ -64,6 +67,7 @@ class JudgementSimulationTest {
 
   static final int SCENARIOS = 2_000;
   private static final String APP = "shop";
+  private static final String IFACE = "GET /export";
 
   /** One generated scenario and everything it observed. */
   private static final class Scenario {
@@ -71,6 +75,11 @@ class JudgementSimulationTest {
     final Random rnd;
     final long limit;
     final long prefixLimit;
+    final Long minuteLimit; // null: no per-minute limit
+    final long quota; // per caller a day on GET /export; 0: no quota
+    final Map<String, Long> usage = new LinkedHashMap<>(); // caller -> requests today, at the start of the scenario
+    final Map<IpAddress, Long> minuteCounts = new HashMap<>(); // this minute's requests so far, per address
+    long countedMinute = -1;
     final boolean shadow;
     final int valveMax;
     final boolean failover;
@@ -86,11 +95,14 @@ class JudgementSimulationTest {
       this.rnd = new Random(seed);
       this.limit = 10 + rnd.nextInt(190);
       this.prefixLimit = limit * (3 + rnd.nextInt(8));
+      this.minuteLimit = rnd.nextBoolean() ? null : limit * (1 + rnd.nextInt(6));
+      this.quota = rnd.nextBoolean() ? 0 : 50 + rnd.nextInt(500);
       this.shadow = rnd.nextInt(10) == 0;
       this.valveMax = rnd.nextInt(4) == 0 ? 1 + rnd.nextInt(3) : 10_000;
       this.failover = rnd.nextBoolean();
       story.append("seed ").append(seed).append(": limit ").append(limit).append("/s, prefix ").append(prefixLimit)
-          .append("/s").append(shadow ? ", shadow" : "").append(valveMax < 10_000 ? ", valve " + valveMax + "/min" : "")
+          .append("/s").append(minuteLimit == null ? "" : ", " + minuteLimit + "/min")
+          .append(quota == 0 ? "" : ", quota " + quota + "/day").append(shadow ? ", shadow" : "").append(valveMax < 10_000 ? ", valve " + valveMax + "/min" : "")
           .append(failover ? ", leader change before the second phase" : "");
     }
   }
@@ -144,6 +156,14 @@ class JudgementSimulationTest {
       s.rates.put(v6, offender);
       s.story.append(", ").append(members).append(" rotating in 2001:db8:7:1::/64, offender ").append(v6);
     }
+    if (s.quota > 0) { // callers of GET /export: some under their daily quota, some over it
+      int callers = 1 + r.nextInt(4);
+      for (int i = 0; i < callers; i++) {
+        long used = r.nextBoolean() ? r.nextInt((int) s.quota + 1) : s.quota + 1 + r.nextInt((int) s.quota * 2);
+        s.usage.put("partner-" + i, used);
+        s.story.append(", partner-").append(i).append(" used ").append(used);
+      }
+    }
     if (r.nextBoolean()) { // a heavy allowlisted host in the first benign user's /24
       IpAddress ip = IpAddress.ofV4(0x0A000100 | 200); // 10.0.1.200
       long[] perSecond = new long[SECONDS];
@@ -158,9 +178,10 @@ class JudgementSimulationTest {
   private static ConfigSnapshot config(Scenario s) {
     List<ListEntry> allow = new ArrayList<>();
     s.allowlisted.forEach(ip -> allow.add(new ListEntry(Cidr.of(ip), null, "", "sim", 1)));
-    GlobalPolicy g = new GlobalPolicy(s.limit, null, Ladder.DEFAULT, Duration.ofHours(24), s.shadow, ZoneOffset.UTC);
+    GlobalPolicy g = new GlobalPolicy(s.limit, s.minuteLimit, Ladder.DEFAULT, Duration.ofHours(24), s.shadow, ZoneOffset.UTC);
+    List<Quota> quotas = s.quota == 0 ? List.of() : List.of(new Quota("*", IFACE, s.quota));
     return new ConfigSnapshot(g, allow, List.of(), Map.of(APP, new AppConfig(APP, new AppPolicy(AppMode.OPEN, null, null,
-        List.of(), false), List.of(), List.of(), List.of())), 1);
+        quotas, false), List.of(), List.of(), List.of())), 1);
   }
 
   /** Runs one phase of SECONDS seconds from {@code startSecond}; returns the sink's notices by then. */
@@ -177,6 +198,15 @@ class JudgementSimulationTest {
         }
         long n = e.getValue()[t];
         windows.put(APP, Kind.SECOND, sec, ip.toString(), n);
+        if (s.countedMinute != sec / 60) {
+          s.minuteCounts.clear();
+          s.countedMinute = sec / 60;
+        }
+        long thisMinute = s.minuteCounts.merge(ip, n, Long::sum);
+        windows.put(APP, Kind.MINUTE, sec / 60, ip.toString(), thisMinute);
+        if (s.minuteLimit != null && thisMinute > s.minuteLimit && !s.allowlisted.contains(ip)) {
+          s.overAddress.putIfAbsent(ip.toString(), sec);
+        }
         String p = Cidr.covering(ip, ip.isV4() ? 24 : 64).toString();
         prefixes.merge(p, n, Long::sum);
         if (!s.allowlisted.contains(ip)) {
@@ -187,6 +217,8 @@ class JudgementSimulationTest {
         }
       }
       prefixes.forEach((p, n) -> windows.put(APP, Kind.PREFIX_SECOND, sec, p, n));
+      int day = RedisKeys.yyyymmdd(java.time.LocalDate.ofEpochDay(sec / 86_400));
+      s.usage.forEach((caller, used) -> windows.put(APP, Kind.QUOTA_DAY, day, RedisKeys.quotaMember(caller, IFACE), used));
       prefixesLessAllowlisted.forEach((p, n) -> {
         if (n > s.prefixLimit) {
           s.overPrefix.putIfAbsent(p, sec);
@@ -198,16 +230,24 @@ class JudgementSimulationTest {
         for (Breach b : scanner.scan(APP, config, clock.millis())) {
           book.consider(b, config);
         }
+        for (QuotaBreach b : scanner.scanQuotas(APP, config, clock.millis())) {
+          book.considerQuota(b, config);
+        }
       }
       if (!s.shadow && s.valveMax == 10_000) {
         long end = sec;
         for (Map.Entry<String, Long> over : s.overAddress.entrySet()) {
           if (over.getValue() == end) {
             IpAddress ip = IpAddress.parse(over.getKey());
-            assertThat(book.active().stream().anyMatch(n -> n.target().contains(ip)))
+            assertThat(book.active().stream().anyMatch(n -> !n.isQuota() && n.target().contains(ip)))
                 .as("%s%n%s was over its limit in second %d and is not intercepted by its end", s.story, ip, end).isTrue();
           }
         }
+      }
+      if (!s.shadow) {
+        s.usage.forEach((caller, used) -> assertThat(book.active().stream()
+            .anyMatch(n -> n.isQuota() && n.quota().caller().equals(caller))).as("%s%n%s limited after using %d of %d",
+                s.story, caller, used, s.quota).isEqualTo(used > s.quota));
       }
     }
   }
@@ -251,6 +291,11 @@ class JudgementSimulationTest {
     Map<String, InterceptNotice> lastNotice = new HashMap<>();
     Set<String> published = new HashSet<>();
     for (InterceptNotice n : sink.published) {
+      if (n.isQuota()) {
+        assertThat(published.add(n.key() + "@" + n.level())).as("%s%n%s limited twice", story, n.describeTarget()).isTrue();
+        assertThat(s.usage.get(n.quota().caller())).as("%s%n%s limited", story, n.describeTarget()).isGreaterThan(s.quota);
+        continue;
+      }
       String target = n.target().toString();
       assertThat(published.add(n.key() + "@" + n.level())).as("%s%n%s published twice at level %d", story, target, n.level())
           .isTrue();
@@ -282,8 +327,9 @@ class JudgementSimulationTest {
 
   /** The valve's cap: no more than {@code valveMax} new intercepts by one leader within any minute. */
   private static void checkValve(Scenario s, List<InterceptNotice> byOneLeader) {
-    for (InterceptNotice n : byOneLeader) {
-      long within = byOneLeader.stream().filter(m -> m.issuedAt() > n.issuedAt() - 60_000 && m.issuedAt() <= n.issuedAt())
+    List<InterceptNotice> valved = byOneLeader.stream().filter(n -> !n.isQuota()).toList(); // quotas are not valved
+    for (InterceptNotice n : valved) {
+      long within = valved.stream().filter(m -> m.issuedAt() > n.issuedAt() - 60_000 && m.issuedAt() <= n.issuedAt())
           .count();
       assertThat(within).as("%s%nnew intercepts in the minute up to %d", s.story, n.issuedAt()).isLessThanOrEqualTo(s.valveMax);
     }
