@@ -64,14 +64,15 @@ import java.util.Locale;
  *   commitInterval: PT3S   # one transaction (and changelog write per changed key) per interval
  * streamThreads: 1
  * exactlyOnce: true
- * adminPort: 8091          # on 127.0.0.1; -1 for none
+ * adminPort: 8091          # -1 for none
+ * adminHost: 127.0.0.1     # where it listens (0.0.0.0 only on a private network, e.g. compose's)
  * </pre>
  */
 public final class AggregatorConfigFile {
 
   /** The file as written; absent settings are null. */
   record Document(Kafka kafka, Redis redis, Windows windows, Store store, Integer streamThreads, Boolean exactlyOnce,
-      Integer adminPort) {}
+      Integer adminPort, String adminHost) {}
 
   record Kafka(String bootstrapServers, String applicationId, String accessTopic, String dlqTopic, Integer partitions,
       Map<String, String> properties, String propertiesFile) {}
@@ -101,7 +102,7 @@ public final class AggregatorConfigFile {
       throw new IllegalArgumentException("cannot read aggregator config " + file + ": " + e.getMessage(), e);
     }
     if (doc == null) {
-      doc = new Document(null, null, null, null, null, null, null);
+      doc = new Document(null, null, null, null, null, null, null, null);
     }
     AggregatorSettings settings = new Checks(problems).settings(doc);
     problems.throwIfAny();
@@ -169,7 +170,8 @@ public final class AggregatorConfigFile {
       try {
         return new AggregatorSettings(kafka, or(k.applicationId(), d.applicationId()), or(k.accessTopic(), d.accessTopic()),
             or(k.dlqTopic(), d.dlqTopic()), partitions, redis, shards, flush, commit, seconds, minutes, v4, v6, zone, type,
-            stateDir, threads, doc.exactlyOnce() == null || doc.exactlyOnce(), adminPort);
+            stateDir, threads, doc.exactlyOnce() == null || doc.exactlyOnce(), adminPort,
+            doc.adminHost() == null ? "127.0.0.1" : doc.adminHost());
       } catch (IllegalArgumentException e) {
         problems.add(e.getMessage());
         return null;

@@ -20,13 +20,14 @@ import java.time.ZoneId;
  *                       fewer changelog writes, a longer replay after a crash, and a later view of the
  *                       counts sent through the rekeyed topic (quota shares, foreign producers' records)
  * @param kafka          the brokers and the connection's properties (SASL, TLS), for every client the worker makes
- * @param adminPort      port of the health/metrics endpoint on 127.0.0.1; 0 for any free port, -1 for none
+ * @param adminPort      port of the health/metrics endpoint; 0 for any free port, -1 for none
+ * @param adminHost      the address it listens on: 127.0.0.1 unless a scraper elsewhere must reach it
  */
 public record AggregatorSettings(
     KafkaConnection kafka, String applicationId, String accessTopic, String dlqTopic, int partitions,
     RedisEndpoints redis, int shards, Duration flushInterval, Duration commitInterval, int secondWindows,
     int minuteWindows, int ipv4Prefix, int ipv6Prefix, ZoneId quotaZone, StoreType storeType, Path stateDir,
-    int streamThreads, boolean exactlyOnce, int adminPort) {
+    int streamThreads, boolean exactlyOnce, int adminPort, String adminHost) {
 
   /** Where the per-key window state lives between commits. */
   public enum StoreType { ROCKSDB, IN_MEMORY }
@@ -50,6 +51,7 @@ public record AggregatorSettings(
     require(storeType != null, "storeType must be set");
     require(streamThreads >= 1 && streamThreads <= 64, "streamThreads must be 1-64, was " + streamThreads);
     require(adminPort >= -1 && adminPort <= 65535, "adminPort must be -1, 0 or a port, was " + adminPort);
+    require(adminHost != null && !adminHost.isBlank(), "adminHost must be an address to listen on, e.g. 127.0.0.1");
   }
 
   private static void require(boolean ok, String message) {
@@ -63,7 +65,7 @@ public record AggregatorSettings(
     return new AggregatorSettings(KafkaConnection.plaintext(bootstrapServers), "portcullis-aggregator", KafkaKeys.ACCESS_TOPIC,
         KafkaKeys.ACCESS_DLQ_TOPIC, 12, redis, RedisKeys.DEFAULT_SHARDS, Duration.ofMillis(250), Duration.ofSeconds(3), 4, 3,
         24, 64,
-        ZoneId.of("UTC"), StoreType.ROCKSDB, stateDir, 1, true, 0);
+        ZoneId.of("UTC"), StoreType.ROCKSDB, stateDir, 1, true, 0, "127.0.0.1");
   }
 
   /** Kafka's bootstrap servers. */
@@ -75,42 +77,42 @@ public record AggregatorSettings(
   public AggregatorSettings withKafka(KafkaConnection connection) {
     return new AggregatorSettings(connection, applicationId, accessTopic, dlqTopic, partitions, redis, shards,
         flushInterval, commitInterval, secondWindows, minuteWindows, ipv4Prefix, ipv6Prefix, quotaZone, storeType, stateDir,
-        streamThreads, exactlyOnce, adminPort);
+        streamThreads, exactlyOnce, adminPort, adminHost);
   }
 
   public AggregatorSettings withApplicationId(String id) {
     return new AggregatorSettings(kafka, id, accessTopic, dlqTopic, partitions, redis, shards, flushInterval,
         commitInterval, secondWindows, minuteWindows, ipv4Prefix, ipv6Prefix, quotaZone, storeType, stateDir, streamThreads,
-        exactlyOnce, adminPort);
+        exactlyOnce, adminPort, adminHost);
   }
 
   public AggregatorSettings withTopics(String access, String dlq, int partitionCount) {
     return new AggregatorSettings(kafka, applicationId, access, dlq, partitionCount, redis, shards,
         flushInterval, commitInterval, secondWindows, minuteWindows, ipv4Prefix, ipv6Prefix, quotaZone, storeType, stateDir,
-        streamThreads, exactlyOnce, adminPort);
+        streamThreads, exactlyOnce, adminPort, adminHost);
   }
 
   public AggregatorSettings withStore(StoreType type, Path dir) {
     return new AggregatorSettings(kafka, applicationId, accessTopic, dlqTopic, partitions, redis, shards,
         flushInterval, commitInterval, secondWindows, minuteWindows, ipv4Prefix, ipv6Prefix, quotaZone, type, dir, streamThreads,
-        exactlyOnce, adminPort);
+        exactlyOnce, adminPort, adminHost);
   }
 
   public AggregatorSettings withAdminPort(int port) {
     return new AggregatorSettings(kafka, applicationId, accessTopic, dlqTopic, partitions, redis, shards,
         flushInterval, commitInterval, secondWindows, minuteWindows, ipv4Prefix, ipv6Prefix, quotaZone, storeType, stateDir,
-        streamThreads, exactlyOnce, port);
+        streamThreads, exactlyOnce, port, adminHost);
   }
 
   public AggregatorSettings withIntervals(Duration flush, Duration commit) {
     return new AggregatorSettings(kafka, applicationId, accessTopic, dlqTopic, partitions, redis, shards,
         flush, commit, secondWindows, minuteWindows, ipv4Prefix, ipv6Prefix, quotaZone, storeType, stateDir, streamThreads,
-        exactlyOnce, adminPort);
+        exactlyOnce, adminPort, adminHost);
   }
 
   public AggregatorSettings withStreamThreads(int threads) {
     return new AggregatorSettings(kafka, applicationId, accessTopic, dlqTopic, partitions, redis, shards,
         flushInterval, commitInterval, secondWindows, minuteWindows, ipv4Prefix, ipv6Prefix, quotaZone, storeType, stateDir,
-        threads, exactlyOnce, adminPort);
+        threads, exactlyOnce, adminPort, adminHost);
   }
 }

@@ -81,7 +81,8 @@ public final class AggregatorWorker implements AutoCloseable {
       });
       streams.start();
       if (settings.adminPort() >= 0) {
-        admin = new AdminServer(settings.adminPort(), this::health, this::metricsView);
+        admin = new AdminServer(settings.adminHost(), settings.adminPort(), this::health, this::metricsView,
+            dev.portcullis.aggregator.admin.AggregatorPrometheus.registry(metrics, this::consumerLag));
         admin.start();
       }
       LOG.info("aggregator {} started: {} -> Redis {}", settings.applicationId(), settings.accessTopic(), settings.redis());
@@ -89,6 +90,22 @@ public final class AggregatorWorker implements AutoCloseable {
       close();
       throw e;
     }
+  }
+
+  /** The largest {@code records-lag-max} of this worker's consumers (Kafka's own fetch metric); 0 when unknown. */
+  double consumerLag() {
+    KafkaStreams s = streams;
+    if (s == null) {
+      return 0;
+    }
+    double max = 0;
+    for (var e : s.metrics().entrySet()) {
+      if (e.getKey().name().equals("records-lag-max") && e.getKey().group().equals("consumer-fetch-manager-metrics")
+          && e.getValue().metricValue() instanceof Double d && !d.isNaN()) {
+        max = Math.max(max, d);
+      }
+    }
+    return max;
   }
 
   public AggregatorMetrics metrics() {

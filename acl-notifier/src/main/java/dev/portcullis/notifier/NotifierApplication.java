@@ -166,6 +166,9 @@ public final class NotifierApplication extends Application<NotifierConfiguration
     env.metrics().gauge("portcullis.notifier.judgeFailures", () -> s::judgeFailures);
     env.metrics().gauge("portcullis.notifier.lastScanMicros", () -> s::lastScanMicros);
     env.metrics().gauge("portcullis.notifier.activeIntercepts", () -> () -> book.active().size());
+    env.admin().addServlet("prometheus", new io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet(
+        dev.portcullis.notifier.health.NotifierPrometheus.registry(s, book, alerts == null ? null : alerts::dropped,
+            alerts == null ? null : alerts::failed))).addMapping("/prometheus");
   }
 
   /** The layout's empty folders, so that hand-written documents (zkCli) find their parents; best effort. */

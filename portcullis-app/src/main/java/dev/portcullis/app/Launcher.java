@@ -31,6 +31,7 @@ public final class Launcher {
     System.out.println("  kafka-acls [--service|--aggregator|--notifier User:x]... [--apply --command-config admin.properties]");
     System.out.println("                                         print or apply the deployment's least-privilege Kafka ACLs");
     System.out.println("  token new <name> <admin|operator|viewer> a new API token and its line for the notifier's api.tokenFile");
+    System.out.println("  gate <gate.yml>                        answer nginx/Traefik/Envoy authorization calls for an app (config/gate.yml)");
     System.out.println("  sample-service [--kafka ...] [--zk ...]  the demo's sample HTTP service alone (sample-service --help)");
     System.out.println("  kafka-console-consumer ...             Kafka's own console consumer, bundled (same options)");
     System.out.println("  zkcli ...                              ZooKeeper's own zkCli, bundled (same options: -server host:port)");
@@ -78,6 +79,7 @@ public final class Launcher {
       case "config" -> System.exit(ConfigCli.run(rest, new PrintWriter(System.out, true), new PrintWriter(System.err, true),
           Clock.systemUTC()));
       case "sample-service" -> System.exit(SampleServiceMain.run(rest));
+      case "gate" -> System.exit(dev.portcullis.gate.GateMain.run(rest));
       case "token" -> System.exit(newToken(rest));
       case "kafka-acls" -> System.exit(KafkaAclsCommand.run(rest, new PrintWriter(System.out, true),
           new PrintWriter(System.err, true)));

@@ -12,19 +12,21 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * A tiny admin endpoint on 127.0.0.1: {@code GET /health} (200 when every check is healthy, else
- * 503) and {@code GET /metrics}, both JSON. Put a reverse proxy in front to expose it elsewhere.
+ * A tiny admin endpoint (on 127.0.0.1 unless told otherwise): {@code GET /health} (200 when every check is healthy, else
+ * 503) and {@code GET /metrics}, both JSON, and {@code GET /prometheus}. Put a reverse proxy in front to expose it elsewhere.
  */
 public final class AdminServer implements AutoCloseable {
 
   private final HttpServer server;
   private final ObjectMapper json = new ObjectMapper();
 
-  public AdminServer(int port, Supplier<Map<String, Object>> health, Supplier<Map<String, Object>> metrics) {
+  /** @param prometheus served at {@code /prometheus} in Prometheus's text format by its own handler */
+  public AdminServer(String host, int port, Supplier<Map<String, Object>> health, Supplier<Map<String, Object>> metrics,
+      io.prometheus.metrics.model.registry.PrometheusRegistry prometheus) {
     try {
-      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
+      server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(host), port), 16);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot bind the admin port 127.0.0.1:" + port, e);
+      throw new UncheckedIOException("cannot bind the admin port " + host + ":" + port, e);
     }
     server.createContext("/health", ex -> {
       Map<String, Object> h = health.get();
@@ -32,6 +34,7 @@ public final class AdminServer implements AutoCloseable {
       respond(ex, ok ? 200 : 503, h);
     });
     server.createContext("/metrics", ex -> respond(ex, 200, metrics.get()));
+    server.createContext("/prometheus", new io.prometheus.metrics.exporter.httpserver.MetricsHandler(prometheus));
   }
 
   public void start() {

@@ -49,6 +49,8 @@ public final class InterceptBook {
   private final Map<String, Long> shadowedUntil = new HashMap<>();
   private final RefusalEpisodes refusals = new RefusalEpisodes(60_000, 100_000);
   private final QuotaReleases releases;
+  private final java.util.concurrent.atomic.AtomicLong valveEpisodes = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong lastReactionMillis = new java.util.concurrent.atomic.AtomicLong(-1);
 
   public InterceptBook(Clock clock, NoticeSink sink, HistoryStore history, QuotaReleases releases, SafetyValve valve,
       Supplier<String> ids) {
@@ -111,6 +113,7 @@ public final class InterceptBook {
     String refusal = valve.check(b.target(), now);
     if (refusal != null) {
       if (refusals.refused(key, now)) {
+        valveEpisodes.incrementAndGet();
         sink.audit(audit(now, "notifier", AuditRecord.Kind.INTERCEPT_REFUSED, b.app(), b.target(), level, refusal,
             config.version(), evidence));
       }
@@ -118,6 +121,7 @@ public final class InterceptBook {
     }
     InterceptNotice n = new InterceptNotice(ids.get(), b.app(), b.target(), InterceptNotice.Action.DENY, level,
         b.reason(), now, expiresAt);
+    lastReactionMillis.set(Math.max(0, now - windowEndMillis(b)));
     history.put(b.app(), b.target(), new OffenderHistory(level, now, expiresAt));
     active.put(key, n);
     sink.publish(n);
@@ -168,6 +172,19 @@ public final class InterceptBook {
     sink.audit(audit(now, "notifier", AuditRecord.Kind.INTERCEPT_ISSUED, b.app(), null, 1, reason, config.version(),
         evidence));
     return Outcome.ISSUED;
+  }
+
+  /** Safety-valve refusal episodes so far (a target refused again within a minute is the same episode). */
+  public long valveEpisodes() {
+    return valveEpisodes.get();
+  }
+
+  /**
+   * For the last intercept issued from a breach: ms from the end of the window that showed it to its
+   * issue (the scanner's share of the reaction time); -1 before the first.
+   */
+  public long lastReactionMillis() {
+    return lastReactionMillis.get();
   }
 
   private static long windowEndMillis(Breach b) {

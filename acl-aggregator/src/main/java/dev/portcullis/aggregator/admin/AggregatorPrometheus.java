@@ -1,0 +1,48 @@
+package dev.portcullis.aggregator.admin;
+
+import dev.portcullis.aggregator.topology.AggregatorMetrics;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
+
+/**
+ * An aggregator worker's metrics for Prometheus (served at {@code /prometheus} on its admin port by the
+ * Prometheus client's own handler), named by its conventions: {@code portcullis_aggregator_} + what,
+ * counters ending in {@code _total}, seconds for durations; and the JVM's ({@code jvm_*}).
+ */
+public final class AggregatorPrometheus {
+
+  private AggregatorPrometheus() {}
+
+  /** @param consumerLag the worker's largest consumer lag in records, over its partitions of acl.access */
+  public static PrometheusRegistry registry(AggregatorMetrics m, DoubleSupplier consumerLag) {
+    PrometheusRegistry r = new PrometheusRegistry();
+    counter(r, "portcullis_aggregator_records", "access records read", m::records);
+    counter(r, "portcullis_aggregator_requests", "requests counted (inside the coalesced records)", m::requests);
+    counter(r, "portcullis_aggregator_dead_lettered", "records refused as invalid and sent to the dead-letter topic",
+        m::deadLettered);
+    counter(r, "portcullis_aggregator_late_records", "records older than every window kept (not counted)", m::late);
+    counter(r, "portcullis_aggregator_flushes", "successful flushes to Redis", m::flushes);
+    counter(r, "portcullis_aggregator_flush_failures", "flushes to Redis that failed (kept and retried)",
+        m::flushFailures);
+    counter(r, "portcullis_aggregator_redis_commands", "commands sent to Redis", m::redisCommands);
+    counter(r, "portcullis_aggregator_window_writes", "window counts written to Redis", m::windowWrites);
+    GaugeWithCallback.builder().name("portcullis_aggregator_redis_up").help("1 if the last flush to Redis succeeded")
+        .callback(c -> c.call(m.redisHealthy() ? 1 : 0)).register(r);
+    GaugeWithCallback.builder().name("portcullis_aggregator_flush_latency_p99_seconds")
+        .help("99th percentile of recent flush durations").callback(c -> c.call(m.flushLatencyPercentile(99) / 1e6))
+        .register(r);
+    GaugeWithCallback.builder().name("portcullis_aggregator_consumer_lag_records")
+        .help("the largest lag, in records, of this worker's partitions of the access topic")
+        .callback(c -> c.call(consumerLag.getAsDouble())).register(r);
+    JvmMetrics.builder().register(r);
+    return r;
+  }
+
+  private static void counter(PrometheusRegistry r, String name, String help, LongSupplier value) {
+    CounterWithCallback.builder().name(name).help(help).callback(c -> c.call(value.getAsLong())).register(r);
+  }
+}
