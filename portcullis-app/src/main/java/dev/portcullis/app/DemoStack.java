@@ -77,6 +77,7 @@ public final class DemoStack implements AutoCloseable {
   private final List<AutoCloseable> parts = new ArrayList<>();
   private final List<NotifierApplication> notifierApps = new ArrayList<>();
   private final List<Integer> notifierPorts = new ArrayList<>();
+  private final List<AggregatorWorker> aggregators = new ArrayList<>();
   private Path dir;
   private KRaftBroker kafka;
   private ZooKeeper zk;
@@ -139,9 +140,10 @@ public final class DemoStack implements AutoCloseable {
     for (int i = 1; i <= 2; i++) {
       AggregatorSettings s = AggregatorSettings.defaults(kafka.bootstrapServers(),
           redis, dir.resolve("aggregator-" + i))
-          .withTopics("acl.access", "acl.access.dlq", 4).withAdminPort(-1);
+          .withTopics("acl.access", "acl.access.dlq", 4).withAdminPort(0);
       AggregatorWorker w = own(new AggregatorWorker(s));
       w.start();
+      aggregators.add(w);
     }
     for (int i = 1; i <= options.notifiers(); i++) {
       startNotifier(i);
@@ -166,7 +168,7 @@ public final class DemoStack implements AutoCloseable {
    * in a child JVM that a test kills) and returns its path.
    */
   public Path notifierConfig(String id, int port, Duration sessionTimeout) throws IOException {
-    int adminPort = Ports.freeLoopbackPort();
+    int adminPort = id.equals("notifier-1") ? portOr(8081) : Ports.freeLoopbackPort();
     adminPorts.put(id, adminPort);
     Path yml = dir.resolve(id + ".yml");
     Files.writeString(yml, String.join("\n",
@@ -230,6 +232,11 @@ public final class DemoStack implements AutoCloseable {
   /** The port of notifier {@code id}'s admin connector (health, metrics), written by {@link #notifierConfig}. */
   public int adminPort(String id) {
     return adminPorts.get(id);
+  }
+
+  /** The admin port (health, metrics, /prometheus) of aggregator worker {@code i} (1-based) on 127.0.0.1. */
+  public int aggregatorAdminPort(int i) {
+    return aggregators.get(i - 1).adminPort();
   }
 
   public String kafkaBootstrap() {
