@@ -27,14 +27,15 @@ import org.junit.jupiter.api.Test;
  * freshly started with {@code ./portcullis demo}. Commands that tail a topic are stopped after 12 s
  * (timeout's 124, which is what a user's Ctrl-C means there). Files the commands write in the
  * repository (an export) are removed afterwards. Runs in the Maven profile
- * {@code readme} ({@code .ci/run} enables it); ports 2181, 9092 and 8090 must be free, as the README
+ * {@code readme} ({@code .ci/run} enables it); ports 2181, 9092, 8090, 8081 (the notifier's admin
+ * connector) and 8181 (the gate of the README's example) must be free, as the README
  * says.
  */
 class ReadmeCommandsIT {
 
   /** The sections whose {@code bash} blocks are commands against the running demo. */
   static final Set<String> SECTIONS = Set.of("## Securing a deployment", "## Operating safely", "## Changing rules",
-      "## Watching the topics");
+      "## Watching the topics", "## Prometheus and Grafana", "## Behind nginx, Traefik or Envoy: the gate");
 
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   /** Where the demo writes its viewer's API token (a fresh demo writes a new one). */
@@ -74,7 +75,7 @@ class ReadmeCommandsIT {
   void everyCommandOfTheReadmeRunsAsWrittenAgainstAFreshDemo() throws Exception {
     List<String> commands = commands(Files.readString(ROOT.resolve("README.md"), StandardCharsets.UTF_8));
     assertThat(commands).as("commands found in the README").hasSizeGreaterThan(10);
-    for (int port : new int[] {2181, 9092, 8090}) {
+    for (int port : new int[] {2181, 9092, 8090, 8081, 8181}) {
       assertThat(Ports.isOpen(port)).as("port %d must be free for the README's commands, as the README says", port).isFalse();
     }
     Path logs = Path.of("target", "readme-demo").toAbsolutePath();
