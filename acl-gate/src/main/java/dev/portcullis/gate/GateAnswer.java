@@ -32,7 +32,7 @@ public record GateAnswer(int status, Map<String, String> headers) {
         h.put(STATUS_HEADER, "429");
         h.put(REASON_HEADER, d.reason().name());
         if (rateLimitHeaders) {
-          h.put("RateLimit", "\"portcullis\";r=0;t=" + retry);
+          h.put(dev.portcullis.client.http.RateLimitHeader.NAME, dev.portcullis.client.http.RateLimitHeader.value(retry));
         }
         return new GateAnswer(protocol.limitsAs403() ? 403 : 429, h);
       }

@@ -74,7 +74,7 @@ public class PortcullisAutoConfiguration {
       }
     }
     FilterRegistrationBean<AclServletFilter> r = new FilterRegistrationBean<>(new AclServletFilter(client,
-        new ClientIpResolver(proxies, p.getForwardingHeader()), null, p.getCallerHeader()));
+        new ClientIpResolver(proxies, p.getForwardingHeader()), null, p.getCallerHeader(), p.isRateLimitHeaders()));
     r.setName("portcullis");
     r.setUrlPatterns(p.getUrlPatterns());
     r.setOrder(p.getFilterOrder());

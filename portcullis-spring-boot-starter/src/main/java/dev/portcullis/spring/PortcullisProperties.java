@@ -34,6 +34,8 @@ public class PortcullisProperties {
   private List<String> urlPatterns = List.of("/*");
   /** The filter's order among the servlet filters (first by default: refused requests cost nothing more). */
   private int filterOrder = Integer.MIN_VALUE + 10;
+  /** Add the IETF httpapi draft's {@code RateLimit} header to limited answers. */
+  private boolean rateLimitHeaders;
   /** Set false to keep the client and filter out (e.g. in a test profile). */
   private boolean enabled = true;
 
@@ -123,6 +125,14 @@ public class PortcullisProperties {
 
   public void setFilterOrder(int filterOrder) {
     this.filterOrder = filterOrder;
+  }
+
+  public boolean isRateLimitHeaders() {
+    return rateLimitHeaders;
+  }
+
+  public void setRateLimitHeaders(boolean rateLimitHeaders) {
+    this.rateLimitHeaders = rateLimitHeaders;
   }
 
   public boolean isEnabled() {

@@ -26,6 +26,7 @@ public final class AclContainerRequestFilter implements ContainerRequestFilter {
   private final Function<ContainerRequestContext, String> peer;
   private final Function<ContainerRequestContext, String> iface;
   private final String callerHeader;
+  private final boolean rateLimitHeaders;
 
   /**
    * @param peer         the socket peer's address of a request
@@ -35,6 +36,14 @@ public final class AclContainerRequestFilter implements ContainerRequestFilter {
   public AclContainerRequestFilter(AclClient client, ClientIpResolver resolver,
       Function<ContainerRequestContext, String> peer, Function<ContainerRequestContext, String> iface,
       String callerHeader) {
+    this(client, resolver, peer, iface, callerHeader, false);
+  }
+
+  /** @param rateLimitHeaders add {@link RateLimitHeader} to limited answers */
+  public AclContainerRequestFilter(AclClient client, ClientIpResolver resolver,
+      Function<ContainerRequestContext, String> peer, Function<ContainerRequestContext, String> iface,
+      String callerHeader, boolean rateLimitHeaders) {
+    this.rateLimitHeaders = rateLimitHeaders;
     this.client = Objects.requireNonNull(client, "client");
     this.resolver = Objects.requireNonNull(resolver, "resolver");
     this.peer = Objects.requireNonNull(peer, "peer");
@@ -57,8 +66,11 @@ public final class AclContainerRequestFilter implements ContainerRequestFilter {
       ctx.abortWith(Response.status(Response.Status.FORBIDDEN).entity("Forbidden").build());
     } else if (d.outcome() == Decision.Outcome.LIMIT) {
       long retry = d.retryAfterSeconds(client.nowMillis());
-      ctx.abortWith(Response.status(429).header("Retry-After", Long.toString(retry > 0 ? retry : 1))
-          .entity("Too Many Requests").build());
+      Response.ResponseBuilder r = Response.status(429).header("Retry-After", Long.toString(retry > 0 ? retry : 1));
+      if (rateLimitHeaders) {
+        r.header(RateLimitHeader.NAME, RateLimitHeader.value(retry));
+      }
+      ctx.abortWith(r.entity("Too Many Requests").build());
     }
   }
 }

@@ -36,6 +36,7 @@ public final class AclFeature implements DynamicFeature {
   private final ClientIpResolver resolver;
   private final Function<ContainerRequestContext, String> peer;
   private final String callerHeader;
+  private final boolean rateLimitHeaders;
 
   /**
    * @param peer         the socket peer's address of a request (see {@link AclContainerRequestFilter})
@@ -43,10 +44,21 @@ public final class AclFeature implements DynamicFeature {
    */
   public AclFeature(AclClient client, ClientIpResolver resolver, Function<ContainerRequestContext, String> peer,
       String callerHeader) {
+    this(client, resolver, peer, callerHeader, false);
+  }
+
+  private AclFeature(AclClient client, ClientIpResolver resolver, Function<ContainerRequestContext, String> peer,
+      String callerHeader, boolean rateLimitHeaders) {
     this.client = Objects.requireNonNull(client, "client");
     this.resolver = Objects.requireNonNull(resolver, "resolver");
     this.peer = Objects.requireNonNull(peer, "peer");
     this.callerHeader = callerHeader;
+    this.rateLimitHeaders = rateLimitHeaders;
+  }
+
+  /** The same feature adding {@link RateLimitHeader} to limited answers. */
+  public AclFeature withRateLimitHeaders() {
+    return new AclFeature(client, resolver, peer, callerHeader, true);
   }
 
   @Override
@@ -56,7 +68,8 @@ public final class AclFeature implements DynamicFeature {
       return;
     }
     String name = routeName(resource.getResourceClass(), method);
-    context.register(new AclContainerRequestFilter(client, resolver, peer, r -> name, callerHeader), PRIORITY);
+    context.register(new AclContainerRequestFilter(client, resolver, peer, r -> name, callerHeader, rateLimitHeaders),
+        PRIORITY);
   }
 
   /** {@code METHOD /class-path/method-path} from the annotations, as {@link InterfaceNamer#template} spells it. */

@@ -23,6 +23,7 @@ public final class AclServletFilter implements Filter {
   private final ClientIpResolver resolver;
   private final Function<HttpServletRequest, String> iface;
   private final String callerHeader;
+  private final boolean rateLimitHeaders;
 
   /**
    * @param iface        names the interface of a request; default {@link InterfaceNamer}
@@ -30,6 +31,13 @@ public final class AclServletFilter implements Filter {
    */
   public AclServletFilter(AclClient client, ClientIpResolver resolver, Function<HttpServletRequest, String> iface,
       String callerHeader) {
+    this(client, resolver, iface, callerHeader, false);
+  }
+
+  /** @param rateLimitHeaders add {@link RateLimitHeader} to limited answers */
+  public AclServletFilter(AclClient client, ClientIpResolver resolver, Function<HttpServletRequest, String> iface,
+      String callerHeader, boolean rateLimitHeaders) {
+    this.rateLimitHeaders = rateLimitHeaders;
     this.client = client;
     this.resolver = resolver;
     this.iface = iface != null ? iface : r -> InterfaceNamer.name(r.getMethod(), r.getRequestURI());
@@ -55,6 +63,9 @@ public final class AclServletFilter implements Filter {
       case LIMIT -> {
         long retry = d.retryAfterSeconds(client.nowMillis());
         res.setHeader("Retry-After", Long.toString(retry > 0 ? retry : 1));
+        if (rateLimitHeaders) {
+          res.setHeader(RateLimitHeader.NAME, RateLimitHeader.value(retry));
+        }
         res.sendError(429, "Too Many Requests");
       }
       default -> throw new IllegalStateException(d.outcome().name());

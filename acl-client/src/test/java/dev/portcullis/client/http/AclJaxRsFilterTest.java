@@ -75,7 +75,7 @@ class AclJaxRsFilterTest {
     assertThat(client.awaitRules(Duration.ofSeconds(10))).as("the snapshot's rules in force").isTrue();
     ClientIpResolver proxies = new ClientIpResolver(List.of(Cidr.parse("10.0.0.0/8")));
     jersey = new ApplicationHandler(new ResourceConfig(Items.class)
-        .register(new AclFeature(client, proxies, r -> (String) r.getProperty(PEER), null)));
+        .register(new AclFeature(client, proxies, r -> (String) r.getProperty(PEER), null).withRateLimitHeaders()));
   }
 
   @AfterEach
@@ -106,6 +106,7 @@ class AclJaxRsFilterTest {
     ContainerResponse limited = send("GET", "/items/9", "198.51.100.1", null);
     assertThat(limited.getStatus()).as("third request of one address in one second, limit 2").isEqualTo(429);
     assertThat(limited.getHeaderString("Retry-After")).isEqualTo("1");
+    assertThat(limited.getHeaderString("RateLimit")).isEqualTo("\"portcullis\";r=0;t=1");
 
     assertThat(Items.REACHED.get()).isEqualTo(2);
   }

@@ -83,8 +83,13 @@ class AclServletFilterTest {
 
       Map<String, Object> limited = new HashMap<>();
       filter.doFilter(request("198.51.100.1", Map.of()), response(limited), (q, s) -> passed.incrementAndGet());
-      assertThat(limited).containsEntry("status", 429).containsEntry("Retry-After", "1");
+      assertThat(limited).containsEntry("status", 429).containsEntry("Retry-After", "1").doesNotContainKey("RateLimit");
       assertThat(passed.get()).isEqualTo(1);
+
+      AclServletFilter withHeaders = new AclServletFilter(client, new ClientIpResolver(List.of()), null, null, true);
+      Map<String, Object> limitedAgain = new HashMap<>();
+      withHeaders.doFilter(request("198.51.100.1", Map.of()), response(limitedAgain), (q, s) -> passed.incrementAndGet());
+      assertThat(limitedAgain).containsEntry("status", 429).containsEntry("RateLimit", "\"portcullis\";r=0;t=1");
     }
   }
 }
