@@ -22,7 +22,7 @@ class ComposeFileTest {
     JsonNode compose = new YAMLMapper().readTree(Files.readAllBytes(Path.of("..", "compose.yaml")));
     JsonNode services = compose.get("services");
     for (String s : List.of("kafka", "zookeeper", "redis-1", "redis-2", "redis-3", "redis-cluster-create", "aggregator",
-        "notifier", "sample")) {
+        "notifier", "sample", "gate", "nginx", "prometheus", "grafana")) {
       assertThat(services.has(s)).as("service " + s).isTrue();
     }
     assertThat(services.get("aggregator").get("deploy").get("replicas").asInt()).isEqualTo(2);
@@ -33,7 +33,23 @@ class ComposeFileTest {
         }
       }
     }
+    for (JsonNode service : services) {
+      for (JsonNode v : service.path("volumes")) {
+        Path mounted = Path.of("..").resolve(v.asText().split(":")[0]);
+        assertThat(Files.exists(mounted)).as("mounted " + v.asText()).isTrue();
+      }
+    }
     AggregatorConfigFile.read(Path.of("..", "config", "compose", "aggregator.yml"));
+    dev.portcullis.gate.GateSettings.load(Path.of("..", "config", "compose", "gate.yml"));
+    dev.portcullis.gate.GateSettings.load(Path.of("..", "config", "gate.yml"));
+    JsonNode dashboard = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(Files.readAllBytes(Path.of("..", "config", "grafana", "dashboards", "portcullis.json")));
+    assertThat(dashboard.get("panels")).as("Grafana dashboard panels").hasSizeGreaterThan(5);
+    JsonNode rules = new YAMLMapper().readTree(Files.readAllBytes(Path.of("..", "config", "prometheus", "portcullis-alerts.yml")));
+    assertThat(rules.get("groups").get(0).get("rules")).allSatisfy(r -> {
+      assertThat(r.get("alert").asText()).isNotBlank();
+      assertThat(r.get("expr").asText()).isNotBlank();
+    });
     assertThat(Files.readString(Path.of("..", "config", "compose", "notifier.yml"))).contains("token");
     assertThat(Files.exists(Path.of("..", "Dockerfile"))).isTrue();
   }

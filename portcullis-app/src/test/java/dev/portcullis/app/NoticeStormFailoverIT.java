@@ -16,7 +16,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -69,19 +68,7 @@ class NoticeStormFailoverIT {
     Process child = null;
     try (DemoStack stack = new DemoStack(options, System.out::println).start()) {
       int childPort = Ports.freeLoopbackPort();
-      Path yml = stack.notifierConfig("notifier-child", childPort, SESSION_TIMEOUT);
-      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      child = new ProcessBuilder(List.of(java, "-Xmx384m", "-cp", System.getProperty("java.class.path"),
-          "dev.portcullis.app.Launcher", "notifier", yml.toString()))
-          .redirectErrorStream(true)
-          .redirectOutput(stack.directory().resolve("notifier-child.out").toFile())
-          .start();
-      Process running = child;
-      Timeouts.await("the child notifier to lead", Duration.ofSeconds(60), () -> {
-        assertThat(running.isAlive()).as("child notifier alive").isTrue();
-        return StackProbes.bodyOrEmpty(http, "http://127.0.0.1:" + stack.adminPort("notifier-child") + "/healthcheck")
-            .contains("leader notifier-child");
-      });
+      child = StackProbes.startLeadingChildNotifier(stack, childPort, SESSION_TIMEOUT, http);
       int standbyPort = stack.startNotifier(1);
       int secondStandbyPort = stack.startNotifier(2);
       assertThat(stack.notifier(1).service().isLeader()).isFalse();

@@ -33,6 +33,34 @@ final class StackProbes {
         }));
   }
 
+  /**
+   * Starts notifier {@code notifier-child} of {@code stack} in a child JVM (for a test to kill it with
+   * SIGKILL) on {@code port}, and waits until it leads.
+   */
+  static Process startLeadingChildNotifier(DemoStack stack, int port, Duration sessionTimeout, HttpClient http)
+      throws IOException {
+    java.nio.file.Path yml = stack.notifierConfig("notifier-child", port, sessionTimeout);
+    String javaBin = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process child = new ProcessBuilder(List.of(javaBin, "-Xmx384m", "-cp", System.getProperty("java.class.path"),
+        "dev.portcullis.app.Launcher", "notifier", yml.toString()))
+        .redirectErrorStream(true)
+        .redirectOutput(stack.directory().resolve("notifier-child.out").toFile())
+        .start();
+    try {
+      Timeouts.await("the child notifier to lead", Duration.ofSeconds(60), () -> {
+        if (!child.isAlive()) {
+          throw new AssertionError("the child notifier exited: see " + stack.directory().resolve("notifier-child.out"));
+        }
+        return bodyOrEmpty(http, "http://127.0.0.1:" + stack.adminPort("notifier-child") + "/healthcheck")
+            .contains("leader notifier-child");
+      });
+    } catch (RuntimeException | AssertionError e) {
+      child.destroyForcibly();
+      throw e;
+    }
+    return child;
+  }
+
   /** The body of a GET, or "" while the server does not answer (for polling). */
   static String bodyOrEmpty(HttpClient http, String url) {
     return bodyOrEmpty(http, url, null);

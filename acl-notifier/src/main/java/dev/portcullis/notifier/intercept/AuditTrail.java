@@ -12,13 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,14 +57,8 @@ public final class AuditTrail {
   public static List<AuditRecord> readTail(KafkaConnection kafka, String topic, Duration timeout) {
     List<AuditRecord> out = new ArrayList<>();
     WireCodec codec = new WireCodec();
-    Map<String, Object> configs = kafka.configs();
-    configs.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(configs, new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> parts = new ArrayList<>();
-      for (PartitionInfo p : c.partitionsFor(topic, timeout)) {
-        parts.add(new TopicPartition(topic, p.partition()));
-      }
-      c.assign(parts);
+    try (KafkaConsumer<String, byte[]> c = NoticeTopicReader.consumer(kafka)) {
+      List<TopicPartition> parts = NoticeTopicReader.assignAll(c, topic, timeout);
       Map<TopicPartition, Long> begin = c.beginningOffsets(parts, timeout);
       Map<TopicPartition, Long> end = c.endOffsets(parts, timeout);
       for (TopicPartition tp : parts) {

@@ -29,14 +29,8 @@ public final class NoticeTopicReader {
   public static Collection<InterceptNotice> readAll(KafkaConnection kafka, String topic, Duration timeout) {
     Map<String, InterceptNotice> byKey = new HashMap<>();
     WireCodec codec = new WireCodec();
-    Map<String, Object> configs = kafka.configs();
-    configs.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(configs, new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> parts = new ArrayList<>();
-      for (PartitionInfo p : c.partitionsFor(topic, timeout)) {
-        parts.add(new TopicPartition(topic, p.partition()));
-      }
-      c.assign(parts);
+    try (KafkaConsumer<String, byte[]> c = consumer(kafka)) {
+      List<TopicPartition> parts = assignAll(c, topic, timeout);
       c.seekToBeginning(parts);
       Map<TopicPartition, Long> end = c.endOffsets(parts, timeout);
       long deadline = System.nanoTime() + timeout.toNanos();
@@ -59,5 +53,22 @@ public final class NoticeTopicReader {
       }
     }
     return byKey.values();
+  }
+
+  /** A consumer without a group that commits nothing, for reading a topic through. */
+  static KafkaConsumer<String, byte[]> consumer(KafkaConnection kafka) {
+    Map<String, Object> configs = kafka.configs();
+    configs.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    return new KafkaConsumer<>(configs, new StringDeserializer(), new ByteArrayDeserializer());
+  }
+
+  /** Assigns every partition of {@code topic} to {@code c}; returns them. */
+  static List<TopicPartition> assignAll(KafkaConsumer<?, ?> c, String topic, Duration timeout) {
+    List<TopicPartition> parts = new ArrayList<>();
+    for (PartitionInfo p : c.partitionsFor(topic, timeout)) {
+      parts.add(new TopicPartition(topic, p.partition()));
+    }
+    c.assign(parts);
+    return parts;
   }
 }
