@@ -72,6 +72,24 @@ try {
   await page.waitForSelector('#audit tbody tr:has(td:text-is("POLICY_CHANGED")):has(td:text-is("demo-admin"))', { timeout: 15000 })
     .catch(() => fail('the policy change is not in the audit tail'));
   await page.screenshot({ path: screenshot, fullPage: true });
+
+  // the views: requests per node, quota usage, the history and one address's hour
+  const nodeRow = '#nodeRates tbody tr[data-node="shop-1:8080"]';
+  await page.waitForSelector(nodeRow + ':has(td:text-is("reporting"))', { timeout: 30000 })
+    .catch(() => fail('node shop-1:8080 is not shown reporting'));
+  console.log('node: ' + (await page.textContent(nodeRow)).replace(/\s+/g, ' '));
+  const quotaRow = '#quotas tbody tr[data-caller="partner-9"]';
+  await page.waitForSelector(quotaRow, { timeout: 30000 }).catch(() => fail('partner-9\'s quota usage is not shown'));
+  console.log('quota usage: ' + (await page.textContent(quotaRow)).replace(/\s+/g, ' '));
+  await page.waitForSelector(`#history tbody td:has-text("${scraper}")`, { timeout: 30000 })
+    .catch(() => fail('the scraper is not in the history'));
+  await page.fill('#addressForm input[name=ip]', scraper);
+  await page.click('#addressForm button');
+  await page.waitForFunction(() => /[1-9][0-9]* requests in the last hour/.test(document.getElementById('addressTotal').textContent),
+    null, { timeout: 30000 }).catch(() => fail('the address chart did not load'));
+  console.log('address history: ' + await page.textContent('#addressTotal'));
+  await page.screenshot({ path: screenshot.replace(/\.png$/, '-views.png'), fullPage: true });
+  console.log('views shown');
 } finally {
   await browser.close();
 }

@@ -52,17 +52,19 @@ async function loadApps() {
   const sel = $('app'); const current = sel.value;
   sel.replaceChildren(...apps.map((a) => { const o = document.createElement('option'); o.value = o.textContent = a.app; return o; }));
   if (current && apps.some((a) => a.app === current)) sel.value = current;
-  const mine = apps.find((a) => a.app === sel.value);
-  $('nodes').replaceChildren(...((mine && mine.nodes) || []).map((n) => {
-    const li = document.createElement('li'); li.textContent = n.node + '  v' + n.version + '  since ' + new Date(n.startedAt).toLocaleTimeString(); return li;
-  }));
 }
 
-function drawRate(series) {
-  const svg = $('rate'); const max = Math.max(1, ...series.map((p) => p[1]));
+function chart(svg, series, unit) {
+  const max = Math.max(1, ...series.map((p) => p[1]));
   const pts = series.map((p, i) => (i * 600 / Math.max(1, series.length - 1)).toFixed(1) + ',' + (115 - p[1] * 105 / max).toFixed(1));
   svg.innerHTML = '<polyline fill="none" stroke="#3d5afe" stroke-width="2" points="' + pts.join(' ') + '"/>' +
-    '<text x="4" y="12" font-size="10" fill="#778">' + max + '/s</text>';
+    '<text x="4" y="12" font-size="10" fill="#778">' + max + unit + '</text>';
+}
+const addressShown = { ip: null };
+function windowLabel(start, minute) { return new Date(start * (minute ? 60000 : 1000)).toLocaleTimeString(); }
+
+function drawRate(series) {
+  chart($('rate'), series, '/s');
   $('rateNow').textContent = series.length ? series[series.length - 1][1] + '/s' : '';
 }
 
@@ -82,7 +84,13 @@ async function refresh() {
     global: call('GET', '/api/policy'),
     limits: api('GET', '/api/apps/' + a + '/limits'),
     audit: api('GET', '/api/audit?limit=30'),
+    nodes: api('GET', '/api/nodes?app=' + a),
+    quotas: api('GET', '/api/quotas?app=' + a),
+    history: api('GET', '/api/history/top?window=' + $('historyWindow').value + '&limit=3'
+      + ($('historyScope').value === 'app' ? '&app=' + a : '')),
   };
+  if (addressShown.ip) calls.address = api('GET', '/api/history/address?ip=' + encodeURIComponent(addressShown.ip)
+    + ($('historyScope').value === 'app' ? '&app=' + a : ''));
   const names = Object.keys(calls);
   const settled = await Promise.allSettled(Object.values(calls));
   const got = {}; const failed = [];
@@ -122,6 +130,22 @@ async function refresh() {
     tr.append(cell(l.cidr), cell(l.limitPerSecond == null ? '-' : l.limitPerSecond, 'num'),
       cell(l.limitPerMinute == null ? '-' : l.limitPerMinute, 'num'), td);
   }));
+  panel('nodes', (nodes) => rows($('nodeRates').tBodies[0], nodes.nodes, (tr, n) => {
+    tr.dataset.node = n.node; if (n.status !== 'reporting') tr.className = 'muted';
+    tr.append(cell(n.node), cell(n.status), cell(n.perSecond.toFixed(1), 'num'), cell(n.lastMinute, 'num'), cell(n.registered ? 'yes' : 'no'));
+  }));
+  panel('quotas', (q) => rows($('quotas').tBodies[0], q.usage, (tr, u) => {
+    tr.dataset.caller = u.caller; if (u.remaining === 0) tr.className = 'hot';
+    tr.append(cell(u.caller), cell(u.iface), cell(u.used, 'num'), cell(u.limit == null ? '-' : u.limit, 'num'),
+      cell(u.remaining == null ? '-' : u.remaining, 'num'));
+  }));
+  panel('history', (h) => rows($('history').tBodies[0], h.windows.filter((w) => w.top.length).reverse().slice(0, 12), (tr, w) => {
+    tr.append(cell(windowLabel(w.start, h.window === 'minute')), cell(w.top.map((t) => t.ip + ' (' + t.count + ')').join(', ')));
+  }));
+  panel('address', (ad) => {
+    chart($('addressChart'), ad.perMinute, '/min');
+    $('addressTotal').textContent = ad.ip + ': ' + ad.perMinute.reduce((s, p) => s + p[1], 0) + ' requests in the last hour';
+  });
   panel('audit', (audit) => rows($('audit').tBodies[0], audit, (tr, r) => tr.append(cell(new Date(r.at).toLocaleTimeString()), cell(r.actor), cell(r.kind),
     cell(r.app), cell(r.target || ''), cell(r.level, 'num'), cell(r.reason))));
   if (failed.length) status('updated ' + new Date().toLocaleTimeString() + '; ' + failed.length + ' panel(s) failed: ' + failed[0], true);
@@ -149,6 +173,8 @@ $('limitSet').addEventListener('submit', (ev) => {
   act(() => api('PUT', '/api/apps/' + encodeURIComponent(app()) + '/limits', body));
 });
 $('app').addEventListener('change', () => refresh().catch((e) => status(e.message, true)));
+$('addressForm').addEventListener('submit', (ev) => { ev.preventDefault(); addressShown.ip = ev.target.ip.value.trim(); loop.now(); });
+for (const id of ['historyWindow', 'historyScope']) $(id).addEventListener('change', () => loop.now());
 
 async function loop() {
   clearTimeout(loop.timer);

@@ -151,6 +151,13 @@ public final class NotifierApplication extends Application<NotifierConfiguration
     env.jersey().register(new ConfigResource(store, codec, clock, changes, guard, watcher::current));
     env.jersey().register(new AppResource(store, codec, reader, changes, clock, watcher::current));
     watcher.addListener(new TreeChanges(sink::auditChange, () -> service.get() != null && service.get().isLeader(), clock));
+    env.jersey().register(new dev.portcullis.notifier.api.NodesResource(store, curator, reader, clock));
+    env.jersey().register(new dev.portcullis.notifier.api.QuotaResource(reader, watcher::current, clock));
+    env.jersey().register(new dev.portcullis.notifier.api.HistoryResource(reader, () -> {
+      java.util.TreeSet<String> all = new java.util.TreeSet<>(watcher.current().apps().keySet());
+      all.addAll(store.apps());
+      return java.util.List.copyOf(all);
+    }, clock));
     env.jersey().register(new AuditResource(new AuditTrail(() -> AuditTrail.readTail(kafka, c.kafka.auditTopic,
         java.time.Duration.ofSeconds(5)), sink::auditTail, clock, java.time.Duration.ofSeconds(2))));
     env.jersey().register(new DashboardResource());

@@ -24,6 +24,8 @@ import java.time.LocalDate;
  * pc:{app:shard}:h                      HASH target → offender history
  * pc:{app:t}:ts:&lt;windowStartSec&gt;       ZSET task   → requests of the whole app counted by one worker task
  * pc:{app:t}:tm:&lt;windowStartMin&gt;       ZSET task   → the same per minute
+ * pc:{app:t}:ns:&lt;windowStartSec&gt;       ZSET task|node → requests of one reporting node counted by one worker task
+ * pc:{app:t}:nm:&lt;windowStartMin&gt;       ZSET task|node → the same per minute
  * </pre>
  *
  * The app totals live in one key per app and window, written once per flush by each task (never per
@@ -97,6 +99,15 @@ public final class RedisKeys {
 
   public String totalMinuteWindow(String app, long windowStartMin) {
     return "pc:{" + Identifiers.requireApp("app", app) + ":t}:tm:" + windowStartMin;
+  }
+
+  /** Requests of each node of the app in one second, one member {@code task|node} per worker task and node. */
+  public String nodeSecondWindow(String app, long windowStartSec) {
+    return "pc:{" + Identifiers.requireApp("app", app) + ":t}:ns:" + windowStartSec;
+  }
+
+  public String nodeMinuteWindow(String app, long windowStartMin) {
+    return "pc:{" + Identifiers.requireApp("app", app) + ":t}:nm:" + windowStartMin;
   }
 
   /** A calendar day as the yyyymmdd number that quota keys use. */

@@ -44,6 +44,7 @@ class DashboardBrowserIT {
         for (int i = 1; i <= 10; i++) {
           shop.check("100.64.0." + i, "GET /items");
         }
+        shop.check("100.64.0.1", "GET /export", "partner-9");
         if (scraping.get()) {
           for (int i = 0; i < 8; i++) {
             shop.check(SCRAPER, "GET /items");
@@ -70,6 +71,8 @@ class DashboardBrowserIT {
       assertThat(lines).anyMatch(l -> l.startsWith("released with the button"));
       assertThat(out.resolve("dashboard.png")).exists();
       assertThat(out.resolve("dashboard-intercepted.png")).exists();
+      assertThat(lines).contains("views shown");
+      assertThat(out.resolve("dashboard-views.png")).exists();
       Timeouts.await("the release at the client", Duration.ofSeconds(20), () -> shop.check(SCRAPER, "GET /").allowed());
     } finally {
       load.shutdownNow();

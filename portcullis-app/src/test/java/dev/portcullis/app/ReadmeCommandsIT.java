@@ -35,7 +35,8 @@ class ReadmeCommandsIT {
 
   /** The sections whose {@code bash} blocks are commands against the running demo. */
   static final Set<String> SECTIONS = Set.of("## Securing a deployment", "## Operating safely", "## Changing rules",
-      "## Watching the topics", "## Prometheus and Grafana", "## Behind nginx, Traefik or Envoy: the gate");
+      "## Watching the topics", "## Prometheus and Grafana", "## Behind nginx, Traefik or Envoy: the gate",
+      "## Views: nodes, quota usage, history");
 
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   /** Where the demo writes its viewer's API token (a fresh demo writes a new one). */

@@ -30,6 +30,8 @@ public final class AggregatorPrometheus {
         m::flushFailures);
     counter(r, "portcullis_aggregator_redis_commands", "commands sent to Redis", m::redisCommands);
     counter(r, "portcullis_aggregator_window_writes", "window counts written to Redis", m::windowWrites);
+    counter(r, "portcullis_aggregator_nodes_not_counted", "records whose node got no per-node window (over the bound)",
+        m::nodesNotCounted);
     GaugeWithCallback.builder().name("portcullis_aggregator_redis_up").help("1 if the last flush to Redis succeeded")
         .callback(c -> c.call(m.redisHealthy() ? 1 : 0)).register(r);
     GaugeWithCallback.builder().name("portcullis_aggregator_flush_latency_p99_seconds")

@@ -67,6 +67,9 @@ public final class AccessProcessor implements Processor<String, byte[], String, 
   private final boolean v6PrefixInBlock;
   private final String rekeyedTopic;
   private final Map<String, String> totalKeys = new HashMap<>();
+  /** The most nodes one task counts per-node windows for (over every app). */
+  static final int MAX_NODES = 10_000;
+  private final Map<String, String> nodeKeys = new HashMap<>();
   private long day;
   private long dayStartMillis = Long.MAX_VALUE;
   private long dayEndMillis = Long.MIN_VALUE;
@@ -133,6 +136,10 @@ public final class AccessProcessor implements Processor<String, byte[], String, 
     long[] windows = {sec, min};
     counter.update(StoreKey.Kind.ADDRESS, StoreKey.Kind.ADDRESS.key(key), windows, e.n(), e.denied());
     counter.update(StoreKey.Kind.TOTAL, totalKey(e.app()), windows, e.n(), e.denied());
+    String node = e.node() == null ? null : nodeKey(e.app(), e.node());
+    if (node != null) {
+      counter.update(StoreKey.Kind.NODE, node, windows, e.n(), e.denied());
+    }
     Cidr prefix = Cidr.covering(ip, ip.isV4() ? settings.ipv4Prefix() : settings.ipv6Prefix());
     // a prefix inside the partitioning block has its addresses' home; a wider one, its network's
     int home = (ip.isV4() ? v4PrefixInBlock : v6PrefixInBlock) ? addressHome
@@ -175,6 +182,24 @@ public final class AccessProcessor implements Processor<String, byte[], String, 
     if (k == null) {
       k = new StoreKey(StoreKey.Kind.TOTAL, app, context.taskId().toString()).encode();
       totalKeys.put(app, k);
+    }
+    return k;
+  }
+
+  /**
+   * The store key of a node of an app as this task counts it; null once this task counts
+   * {@value #MAX_NODES} nodes (node names come from clients: a bound on what a faulty one can add).
+   */
+  private String nodeKey(String app, String node) {
+    String id = app + '|' + node;
+    String k = nodeKeys.get(id);
+    if (k == null) {
+      if (nodeKeys.size() >= MAX_NODES) {
+        metrics.nodesNotCounted.increment();
+        return null;
+      }
+      k = new StoreKey(StoreKey.Kind.NODE, app, context.taskId() + "|" + node).encode();
+      nodeKeys.put(id, k);
     }
     return k;
   }

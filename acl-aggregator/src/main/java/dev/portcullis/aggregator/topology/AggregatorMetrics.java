@@ -16,6 +16,7 @@ public final class AggregatorMetrics {
   final LongAdder windowWrites = new LongAdder();
   final LongAdder prefixesCountedLocally = new LongAdder();
   final LongAdder recordsSentHome = new LongAdder();
+  final LongAdder nodesNotCounted = new LongAdder();
   private final long[] latencies = new long[1024];
   private int latencyIndex;
   private int latencyCount;
@@ -65,6 +66,11 @@ public final class AggregatorMetrics {
    */
   public long recordsSentHome() {
     return recordsSentHome.sum();
+  }
+
+  /** Records whose node got no per-node window (a task counts at most AccessProcessor.MAX_NODES nodes). */
+  public long nodesNotCounted() {
+    return nodesNotCounted.sum();
   }
 
   public boolean redisHealthy() {

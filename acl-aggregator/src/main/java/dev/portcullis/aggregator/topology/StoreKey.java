@@ -7,7 +7,7 @@ package dev.portcullis.aggregator.topology;
  * {@link #encode()} or {@link Kind#key(String)}.
  *
  * @param member an address ({@link Kind#ADDRESS}), a prefix ({@link Kind#PREFIX}), a task id
- *     ({@link Kind#TOTAL}) or {@code caller|iface} ({@link Kind#QUOTA}, {@link Kind#HELD_QUOTA})
+ *     ({@link Kind#TOTAL}), {@code task|node} ({@link Kind#NODE}) or {@code caller|iface} ({@link Kind#QUOTA}, {@link Kind#HELD_QUOTA})
  */
 record StoreKey(Kind kind, String app, String member) {
 
@@ -19,6 +19,8 @@ record StoreKey(Kind kind, String app, String member) {
     PREFIX('p'),
     /** What one task counted of a whole app, flushed to the app totals. */
     TOTAL('t'),
+    /** What one task counted of one reporting node of an app (member {@code task|node}), flushed to the node windows. */
+    NODE('n'),
     /** A caller's day on one interface, summed in its home task, flushed to the quota days. */
     QUOTA('q'),
     /** This task's share of a quota day, held to be sent on to the home task; never flushed. */
@@ -80,7 +82,7 @@ record StoreKey(Kind kind, String app, String member) {
     Kind kind = storeKey != null && storeKey.length() > 1 && storeKey.charAt(1) == '|' ? Kind.of(storeKey.charAt(0)) : null;
     int bar = kind == null ? -1 : storeKey.indexOf('|', 2);
     if (bar <= 2 || bar == storeKey.length() - 1) {
-      throw new IllegalArgumentException("store key \"" + storeKey + "\" must be <kind>|<app>|<member> with kind one of s, p, t, q, u");
+      throw new IllegalArgumentException("store key \"" + storeKey + "\" must be <kind>|<app>|<member> with kind one of s, p, t, n, q, u");
     }
     return new StoreKey(kind, storeKey.substring(2, bar), storeKey.substring(bar + 1));
   }

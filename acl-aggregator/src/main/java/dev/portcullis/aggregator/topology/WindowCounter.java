@@ -213,7 +213,7 @@ final class WindowCounter {
       long start = st.start(slot);
       long count = st.count(slot);
       switch (key.kind()) {
-        case ADDRESS, PREFIX, TOTAL -> {
+        case ADDRESS, PREFIX, TOTAL, NODE -> {
           boolean second = st.ringOf(slot) == 0;
           if (second ? start < nowSec - SECOND_TTL : start * 60 < nowSec - MINUTE_TTL) {
             continue; // its Redis key has expired anyway
@@ -221,6 +221,8 @@ final class WindowCounter {
           String redisKey;
           if (key.kind() == StoreKey.Kind.TOTAL) {
             redisKey = second ? keys.totalSecondWindow(app, start) : keys.totalMinuteWindow(app, start);
+          } else if (key.kind() == StoreKey.Kind.NODE) {
+            redisKey = second ? keys.nodeSecondWindow(app, start) : keys.nodeMinuteWindow(app, start);
           } else if (key.kind() == StoreKey.Kind.ADDRESS) {
             int shard = keys.shard(IpAddress.parse(member));
             redisKey = second ? keys.secondWindow(app, shard, start) : keys.minuteWindow(app, shard, start);

@@ -23,12 +23,13 @@ public final class TrafficResource {
   private final ConfigStore store;
   private final CuratorFramework curator;
   private final WindowReader reader;
-  private final WireCodec codec = new WireCodec();
+  private final LiveNodes live;
 
   public TrafficResource(ConfigStore store, CuratorFramework curator, WindowReader reader) {
     this.store = store;
     this.curator = curator;
     this.reader = reader;
+    this.live = new LiveNodes(store, curator);
   }
 
   @GET
@@ -45,20 +46,8 @@ public final class TrafficResource {
 
   private List<Map<String, Object>> nodes(String app) throws Exception {
     List<Map<String, Object>> out = new ArrayList<>();
-    String dir = store.paths().nodes(app);
-    List<String> children;
-    try {
-      children = curator.getChildren().forPath(dir);
-    } catch (KeeperException.NoNodeException e) {
-      return out;
-    }
-    for (String child : children) {
-      try {
-        NodeRegistration r = codec.readNodeRegistration(curator.getData().forPath(dir + "/" + child), dir + "/" + child);
-        out.add(Map.of("node", r.node(), "version", r.version(), "startedAt", r.startedAt()));
-      } catch (KeeperException.NoNodeException | IllegalArgumentException gone) {
-        // ended meanwhile, or not a registration
-      }
+    for (NodeRegistration r : live.of(app)) {
+      out.add(Map.of("node", r.node(), "version", r.version(), "startedAt", r.startedAt()));
     }
     return out;
   }

@@ -84,6 +84,27 @@ public final class RedisWindowReader implements WindowReader {
   }
 
   @Override
+  public Map<Long, Map<String, Long>> perNode(String app, boolean seconds, long from, long to) {
+    Map<Long, Response<List<Tuple>>> responses = new HashMap<>();
+    try (AbstractPipeline p = redis.pipelined()) {
+      for (long w = from; w <= to; w++) {
+        responses.put(w, p.zrangeWithScores(seconds ? keys.nodeSecondWindow(app, w) : keys.nodeMinuteWindow(app, w), 0, -1));
+      }
+      p.sync();
+    }
+    Map<Long, Map<String, Long>> out = new TreeMap<>();
+    for (long w = from; w <= to; w++) {
+      for (Tuple t : responses.get(w).get()) {
+        int bar = t.getElement().indexOf('|'); // task|node
+        if (bar > 0) {
+          out.computeIfAbsent(w, x -> new TreeMap<>()).merge(t.getElement().substring(bar + 1), (long) t.getScore(), Long::sum);
+        }
+      }
+    }
+    return out;
+  }
+
+  @Override
   public Map<Long, Long> totalsPerSecond(String app, long fromSec, long toSec) {
     Map<Long, Response<List<Tuple>>> responses = new HashMap<>();
     try (AbstractPipeline p = redis.pipelined()) {

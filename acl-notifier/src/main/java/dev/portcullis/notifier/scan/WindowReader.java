@@ -27,4 +27,11 @@ public interface WindowReader {
 
   /** Requests of the whole app per second for {@code fromSec..toSec} (inclusive), oldest first. */
   Map<Long, Long> totalsPerSecond(String app, long fromSec, long toSec);
+
+  /**
+   * Requests of each reporting node of the app (the records' {@code node}) per window, seconds or
+   * minutes {@code from..to} inclusive, summed over the aggregator tasks that counted them; windows
+   * without any are left out.
+   */
+  Map<Long, Map<String, Long>> perNode(String app, boolean seconds, long from, long to);
 }
