@@ -58,6 +58,16 @@ try {
   console.log('limit set: ' + (await page.textContent(limitRow)).replace(/\s+/g, ' '));
   await page.click(`${limitRow} button`);
   await page.waitForSelector(limitRow, { state: 'detached', timeout: 15000 }).catch(() => fail('Remove did not remove the limit'));
+  // and one for every app
+  await page.selectOption('#limitSet select[name=scope]', 'global');
+  await page.fill('#limitSet input[name=cidr]', '198.51.100.0/24');
+  await page.fill('#limitSet input[name=perSecond]', '9');
+  await page.click('#limitSet button');
+  const globalRow = '#globalLimits tbody tr[data-cidr="198.51.100.0/24"]';
+  await page.waitForSelector(globalRow, { timeout: 15000 }).catch(() => fail('Set limit for every app did not add it'));
+  console.log('limit for every app set: ' + (await page.textContent(globalRow)).replace(/\s+/g, ' '));
+  await page.click(`${globalRow} button`);
+  await page.waitForSelector(globalRow, { state: 'detached', timeout: 15000 }).catch(() => fail('Remove did not remove the global limit'));
 
   // the app policy edited in place and saved with its version (If-Match)
   const before = await page.textContent('#policyVersion');

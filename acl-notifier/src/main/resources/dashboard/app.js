@@ -83,6 +83,7 @@ async function refresh() {
     policy: call('GET', '/api/apps/' + a + '/policy'),
     global: call('GET', '/api/policy'),
     limits: api('GET', '/api/apps/' + a + '/limits'),
+    globalLimits: api('GET', '/api/limits'),
     audit: api('GET', '/api/audit?limit=30'),
     nodes: api('GET', '/api/nodes?app=' + a),
     quotas: api('GET', '/api/quotas?app=' + a),
@@ -122,14 +123,16 @@ async function refresh() {
   $('policyApp').textContent = app();
   panel('policy', (policy) => appPolicy.show('/api/apps/' + a + '/policy', policy.data, policy.etag));
   panel('global', (global) => globalPolicy.show('/api/policy', global.data, global.etag));
-  panel('limits', (limits) => rows($('limits').tBodies[0], limits, (tr, l) => {
+  const limitRow = (path) => (tr, l) => {
     const b = document.createElement('button'); b.textContent = 'Remove';
-    b.onclick = () => act(() => api('DELETE', '/api/apps/' + a + '/limits?cidr=' + encodeURIComponent(l.cidr)));
+    b.onclick = () => act(() => api('DELETE', path + (path.includes('?') ? '&' : '?') + 'cidr=' + encodeURIComponent(l.cidr)));
     const td = document.createElement('td'); td.append(b);
     tr.dataset.cidr = l.cidr;
     tr.append(cell(l.cidr), cell(l.limitPerSecond == null ? '-' : l.limitPerSecond, 'num'),
       cell(l.limitPerMinute == null ? '-' : l.limitPerMinute, 'num'), td);
-  }));
+  };
+  panel('limits', (limits) => rows($('limits').tBodies[0], limits, limitRow('/api/apps/' + a + '/limits')));
+  panel('globalLimits', (limits) => rows($('globalLimits').tBodies[0], limits, limitRow('/api/limits')));
   panel('nodes', (nodes) => rows($('nodeRates').tBodies[0], nodes.nodes, (tr, n) => {
     tr.dataset.node = n.node; if (n.status !== 'reporting') tr.className = 'muted';
     tr.append(cell(n.node), cell(n.status), cell(n.perSecond.toFixed(1), 'num'), cell(n.lastMinute, 'num'), cell(n.registered ? 'yes' : 'no'));
@@ -170,7 +173,7 @@ $('limitSet').addEventListener('submit', (ev) => {
   ev.preventDefault(); const f = ev.target; const body = { cidr: f.cidr.value };
   if (f.perSecond.value) body.limitPerSecond = Number(f.perSecond.value);
   if (f.perMinute.value) body.limitPerMinute = Number(f.perMinute.value);
-  act(() => api('PUT', '/api/apps/' + encodeURIComponent(app()) + '/limits', body));
+  act(() => api('PUT', f.scope.value === 'global' ? '/api/limits' : '/api/apps/' + encodeURIComponent(app()) + '/limits', body));
 });
 $('app').addEventListener('change', () => refresh().catch((e) => status(e.message, true)));
 $('addressForm').addEventListener('submit', (ev) => { ev.preventDefault(); addressShown.ip = ev.target.ip.value.trim(); loop.now(); });

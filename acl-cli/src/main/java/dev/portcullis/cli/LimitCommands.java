@@ -7,9 +7,23 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code config limit set|rm|ls}: per-IP or per-block limits of one app. */
-@Command(name = "limit", mixinStandardHelpOptions = true, description = "Limits for one IP or block in one app.")
+/**
+ * {@code config limit set|rm|ls}: per-IP or per-block limits of one app, or of every app with APP
+ * {@code '*'} (they apply in apps without a default limit of their own: app+IP, then app default, then
+ * global+IP, then global default).
+ */
+@Command(name = "limit", mixinStandardHelpOptions = true,
+    description = "Limits for one IP or block in one app, or in every app with APP '*'.")
 final class LimitCommands {
+
+  /** The store's scope of APP: null for '*' (every app). */
+  private static String scope(String app) {
+    return "*".equals(app) ? null : app;
+  }
+
+  private static String of(String app) {
+    return "*".equals(app) ? "every app" : app;
+  }
 
   @ParentCommand
   ConfigCli cli;
@@ -22,7 +36,7 @@ final class LimitCommands {
         perSecond == null ? null : Options.limit("--per-second", perSecond),
         perMinute == null ? null : Options.limit("--per-minute", perMinute));
     return cli.withStore(store -> {
-      store.setLimit(app, e);
+      store.setLimit(scope(app), e);
       Print.document(cli, cli.codec.tree(e), "written");
       return 0;
     });
@@ -32,11 +46,11 @@ final class LimitCommands {
   int rm(@Parameters(paramLabel = "APP") String app, @Parameters(paramLabel = "CIDR") String cidr) throws Exception {
     var c = Options.cidr(cidr);
     return cli.withStore(store -> {
-      if (!store.removeLimit(app, c)) {
-        cli.err.println("error: " + app + " has no limit for " + c);
+      if (!store.removeLimit(scope(app), c)) {
+        cli.err.println("error: " + of(app) + " has no limit for " + c);
         return 1;
       }
-      cli.out.println(cli.json ? "{\"removed\":\"" + c + "\"}" : "removed limit " + c + " of " + app);
+      cli.out.println(cli.json ? "{\"removed\":\"" + c + "\"}" : "removed limit " + c + " of " + of(app));
       return 0;
     });
   }
@@ -44,7 +58,7 @@ final class LimitCommands {
   @Command(name = "ls", mixinStandardHelpOptions = true, description = "List an app's limits.")
   int ls(@Parameters(paramLabel = "APP") String app) throws Exception {
     return cli.withStore(store -> {
-      List<LimitEntry> limits = store.limits(app);
+      List<LimitEntry> limits = store.limits(scope(app));
       if (cli.json) {
         var arr = cli.codec.json().mapper().createArrayNode();
         limits.forEach(l -> arr.add(cli.codec.tree(l)));

@@ -64,6 +64,15 @@ class ConfigCliIT {
                 && Long.valueOf(5).equals(w.current().limitFor("shop", IpAddress.parse("198.51.100.7")).perSecond()));
         assertThat(w.current().limitFor("shop", IpAddress.parse("198.51.100.8")).perSecond()).isEqualTo(20);
 
+        // a limit in every app ('*'): below shop's own entry for .7, above the global default for .9
+        assertThat(CliRun.of(now, concat(conn, "limit", "set", "*", "198.51.100.0/24", "--per-second", "9")).code()).isZero();
+        Timeouts.await("the limit of every app", Duration.ofSeconds(10),
+            () -> Long.valueOf(9).equals(w.current().limitFor("shop", IpAddress.parse("198.51.100.9")).perSecond()));
+        assertThat(w.current().limitFor("shop", IpAddress.parse("198.51.100.7")).perSecond()).isEqualTo(5);
+        assertThat(CliRun.of(now, concat(conn, "limit", "ls", "*")).out()).contains("198.51.100.0/24");
+        CliRun rmGlobal = CliRun.of(now, concat(conn, "limit", "rm", "*", "198.51.100.0/24"));
+        assertThat(rmGlobal.out()).contains("removed limit 198.51.100.0/24 of every app");
+
         CliRun ls = CliRun.of(now, concat(conn, "--json", "allow", "ls", "--app", "proxy"));
         assertThat(ls.out()).contains("\"cidr\":\"203.0.113.9/32\"").contains("\"by\":\"alice\"");
 
@@ -82,12 +91,13 @@ class ConfigCliIT {
     String[] to = {"--zk", zk.connectString(), "--root", "/cli-dst-" + System.nanoTime()};
     assertThat(CliRun.of(T0, concat(from, "deny", "add", "192.0.2.0/24", "--note", "scrapers", "--by", "ops")).code()).isZero();
     assertThat(CliRun.of(T0, concat(from, "limit", "set", "shop", "2001:db8::/48", "--per-minute", "600")).code()).isZero();
+    assertThat(CliRun.of(T0, concat(from, "limit", "set", "*", "203.0.113.0/24", "--per-second", "3")).code()).isZero();
     Path file = tmp.resolve("backup.json");
     assertThat(CliRun.of(T0, concat(from, "export", "--out", file.toString())).code()).isZero();
     assertThat(CliRun.of(T0, concat(to, "import", file.toString())).code()).isZero();
     CliRun a = CliRun.of(T0, concat(from, "--json", "export"));
     CliRun b = CliRun.of(T0, concat(to, "--json", "export"));
-    assertThat(b.out()).isEqualTo(a.out()).contains("192.0.2.0/24").contains("2001:db8::/48");
+    assertThat(b.out()).isEqualTo(a.out()).contains("192.0.2.0/24").contains("2001:db8::/48").contains("203.0.113.0/24");
     assertThat(Files.readString(file)).contains("\"note\" : \"scrapers\"");
   }
 

@@ -21,15 +21,25 @@ public final class ConfigSnapshot {
   private final List<ListEntry> globalAllow;
   private final List<ListEntry> globalDeny;
   private final Map<String, AppConfig> apps;
+  private final List<LimitEntry> globalLimits;
   private final long version;
   private volatile Lookups lookups; // built on first lookup: clients compile their own tables and rarely need these
 
   private record Tables(CidrTable<ListEntry> allow, CidrTable<ListEntry> deny, CidrTable<LimitEntry> limits) {}
 
-  private record Lookups(CidrTable<ListEntry> globalAllow, CidrTable<ListEntry> globalDeny, Map<String, Tables> apps) {}
+  private record Lookups(CidrTable<ListEntry> globalAllow, CidrTable<ListEntry> globalDeny, CidrTable<LimitEntry> globalLimits,
+      Map<String, Tables> apps) {}
 
+  /** A configuration without global per-address limits. */
   public ConfigSnapshot(GlobalPolicy global, List<ListEntry> globalAllow, List<ListEntry> globalDeny,
       Map<String, AppConfig> apps, long version) {
+    this(global, globalAllow, globalDeny, List.of(), apps, version);
+  }
+
+  /** @param globalLimits limits for an address or block in every app (below the app's own, see {@link #limitFor}) */
+  public ConfigSnapshot(GlobalPolicy global, List<ListEntry> globalAllow, List<ListEntry> globalDeny,
+      List<LimitEntry> globalLimits, Map<String, AppConfig> apps, long version) {
+    this.globalLimits = List.copyOf(globalLimits);
     this.global = global == null ? GlobalPolicy.DEFAULT : global;
     this.globalAllow = List.copyOf(globalAllow);
     this.globalDeny = List.copyOf(globalDeny);
@@ -49,7 +59,7 @@ public final class ConfigSnapshot {
                 AppConfig.table(a.limits(), LimitEntry::cidr)));
           }
           l = new Lookups(AppConfig.table(globalAllow, ListEntry::cidr), AppConfig.table(globalDeny, ListEntry::cidr),
-              Map.copyOf(t));
+              AppConfig.table(globalLimits, LimitEntry::cidr), Map.copyOf(t));
           lookups = l;
         }
       }
@@ -67,6 +77,11 @@ public final class ConfigSnapshot {
 
   public List<ListEntry> globalDeny() {
     return globalDeny;
+  }
+
+  /** Limits for an address or block in every app. */
+  public List<LimitEntry> globalLimits() {
+    return globalLimits;
   }
 
   /** Apps that have anything configured, by name. */
@@ -106,22 +121,40 @@ public final class ConfigSnapshot {
     return (allow ? l.globalAllow() : l.globalDeny()).longestMatch(ip, x -> x.isActiveAt(now));
   }
 
-  /** The effective limits for {@code ip} in {@code app}: app+IP entry, then app default, then global default. */
+  /**
+   * The effective limits for {@code ip} in {@code app}, each of per second and per minute from the first
+   * of: the app's entry for the address (longest match), the app's default, the global entry for the
+   * address (longest match), the global default. {@code rule} names where the per-second limit (else
+   * the per-minute one) came from.
+   */
   public EffectiveLimit limitFor(String app, IpAddress ip) {
-    Tables t = lookups().apps().get(app);
+    Lookups l = lookups();
+    Tables t = l.apps().get(app);
     AppPolicy policy = policy(app);
     LimitEntry specific = t == null ? null : t.limits.longestMatch(ip);
-    Long perSecond = firstNonNull(specific == null ? null : specific.limitPerSecond(), policy.limitPerSecond(),
-        global.limitPerSecond());
-    Long perMinute = firstNonNull(specific == null ? null : specific.limitPerMinute(), policy.limitPerMinute(),
-        global.limitPerMinute());
-    String rule = specific != null ? app + " " + specific.cidr()
-        : (policy.limitPerSecond() != null || policy.limitPerMinute() != null) ? app + " default" : "global default";
-    return new EffectiveLimit(perSecond, perMinute, rule);
+    LimitEntry everyApp = l.globalLimits().longestMatch(ip);
+    Long[] perSecond = {specific == null ? null : specific.limitPerSecond(), policy.limitPerSecond(),
+        everyApp == null ? null : everyApp.limitPerSecond(), global.limitPerSecond()};
+    Long[] perMinute = {specific == null ? null : specific.limitPerMinute(), policy.limitPerMinute(),
+        everyApp == null ? null : everyApp.limitPerMinute(), global.limitPerMinute()};
+    int from = first(perSecond) < 4 ? first(perSecond) : first(perMinute);
+    String[] rules = {app + " " + (specific == null ? "" : specific.cidr()), app + " default",
+        "global " + (everyApp == null ? "" : everyApp.cidr()), "global default"};
+    return new EffectiveLimit(at(perSecond), at(perMinute), rules[Math.min(from, 3)]);
   }
 
-  private static Long firstNonNull(Long a, Long b, Long c) {
-    return a != null ? a : b != null ? b : c;
+  private static int first(Long[] values) {
+    for (int i = 0; i < values.length; i++) {
+      if (values[i] != null) {
+        return i;
+      }
+    }
+    return values.length;
+  }
+
+  private static Long at(Long[] values) {
+    int i = first(values);
+    return i < values.length ? values[i] : null;
   }
 
   /** The limits that apply to one address, and the rule they came from (for evidence). */

@@ -21,7 +21,7 @@ import java.util.TreeMap;
  *
  * <pre>
  * {"v":1,"version":123,
- *  "global":{"policy":{…},"allow":[entry…],"deny":[entry…]},
+ *  "global":{"policy":{…},"limits":[limit…],"allow":[entry…],"deny":[entry…]},
  *  "apps":{"shop":{"policy":{…},"limits":[limit…],"allow":[…],"deny":[…]}}}
  * </pre>
  *
@@ -42,15 +42,14 @@ public final class ConfigTreeCodec {
     root.put("version", s.version());
     ObjectNode global = root.putObject("global");
     global.set("policy", codec.tree(s.global()));
+    global.set("limits", limits(s.globalLimits()));
     global.set("allow", entries(s.globalAllow()));
     global.set("deny", entries(s.globalDeny()));
     ObjectNode apps = root.putObject("apps");
     for (AppConfig a : new TreeMap<>(s.apps()).values()) {
       ObjectNode app = apps.putObject(a.app());
       app.set("policy", codec.tree(a.policy()));
-      ArrayNode limits = app.putArray("limits");
-      a.limits().stream().sorted((x, y) -> x.cidr().toString().compareTo(y.cidr().toString()))
-          .forEach(l -> limits.add(codec.tree(l)));
+      app.set("limits", limits(a.limits()));
       app.set("allow", entries(a.allow()));
       app.set("deny", entries(a.deny()));
     }
@@ -71,6 +70,12 @@ public final class ConfigTreeCodec {
     return codec.json().pretty(tree(s));
   }
 
+  private ArrayNode limits(List<LimitEntry> list) {
+    ArrayNode arr = codec.json().mapper().createArrayNode();
+    list.stream().sorted((x, y) -> x.cidr().toString().compareTo(y.cidr().toString())).forEach(l -> arr.add(codec.tree(l)));
+    return arr;
+  }
+
   private ArrayNode entries(List<ListEntry> list) {
     ArrayNode arr = codec.json().mapper().createArrayNode();
     list.stream().sorted((x, y) -> x.cidr().toString().compareTo(y.cidr().toString()))
@@ -88,6 +93,7 @@ public final class ConfigTreeCodec {
     GlobalPolicy[] global = {GlobalPolicy.DEFAULT};
     List<ListEntry> gAllow = new ArrayList<>();
     List<ListEntry> gDeny = new ArrayList<>();
+    List<LimitEntry> gLimits = new ArrayList<>();
     r.object("global", false, g -> {
       JsonNode p = g.raw("policy", false);
       if (p != null) {
@@ -96,6 +102,7 @@ public final class ConfigTreeCodec {
           global[0] = gp;
         }
       }
+      gLimits.addAll(limitEntries(g, "global", problems));
       gAllow.addAll(listEntries(g, "global", "allow", problems));
       gDeny.addAll(listEntries(g, "global", "deny", problems));
       return null;
@@ -117,13 +124,7 @@ public final class ConfigTreeCodec {
           DocumentReader a = new DocumentReader(e.getValue(), at, problems);
           JsonNode p = a.raw("policy", false);
           AppPolicy policy = p == null ? AppPolicy.DEFAULT : codec.readAppPolicy(p, at + ".policy", problems);
-          List<LimitEntry> limits = new ArrayList<>();
-          List<LimitEntry> read = a.list("limits", false, Integer.MAX_VALUE,
-              (n, path, pr) -> codec.readLimitEntry(n, path, pr));
-          if (read != null) {
-            limits.addAll(read);
-            checkUnique(limits.stream().map(l -> l.cidr().toString()).toList(), at + ".limits", problems);
-          }
+          List<LimitEntry> limits = limitEntries(a, at, problems);
           List<ListEntry> allow = listEntries(a, at, "allow", problems);
           List<ListEntry> deny = listEntries(a, at, "deny", problems);
           a.finish();
@@ -135,7 +136,16 @@ public final class ConfigTreeCodec {
     }
     r.finish();
     problems.throwIfAny();
-    return new ConfigSnapshot(global[0], gAllow, gDeny, apps, version == null ? 0 : version);
+    return new ConfigSnapshot(global[0], gAllow, gDeny, gLimits, apps, version == null ? 0 : version);
+  }
+
+  private List<LimitEntry> limitEntries(DocumentReader r, String at, Problems problems) {
+    List<LimitEntry> read = r.list("limits", false, Integer.MAX_VALUE, (n, path, pr) -> codec.readLimitEntry(n, path, pr));
+    if (read == null) {
+      return List.of();
+    }
+    checkUnique(read.stream().map(l -> l.cidr().toString()).toList(), at + ".limits", problems);
+    return read;
   }
 
   private List<ListEntry> listEntries(DocumentReader r, String at, String field, Problems problems) {

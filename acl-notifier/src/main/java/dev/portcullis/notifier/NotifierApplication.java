@@ -151,6 +151,7 @@ public final class NotifierApplication extends Application<NotifierConfiguration
     env.jersey().register(new ConfigResource(store, codec, clock, changes, guard, watcher::current));
     env.jersey().register(new AppResource(store, codec, reader, changes, clock, watcher::current));
     watcher.addListener(new TreeChanges(sink::auditChange, () -> service.get() != null && service.get().isLeader(), clock));
+    env.jersey().register(new dev.portcullis.notifier.api.LimitsResource(store, codec, changes));
     env.jersey().register(new dev.portcullis.notifier.api.NodesResource(store, curator, reader, clock));
     env.jersey().register(new dev.portcullis.notifier.api.QuotaResource(reader, watcher::current, clock));
     env.jersey().register(new dev.portcullis.notifier.api.HistoryResource(reader, () -> {

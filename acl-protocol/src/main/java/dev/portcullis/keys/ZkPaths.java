@@ -10,6 +10,7 @@ import java.util.zip.CRC32;
  * <pre>
  * root/global/policy
  * root/global/allow|deny/&lt;bucket&gt;/&lt;entry&gt;
+ * root/global/limits/&lt;entry&gt;
  * root/apps/&lt;app&gt;/policy
  * root/apps/&lt;app&gt;/limits/&lt;entry&gt;
  * root/apps/&lt;app&gt;/allow|deny/&lt;bucket&gt;/&lt;entry&gt;
@@ -61,8 +62,9 @@ public final class ZkPaths {
     return app(app) + "/policy";
   }
 
+  /** The limits folder of a scope: {@code app == null} is global (limits for an address in every app). */
   public String limits(String app) {
-    return app(app) + "/limits";
+    return (app == null ? global() : app(app)) + "/limits";
   }
 
   public String limit(String app, Cidr cidr) {

@@ -97,7 +97,8 @@ public final class ConfigStore {
    */
   public int ensureLayout() {
     int created = 0;
-    for (String path : List.of(paths.list(null, ListKind.ALLOW), paths.list(null, ListKind.DENY), paths.apps())) {
+    for (String path : List.of(paths.list(null, ListKind.ALLOW), paths.list(null, ListKind.DENY), paths.limits(null),
+        paths.apps())) {
       created += znodes.createIfMissing(path) ? 1 : 0;
     }
     for (String app : apps()) {
@@ -114,7 +115,7 @@ public final class ConfigStore {
   public List<String> worldWritableFolders() {
     List<String> open = new ArrayList<>();
     for (String path : List.of(paths.root(), paths.global(), paths.list(null, ListKind.ALLOW),
-        paths.list(null, ListKind.DENY), paths.apps())) {
+        paths.list(null, ListKind.DENY), paths.limits(null), paths.apps())) {
       if (znodes.worldWritable(path)) {
         open.add(path);
       }
@@ -131,7 +132,8 @@ public final class ConfigStore {
    * @return the count written
    */
   public int confirmTree(long nowMillis) {
-    int n = active(list(null, ListKind.ALLOW), nowMillis) + active(list(null, ListKind.DENY), nowMillis);
+    int n = active(list(null, ListKind.ALLOW), nowMillis) + active(list(null, ListKind.DENY), nowMillis)
+        + limits(null).size();
     for (String app : apps()) {
       int limits = limits(app).size();
       List<ListEntry> allow = list(app, ListKind.ALLOW);
@@ -169,10 +171,12 @@ public final class ConfigStore {
     return out;
   }
 
-  /** Creates or replaces the limit for one block of one app. */
+  /** Creates or replaces the limit for one block of one app ({@code app == null}: of every app). */
   public void setLimit(String app, LimitEntry limit) {
     znodes.upsert(paths.limit(app, limit.cidr()), codec.write(limit));
-    ensureRegistrations(app);
+    if (app != null) {
+      ensureRegistrations(app);
+    }
   }
 
   /** @return false if there was no such limit */
@@ -285,7 +289,7 @@ public final class ConfigStore {
       apps.put(app, new AppConfig(app, appPolicy(app).value(), limits(app), list(app, ListKind.ALLOW),
           list(app, ListKind.DENY)));
     }
-    return new ConfigSnapshot(globalPolicy().value(), gAllow, gDeny, apps, 0);
+    return new ConfigSnapshot(globalPolicy().value(), gAllow, gDeny, limits(null), apps, 0);
   }
 
   /**
@@ -298,23 +302,28 @@ public final class ConfigStore {
     znodes.upsert(paths.globalPolicy(), codec.write(tree.global()));
     importList(null, ListKind.ALLOW, tree.globalAllow(), prune);
     importList(null, ListKind.DENY, tree.globalDeny(), prune);
+    importLimits(null, tree.globalLimits(), prune);
     for (AppConfig a : tree.apps().values()) {
       znodes.upsert(paths.appPolicy(a.app()), codec.write(a.policy()));
       ensureRegistrations(a.app());
-      Set<Cidr> keep = new HashSet<>();
-      for (LimitEntry l : a.limits()) {
-        setLimit(a.app(), l);
-        keep.add(l.cidr());
-      }
-      if (prune) {
-        for (LimitEntry l : limits(a.app())) {
-          if (!keep.contains(l.cidr())) {
-            removeLimit(a.app(), l.cidr());
-          }
-        }
-      }
+      importLimits(a.app(), a.limits(), prune);
       importList(a.app(), ListKind.ALLOW, a.allow(), prune);
       importList(a.app(), ListKind.DENY, a.deny(), prune);
+    }
+  }
+
+  private void importLimits(String app, List<LimitEntry> limits, boolean prune) {
+    Set<Cidr> keep = new HashSet<>();
+    for (LimitEntry l : limits) {
+      setLimit(app, l);
+      keep.add(l.cidr());
+    }
+    if (prune) {
+      for (LimitEntry l : limits(app)) {
+        if (!keep.contains(l.cidr())) {
+          removeLimit(app, l.cidr());
+        }
+      }
     }
   }
 
@@ -326,18 +335,23 @@ public final class ConfigStore {
     List<String> out = new ArrayList<>();
     pruneCandidates(null, ListKind.ALLOW, tree.globalAllow(), out);
     pruneCandidates(null, ListKind.DENY, tree.globalDeny(), out);
+    limitPruneCandidates(null, tree.globalLimits(), out);
     for (AppConfig a : tree.apps().values()) {
-      Set<Cidr> keep = new HashSet<>();
-      a.limits().forEach(l -> keep.add(l.cidr()));
-      for (LimitEntry l : limits(a.app())) {
-        if (!keep.contains(l.cidr())) {
-          out.add(a.app() + " limit " + l.cidr());
-        }
-      }
+      limitPruneCandidates(a.app(), a.limits(), out);
       pruneCandidates(a.app(), ListKind.ALLOW, a.allow(), out);
       pruneCandidates(a.app(), ListKind.DENY, a.deny(), out);
     }
     return out;
+  }
+
+  private void limitPruneCandidates(String app, List<LimitEntry> limits, List<String> out) {
+    Set<Cidr> keep = new HashSet<>();
+    limits.forEach(l -> keep.add(l.cidr()));
+    for (LimitEntry l : limits(app)) {
+      if (!keep.contains(l.cidr())) {
+        out.add((app == null ? "global" : app) + " limit " + l.cidr());
+      }
+    }
   }
 
   private void pruneCandidates(String app, ListKind kind, List<ListEntry> entries, List<String> out) {

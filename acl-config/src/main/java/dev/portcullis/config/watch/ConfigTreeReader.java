@@ -60,6 +60,7 @@ final class ConfigTreeReader {
     GlobalPolicy global = GlobalPolicy.DEFAULT;
     List<ListEntry> gAllow = new ArrayList<>();
     List<ListEntry> gDeny = new ArrayList<>();
+    List<LimitEntry> gLimits = new ArrayList<>();
     Map<String, AppPolicy> policies = new TreeMap<>();
     Map<String, List<LimitEntry>> limits = new TreeMap<>();
     Map<String, List<ListEntry>> allow = new TreeMap<>();
@@ -87,6 +88,7 @@ final class ConfigTreeReader {
         case GLOBAL_POLICY -> global = (GlobalPolicy) value;
         case GLOBAL_ALLOW -> gAllow.add((ListEntry) value);
         case GLOBAL_DENY -> gDeny.add((ListEntry) value);
+        case GLOBAL_LIMIT -> gLimits.add((LimitEntry) value);
         case APP_POLICY -> policies.put(p[1], (AppPolicy) value);
         case APP_LIMIT -> limits.computeIfAbsent(p[1], k -> new ArrayList<>()).add((LimitEntry) value);
         case APP_ALLOW -> allow.computeIfAbsent(p[1], k -> new ArrayList<>()).add((ListEntry) value);
@@ -106,10 +108,10 @@ final class ConfigTreeReader {
       appConfigs.put(app, new AppConfig(app, policies.getOrDefault(app, AppPolicy.DEFAULT),
           limits.getOrDefault(app, List.of()), allow.getOrDefault(app, List.of()), deny.getOrDefault(app, List.of())));
     }
-    return new ConfigSnapshot(global, gAllow, gDeny, appConfigs, version);
+    return new ConfigSnapshot(global, gAllow, gDeny, gLimits, appConfigs, version);
   }
 
-  private enum Kind { GLOBAL_POLICY, GLOBAL_ALLOW, GLOBAL_DENY, APP_POLICY, APP_LIMIT, APP_ALLOW, APP_DENY }
+  private enum Kind { GLOBAL_POLICY, GLOBAL_ALLOW, GLOBAL_DENY, GLOBAL_LIMIT, APP_POLICY, APP_LIMIT, APP_ALLOW, APP_DENY }
 
   /** Which document a path holds, or null for folders and znodes that are not config. */
   private static Kind classify(String[] p) {
@@ -121,6 +123,9 @@ final class ConfigTreeReader {
     }
     if (p.length == 4 && p[0].equals("global") && p[1].equals("deny")) {
       return Kind.GLOBAL_DENY;
+    }
+    if (p.length == 3 && p[0].equals("global") && p[1].equals("limits")) {
+      return Kind.GLOBAL_LIMIT;
     }
     if (p.length >= 3 && p[0].equals("apps")) {
       if (p.length == 3 && p[2].equals("policy")) {
@@ -167,7 +172,7 @@ final class ConfigTreeReader {
       Object value = switch (kind) {
         case GLOBAL_POLICY -> codec.readGlobalPolicy(n.data(), n.path());
         case APP_POLICY -> codec.readAppPolicy(n.data(), n.path());
-        case APP_LIMIT -> checkName(codec.readLimitEntry(n.data(), n.path()), p[p.length - 1], n.path());
+        case APP_LIMIT, GLOBAL_LIMIT -> checkName(codec.readLimitEntry(n.data(), n.path()), p[p.length - 1], n.path());
         default -> guarded(checkName(codec.readListEntry(n.data(), n.path()), p[p.length - 1], n.path()),
             kind == Kind.GLOBAL_ALLOW || kind == Kind.APP_ALLOW ? ListKind.ALLOW : ListKind.DENY, n.path());
       };

@@ -83,7 +83,7 @@ public final class ListsSidecar {
     out.write(HexFormat.of().parseHex(documentSha256));
     out.writeLong(s.version());
     out.writeInt(1 + s.apps().size());
-    scope(out, "", -1, 0, s.globalAllow(), s.globalDeny());
+    scope(out, "", -1, s.globalLimits().size(), s.globalAllow(), s.globalDeny());
     for (AppConfig a : new TreeMap<>(s.apps()).values()) {
       scope(out, a.app(), a.policy().mode().ordinal(), a.limits().size(), a.allow(), a.deny());
     }

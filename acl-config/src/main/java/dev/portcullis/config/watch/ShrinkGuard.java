@@ -27,7 +27,7 @@ final class ShrinkGuard {
    * not a mass removal.)
    */
   static int size(ConfigSnapshot s, long nowMillis) {
-    int n = active(s.globalAllow(), nowMillis) + active(s.globalDeny(), nowMillis);
+    int n = active(s.globalAllow(), nowMillis) + active(s.globalDeny(), nowMillis) + s.globalLimits().size();
     for (AppConfig a : s.apps().values()) {
       n += 1 + active(a.allow(), nowMillis) + active(a.deny(), nowMillis) + a.limits().size();
     }

@@ -41,6 +41,7 @@ public final class AppResource {
 
   private final java.util.function.Supplier<ConfigSnapshot> lastGood;
   private final ConfigStore store;
+  private final LimitsResource limits;
   private final ConfigCodec codec;
   private final WindowReader reader;
   private final ChangeAudit audit;
@@ -54,6 +55,7 @@ public final class AppResource {
   public AppResource(ConfigStore store, ConfigCodec codec, WindowReader reader, ChangeAudit audit, Clock clock,
       java.util.function.Supplier<ConfigSnapshot> lastGood) {
     this.lastGood = lastGood;
+    this.limits = new LimitsResource(store, codec, audit);
     this.store = store;
     this.codec = codec;
     this.reader = reader;
@@ -137,37 +139,19 @@ public final class AppResource {
   @GET
   @Path("limits")
   public String limits(@PathParam("app") String app) {
-    var arr = codec.json().mapper().createArrayNode();
-    store.limits(Identifiers.requireApp("app", app)).forEach(l -> arr.add(codec.tree(l)));
-    return codec.json().text(arr);
+    return limits.limits(Identifiers.requireApp("app", app));
   }
 
   @PUT
   @Path("limits")
   @Consumes(MediaType.APPLICATION_JSON)
   public String setLimit(@PathParam("app") String app, byte[] body, @Context SecurityContext sc) {
-    Identifiers.requireApp("app", app);
-    LimitEntry e = codec.readLimitEntry(body, "PUT /api/apps/" + app + "/limits");
-    audit.audited(sc, AuditRecord.Kind.POLICY_CHANGED, app, e.cidr(), "limit set: "
-        + (e.limitPerSecond() == null ? "-" : e.limitPerSecond()) + " req/s, "
-        + (e.limitPerMinute() == null ? "-" : e.limitPerMinute()) + " req/min", Map.of(), () -> {
-          store.setLimit(app, e);
-          return true;
-        });
-    return codec.json().text(codec.tree(e));
+    return limits.setLimit(Identifiers.requireApp("app", app), body, sc);
   }
 
   @DELETE
   @Path("limits")
   public Response removeLimit(@PathParam("app") String app, @QueryParam("cidr") String cidr, @Context SecurityContext sc) {
-    Identifiers.requireApp("app", app);
-    Cidr c = Cidr.parse(ConfigResource.required("cidr", cidr));
-    if (store.limits(app).stream().noneMatch(l -> l.cidr().equals(c))) {
-      return ApiErrors.error(404, app + " has no limit for " + c);
-    }
-    boolean removed = audit.audited(sc, AuditRecord.Kind.POLICY_CHANGED, app, c, "limit removed", Map.of(),
-        () -> store.removeLimit(app, c));
-    return removed ? Response.noContent().build() : ApiErrors.error(404, app + " has no limit for " + c);
+    return limits.removeLimit(Identifiers.requireApp("app", app), cidr, sc);
   }
-
 }

@@ -79,6 +79,7 @@ public final class TreeChanges implements Consumer<ConfigSnapshot> {
     }
     lists(out, KafkaKeys.ALL_APPS, ListKind.ALLOW, a.globalAllow(), b.globalAllow(), now, b.version());
     lists(out, KafkaKeys.ALL_APPS, ListKind.DENY, a.globalDeny(), b.globalDeny(), now, b.version());
+    limits(out, KafkaKeys.ALL_APPS, a.globalLimits(), b.globalLimits(), b.version(), now);
     Set<String> apps = new TreeSet<>(a.apps().keySet());
     apps.addAll(b.apps().keySet());
     for (String app : apps) {

@@ -163,11 +163,18 @@ public final class RuleScanner {
         : (p.limitPerMinute() != null ? p.limitPerMinute() : config.global().limitPerMinute());
     AppConfig a = config.apps().get(app);
     if (a != null) {
-      for (LimitEntry e : a.limits()) {
-        Long l = second ? e.limitPerSecond() : e.limitPerMinute();
-        if (l != null && (base == null || l < base)) {
-          base = l;
-        }
+      base = lowest(a.limits(), second, base);
+    }
+    boolean appDefault = second ? p.limitPerSecond() != null : p.limitPerMinute() != null;
+    // the global entries for an address apply only in apps without a default of their own
+    return appDefault ? base : lowest(config.globalLimits(), second, base);
+  }
+
+  private static Long lowest(List<LimitEntry> entries, boolean second, Long base) {
+    for (LimitEntry e : entries) {
+      Long l = second ? e.limitPerSecond() : e.limitPerMinute();
+      if (l != null && (base == null || l < base)) {
+        base = l;
       }
     }
     return base;

@@ -37,6 +37,22 @@ class RuleScannerTest {
   }
 
   @Test
+  void limits_appPlusIpThenAppDefaultThenGlobalPlusIpThenGlobalDefault() {
+    ConfigSnapshot c = config().global(50L, null).limit(null, "203.0.113.0/24", 5L, null)
+        .limit("blog", "203.0.113.50", 100L, null).app("news", 40L, null).build();
+    for (String app : List.of("shop", "blog", "news")) {
+      windows.put(app, Kind.SECOND, SEC, "203.0.113.50", 10).put(app, Kind.SECOND, SEC, "198.51.100.1", 10);
+    }
+    assertThat(scanner.scan("shop", c, NOW)).as("global+IP applies in an app without limits of its own")
+        .extracting(b -> b.target().toString(), Breach::limit, Breach::rule)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("203.0.113.50/32", 5L, "global 203.0.113.0/24"));
+    assertThat(scanner.scan("blog", c, NOW)).as("the app's entry for the address wins").isEmpty();
+    assertThat(scanner.scan("news", c, NOW)).as("the app's default wins over the global entry").isEmpty();
+    assertThat(c.limitFor("news", dev.portcullis.address.IpAddress.parse("203.0.113.50")).rule()).isEqualTo("news default");
+    assertThat(c.limitFor("shop", dev.portcullis.address.IpAddress.parse("198.51.100.1")).rule()).isEqualTo("global default");
+  }
+
+  @Test
   void limits_withoutAppLimitsTheGlobalDefaultApplies() {
     ConfigSnapshot c = config().global(50L, null).build();
     windows.put("shop", Kind.SECOND, SEC - 1, "203.0.113.7", 51).put("shop", Kind.SECOND, SEC, "203.0.113.8", 50);
