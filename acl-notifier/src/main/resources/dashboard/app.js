@@ -140,7 +140,8 @@ async function refresh() {
   panel('quotas', (q) => rows($('quotas').tBodies[0], q.usage, (tr, u) => {
     tr.dataset.caller = u.caller; if (u.remaining === 0) tr.className = 'hot';
     tr.append(cell(u.caller), cell(u.iface), cell(u.used, 'num'), cell(u.limit == null ? '-' : u.limit, 'num'),
-      cell(u.remaining == null ? '-' : u.remaining, 'num'));
+      cell(u.remaining == null ? '-' : u.remaining, 'num'),
+      cell(u.perHour.map((n, h) => (n ? String(h).padStart(2, '0') + 'h ' + n : '')).filter((x) => x).join(', ')));
   }));
   panel('history', (h) => rows($('history').tBodies[0], h.windows.filter((w) => w.top.length).reverse().slice(0, 12), (tr, w) => {
     tr.append(cell(windowLabel(w.start, h.window === 'minute')), cell(w.top.map((t) => t.ip + ' (' + t.count + ')').join(', ')));

@@ -21,6 +21,7 @@ import java.time.LocalDate;
  * pc:{app:shard}:ps:&lt;windowStartSec&gt;  ZSET prefix → requests of the prefix in 1 s
  * pc:{app:shard}:pm:&lt;windowStartMin&gt;  ZSET prefix → requests of the prefix in 1 min
  * pc:{app:shard}:q:&lt;yyyymmdd&gt;         ZSET caller|iface → requests that day
+ * pc:{app:shard}:qh:&lt;yyyymmdd&gt;        ZSET caller|iface|HH → requests in that hour of that day (local, since midnight)
  * pc:{app:shard}:h                      HASH target → offender history
  * pc:{app:t}:ts:&lt;windowStartSec&gt;       ZSET task   → requests of the whole app counted by one worker task
  * pc:{app:t}:tm:&lt;windowStartMin&gt;       ZSET task   → the same per minute
@@ -113,6 +114,14 @@ public final class RedisKeys {
   /** A calendar day as the yyyymmdd number that quota keys use. */
   public static int yyyymmdd(LocalDate day) {
     return day.getYear() * 10_000 + day.getMonthValue() * 100 + day.getDayOfMonth();
+  }
+
+  /** Quota counters per hour of one day: members {@code caller|iface|HH}; {@code day} as yyyymmdd in the quota zone. */
+  public String quotaHours(String app, int shard, int day) {
+    if (day < 19700101 || day > 99991231) {
+      throw new IllegalArgumentException("day must be yyyymmdd, was " + day);
+    }
+    return "pc:" + tag(app, shard) + ":qh:" + day;
   }
 
   /** Daily quota counters; {@code day} as yyyymmdd in the quota zone. */

@@ -99,6 +99,14 @@ class ViewsIT {
       assertThat(usage.get("iface").asText()).isEqualTo("GET /export");
       assertThat(usage.get("limit").asLong()).isEqualTo(50);
       assertThat(usage.get("remaining").asLong()).isEqualTo(20);
+      Timeouts.await("partner-7's hours", Duration.ofSeconds(30), () -> {
+        long sum = 0;
+        for (JsonNode h : get(stack, "/api/quotas?app=shop&caller=partner-7").get("usage").get(0).get("perHour")) {
+          sum += h.asLong();
+        }
+        return sum == 30;
+      });
+      assertThat(get(stack, "/api/quotas?app=shop&caller=partner-7").get("usage").get(0).get("perHour")).hasSize(24);
 
       // node-b stops: its registration goes, and once 10 s pass without its requests it shows as stopped
       b.close();

@@ -154,7 +154,10 @@ public final class AccessProcessor implements Processor<String, byte[], String, 
     if (e.caller() != null) {
       // one caller calls from many addresses, whose records are on many partitions: the sum is made
       // elsewhere; this task sums its share per day and sends it on once per flush interval
-      counter.hold(KafkaKeys.rekeyedQuota(e.app(), e.caller(), e.iface()), new long[] {quotaDay(e.ts())}, e.n(), e.denied());
+      String quota = KafkaKeys.rekeyedQuota(e.app(), e.caller(), e.iface());
+      long[] day = {quotaDay(e.ts())};
+      counter.hold(StoreKey.Kind.HELD_QUOTA, quota, day, e.n(), e.denied());
+      counter.hold(StoreKey.Kind.HELD_QUOTA_HOUR, quota + '|' + hourOfDay(e.ts()), day, e.n(), e.denied());
     }
   }
 
@@ -169,11 +172,19 @@ public final class AccessProcessor implements Processor<String, byte[], String, 
     return day;
   }
 
-  /** Sends a day's share of a caller's quota count (key app|caller|iface) on to be summed. */
-  private void sendQuota(String key, long epochDay, long n, long denied) {
+  /** The hour since the local midnight of {@code ts}'s day in the quota zone, two digits ("00" to "23", "24" on a long DST day). */
+  private String hourOfDay(long ts) {
+    quotaDay(ts);
+    long h = Math.min(24, (ts - dayStartMillis) / 3_600_000L);
+    return h < 10 ? "0" + h : Long.toString(h);
+  }
+
+  /** Sends a day's share of a caller's quota count (key app|caller|iface, or app|caller|iface|HH for an hour) on to be summed. */
+  private void sendQuota(StoreKey.Kind kind, String key, long epochDay, long n, long denied) {
     long ts = LocalDate.ofEpochDay(epochDay).atStartOfDay(settings.quotaZone()).toInstant().toEpochMilli();
-    context.forward(new Record<>(key, RekeyedProcessor.encode(RekeyedProcessor.QUOTA, ts, n, denied,
-        RekeyedProcessor.ANY_PARTITION), ts), REKEYED_SINK);
+    byte type = kind == StoreKey.Kind.HELD_QUOTA_HOUR ? RekeyedProcessor.QUOTA_HOUR : RekeyedProcessor.QUOTA;
+    context.forward(new Record<>(key, RekeyedProcessor.encode(type, ts, n, denied, RekeyedProcessor.ANY_PARTITION), ts),
+        REKEYED_SINK);
   }
 
   /** The store key of an app's total as this task counts it; one string per app, so its hash is computed once. */

@@ -28,6 +28,7 @@ public final class RekeyedProcessor implements Processor<String, byte[], Void, V
 
   static final byte PREFIX = 'P';
   static final byte QUOTA = 'Q';
+  static final byte QUOTA_HOUR = 'H';
   /** Home of a record that any partition may count (quotas: Kafka's default, a hash of the key). */
   static final int ANY_PARTITION = -1;
   private static final int SIZE = 29;
@@ -59,7 +60,7 @@ public final class RekeyedProcessor implements Processor<String, byte[], Void, V
    * access event sent on whole (JSON, which never starts with these bytes).
    */
   static boolean isCount(byte[] value) {
-    return value != null && value.length == SIZE && (value[0] == PREFIX || value[0] == QUOTA);
+    return value != null && value.length == SIZE && (value[0] == PREFIX || value[0] == QUOTA || value[0] == QUOTA_HOUR);
   }
 
   static byte[] encode(byte kind, long ts, long n, long denied, int home) {
@@ -92,7 +93,8 @@ public final class RekeyedProcessor implements Processor<String, byte[], Void, V
           new long[] {Math.floorDiv(ts, 1000L), Math.floorDiv(ts, 60_000L)}, n, denied);
     } else {
       long epochDay = Instant.ofEpochMilli(ts).atZone(settings.quotaZone()).toLocalDate().toEpochDay();
-      counter.update(StoreKey.Kind.QUOTA, StoreKey.Kind.QUOTA.key(record.key()), new long[] {epochDay}, n, denied);
+      StoreKey.Kind kind = v[0] == QUOTA_HOUR ? StoreKey.Kind.QUOTA_HOUR : StoreKey.Kind.QUOTA;
+      counter.update(kind, kind.key(record.key()), new long[] {epochDay}, n, denied);
     }
   }
 }

@@ -23,8 +23,12 @@ record StoreKey(Kind kind, String app, String member) {
     NODE('n'),
     /** A caller's day on one interface, summed in its home task, flushed to the quota days. */
     QUOTA('q'),
+    /** A caller's hours of one day on one interface (member {@code caller|iface|HH}, local hour since midnight), like QUOTA. */
+    QUOTA_HOUR('r'),
     /** This task's share of a quota day, held to be sent on to the home task; never flushed. */
-    HELD_QUOTA('u');
+    HELD_QUOTA('u'),
+    /** This task's share of a quota hour, held to be sent on to the home task; never flushed. */
+    HELD_QUOTA_HOUR('v');
 
     private final char code;
     private final String prefix;
@@ -49,7 +53,12 @@ record StoreKey(Kind kind, String app, String member) {
 
     /** True iff entries of this kind hold one day window (quotas), not 1 s and 1 min windows. */
     boolean daily() {
-      return this == QUOTA || this == HELD_QUOTA;
+      return this == QUOTA || this == HELD_QUOTA || this == QUOTA_HOUR || this == HELD_QUOTA_HOUR;
+    }
+
+    /** True iff entries of this kind are a task's share held to be sent on (never flushed). */
+    boolean held() {
+      return this == HELD_QUOTA || this == HELD_QUOTA_HOUR;
     }
 
     static Kind of(char code) {
@@ -82,7 +91,7 @@ record StoreKey(Kind kind, String app, String member) {
     Kind kind = storeKey != null && storeKey.length() > 1 && storeKey.charAt(1) == '|' ? Kind.of(storeKey.charAt(0)) : null;
     int bar = kind == null ? -1 : storeKey.indexOf('|', 2);
     if (bar <= 2 || bar == storeKey.length() - 1) {
-      throw new IllegalArgumentException("store key \"" + storeKey + "\" must be <kind>|<app>|<member> with kind one of s, p, t, n, q, u");
+      throw new IllegalArgumentException("store key \"" + storeKey + "\" must be <kind>|<app>|<member> with kind one of s, p, t, n, q, r, u, v");
     }
     return new StoreKey(kind, storeKey.substring(2, bar), storeKey.substring(bar + 1));
   }

@@ -61,7 +61,8 @@ final class WindowCounter {
     }
     for (String key : retained) {
       WriteBackStore.Entry e = store.entry(key, decoderFor(key));
-      if (StoreKey.Kind.HELD_QUOTA.owns(key)) {
+      StoreKey.Kind kind = StoreKey.kindOf(key);
+      if (kind != null && kind.held()) {
         holdEntry(e); // restored: counted before the last commit, not yet sent on
       } else {
         mark(e, -1L);
@@ -83,8 +84,11 @@ final class WindowCounter {
 
   /** Receives the windows of held entries. */
   interface HeldSink {
-    /** @param appAndMember {@code <app>|<caller>|<iface>}, as {@link #hold} was given it */
-    void accept(String appAndMember, long windowStart, long n, long denied);
+    /**
+     * @param kind         {@link StoreKey.Kind#HELD_QUOTA} or {@link StoreKey.Kind#HELD_QUOTA_HOUR}
+     * @param appAndMember {@code <app>|<caller>|<iface>} (with {@code |HH} for an hour), as {@link #hold} was given it
+     */
+    void accept(StoreKey.Kind kind, String appAndMember, long windowStart, long n, long denied);
   }
 
   /**
@@ -92,8 +96,8 @@ final class WindowCounter {
    * summed here, in the store (so a crash loses nothing the last commit covered), and handed on by
    * {@link #drainHeld}, never flushed to Redis.
    */
-  void hold(String appAndMember, long[] windowStarts, long n, long denied) {
-    WriteBackStore.Entry e = store.entry(StoreKey.Kind.HELD_QUOTA.key(appAndMember), decodeQuota);
+  void hold(StoreKey.Kind kind, String appAndMember, long[] windowStarts, long n, long denied) {
+    WriteBackStore.Entry e = store.entry(kind.key(appAndMember), decodeQuota);
     if (e.state == null) {
       e.state = newState(true);
     }
@@ -119,7 +123,7 @@ final class WindowCounter {
         for (int slot = 0; slot < st.slots(); slot++) {
           if (st.start(slot) != Long.MIN_VALUE) {
             StoreKey key = StoreKey.parse(e.key);
-            sink.accept(key.app() + '|' + key.member(), st.start(slot), st.count(slot), st.denied(slot));
+            sink.accept(key.kind(), key.app() + '|' + key.member(), st.start(slot), st.count(slot), st.denied(slot));
           }
         }
       }
@@ -237,7 +241,12 @@ final class WindowCounter {
           LocalDate day = LocalDate.ofEpochDay(start);
           out.add(new WindowWrite(keys.quotaDay(app, shard, RedisKeys.yyyymmdd(day)), member, count, DAY_TTL));
         }
-        case HELD_QUOTA -> LOG.warn("a held quota share is never flushed: {}", storeKey);
+        case QUOTA_HOUR -> {
+          int shard = keys.shard(member);
+          LocalDate day = LocalDate.ofEpochDay(start);
+          out.add(new WindowWrite(keys.quotaHours(app, shard, RedisKeys.yyyymmdd(day)), member, count, DAY_TTL));
+        }
+        case HELD_QUOTA, HELD_QUOTA_HOUR -> LOG.warn("a held quota share is never flushed: {}", storeKey);
       }
     }
   }
@@ -250,10 +259,11 @@ final class WindowCounter {
     try (KeyValueIterator<String, byte[]> it = store.all()) {
       while (it.hasNext()) {
         KeyValue<String, byte[]> kv = it.next();
-        if (StoreKey.Kind.HELD_QUOTA.owns(kv.key)) {
+        StoreKey.Kind kind = StoreKey.kindOf(kv.key);
+        if (kind != null && kind.held()) {
           continue; // a quota share not yet sent on: drainHeld deletes it
         }
-        boolean quota = StoreKey.Kind.QUOTA.owns(kv.key);
+        boolean quota = kind == StoreKey.Kind.QUOTA || kind == StoreKey.Kind.QUOTA_HOUR;
         WindowState st = decoderFor(kv.key).apply(kv.value);
         boolean old = quota ? st.newest(0) < oldDay : st.newest(1) < nowMin - settings.minuteWindows() - 1;
         WriteBackStore.Entry cached = old ? store.cached(kv.key) : null;

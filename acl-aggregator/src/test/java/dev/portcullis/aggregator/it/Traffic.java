@@ -80,6 +80,10 @@ final class Traffic implements AutoCloseable {
         LocalDate day = LocalDate.ofInstant(Instant.ofEpochMilli(ts), ZoneOffset.UTC);
         expected.computeIfAbsent(keys.quotaDay(app, keys.shard(member), RedisKeys.yyyymmdd(day)), x -> new HashMap<>())
             .merge(member, n, Long::sum);
+        long hour = (ts - day.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli()) / 3_600_000L;
+        String hourMember = member + "|" + (hour < 10 ? "0" + hour : Long.toString(hour));
+        expected.computeIfAbsent(keys.quotaHours(app, keys.shard(hourMember), RedisKeys.yyyymmdd(day)), x -> new HashMap<>())
+            .merge(hourMember, n, Long::sum);
       }
       records++;
     }

@@ -233,7 +233,9 @@ class AggregatorTopologyTest {
     flush();
     String member = RedisKeys.quotaMember("partner-42", "GET /export");
     assertThat(sink.data.get(KEYS.quotaDay("shop", KEYS.shard(member), 20251123))).containsEntry(member, 200L);
-    assertThat(rekeyed.readValuesToList()).as("one share sent on for 200 records").hasSize(1);
+    String hour = member + "|" + String.format("%02d", java.time.Instant.ofEpochMilli(T0).atZone(java.time.ZoneOffset.UTC).getHour());
+    assertThat(sink.data.get(KEYS.quotaHours("shop", KEYS.shard(hour), 20251123))).as("the hour of the day").containsEntry(hour, 200L);
+    assertThat(rekeyed.readValuesToList()).as("one share of the day and one of the hour sent on for 200 records").hasSize(2);
   }
 
   @Test
@@ -278,7 +280,7 @@ class AggregatorTopologyTest {
     flush();
     assertThat(second("203.0.113.7", T0 + 8_000)).isEqualTo(1);
     assertThat(second("203.0.113.7", T0 + 6_000)).isNull();
-    assertThat(metrics.late()).as("late for the address, its prefix and the app total").isEqualTo(3);
+    assertThat(metrics.late()).as("late for the address, its prefix, the app total and the node").isEqualTo(4);
     assertThat(minute("203.0.113.7", T0)).as("the late record still counts in its minute").isEqualTo(3);
   }
 

@@ -24,8 +24,9 @@ import java.util.function.Supplier;
 /**
  * Quota usage today: per caller and interface, the requests counted since the day began in the quota
  * zone, the quota that applies (the lowest matching one, as the scanner judges), and what remains; so
- * that "how much have I left?" has an answer. With {@code caller}, also the quotas with a named
- * interface that this caller has not used yet today.
+ * that "how much have I left?" has an answer; {@code perHour}: the requests of each hour since local
+ * midnight (24 values; 25 on a day that turns the clocks back). With {@code caller}, also the quotas with
+ * a named interface that this caller has not used yet today.
  */
 @Path("/api/quotas")
 @Produces(MediaType.APPLICATION_JSON)
@@ -63,6 +64,7 @@ public final class QuotaResource {
         }
       }
     }
+    int hours = (int) java.time.Duration.between(today.atStartOfDay(zone), today.plusDays(1).atStartOfDay(zone)).toHours();
     List<Map<String, Object>> rows = new ArrayList<>();
     used.forEach((member, n) -> {
       RedisKeys.QuotaMember m = RedisKeys.parseQuotaMember(member);
@@ -79,6 +81,7 @@ public final class QuotaResource {
       r.put("limit", applies == null ? null : applies.perDay());
       r.put("remaining", applies == null ? null : Math.max(0, applies.perDay() - n));
       r.put("rule", applies == null ? null : "quota " + applies.caller() + " on " + applies.iface());
+      r.put("perHour", perHour(app, day, member, hours));
       rows.add(r);
     });
     Map<String, Object> out = new LinkedHashMap<>();
@@ -87,6 +90,14 @@ public final class QuotaResource {
     out.put("zone", zone.getId());
     out.put("resetsAt", today.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli());
     out.put("usage", rows);
+    return out;
+  }
+
+  private List<Long> perHour(String app, int day, String member, int hours) {
+    List<Long> out = new ArrayList<>(hours);
+    for (int h = 0; h < hours; h++) {
+      out.add(reader.count(app, WindowReader.Kind.QUOTA_HOURS, day, member + (h < 10 ? "|0" : "|") + h));
+    }
     return out;
   }
 }

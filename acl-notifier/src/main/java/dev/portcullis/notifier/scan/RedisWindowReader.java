@@ -35,6 +35,7 @@ public final class RedisWindowReader implements WindowReader {
       case PREFIX_SECOND -> keys.prefixSecondWindow(app, shard, start);
       case PREFIX_MINUTE -> keys.prefixMinuteWindow(app, shard, start);
       case QUOTA_DAY -> keys.quotaDay(app, shard, (int) start);
+      case QUOTA_HOURS -> keys.quotaHours(app, shard, (int) start);
     };
   }
 

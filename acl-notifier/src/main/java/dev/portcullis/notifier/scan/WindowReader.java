@@ -10,8 +10,11 @@ import java.util.Map;
  */
 public interface WindowReader {
 
-  /** Which windows; a {@code QUOTA_DAY} window starts at a day written yyyymmdd. */
-  enum Kind { SECOND, MINUTE, PREFIX_SECOND, PREFIX_MINUTE, QUOTA_DAY }
+  /**
+   * Which windows; a {@code QUOTA_DAY} window starts at a day written yyyymmdd, and so does a
+   * {@code QUOTA_HOURS} window, whose members are {@code caller|iface|HH} (the hour since local midnight).
+   */
+  enum Kind { SECOND, MINUTE, PREFIX_SECOND, PREFIX_MINUTE, QUOTA_DAY, QUOTA_HOURS }
 
   /** A member and its count. */
   record Count(String member, long count) {}
