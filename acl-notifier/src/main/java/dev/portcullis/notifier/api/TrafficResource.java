@@ -3,7 +3,6 @@ package dev.portcullis.notifier.api;
 import dev.portcullis.config.store.ConfigStore;
 import dev.portcullis.notifier.scan.WindowReader;
 import dev.portcullis.wire.NodeRegistration;
-import dev.portcullis.wire.WireCodec;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -13,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.zookeeper.KeeperException;
 
 /** Apps, their live nodes, top IPs and request rates. */
 @Path("/api/apps")
