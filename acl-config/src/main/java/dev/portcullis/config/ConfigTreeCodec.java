@@ -42,7 +42,9 @@ public final class ConfigTreeCodec {
     root.put("version", s.version());
     ObjectNode global = root.putObject("global");
     global.set("policy", codec.tree(s.global()));
-    global.set("limits", limits(s.globalLimits()));
+    if (!s.globalLimits().isEmpty()) { // absent when empty: readers older than global limits refuse the field
+      global.set("limits", limits(s.globalLimits()));
+    }
     global.set("allow", entries(s.globalAllow()));
     global.set("deny", entries(s.globalDeny()));
     ObjectNode apps = root.putObject("apps");

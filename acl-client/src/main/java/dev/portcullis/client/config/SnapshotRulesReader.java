@@ -154,12 +154,7 @@ public final class SnapshotRulesReader {
               p.skipChildren();
             }
           }
-          case "limits" -> {
-            if (!own) {
-              throw problem(at + ": unknown field \"limits\"");
-            }
-            p.skipChildren();
-          }
+          case "limits" -> p.skipChildren(); // the notifier's business (an app's, or every app's under global)
           case "allow" -> entries(v, at + ".allow", allow, own);
           case "deny" -> entries(v, at + ".deny", deny, own);
           default -> throw problem(at + ": unknown field \"" + f + "\"");

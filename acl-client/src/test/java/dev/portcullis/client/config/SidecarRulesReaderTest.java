@@ -50,7 +50,9 @@ class SidecarRulesReaderTest {
         apps.put(app, new AppConfig(app, new AppPolicy(rnd.nextBoolean() ? AppMode.OPEN : AppMode.CLOSED, null, null,
             List.of(), false), List.of(), entries(rnd), entries(rnd)));
       }
-      file.write(new ConfigSnapshot(GlobalPolicy.DEFAULT, entries(rnd), entries(rnd), apps, round));
+      file.write(new ConfigSnapshot(GlobalPolicy.DEFAULT, entries(rnd), entries(rnd),
+          round % 2 == 0 ? List.of() : List.of(new dev.portcullis.config.LimitEntry(
+              dev.portcullis.address.Cidr.parse("198.51.100.0/24"), 7L, null)), apps, round));
       for (String app : List.of("api", "shop", "absent")) {
         AppRules fromSidecar = SidecarRulesReader.read(file, app, NOW).orElseThrow();
         AppRules fromJson = file.read(body -> new SnapshotRulesReader(app, codec).read(body, NOW)).orElseThrow();

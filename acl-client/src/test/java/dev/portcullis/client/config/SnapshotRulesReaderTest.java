@@ -47,7 +47,9 @@ class SnapshotRulesReaderTest {
         apps.put(app, new AppConfig(app, policy, List.of(new LimitEntry(Cidr.parse("192.0.2.0/24"), 5L, null)),
             entries(rnd), entries(rnd)));
       }
+      // every other tree with limits for every app (which the client skips: the notifier judges them)
       ConfigSnapshot s = new ConfigSnapshot(GlobalPolicy.DEFAULT, entries(rnd), entries(rnd),
+          round % 2 == 0 ? List.of() : List.of(new LimitEntry(Cidr.parse("198.51.100.0/24"), 7L, null)),
           round % 7 == 0 ? Map.of() : apps, round);
       byte[] doc = tree.write(s);
       ConfigSnapshot parsed = tree.read(doc, "test");

@@ -47,7 +47,7 @@ class ConfigStoreIT {
   @Test
   void ensureLayout_createsTheEmptyFoldersOnceSoThatHandWrittenEntriesFindTheirParents() throws Exception {
     ConfigStore store = fx.store();
-    assertThat(store.ensureLayout()).isEqualTo(3);
+    assertThat(store.ensureLayout()).as("global allow, deny and limits, and apps").isEqualTo(4);
     assertThat(store.ensureLayout()).as("idempotent").isZero();
     CuratorFramework zkCli = fx.client();
     zkCli.create().forPath(fx.paths.list(null, ListKind.DENY) + "/manual");
