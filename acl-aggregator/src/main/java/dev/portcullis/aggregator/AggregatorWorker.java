@@ -143,6 +143,8 @@ public final class AggregatorWorker implements AutoCloseable {
     m.put("windowWrites", metrics.windowWrites());
     m.put("prefixesCountedLocally", metrics.prefixesCountedLocally());
     m.put("recordsSentHome", metrics.recordsSentHome());
+    m.put("storeRewrites", metrics.storeRewrites());
+    m.put("pendingEntries", metrics.pendingEntries());
     m.put("flushLatencyP50Micros", metrics.flushLatencyPercentile(50));
     m.put("flushLatencyP99Micros", metrics.flushLatencyPercentile(99));
     return m;

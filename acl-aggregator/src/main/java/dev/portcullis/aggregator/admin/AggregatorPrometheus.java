@@ -32,6 +32,11 @@ public final class AggregatorPrometheus {
     counter(r, "portcullis_aggregator_window_writes", "window counts written to Redis", m::windowWrites);
     counter(r, "portcullis_aggregator_nodes_not_counted", "records whose node got no per-node window (over the bound)",
         m::nodesNotCounted);
+    counter(r, "portcullis_aggregator_store_rewrites", "times a task rewrote every retained window to Redis"
+        + " (at start, and after an outage too long to hold its changes in memory)", m::storeRewrites);
+    GaugeWithCallback.builder().name("portcullis_aggregator_pending_entries")
+        .help("store entries with windows not yet in Redis, at a task's last flush").callback(c -> c.call(m.pendingEntries()))
+        .register(r);
     GaugeWithCallback.builder().name("portcullis_aggregator_redis_up").help("1 if the last flush to Redis succeeded")
         .callback(c -> c.call(m.redisHealthy() ? 1 : 0)).register(r);
     GaugeWithCallback.builder().name("portcullis_aggregator_flush_latency_p99_seconds")

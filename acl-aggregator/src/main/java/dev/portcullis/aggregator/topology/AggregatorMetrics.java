@@ -17,6 +17,8 @@ public final class AggregatorMetrics {
   final LongAdder prefixesCountedLocally = new LongAdder();
   final LongAdder recordsSentHome = new LongAdder();
   final LongAdder nodesNotCounted = new LongAdder();
+  final LongAdder storeRewrites = new LongAdder();
+  volatile long pendingEntries;
   private final long[] latencies = new long[1024];
   private int latencyIndex;
   private int latencyCount;
@@ -71,6 +73,16 @@ public final class AggregatorMetrics {
   /** Records whose node got no per-node window (a task counts at most AccessProcessor.MAX_NODES nodes). */
   public long nodesNotCounted() {
     return nodesNotCounted.sum();
+  }
+
+  /** Times a task rewrote every retained window to Redis (at start, and after an outage too long to hold its changes). */
+  public long storeRewrites() {
+    return storeRewrites.sum();
+  }
+
+  /** Store entries with windows not yet written to Redis, as of the last flush of a task (one task's view). */
+  public long pendingEntries() {
+    return pendingEntries;
   }
 
   public boolean redisHealthy() {

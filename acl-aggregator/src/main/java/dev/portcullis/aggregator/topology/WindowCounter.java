@@ -40,6 +40,13 @@ final class WindowCounter {
   private WriteBackStore store;
   private long retryAt;
   private long backoffMillis;
+  /**
+   * True when Redis must get every retained window again: at start (a restored store), and after an
+   * outage long enough that its changed entries outgrew the cache. Changes are then not marked one by
+   * one (marks would pin every changed entry in memory); the next flush streams the whole store.
+   */
+  private boolean rewriteAll;
+  private static final int REWRITE_BATCH = 10_000;
 
   WindowCounter(AggregatorSettings settings, WindowSink sink, AggregatorMetrics metrics) {
     this.settings = settings;
@@ -50,24 +57,29 @@ final class WindowCounter {
     this.decodeQuota = bytes -> newState(true).decode(bytes);
   }
 
-  /** Binds the task's store and marks every retained window changed, so the first flush rewrites it. */
+  /**
+   * Binds the task's store; the first flush rewrites every retained window (streamed from the store,
+   * not held in memory), and restored held shares are sent on.
+   */
   void init(WriteBackStore taskStore) {
     this.store = taskStore;
-    List<String> retained = new ArrayList<>();
+    List<String> held = new ArrayList<>();
+    boolean any = false;
     try (KeyValueIterator<String, byte[]> it = store.all()) {
       while (it.hasNext()) {
-        retained.add(it.next().key);
+        String key = it.next().key;
+        StoreKey.Kind kind = StoreKey.kindOf(key);
+        if (kind != null && kind.held()) {
+          held.add(key);
+        } else {
+          any = true;
+        }
       }
     }
-    for (String key : retained) {
-      WriteBackStore.Entry e = store.entry(key, decoderFor(key));
-      StoreKey.Kind kind = StoreKey.kindOf(key);
-      if (kind != null && kind.held()) {
-        holdEntry(e); // restored: counted before the last commit, not yet sent on
-      } else {
-        mark(e, -1L);
-      }
+    for (String key : held) {
+      holdEntry(store.entry(key, decoderFor(key))); // restored: counted before the last commit, not yet sent on
     }
+    rewriteAll = any;
   }
 
   private Function<byte[], WindowState> decoderFor(String key) {
@@ -166,13 +178,22 @@ final class WindowCounter {
     }
     if (mask != 0) {
       store.changed(e);
-      mark(e, mask);
+      if (!rewriteAll) {
+        mark(e, mask);
+      }
     }
   }
 
   /** Writes every changed window; keeps them marked if the sink fails. */
   void flush(long wallClockMillis) {
-    if (marked.isEmpty() || wallClockMillis < retryAt) {
+    if (wallClockMillis < retryAt) {
+      return;
+    }
+    if (rewriteAll && !rewriteStore(wallClockMillis)) {
+      return;
+    }
+    metrics.pendingEntries = marked.size();
+    if (marked.isEmpty()) {
       return;
     }
     long started = System.nanoTime();
@@ -197,13 +218,67 @@ final class WindowCounter {
       backoffMillis = 0;
       retryAt = 0;
     } catch (RuntimeException e) {
-      metrics.flushFailures.increment();
-      metrics.redis(false, e.toString());
-      backoffMillis = backoffMillis == 0 ? settings.flushInterval().toMillis() : Math.min(5_000, backoffMillis * 2);
-      retryAt = wallClockMillis + backoffMillis;
-      LOG.warn("flush of {} window writes failed; keeping them and retrying in {} ms: {}", batch.size(), backoffMillis,
-          e.toString());
+      failed(wallClockMillis, e, batch.size());
+      if (marked.size() > store.maxEntries()) {
+        // no more changes held in memory: the store has them all, and Redis gets the whole store once it answers
+        LOG.warn("{} entries changed while Redis is away, more than the cache holds ({}); writing every retained"
+            + " window from the store once Redis answers", marked.size(), store.maxEntries());
+        for (WriteBackStore.Entry m : marked) {
+          m.marks = 0;
+        }
+        marked.clear();
+        rewriteAll = true;
+      }
     }
+  }
+
+  private void failed(long wallClockMillis, RuntimeException e, int writes) {
+    metrics.flushFailures.increment();
+    metrics.redis(false, e.toString());
+    backoffMillis = backoffMillis == 0 ? settings.flushInterval().toMillis() : Math.min(5_000, backoffMillis * 2);
+    retryAt = wallClockMillis + backoffMillis;
+    LOG.warn("flush of {} window writes failed; keeping them and retrying in {} ms: {}", writes, backoffMillis,
+        e.toString());
+  }
+
+  /**
+   * Writes every window of every retained entry, streamed from the store in batches; true when all were
+   * written (then changes are marked one by one again), false after a failure (retried from the start).
+   */
+  private boolean rewriteStore(long wallClockMillis) {
+    long nowSec = wallClockMillis / 1000;
+    List<WindowWrite> batch = new ArrayList<>();
+    int written = 0;
+    try {
+      try (KeyValueIterator<String, byte[]> it = store.all()) {
+        while (it.hasNext()) {
+          KeyValue<String, byte[]> kv = it.next();
+          StoreKey.Kind kind = StoreKey.kindOf(kv.key);
+          if (kind == null || kind.held()) {
+            continue;
+          }
+          writesFor(kv.key, decoderFor(kv.key).apply(kv.value), -1L, nowSec, batch);
+          if (batch.size() >= REWRITE_BATCH) {
+            metrics.redisCommands.add(sink.write(batch));
+            written += batch.size();
+            batch.clear();
+          }
+        }
+      }
+      metrics.redisCommands.add(sink.write(batch));
+      written += batch.size();
+    } catch (RuntimeException e) {
+      failed(wallClockMillis, e, written + batch.size());
+      return false;
+    }
+    metrics.windowWrites.add(written);
+    metrics.flushes.increment();
+    metrics.storeRewrites.increment();
+    metrics.redis(true, null);
+    backoffMillis = 0;
+    retryAt = 0;
+    rewriteAll = false;
+    return true;
   }
 
   private void writesFor(String storeKey, WindowState st, long mask, long nowSec, List<WindowWrite> out) {

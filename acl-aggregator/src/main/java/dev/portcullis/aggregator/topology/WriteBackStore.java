@@ -78,6 +78,11 @@ final class WriteBackStore implements KeyValueStore<String, byte[]>, CachedState
     this.maxEntries = maxEntries;
   }
 
+  /** The most entries the cache keeps once written (changed and marked ones stay beyond it). */
+  int maxEntries() {
+    return maxEntries;
+  }
+
   @Override
   public String name() {
     return inner.name();

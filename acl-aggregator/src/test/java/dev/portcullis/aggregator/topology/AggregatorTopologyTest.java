@@ -84,6 +84,10 @@ class AggregatorTopologyTest {
   }
 
   private void start(int accessPartitions, Duration flushInterval) {
+    start(accessPartitions, flushInterval, WriteBackStore.DEFAULT_MAX_ENTRIES);
+  }
+
+  private void start(int accessPartitions, Duration flushInterval, int cachedEntries) {
     if (driver != null) {
       driver.close();
     }
@@ -94,7 +98,8 @@ class AggregatorTopologyTest {
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     p.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
-    driver = new TopologyTestDriver(AggregatorTopology.build(s, accessPartitions, sink, metrics), p, Instant.ofEpochMilli(T0));
+    driver = new TopologyTestDriver(AggregatorTopology.build(s, accessPartitions, sink, metrics, cachedEntries), p,
+        Instant.ofEpochMilli(T0));
     in = driver.createInputTopic(s.accessTopic(), new StringSerializer(), new ByteArraySerializer());
     dlq = driver.createOutputTopic(s.dlqTopic(), new StringDeserializer(), new ByteArrayDeserializer());
   }
@@ -297,5 +302,29 @@ class AggregatorTopologyTest {
     driver.advanceWallClockTime(Duration.ofSeconds(6)); // past the backoff
     assertThat(second("203.0.113.7", T0)).isEqualTo(10);
     assertThat(metrics.redisHealthy()).isTrue();
+  }
+
+  @Test
+  void aRedisOutageLongerThanTheCacheHolds_keepsNoChangeInMemory_andRewritesTheStoreWhenRedisReturns() {
+    start(1, Duration.ofMillis(250), 50); // a cache of 50 entries per store
+    sink.failing = true;
+    for (int i = 0; i < 300; i++) {
+      send("198.51." + (100 + i / 250) + "." + (i % 250), T0 + i, 2, 0, null, "GET /");
+    }
+    flush();
+    assertThat(metrics.flushFailures()).isPositive();
+    for (int i = 0; i < 300; i++) { // more traffic while Redis is still away
+      send("198.51." + (100 + i / 250) + "." + (i % 250), T0 + i, 1, 0, null, "GET /");
+    }
+    flush();
+    assertThat(metrics.pendingEntries()).as("no changed entry held for Redis beyond the cache").isLessThanOrEqualTo(50);
+    long rewritesBefore = metrics.storeRewrites();
+    sink.failing = false;
+    driver.advanceWallClockTime(Duration.ofSeconds(6)); // past the backoff
+    assertThat(metrics.storeRewrites()).as("the store rewritten once Redis answers").isEqualTo(rewritesBefore + 1);
+    for (int i = 0; i < 300; i++) {
+      String ip = "198.51." + (100 + i / 250) + "." + (i % 250);
+      assertThat(second(ip, T0 + i)).as(ip).isEqualTo(3);
+    }
   }
 }
