@@ -139,7 +139,7 @@ final class SecuredStack implements AutoCloseable {
   List<String> redisAclFile() {
     return List.of("user default off",
         "user " + AGGREGATOR + " on >" + passwords.get(AGGREGATOR) + " resetkeys ~pc:*:s:* ~pc:*:m:* ~pc:*:ps:* ~pc:*:pm:*"
-            + " ~pc:*:ts:* ~pc:*:tm:* ~pc:*:ns:* ~pc:*:nm:* ~pc:*:q:* ~pc:*:qh:* resetchannels -@all +zadd +expire +ping +cluster|slots +cluster|shards"
+            + " ~pc:*:ts:* ~pc:*:tm:* ~pc:*:ns:* ~pc:*:nm:* ~pc:*:q:* ~pc:*:qh:* resetchannels -@all +zadd +expire +zremrangebyrank +ping +cluster|slots +cluster|shards"
             + " +cluster|nodes +client|setinfo",
         "user " + NOTIFIER + " on >" + passwords.get(NOTIFIER) + " resetkeys ~pc:* resetchannels -@all +zrange"
             + " +zrangebyscore +zrevrange +zscore +hget +hset +expire +ping +cluster|slots +cluster|shards +cluster|nodes"

@@ -10,8 +10,11 @@ import redis.clients.jedis.UnifiedJedis;
 /**
  * Writes windows to Redis (standalone or Cluster) with one pipeline per flush: the writes to one
  * sorted-set key are combined into one {@code ZADD key score member ...}, followed by one
- * {@code EXPIRE} for that key. In cluster mode Jedis groups the pipeline by node. The number of
- * commands therefore grows with the distinct window keys touched, not with requests or members.
+ * {@code EXPIRE} for that key, and for a key that keeps only its highest members, one
+ * {@code ZREMRANGEBYRANK key 0 -(keep+1)} dropping the lowest beyond them (so that a window's key holds
+ * at most {@code keep} members however many addresses an attacker uses). In cluster mode Jedis groups
+ * the pipeline by node. The number of commands grows with the distinct window keys touched, not with
+ * requests or members.
  */
 public final class RedisWindowSink implements WindowSink {
 
@@ -28,7 +31,11 @@ public final class RedisWindowSink implements WindowSink {
     }
     Map<String, Map<String, Double>> byKey = new HashMap<>();
     Map<String, Long> ttl = new HashMap<>();
+    Map<String, Integer> keep = new HashMap<>();
     for (WindowWrite w : batch) {
+      if (w.keep() > 0) {
+        keep.merge(w.key(), w.keep(), Math::max);
+      }
       byKey.computeIfAbsent(w.key(), k -> new HashMap<>()).put(w.member(), (double) w.count());
       ttl.merge(w.key(), w.ttlSeconds(), Math::max);
     }
@@ -38,6 +45,11 @@ public final class RedisWindowSink implements WindowSink {
         p.zadd(e.getKey(), e.getValue());
         p.expire(e.getKey(), ttl.get(e.getKey()));
         commands += 2;
+        Integer k = keep.get(e.getKey());
+        if (k != null) {
+          p.zremrangeByRank(e.getKey(), 0, -(k + 1L));
+          commands++;
+        }
       }
       p.sync();
     }

@@ -26,6 +26,12 @@ final class WindowCounter {
   private static final long SECOND_TTL = 120;
   private static final long MINUTE_TTL = 7200;
   private static final long DAY_TTL = 2 * 86400 + 3600;
+  /**
+   * The most members one window key keeps (per app, window and shard: 64 shards keep 640,000 per app and
+   * window): the highest counts stay, so the scanner still sees every address over its limit while fewer
+   * than this many are over the lowest limit in one shard's window.
+   */
+  static final int KEEP_PER_KEY = 10_000;
 
   private final AggregatorSettings settings;
   private final WindowSink sink;
@@ -309,17 +315,19 @@ final class WindowCounter {
             int shard = keys.shard(member);
             redisKey = second ? keys.prefixSecondWindow(app, shard, start) : keys.prefixMinuteWindow(app, shard, start);
           }
-          out.add(new WindowWrite(redisKey, member, count, second ? SECOND_TTL : MINUTE_TTL));
+          boolean bounded = key.kind() == StoreKey.Kind.ADDRESS || key.kind() == StoreKey.Kind.PREFIX;
+          out.add(new WindowWrite(redisKey, member, count, second ? SECOND_TTL : MINUTE_TTL, bounded ? KEEP_PER_KEY : 0));
         }
         case QUOTA -> {
           int shard = keys.shard(member);
           LocalDate day = LocalDate.ofEpochDay(start);
-          out.add(new WindowWrite(keys.quotaDay(app, shard, RedisKeys.yyyymmdd(day)), member, count, DAY_TTL));
+          out.add(new WindowWrite(keys.quotaDay(app, shard, RedisKeys.yyyymmdd(day)), member, count, DAY_TTL, KEEP_PER_KEY));
         }
         case QUOTA_HOUR -> {
           int shard = keys.shard(member);
           LocalDate day = LocalDate.ofEpochDay(start);
-          out.add(new WindowWrite(keys.quotaHours(app, shard, RedisKeys.yyyymmdd(day)), member, count, DAY_TTL));
+          out.add(new WindowWrite(keys.quotaHours(app, shard, RedisKeys.yyyymmdd(day)), member, count, DAY_TTL,
+              KEEP_PER_KEY));
         }
         case HELD_QUOTA, HELD_QUOTA_HOUR -> LOG.warn("a held quota share is never flushed: {}", storeKey);
       }

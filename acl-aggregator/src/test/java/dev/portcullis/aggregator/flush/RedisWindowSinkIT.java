@@ -1,0 +1,45 @@
+package dev.portcullis.aggregator.flush;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.portcullis.redis.RedisEndpoints;
+import dev.portcullis.servers.RedisProcess;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.resps.Tuple;
+
+/**
+ * The sink on a real Redis: a window key keeps at most its {@code keep} highest members, whatever
+ * order and number of members the flushes write, so that Redis memory is bounded per window, not by
+ * the addresses an attacker uses; keys without a bound keep everything.
+ */
+class RedisWindowSinkIT {
+
+  @Test
+  void aBoundedWindowKeepsItsHighestMembers_andAnUnboundedOneKeepsAll() throws Exception {
+    try (RedisProcess redis = RedisProcess.startStandalone();
+        RedisWindowSink sink = new RedisWindowSink(RedisEndpoints.of("127.0.0.1:" + redis.port(), false));
+        UnifiedJedis jedis = RedisEndpoints.of("127.0.0.1:" + redis.port(), false).connect()) {
+      List<WindowWrite> batch = new ArrayList<>();
+      for (int i = 1; i <= 200; i++) { // 2001:db8::1 .. ::c8 with counts 1..200
+        batch.add(new WindowWrite("pc:{shop:1}:s:100", "2001:db8::" + Integer.toHexString(i), i, 120, 50));
+        batch.add(new WindowWrite("pc:{shop:t}:ts:100", "task-" + i, i, 120));
+      }
+      sink.write(batch);
+      assertThat(jedis.zcard("pc:{shop:1}:s:100")).isEqualTo(50);
+      assertThat(jedis.zrangeWithScores("pc:{shop:1}:s:100", 0, 0)).extracting(Tuple::getScore).containsExactly(151.0);
+      assertThat(jedis.zcard("pc:{shop:t}:ts:100")).as("unbounded").isEqualTo(200);
+      assertThat(jedis.ttl("pc:{shop:1}:s:100")).isPositive();
+
+      // a later flush: one trimmed member comes back higher, one new low member is trimmed at once
+      sink.write(List.of(new WindowWrite("pc:{shop:1}:s:100", "2001:db8::1", 500, 120, 50),
+          new WindowWrite("pc:{shop:1}:s:100", "2001:db8::fff", 2, 120, 50)));
+      assertThat(jedis.zcard("pc:{shop:1}:s:100")).isEqualTo(50);
+      assertThat(jedis.zscore("pc:{shop:1}:s:100", "2001:db8::1")).isEqualTo(500.0);
+      assertThat(jedis.zscore("pc:{shop:1}:s:100", "2001:db8::fff")).isNull();
+      assertThat(jedis.zscore("pc:{shop:1}:s:100", "2001:db8::97")).as("151, now the lowest: trimmed").isNull();
+    }
+  }
+}
