@@ -1,10 +1,12 @@
 package dev.portcullis.aggregator.flush;
 
 import dev.portcullis.redis.RedisEndpoints;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -39,21 +41,24 @@ public final class RedisWindowSink implements WindowSink {
       byKey.computeIfAbsent(w.key(), k -> new HashMap<>()).put(w.member(), (double) w.count());
       ttl.merge(w.key(), w.ttlSeconds(), Math::max);
     }
-    int commands = 0;
+    List<Response<?>> replies = new ArrayList<>(byKey.size() * 3);
     try (AbstractPipeline p = redis.pipelined()) {
       for (Map.Entry<String, Map<String, Double>> e : byKey.entrySet()) {
-        p.zadd(e.getKey(), e.getValue());
-        p.expire(e.getKey(), ttl.get(e.getKey()));
-        commands += 2;
+        replies.add(p.zadd(e.getKey(), e.getValue()));
+        replies.add(p.expire(e.getKey(), ttl.get(e.getKey())));
         Integer k = keep.get(e.getKey());
         if (k != null) {
-          p.zremrangeByRank(e.getKey(), 0, -(k + 1L));
-          commands++;
+          replies.add(p.zremrangeByRank(e.getKey(), 0, -(k + 1L)));
         }
       }
       p.sync();
     }
-    return commands;
+    // a pipeline does not throw for an error reply (a Redis still loading its data after a restart
+    // answers -LOADING): each reply is read, and one error fails the flush, which is then retried
+    for (Response<?> r : replies) {
+      r.get();
+    }
+    return replies.size();
   }
 
   @Override

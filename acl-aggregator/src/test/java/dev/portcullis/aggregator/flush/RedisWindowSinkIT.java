@@ -42,4 +42,21 @@ class RedisWindowSinkIT {
       assertThat(jedis.zscore("pc:{shop:1}:s:100", "2001:db8::97")).as("151, now the lowest: trimmed").isNull();
     }
   }
+
+  @Test
+  void anErrorReplyInThePipeline_failsTheWrite_soThatTheFlushIsRetried() throws Exception {
+    try (RedisProcess redis = RedisProcess.startStandalone();
+        RedisWindowSink sink = new RedisWindowSink(RedisEndpoints.of("127.0.0.1:" + redis.port(), false));
+        UnifiedJedis jedis = RedisEndpoints.of("127.0.0.1:" + redis.port(), false).connect()) {
+      jedis.set("pc:{shop:2}:s:100", "not a sorted set"); // ZADD answers -WRONGTYPE, as a loading Redis answers -LOADING
+      List<WindowWrite> batch = List.of(new WindowWrite("pc:{shop:2}:s:100", "198.51.100.9", 296, 120, 50),
+          new WindowWrite("pc:{shop:3}:s:100", "198.51.100.10", 7, 120, 50));
+      assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> sink.write(batch)))
+          .as("an error reply is a failed write, not a silent loss").isInstanceOf(RuntimeException.class)
+          .hasMessageContaining("WRONGTYPE");
+      jedis.del("pc:{shop:2}:s:100");
+      sink.write(batch);
+      assertThat(jedis.zscore("pc:{shop:2}:s:100", "198.51.100.9")).isEqualTo(296.0);
+    }
+  }
 }
