@@ -168,7 +168,13 @@ public final class Gate implements AutoCloseable {
     if (was != State.STARTED) {
       return;
     }
-    server.stop(0);
+    if (server != null) { // null when the port could not be bound
+      server.stop(0);
+    }
+    if (threads == null) {
+      client.close();
+      return;
+    }
     threads.shutdown();
     try {
       threads.awaitTermination(2, TimeUnit.SECONDS);

@@ -168,4 +168,17 @@ class GateTest {
     assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> GateSettings.load(badProxy)))
         .hasMessageContaining("trustedProxies");
   }
+
+  @Test
+  void aPortAlreadyTaken_failsTheStart_andCloseStillWorks() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      GateSettings s = new GateSettings("shop", "gate-test", null, null, null, null, "127.0.0.1", taken.getLocalPort(),
+          List.of(Cidr.parse("127.0.0.1/32")), ForwardingHeader.X_FORWARDED_FOR, null, false, 2);
+      MetricRegistry metrics = new MetricRegistry();
+      Gate g = new Gate(s, AclClient.builder("shop").node("gate-test").metrics(metrics).build(), metrics);
+      assertThat(org.assertj.core.api.Assertions.catchThrowable(g::start)).isInstanceOf(java.io.IOException.class);
+      g.close();
+      g.close();
+    }
+  }
 }
