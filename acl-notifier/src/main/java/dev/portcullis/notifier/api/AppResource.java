@@ -72,14 +72,7 @@ public final class AppResource {
       throw new IllegalArgumentException("limit must be 1-1000, was " + limit);
     }
     long now = clock.millis();
-    boolean second;
-    if (window.equals("second")) {
-      second = true;
-    } else if (window.equals("minute")) {
-      second = false;
-    } else {
-      throw new IllegalArgumentException("window must be second or minute, was " + window);
-    }
+    boolean second = HistoryResource.seconds(window);
     long start = second ? now / 1000 - 1 : now / 60_000;
     WindowReader.Kind kind = second ? (prefix ? WindowReader.Kind.PREFIX_SECOND : WindowReader.Kind.SECOND)
         : (prefix ? WindowReader.Kind.PREFIX_MINUTE : WindowReader.Kind.MINUTE);

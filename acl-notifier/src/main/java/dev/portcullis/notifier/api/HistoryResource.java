@@ -83,16 +83,25 @@ public final class HistoryResource {
     return m;
   }
 
-  /** [window start, requests] for each of the last {@value #SPAN} windows, oldest first. */
+  /** [window start, requests] for each of the last {@value #SPAN} windows, oldest first; one read per app. */
   private List<List<Long>> series(List<String> scope, String ip, boolean seconds) {
     long last = last(seconds);
-    List<List<Long>> out = new ArrayList<>();
-    for (long w = last - SPAN + 1; w <= last; w++) {
-      long n = 0;
-      for (String a : scope) {
-        n += reader.count(a, seconds ? WindowReader.Kind.SECOND : WindowReader.Kind.MINUTE, w, ip);
+    long[] starts = new long[SPAN];
+    String[] members = new String[SPAN];
+    for (int i = 0; i < SPAN; i++) {
+      starts[i] = last - SPAN + 1 + i;
+      members[i] = ip;
+    }
+    long[] sum = new long[SPAN];
+    for (String a : scope) {
+      long[] n = reader.counts(a, seconds ? WindowReader.Kind.SECOND : WindowReader.Kind.MINUTE, starts, members);
+      for (int i = 0; i < SPAN; i++) {
+        sum[i] += n[i];
       }
-      out.add(List.of(w, n));
+    }
+    List<List<Long>> out = new ArrayList<>();
+    for (int i = 0; i < SPAN; i++) {
+      out.add(List.of(starts[i], sum[i]));
     }
     return out;
   }
@@ -103,7 +112,8 @@ public final class HistoryResource {
     return seconds ? now / 1000 - 1 : now / 60_000;
   }
 
-  private static boolean seconds(String window) {
+  /** True for {@code second}, false for {@code minute}; anything else is a 400 naming it. */
+  static boolean seconds(String window) {
     if (window.equals("second") || window.equals("minute")) {
       return window.equals("second");
     }

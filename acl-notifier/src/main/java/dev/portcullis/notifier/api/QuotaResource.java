@@ -93,10 +93,17 @@ public final class QuotaResource {
     return out;
   }
 
+  /** One read for every hour of the day. */
   private List<Long> perHour(String app, int day, String member, int hours) {
-    List<Long> out = new ArrayList<>(hours);
+    long[] days = new long[hours];
+    String[] members = new String[hours];
     for (int h = 0; h < hours; h++) {
-      out.add(reader.count(app, WindowReader.Kind.QUOTA_HOURS, day, member + (h < 10 ? "|0" : "|") + h));
+      days[h] = day;
+      members[h] = member + (h < 10 ? "|0" : "|") + h;
+    }
+    List<Long> out = new ArrayList<>(hours);
+    for (long n : reader.counts(app, WindowReader.Kind.QUOTA_HOURS, days, members)) {
+      out.add(n);
     }
     return out;
   }

@@ -78,10 +78,31 @@ public final class RedisWindowReader implements WindowReader {
 
   @Override
   public long count(String app, Kind kind, long windowStart, String member) {
-    boolean address = kind == Kind.SECOND || kind == Kind.MINUTE;
-    int shard = address ? keys.shard(IpAddress.parse(member)) : keys.shard(member);
-    Double score = redis.zscore(key(kind, app, shard, windowStart), member);
+    Double score = redis.zscore(key(kind, app, shardOf(kind, member), windowStart), member);
     return score == null ? 0 : score.longValue();
+  }
+
+  /** Pipelined: one round trip for all. */
+  @Override
+  public long[] counts(String app, Kind kind, long[] windowStarts, String[] members) {
+    List<Response<Double>> responses = new ArrayList<>(members.length);
+    try (AbstractPipeline p = redis.pipelined()) {
+      for (int i = 0; i < members.length; i++) {
+        responses.add(p.zscore(key(kind, app, shardOf(kind, members[i]), windowStarts[i]), members[i]));
+      }
+      p.sync();
+    }
+    long[] out = new long[members.length];
+    for (int i = 0; i < out.length; i++) {
+      Double score = responses.get(i).get();
+      out[i] = score == null ? 0 : score.longValue();
+    }
+    return out;
+  }
+
+  private int shardOf(Kind kind, String member) {
+    boolean address = kind == Kind.SECOND || kind == Kind.MINUTE;
+    return address ? keys.shard(IpAddress.parse(member)) : keys.shard(member);
   }
 
   @Override

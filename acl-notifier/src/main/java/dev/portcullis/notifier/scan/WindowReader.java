@@ -28,6 +28,18 @@ public interface WindowReader {
   /** The count of one member in one window; 0 if it has none. */
   long count(String app, Kind kind, long windowStart, String member);
 
+  /**
+   * The counts of {@code members[i]} in the window starting at {@code windowStarts[i]}, for every i (0 for
+   * none): one round trip where the implementation can batch them.
+   */
+  default long[] counts(String app, Kind kind, long[] windowStarts, String[] members) {
+    long[] out = new long[members.length];
+    for (int i = 0; i < members.length; i++) {
+      out[i] = count(app, kind, windowStarts[i], members[i]);
+    }
+    return out;
+  }
+
   /** Requests of the whole app per second for {@code fromSec..toSec} (inclusive), oldest first. */
   Map<Long, Long> totalsPerSecond(String app, long fromSec, long toSec);
 
