@@ -55,8 +55,8 @@ import java.util.Locale;
  *   flushInterval: PT0.25S
  *   secondWindows: 4
  *   minuteWindows: 3
- *   ipv4Prefix: 24
- *   ipv6Prefix: 64
+ *   ipv4Prefixes: [24, 16]        # prefix lengths counted beside each address (ipv4Prefix: 24 = [24])
+ *   ipv6Prefixes: [64, 56, 48]
  *   quotaZone: UTC
  * store:
  *   type: ROCKSDB          # or IN_MEMORY
@@ -81,7 +81,7 @@ public final class AggregatorConfigFile {
       String keyStore, String keyStorePassword) {}
 
   record Windows(Integer shards, String flushInterval, Integer secondWindows, Integer minuteWindows, Integer ipv4Prefix,
-      Integer ipv6Prefix, String quotaZone) {}
+      Integer ipv6Prefix, List<Integer> ipv4Prefixes, List<Integer> ipv6Prefixes, String quotaZone) {}
 
   record Store(String type, String stateDir, String commitInterval) {}
 
@@ -144,7 +144,7 @@ public final class AggregatorConfigFile {
     AggregatorSettings settings(Document doc) {
       Kafka k = doc.kafka() != null ? doc.kafka() : required("kafka", new Kafka(null, null, null, null, null, null, null));
       Redis r = doc.redis() != null ? doc.redis() : required("redis", new Redis(null, null, null, null, null, null, null, null));
-      Windows w = doc.windows() != null ? doc.windows() : new Windows(null, null, null, null, null, null, null);
+      Windows w = doc.windows() != null ? doc.windows() : new Windows(null, null, null, null, null, null, null, null, null);
       Store s = doc.store() != null ? doc.store() : new Store(null, null, null);
       String bootstrap = k.bootstrapServers() != null ? k.bootstrapServers()
           : required("kafka.bootstrapServers", "x:1");
@@ -155,8 +155,8 @@ public final class AggregatorConfigFile {
       Duration flush = duration("windows.flushInterval", w.flushInterval(), Duration.ofMillis(10), d.flushInterval());
       int seconds = range("windows.secondWindows", w.secondWindows(), 2, 60, d.secondWindows());
       int minutes = range("windows.minuteWindows", w.minuteWindows(), 2, 60, d.minuteWindows());
-      int v4 = range("windows.ipv4Prefix", w.ipv4Prefix(), 8, 32, d.ipv4Prefix());
-      int v6 = range("windows.ipv6Prefix", w.ipv6Prefix(), 16, 128, d.ipv6Prefix());
+      List<Integer> v4 = lengths("windows.ipv4", w.ipv4Prefix(), w.ipv4Prefixes(), 8, 32, d.prefixes().ipv4());
+      List<Integer> v6 = lengths("windows.ipv6", w.ipv6Prefix(), w.ipv6Prefixes(), 16, 128, d.prefixes().ipv6());
       ZoneId zone = zone(w.quotaZone());
       AggregatorSettings.StoreType type = storeType(s.type());
       Duration commit = duration("store.commitInterval", s.commitInterval(), Duration.ofMillis(100), d.commitInterval());
@@ -169,7 +169,7 @@ public final class AggregatorConfigFile {
       }
       try {
         return new AggregatorSettings(kafka, or(k.applicationId(), d.applicationId()), or(k.accessTopic(), d.accessTopic()),
-            or(k.dlqTopic(), d.dlqTopic()), partitions, redis, shards, flush, commit, seconds, minutes, v4, v6, zone, type,
+            or(k.dlqTopic(), d.dlqTopic()), partitions, redis, shards, flush, commit, seconds, minutes, new PrefixLengths(v4, v6), zone, type,
             stateDir, threads, doc.exactlyOnce() == null || doc.exactlyOnce(), adminPort,
             doc.adminHost() == null ? "127.0.0.1" : doc.adminHost());
       } catch (IllegalArgumentException e) {
@@ -181,6 +181,34 @@ public final class AggregatorConfigFile {
     private <T> T required(String field, T placeholder) {
       problems.add(field + " is required");
       return placeholder;
+    }
+
+    /** {@code <family>Prefixes}, or the one length of the older {@code <family>Prefix}, or the default. */
+    private List<Integer> lengths(String field, Integer one, List<Integer> many, int min, int max, List<Integer> fallback) {
+      if (one != null && many != null) {
+        problems.add(field + "Prefix and " + field.substring(field.indexOf('.') + 1) + "Prefixes are both set: keep "
+            + field.substring(field.indexOf('.') + 1) + "Prefixes");
+        return fallback;
+      }
+      if (one != null) {
+        return List.of(range(field + "Prefix", one, min, max, one));
+      }
+      if (many == null) {
+        return fallback;
+      }
+      if (many.size() > 4) {
+        problems.add(field + "Prefixes must list at most 4 lengths, was " + many.size());
+        return fallback;
+      }
+      for (int i = 0; i < many.size(); i++) {
+        Integer l = many.get(i);
+        if (l == null || many.subList(0, i).contains(l)) {
+          problems.add(field + "Prefixes[" + i + "] must be a length not listed before, was " + l);
+        } else {
+          range(field + "Prefixes[" + i + "]", l, min, max, l);
+        }
+      }
+      return many.stream().filter(java.util.Objects::nonNull).distinct().toList();
     }
 
     private int range(String field, Integer value, int min, int max, int fallback) {

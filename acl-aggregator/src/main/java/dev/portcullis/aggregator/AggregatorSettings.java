@@ -22,11 +22,12 @@ import java.time.ZoneId;
  * @param kafka          the brokers and the connection's properties (SASL, TLS), for every client the worker makes
  * @param adminPort      port of the health/metrics endpoint; 0 for any free port, -1 for none
  * @param adminHost      the address it listens on: 127.0.0.1 unless a scraper elsewhere must reach it
+ * @param prefixes       the prefix lengths counted beside each address
  */
 public record AggregatorSettings(
     KafkaConnection kafka, String applicationId, String accessTopic, String dlqTopic, int partitions,
     RedisEndpoints redis, int shards, Duration flushInterval, Duration commitInterval, int secondWindows,
-    int minuteWindows, int ipv4Prefix, int ipv6Prefix, ZoneId quotaZone, StoreType storeType, Path stateDir,
+    int minuteWindows, PrefixLengths prefixes, ZoneId quotaZone, StoreType storeType, Path stateDir,
     int streamThreads, boolean exactlyOnce, int adminPort, String adminHost) {
 
   /** Where the per-key window state lives between commits. */
@@ -45,8 +46,7 @@ public record AggregatorSettings(
         "commitInterval must be between 100 ms and 60 s, was " + commitInterval);
     require(secondWindows >= 2 && secondWindows <= 60, "secondWindows must be 2-60, was " + secondWindows);
     require(minuteWindows >= 2 && minuteWindows <= 60, "minuteWindows must be 2-60, was " + minuteWindows);
-    require(ipv4Prefix >= 8 && ipv4Prefix <= 32, "ipv4Prefix must be 8-32, was " + ipv4Prefix);
-    require(ipv6Prefix >= 16 && ipv6Prefix <= 128, "ipv6Prefix must be 16-128, was " + ipv6Prefix);
+    require(prefixes != null, "prefixes must be set");
     require(quotaZone != null, "quotaZone must be set");
     require(storeType != null, "storeType must be set");
     require(streamThreads >= 1 && streamThreads <= 64, "streamThreads must be 1-64, was " + streamThreads);
@@ -64,7 +64,7 @@ public record AggregatorSettings(
   public static AggregatorSettings defaults(String bootstrapServers, RedisEndpoints redis, Path stateDir) {
     return new AggregatorSettings(KafkaConnection.plaintext(bootstrapServers), "portcullis-aggregator", KafkaKeys.ACCESS_TOPIC,
         KafkaKeys.ACCESS_DLQ_TOPIC, 12, redis, RedisKeys.DEFAULT_SHARDS, Duration.ofMillis(250), Duration.ofSeconds(3), 4, 3,
-        24, 64,
+        PrefixLengths.DEFAULT,
         ZoneId.of("UTC"), StoreType.ROCKSDB, stateDir, 1, true, 0, "127.0.0.1");
   }
 
@@ -76,43 +76,49 @@ public record AggregatorSettings(
   /** The same settings reaching Kafka through {@code connection} (SASL, TLS). */
   public AggregatorSettings withKafka(KafkaConnection connection) {
     return new AggregatorSettings(connection, applicationId, accessTopic, dlqTopic, partitions, redis, shards,
-        flushInterval, commitInterval, secondWindows, minuteWindows, ipv4Prefix, ipv6Prefix, quotaZone, storeType, stateDir,
+        flushInterval, commitInterval, secondWindows, minuteWindows, prefixes, quotaZone, storeType, stateDir,
         streamThreads, exactlyOnce, adminPort, adminHost);
   }
 
   public AggregatorSettings withApplicationId(String id) {
     return new AggregatorSettings(kafka, id, accessTopic, dlqTopic, partitions, redis, shards, flushInterval,
-        commitInterval, secondWindows, minuteWindows, ipv4Prefix, ipv6Prefix, quotaZone, storeType, stateDir, streamThreads,
+        commitInterval, secondWindows, minuteWindows, prefixes, quotaZone, storeType, stateDir, streamThreads,
         exactlyOnce, adminPort, adminHost);
   }
 
   public AggregatorSettings withTopics(String access, String dlq, int partitionCount) {
     return new AggregatorSettings(kafka, applicationId, access, dlq, partitionCount, redis, shards,
-        flushInterval, commitInterval, secondWindows, minuteWindows, ipv4Prefix, ipv6Prefix, quotaZone, storeType, stateDir,
+        flushInterval, commitInterval, secondWindows, minuteWindows, prefixes, quotaZone, storeType, stateDir,
         streamThreads, exactlyOnce, adminPort, adminHost);
   }
 
   public AggregatorSettings withStore(StoreType type, Path dir) {
     return new AggregatorSettings(kafka, applicationId, accessTopic, dlqTopic, partitions, redis, shards,
-        flushInterval, commitInterval, secondWindows, minuteWindows, ipv4Prefix, ipv6Prefix, quotaZone, type, dir, streamThreads,
+        flushInterval, commitInterval, secondWindows, minuteWindows, prefixes, quotaZone, type, dir, streamThreads,
         exactlyOnce, adminPort, adminHost);
   }
 
   public AggregatorSettings withAdminPort(int port) {
     return new AggregatorSettings(kafka, applicationId, accessTopic, dlqTopic, partitions, redis, shards,
-        flushInterval, commitInterval, secondWindows, minuteWindows, ipv4Prefix, ipv6Prefix, quotaZone, storeType, stateDir,
+        flushInterval, commitInterval, secondWindows, minuteWindows, prefixes, quotaZone, storeType, stateDir,
         streamThreads, exactlyOnce, port, adminHost);
   }
 
   public AggregatorSettings withIntervals(Duration flush, Duration commit) {
     return new AggregatorSettings(kafka, applicationId, accessTopic, dlqTopic, partitions, redis, shards,
-        flush, commit, secondWindows, minuteWindows, ipv4Prefix, ipv6Prefix, quotaZone, storeType, stateDir, streamThreads,
+        flush, commit, secondWindows, minuteWindows, prefixes, quotaZone, storeType, stateDir, streamThreads,
         exactlyOnce, adminPort, adminHost);
+  }
+
+  public AggregatorSettings withPrefixes(PrefixLengths lengths) {
+    return new AggregatorSettings(kafka, applicationId, accessTopic, dlqTopic, partitions, redis, shards,
+        flushInterval, commitInterval, secondWindows, minuteWindows, lengths, quotaZone, storeType, stateDir,
+        streamThreads, exactlyOnce, adminPort, adminHost);
   }
 
   public AggregatorSettings withStreamThreads(int threads) {
     return new AggregatorSettings(kafka, applicationId, accessTopic, dlqTopic, partitions, redis, shards,
-        flushInterval, commitInterval, secondWindows, minuteWindows, ipv4Prefix, ipv6Prefix, quotaZone, storeType, stateDir,
+        flushInterval, commitInterval, secondWindows, minuteWindows, prefixes, quotaZone, storeType, stateDir,
         threads, exactlyOnce, adminPort, adminHost);
   }
 }

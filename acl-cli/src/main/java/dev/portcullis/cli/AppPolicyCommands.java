@@ -40,6 +40,10 @@ final class AppPolicyCommands {
       @Option(names = "--shadow", paramLabel = "true|false") Boolean shadow,
       @Option(names = "--quota", paramLabel = "CALLER|IFACE|PER_DAY",
           description = "A daily quota, repeatable; replaces all quotas. '*' matches each caller or interface.") List<String> quotas,
+      @Option(names = "--prefix-limit", paramLabel = "PREFIX=N|none",
+          description = "Per-second limit on each whole prefix of a length, e.g. ipv6/48=2000; repeatable.") List<String> prefixPerSecond,
+      @Option(names = "--prefix-limit-per-minute", paramLabel = "PREFIX=N|none",
+          description = "Per-minute limit on each whole prefix of a length, e.g. ipv4/16=60000; repeatable.") List<String> prefixPerMinute,
       @Option(names = "--no-quotas", description = "Remove every quota.") boolean noQuotas)
       throws Exception {
     return cli.withStore(store -> {
@@ -61,7 +65,8 @@ final class AppPolicyCommands {
         p = new AppPolicy(mode == null ? c.mode() : mode,
             perSecond == null ? c.limitPerSecond() : Options.limit("--per-second", perSecond),
             perMinute == null ? c.limitPerMinute() : Options.limit("--per-minute", perMinute),
-            q, shadow == null ? c.shadow() : shadow);
+            q, shadow == null ? c.shadow() : shadow,
+            Options.prefixLimits(c.prefixLimits(), prefixPerSecond, prefixPerMinute));
       }
       store.setAppPolicy(app, p, current.version());
       Print.document(cli, cli.codec.tree(p), "written");

@@ -38,6 +38,10 @@ final class PolicyCommands {
       @Option(names = "--ladder", paramLabel = "STEPS", description = "Escalation, e.g. PT1M,PT1H,PT24H,PERMANENT.") String ladder,
       @Option(names = "--forgive-after", paramLabel = "TTL", description = "Quiet time before an offender starts over, e.g. 24h.") String forgive,
       @Option(names = "--shadow", paramLabel = "true|false", description = "Record breaches without denying.") Boolean shadow,
+      @Option(names = "--prefix-limit", paramLabel = "PREFIX=N|none",
+          description = "Per-second limit on each whole prefix of a length, e.g. ipv6/48=2000; repeatable.") List<String> prefixPerSecond,
+      @Option(names = "--prefix-limit-per-minute", paramLabel = "PREFIX=N|none",
+          description = "Per-minute limit on each whole prefix of a length, e.g. ipv4/16=60000; repeatable.") List<String> prefixPerMinute,
       @Option(names = "--quota-zone", paramLabel = "ZONE", description = "Time zone of the quota day.") String zone)
       throws Exception {
     return cli.withStore(store -> {
@@ -53,7 +57,8 @@ final class PolicyCommands {
             ladder == null ? c.ladder() : parseLadder(ladder),
             forgive == null ? c.forgiveAfter() : Ttl.parse(forgive),
             shadow == null ? c.shadow() : shadow,
-            zone == null ? c.quotaZone() : Options.zone(zone));
+            zone == null ? c.quotaZone() : Options.zone(zone),
+            Options.prefixLimits(c.prefixLimits(), prefixPerSecond, prefixPerMinute));
       }
       store.setGlobalPolicy(p, current.version());
       Print.document(cli, cli.codec.tree(p), "written");

@@ -57,6 +57,24 @@ class ConfigCliIT {
             () -> Long.valueOf(20).equals(w.current().global().limitPerSecond()));
         assertThat(w.current().global().ladder().rungs()).isEqualTo(3);
 
+        // prefix limits: the whole /48 per second everywhere, and shop's own /56 per minute
+        CliRun prefixes = CliRun.of(now, concat(conn, "policy", "set", "--prefix-limit", "ipv6/48=2000",
+            "--prefix-limit", "ipv4/16=5000"));
+        assertThat(prefixes.code()).as(prefixes.err()).isZero();
+        assertThat(CliRun.of(now, concat(conn, "app-policy", "set", "shop", "--prefix-limit-per-minute", "v6/56=9000"))
+            .code()).isZero();
+        Timeouts.await("the prefix limits at the watcher", Duration.ofSeconds(10),
+            () -> w.current().prefixLimitFor("shop", true, 56) != null);
+        assertThat(w.current().prefixLimitFor("shop", true, 48).perSecond()).isEqualTo(2000);
+        assertThat(w.current().prefixLimitFor("shop", true, 56).perMinute()).isEqualTo(9000);
+        assertThat(w.current().prefixLimitFor("shop", false, 16).rule()).isEqualTo("global prefix ipv4/16");
+        assertThat(CliRun.of(now, concat(conn, "policy", "set", "--prefix-limit", "ipv4/16=none")).code()).isZero();
+        Timeouts.await("a prefix limit removed", Duration.ofSeconds(10),
+            () -> w.current().prefixLimitFor("shop", false, 16) == null);
+        CliRun badPrefix = CliRun.of(now, concat(conn, "policy", "set", "--prefix-limit", "ipv6/200=5"));
+        assertThat(badPrefix.code()).isNotZero();
+        assertThat(badPrefix.err()).contains("the length of ipv6/200 must be 16-128");
+
         assertThat(CliRun.of(now, concat(conn, "app-policy", "set", "proxy", "--mode", "CLOSED")).code()).isZero();
         assertThat(CliRun.of(now, concat(conn, "limit", "set", "shop", "198.51.100.7", "--per-second", "5")).code()).isZero();
         Timeouts.await("mode and limit", Duration.ofSeconds(10),

@@ -54,6 +54,7 @@ public final class ConfigCodec {
     o.put("forgiveAfter", p.forgiveAfter().toString());
     o.put("shadow", p.shadow());
     o.put("quotaZone", p.quotaZone().getId());
+    putPrefixLimits(o, p.prefixLimits());
     return o;
   }
 
@@ -78,6 +79,7 @@ public final class ConfigCodec {
     Duration forgive = r.duration("forgiveAfter", false, Duration.ofSeconds(1));
     Boolean shadow = r.bool("shadow", false);
     String zone = r.string("quotaZone", false, 64, null, null);
+    List<PrefixLimit> prefixLimits = prefixLimits(r, path);
     ZoneId quotaZone = GlobalPolicy.DEFAULT.quotaZone();
     if (zone != null) {
       try {
@@ -91,7 +93,50 @@ public final class ConfigCodec {
       return null;
     }
     return new GlobalPolicy(lps, lpm, ladder == null ? Ladder.DEFAULT : ladder,
-        forgive == null ? GlobalPolicy.DEFAULT.forgiveAfter() : forgive, shadow != null && shadow, quotaZone);
+        forgive == null ? GlobalPolicy.DEFAULT.forgiveAfter() : forgive, shadow != null && shadow, quotaZone,
+        prefixLimits);
+  }
+
+  /** Written only when there are some, so that a reader older than prefix limits reads the rest. */
+  private void putPrefixLimits(ObjectNode o, List<PrefixLimit> limits) {
+    if (limits.isEmpty()) {
+      return;
+    }
+    ArrayNode a = o.putArray("prefixLimits");
+    for (PrefixLimit p : limits) {
+      ObjectNode e = a.addObject().put("prefix", p.name());
+      putNullable(e, "limitPerSecond", p.limitPerSecond());
+      putNullable(e, "limitPerMinute", p.limitPerMinute());
+    }
+  }
+
+  private List<PrefixLimit> prefixLimits(DocumentReader r, String path) {
+    List<PrefixLimit> limits = r.list("prefixLimits", false, PrefixLimit.MAX, (q, at, pr) -> {
+      int mark = pr.size();
+      DocumentReader qr = new DocumentReader(q, at, pr);
+      String name = qr.string("prefix", true, 16, null, null);
+      Long lps = qr.integer("limitPerSecond", false, 1, Long.MAX_VALUE);
+      Long lpm = qr.integer("limitPerMinute", false, 1, Long.MAX_VALUE);
+      qr.finish();
+      if (pr.size() != mark) {
+        return null;
+      }
+      try {
+        int[] parsed = PrefixLimit.parseName(name);
+        return new PrefixLimit(parsed[0] == 1, parsed[1], lps, lpm);
+      } catch (IllegalArgumentException e) {
+        pr.add(at + ": " + e.getMessage());
+        return null;
+      }
+    });
+    if (limits != null) {
+      try {
+        PrefixLimits.check(limits);
+      } catch (IllegalArgumentException e) {
+        r.problems().add(prefixed(path, "prefixLimits") + ": " + e.getMessage());
+      }
+    }
+    return limits;
   }
 
   private Ladder ladder(DocumentReader r, String path) {
@@ -152,6 +197,7 @@ public final class ConfigCodec {
       quotas.addObject().put("caller", q.caller()).put("iface", q.iface()).put("perDay", q.perDay());
     }
     o.put("shadow", p.shadow());
+    putPrefixLimits(o, p.prefixLimits());
     return o;
   }
 
@@ -183,11 +229,12 @@ public final class ConfigCodec {
       return pr.size() != mark ? null : new Quota(caller, iface, perDay);
     });
     Boolean shadow = r.bool("shadow", false);
+    List<PrefixLimit> prefixLimits = prefixLimits(r, path);
     r.finish();
     if (problems.size() != before) {
       return null;
     }
-    return new AppPolicy(mode == null ? AppMode.OPEN : mode, lps, lpm, quotas, shadow != null && shadow);
+    return new AppPolicy(mode == null ? AppMode.OPEN : mode, lps, lpm, quotas, shadow != null && shadow, prefixLimits);
   }
 
   // ---- limit entries

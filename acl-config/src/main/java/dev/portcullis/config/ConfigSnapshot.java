@@ -143,6 +143,17 @@ public final class ConfigSnapshot {
     return new EffectiveLimit(at(perSecond), at(perMinute), rules[Math.min(from, 3)]);
   }
 
+  /**
+   * The limits on one whole prefix of {@code app} of one family and length: the app policy's prefix
+   * limit of that length, else the global policy's; null if neither names it.
+   */
+  public EffectiveLimit prefixLimitFor(String app, boolean ipv6, int length) {
+    PrefixLimit own = PrefixLimit.find(policy(app).prefixLimits(), ipv6, length);
+    PrefixLimit p = own != null ? own : PrefixLimit.find(global.prefixLimits(), ipv6, length);
+    return p == null ? null
+        : new EffectiveLimit(p.limitPerSecond(), p.limitPerMinute(), (own != null ? app : "global") + " prefix " + p.name());
+  }
+
   private static int first(Long[] values) {
     for (int i = 0; i < values.length; i++) {
       if (values[i] != null) {

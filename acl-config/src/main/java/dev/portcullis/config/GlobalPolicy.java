@@ -2,6 +2,7 @@ package dev.portcullis.config;
 
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.List;
 
 /**
  * Fleet-wide defaults ({@code /portcullis/global/policy}).
@@ -11,9 +12,12 @@ import java.time.ZoneId;
  * @param forgiveAfter   quiet time after a release after which an offender starts at level 1 again
  * @param shadow         record breaches but broadcast no DENY, fleet-wide
  * @param quotaZone      time zone whose calendar day bounds the daily quotas
+ * @param prefixLimits   limits on whole prefixes (at most one per family and length), for every app
+ *                       that has none of its own for that length
  */
 public record GlobalPolicy(
-    Long limitPerSecond, Long limitPerMinute, Ladder ladder, Duration forgiveAfter, boolean shadow, ZoneId quotaZone) {
+    Long limitPerSecond, Long limitPerMinute, Ladder ladder, Duration forgiveAfter, boolean shadow, ZoneId quotaZone,
+    List<PrefixLimit> prefixLimits) {
 
   public static final GlobalPolicy DEFAULT =
       new GlobalPolicy(50L, null, Ladder.DEFAULT, Duration.ofHours(24), false, ZoneId.of("UTC"));
@@ -30,5 +34,17 @@ public record GlobalPolicy(
     if (quotaZone == null) {
       throw new IllegalArgumentException("quotaZone must not be null");
     }
+    prefixLimits = PrefixLimits.check(prefixLimits);
+  }
+
+  /** A policy without prefix limits. */
+  public GlobalPolicy(
+      Long limitPerSecond, Long limitPerMinute, Ladder ladder, Duration forgiveAfter, boolean shadow, ZoneId quotaZone) {
+    this(limitPerSecond, limitPerMinute, ladder, forgiveAfter, shadow, quotaZone, List.of());
+  }
+
+  /** The same policy with {@code limits} as its prefix limits. */
+  public GlobalPolicy withPrefixLimits(List<PrefixLimit> limits) {
+    return new GlobalPolicy(limitPerSecond, limitPerMinute, ladder, forgiveAfter, shadow, quotaZone, limits);
   }
 }

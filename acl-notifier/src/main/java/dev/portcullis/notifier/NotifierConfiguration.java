@@ -118,6 +118,13 @@ public class NotifierConfiguration extends Configuration {
     @NotNull @JsonProperty public Duration interval = Duration.milliseconds(250);
     @JsonProperty public Long prefixLimitPerSecond = 500L;
     @JsonProperty public Long prefixLimitPerMinute;
+    /**
+     * How many completed seconds of the prefix windows each scan judges: a prefix wider than the
+     * partitioning block is summed through the aggregators' rekeyed topic, whose records are read
+     * once the sending worker commits, so its seconds are complete one commit interval late. At
+     * least the aggregators' {@code store.commitInterval} plus one second.
+     */
+    @Min(1) @Max(30) @JsonProperty public int prefixLookbackSeconds = 4;
     @Min(1) @JsonProperty public int maxNewInterceptsPerMinute = 100;
     @Min(0) @Max(32) @JsonProperty public int minPrefixV4 = 16;
     @Min(0) @Max(128) @JsonProperty public int minPrefixV6 = 48;
@@ -125,7 +132,7 @@ public class NotifierConfiguration extends Configuration {
     @NotNull @JsonProperty public Duration reassertInterval = Duration.minutes(5);
 
     public RuleScanner buildScanner(WindowReader reader) {
-      return new RuleScanner(reader, prefixLimitPerSecond, prefixLimitPerMinute);
+      return new RuleScanner(reader, prefixLimitPerSecond, prefixLimitPerMinute, prefixLookbackSeconds);
     }
 
     public SafetyValve buildValve() {

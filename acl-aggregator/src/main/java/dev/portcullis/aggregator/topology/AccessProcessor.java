@@ -63,8 +63,8 @@ public final class AccessProcessor implements Processor<String, byte[], String, 
 
   private final AggregatorSettings settings;
   private final int partitions;
-  private final boolean v4PrefixInBlock;
-  private final boolean v6PrefixInBlock;
+  private final int[] v4Lengths;
+  private final int[] v6Lengths;
   private final String rekeyedTopic;
   private final Map<String, String> totalKeys = new HashMap<>();
   /** The most nodes one task counts per-node windows for (over every app). */
@@ -82,8 +82,8 @@ public final class AccessProcessor implements Processor<String, byte[], String, 
   public AccessProcessor(AggregatorSettings settings, int partitions, WindowSink sink, AggregatorMetrics metrics) {
     this.settings = settings;
     this.partitions = partitions;
-    this.v4PrefixInBlock = settings.ipv4Prefix() >= KafkaKeys.ACCESS_PARTITION_V4_BLOCK;
-    this.v6PrefixInBlock = settings.ipv6Prefix() >= KafkaKeys.ACCESS_PARTITION_V6_BLOCK;
+    this.v4Lengths = settings.prefixes().ipv4().stream().mapToInt(Integer::intValue).toArray();
+    this.v6Lengths = settings.prefixes().ipv6().stream().mapToInt(Integer::intValue).toArray();
     this.rekeyedTopic = AggregatorTopology.rekeyedTopic(settings);
     this.metrics = metrics;
     this.counter = new WindowCounter(settings, sink, metrics);
@@ -94,7 +94,7 @@ public final class AccessProcessor implements Processor<String, byte[], String, 
     this.context = ctx;
     counter.init(WriteBackStore.under(ctx.getStateStore(AggregatorTopology.STORE)));
     ctx.schedule(settings.flushInterval(), PunctuationType.WALL_CLOCK_TIME, counter::flush);
-    ctx.schedule(settings.flushInterval(), PunctuationType.WALL_CLOCK_TIME, now -> counter.drainHeld(this::sendQuota));
+    ctx.schedule(settings.flushInterval(), PunctuationType.WALL_CLOCK_TIME, now -> counter.drainHeld(this::sendHeld));
     ctx.schedule(Duration.ofSeconds(60), PunctuationType.WALL_CLOCK_TIME, counter::sweep);
   }
 
@@ -140,17 +140,7 @@ public final class AccessProcessor implements Processor<String, byte[], String, 
     if (node != null) {
       counter.update(StoreKey.Kind.NODE, node, windows, e.n(), e.denied());
     }
-    Cidr prefix = Cidr.covering(ip, ip.isV4() ? settings.ipv4Prefix() : settings.ipv6Prefix());
-    // a prefix inside the partitioning block has its addresses' home; a wider one, its network's
-    int home = (ip.isV4() ? v4PrefixInBlock : v6PrefixInBlock) ? addressHome
-        : KafkaKeys.accessPartition(e.app(), prefix.network(), partitions);
-    boolean atHome = home == partition;
-    context.forward(new Record<>(KafkaKeys.rekeyedPrefix(e.app(), prefix),
-        RekeyedProcessor.encode(RekeyedProcessor.PREFIX, e.ts(), e.n(), e.denied(), home), record.timestamp()),
-        atHome ? REKEYED_LOCAL : REKEYED_SINK);
-    if (atHome) {
-      metrics.prefixesCountedLocally.increment();
-    }
+    countPrefixes(e, ip, addressHome, partition, record.timestamp(), sec);
     if (e.caller() != null) {
       // one caller calls from many addresses, whose records are on many partitions: the sum is made
       // elsewhere; this task sums its share per day and sends it on once per flush interval
@@ -158,6 +148,51 @@ public final class AccessProcessor implements Processor<String, byte[], String, 
       long[] day = {quotaDay(e.ts())};
       counter.hold(StoreKey.Kind.HELD_QUOTA, quota, day, e.n(), e.denied());
       counter.hold(StoreKey.Kind.HELD_QUOTA_HOUR, quota + '|' + hourOfDay(e.ts()), day, e.n(), e.denied());
+    }
+  }
+
+  /**
+   * Adds the request to one prefix of each counted length. A prefix inside the partitioning block has
+   * its addresses' home, so it is counted here; a wider one (a /16, an IPv6 /48: its addresses are on
+   * every partition) is held as this task's share per second and sent on to its network's home once
+   * per flush interval ({@link #sendHeld}), so a rotation over 65,536 /64s costs one record per
+   * prefix and interval on the rekeyed topic, not one per request.
+   */
+  private void countPrefixes(AccessEvent e, IpAddress ip, int addressHome, int partition, long timestamp, long sec) {
+    boolean v4 = ip.isV4();
+    int block = v4 ? KafkaKeys.ACCESS_PARTITION_V4_BLOCK : KafkaKeys.ACCESS_PARTITION_V6_BLOCK;
+    for (int length : v4 ? v4Lengths : v6Lengths) {
+      Cidr prefix = Cidr.covering(ip, length);
+      if (length < block) {
+        counter.hold(StoreKey.Kind.HELD_PREFIX, KafkaKeys.rekeyedPrefix(e.app(), prefix), new long[] {sec}, e.n(),
+            e.denied());
+        continue;
+      }
+      boolean atHome = addressHome == partition;
+      context.forward(new Record<>(KafkaKeys.rekeyedPrefix(e.app(), prefix),
+          RekeyedProcessor.encode(RekeyedProcessor.PREFIX, e.ts(), e.n(), e.denied(), addressHome), timestamp),
+          atHome ? REKEYED_LOCAL : REKEYED_SINK);
+      if (atHome) {
+        metrics.prefixesCountedLocally.increment();
+      }
+    }
+  }
+
+  /** Sends a held share on: a quota day's or hour's, or a wide prefix's second. */
+  private void sendHeld(StoreKey.Kind kind, String key, long windowStart, long n, long denied) {
+    if (kind != StoreKey.Kind.HELD_PREFIX) {
+      sendQuota(kind, key, windowStart, n, denied);
+      return;
+    }
+    int bar = key.indexOf('|');
+    Cidr prefix = Cidr.parse(key.substring(bar + 1));
+    int home = KafkaKeys.accessPartition(key.substring(0, bar), prefix.network(), partitions);
+    long ts = windowStart * 1000;
+    boolean atHome = home == context.taskId().partition(); // tasks are numbered by their acl.access partition
+    context.forward(new Record<>(key, RekeyedProcessor.encode(RekeyedProcessor.PREFIX, ts, n, denied, home), ts),
+        atHome ? REKEYED_LOCAL : REKEYED_SINK);
+    if (atHome) {
+      metrics.prefixesCountedLocally.increment();
     }
   }
 

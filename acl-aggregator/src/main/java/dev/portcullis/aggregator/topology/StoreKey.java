@@ -28,7 +28,12 @@ record StoreKey(Kind kind, String app, String member) {
     /** This task's share of a quota day, held to be sent on to the home task; never flushed. */
     HELD_QUOTA('u'),
     /** This task's share of a quota hour, held to be sent on to the home task; never flushed. */
-    HELD_QUOTA_HOUR('v');
+    HELD_QUOTA_HOUR('v'),
+    /**
+     * This task's share of a prefix wider than the partitioning block (a /16, an IPv6 /48) per second,
+     * held to be sent on to the prefix's home task once per flush interval; never flushed.
+     */
+    HELD_PREFIX('w');
 
     private final char code;
     private final String prefix;
@@ -58,7 +63,7 @@ record StoreKey(Kind kind, String app, String member) {
 
     /** True iff entries of this kind are a task's share held to be sent on (never flushed). */
     boolean held() {
-      return this == HELD_QUOTA || this == HELD_QUOTA_HOUR;
+      return this == HELD_QUOTA || this == HELD_QUOTA_HOUR || this == HELD_PREFIX;
     }
 
     static Kind of(char code) {

@@ -103,21 +103,23 @@ final class WindowCounter {
   /** Receives the windows of held entries. */
   interface HeldSink {
     /**
-     * @param kind         {@link StoreKey.Kind#HELD_QUOTA} or {@link StoreKey.Kind#HELD_QUOTA_HOUR}
-     * @param appAndMember {@code <app>|<caller>|<iface>} (with {@code |HH} for an hour), as {@link #hold} was given it
+     * @param kind         {@link StoreKey.Kind#HELD_QUOTA}, {@link StoreKey.Kind#HELD_QUOTA_HOUR} or {@link StoreKey.Kind#HELD_PREFIX}
+     * @param appAndMember {@code <app>|<caller>|<iface>} (with {@code |HH} for an hour) or {@code <app>|<prefix>},
+     *                     as {@link #hold} was given it
      */
     void accept(StoreKey.Kind kind, String appAndMember, long windowStart, long n, long denied);
   }
 
   /**
-   * Adds to this task's share of a quota day of {@code appAndMember} ({@code <app>|<caller>|<iface>}):
-   * summed here, in the store (so a crash loses nothing the last commit covered), and handed on by
-   * {@link #drainHeld}, never flushed to Redis.
+   * Adds to this task's share of a quota day of {@code appAndMember} ({@code <app>|<caller>|<iface>}),
+   * or of a wide prefix's second ({@link StoreKey.Kind#HELD_PREFIX}, {@code <app>|<prefix>}, one window
+   * start: the second): summed here, in the store (so a crash loses nothing the last commit covered),
+   * and handed on by {@link #drainHeld}, never flushed to Redis.
    */
   void hold(StoreKey.Kind kind, String appAndMember, long[] windowStarts, long n, long denied) {
-    WriteBackStore.Entry e = store.entry(kind.key(appAndMember), decodeQuota);
+    WriteBackStore.Entry e = store.entry(kind.key(appAndMember), kind.daily() ? decodeQuota : decodeAddress);
     if (e.state == null) {
-      e.state = newState(true);
+      e.state = newState(kind.daily());
     }
     boolean changed = false;
     for (int ring = 0; ring < windowStarts.length; ring++) {
@@ -329,7 +331,7 @@ final class WindowCounter {
           out.add(new WindowWrite(keys.quotaHours(app, shard, RedisKeys.yyyymmdd(day)), member, count, DAY_TTL,
               KEEP_PER_KEY));
         }
-        case HELD_QUOTA, HELD_QUOTA_HOUR -> LOG.warn("a held quota share is never flushed: {}", storeKey);
+        case HELD_QUOTA, HELD_QUOTA_HOUR, HELD_PREFIX -> LOG.warn("a held share is never flushed: {}", storeKey);
       }
     }
   }

@@ -152,11 +152,13 @@ class AggregatorTopologyTest {
   void flush_writesAbsoluteCountsAndOnlyWhatChanged() {
     send("203.0.113.7", T0, 10, 0, null, "GET /");
     flush();
+    flush(); // the /16's share, sent on at the first, is summed and written at the second
     int batches = sink.batches.size();
     int firstWrites = sink.batches.stream().mapToInt(Integer::intValue).sum();
     flush();
     assertThat(sink.batches).as("an idle flush writes nothing").hasSize(batches);
     send("203.0.113.7", T0 + 10, 1, 0, null, "GET /");
+    flush();
     flush();
     assertThat(second("203.0.113.7", T0)).as("absolute, not a delta").isEqualTo(11);
     assertThat(sink.batches.subList(batches, sink.batches.size()).stream().mapToInt(Integer::intValue).sum())
@@ -178,6 +180,60 @@ class AggregatorTopologyTest {
   }
 
   @Test
+  void prefixHierarchy_aRotationOverManyV6AddressesAndSlash64sInsideOneSlash48_isSummedExactlyAtEveryLength() {
+    java.util.Random rnd = new java.util.Random(48);
+    Map<String, Long> per56 = new HashMap<>();
+    long total = 0;
+    long firstSecond = 0;
+    for (int i = 0; i < 3_000; i++) {
+      // 2001:db8:7::/48, a random /64 (subnet id), a random interface id: a fresh address each time
+      int subnet = rnd.nextInt(65_536);
+      String ip = String.format("2001:db8:7:%x:%x:%x:%x:%x", subnet, rnd.nextInt(65_536), rnd.nextInt(65_536),
+          rnd.nextInt(65_536), rnd.nextInt(65_536));
+      long ts = T0 + (i % 2) * 1_000 + i % 997; // two seconds of one minute
+      long n = 1 + rnd.nextInt(3);
+      send(ip, ts, n, 0, null, "GET /");
+      total += n;
+      firstSecond += i % 2 == 0 ? n : 0;
+      per56.merge(dev.portcullis.address.Cidr.covering(IpAddress.parse(ip), 56).toString(), n, Long::sum);
+      if (i % 500 == 499) {
+        flush(); // shares held and sent on while the traffic goes on
+      }
+    }
+    flush();
+    flush();
+    assertThat(prefixSecond("2001:db8:7::/48", T0)).as("the /48 in its first second").isEqualTo(firstSecond);
+    assertThat(prefixSecond("2001:db8:7::/48", T0 + 1_000)).isEqualTo(total - firstSecond);
+    assertThat(prefixMinute("2001:db8:7::/48", T0)).as("the /48 in its minute").isEqualTo(total);
+    per56.forEach((prefix, n) -> assertThat(prefixMinute(prefix, T0)).as(prefix).isEqualTo(n));
+  }
+
+  @Test
+  void prefixHierarchy_aRotatingV4Slash24_isSummedInItsSlash16() {
+    long total = 0;
+    for (int net = 0; net < 40; net++) {
+      for (int host = 1; host <= 5; host++) {
+        send("172.20." + net + "." + host, T0 + net * 10, 2, 0, null, "GET /");
+        total += 2;
+      }
+    }
+    flush();
+    flush();
+    assertThat(prefixSecond("172.20.0.0/16", T0)).isEqualTo(total);
+    assertThat(prefixSecond("172.20.7.0/24", T0)).isEqualTo(10);
+  }
+
+  private Long prefixSecond(String prefix, long ts) {
+    Map<String, Long> z = sink.data.get(KEYS.prefixSecondWindow("shop", KEYS.shard(prefix), ts / 1000));
+    return z == null ? null : z.get(prefix);
+  }
+
+  private Long prefixMinute(String prefix, long ts) {
+    Map<String, Long> z = sink.data.get(KEYS.prefixMinuteWindow("shop", KEYS.shard(prefix), ts / 60_000));
+    return z == null ? null : z.get(prefix);
+  }
+
+  @Test
   void prefixWindows_areCountedWithoutTheRekeyedTopic_whenRecordsArriveAtTheirPrefixsHome() {
     start(1); // one partition: every prefix's home
     for (int i = 1; i <= 20; i++) {
@@ -186,7 +242,8 @@ class AggregatorTopologyTest {
     flush();
     assertThat(sink.data.get(KEYS.prefixSecondWindow("shop", KEYS.shard("198.51.100.0/24"), T0 / 1000)))
         .containsEntry("198.51.100.0/24", 40L);
-    assertThat(metrics.prefixesCountedLocally()).isEqualTo(20);
+    assertThat(metrics.prefixesCountedLocally()).as("20 records' /24, and the /16's one share of that second")
+        .isEqualTo(21);
   }
 
   @Test
@@ -285,7 +342,8 @@ class AggregatorTopologyTest {
     flush();
     assertThat(second("203.0.113.7", T0 + 8_000)).isEqualTo(1);
     assertThat(second("203.0.113.7", T0 + 6_000)).isNull();
-    assertThat(metrics.late()).as("late for the address, its prefix, the app total and the node").isEqualTo(4);
+    assertThat(metrics.late()).as("late for the address, its /24, its /16's held share, the app total and the node")
+        .isEqualTo(5);
     assertThat(minute("203.0.113.7", T0)).as("the late record still counts in its minute").isEqualTo(3);
   }
 

@@ -7,7 +7,9 @@ import dev.portcullis.config.AppPolicy;
 import dev.portcullis.config.ConfigSnapshot;
 import dev.portcullis.config.LimitEntry;
 import dev.portcullis.config.ListEntry;
+import dev.portcullis.config.PrefixLimit;
 import dev.portcullis.config.Quota;
+import dev.portcullis.keys.KafkaKeys;
 import dev.portcullis.redis.RedisKeys;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -19,21 +21,41 @@ import java.util.List;
  * One scan of one app: compares the current and the last complete 1 s and 1 min windows with the
  * effective limits (app+IP/CIDR limit → app default → global default) and returns the breaches.
  * It asks Redis only for members above the lowest limit that can apply, then checks each against
- * its own effective limit. Prefix windows are compared with the notifier's prefix limits, and the
- * daily totals per (caller, iface) with the app's quotas ({@link #scanQuotas}).
+ * its own effective limit. Prefix windows (every length the aggregators count) are compared with
+ * the prefix limit of their length (app policy → global policy → for /24 and /64 the notifier's own
+ * prefix limits), and the daily totals per (caller, iface) with the app's quotas ({@link #scanQuotas}).
  */
 public final class RuleScanner {
 
   private final WindowReader reader;
   private final Long prefixPerSecond;
   private final Long prefixPerMinute;
+  private final int prefixLookback;
 
-  /** @param prefixPerSecond limit for a whole /24 or /64 per second, or null for none */
+  /**
+   * @param prefixPerSecond limit for a whole /24 or /64 per second where no policy sets one for that
+   *                        length, or null for none
+   */
   public RuleScanner(WindowReader reader, Long prefixPerSecond, Long prefixPerMinute) {
+    this(reader, prefixPerSecond, prefixPerMinute, DEFAULT_PREFIX_LOOKBACK);
+  }
+
+  /**
+   * @param prefixLookbackSeconds how many completed seconds of the prefix windows to judge besides the
+   *                              current one: wide prefixes' seconds complete one aggregator commit later
+   */
+  public RuleScanner(WindowReader reader, Long prefixPerSecond, Long prefixPerMinute, int prefixLookbackSeconds) {
+    if (prefixLookbackSeconds < 1) {
+      throw new IllegalArgumentException("prefixLookbackSeconds must be >= 1, was " + prefixLookbackSeconds);
+    }
     this.reader = reader;
     this.prefixPerSecond = prefixPerSecond;
     this.prefixPerMinute = prefixPerMinute;
+    this.prefixLookback = prefixLookbackSeconds;
   }
+
+  /** The aggregators' default commit interval (3 s) and one second. */
+  public static final int DEFAULT_PREFIX_LOOKBACK = 4;
 
   public List<Breach> scan(String app, ConfigSnapshot config, long nowMillis) {
     List<Breach> out = new ArrayList<>();
@@ -41,20 +63,22 @@ public final class RuleScanner {
     long min = nowMillis / 60_000;
     Long minSecond = lowest(app, config, true);
     Long minMinute = lowest(app, config, false);
+    Long prefixSecond = lowestPrefix(app, config, true);
+    Long prefixMinute = lowestPrefix(app, config, false);
     for (long s : new long[] {sec - 1, sec}) {
       if (minSecond != null) {
         addressBreaches(app, config, WindowReader.Kind.SECOND, s, minSecond, true, out);
       }
-      if (prefixPerSecond != null) {
-        prefixBreaches(app, config, WindowReader.Kind.PREFIX_SECOND, s, prefixPerSecond, "1s", nowMillis, out);
-      }
+    }
+    for (long s = sec - prefixLookback; s <= sec && prefixSecond != null; s++) {
+      prefixBreaches(app, config, WindowReader.Kind.PREFIX_SECOND, s, prefixSecond, true, nowMillis, out);
     }
     for (long m : new long[] {min - 1, min}) {
       if (minMinute != null) {
         addressBreaches(app, config, WindowReader.Kind.MINUTE, m, minMinute, false, out);
       }
-      if (prefixPerMinute != null) {
-        prefixBreaches(app, config, WindowReader.Kind.PREFIX_MINUTE, m, prefixPerMinute, "1m", nowMillis, out);
+      if (prefixMinute != null) {
+        prefixBreaches(app, config, WindowReader.Kind.PREFIX_MINUTE, m, prefixMinute, false, nowMillis, out);
       }
     }
     return out;
@@ -76,27 +100,61 @@ public final class RuleScanner {
   }
 
   /**
-   * Prefixes over the prefix limit, less the requests of allowlisted single addresses inside them:
+   * The limit on one whole prefix: the app's or the global policy's prefix limit of its length, else
+   * (for the aggregators' finest lengths, /24 and /64) the notifier's own {@code prefixLimitPerSecond}
+   * and {@code prefixLimitPerMinute}; null for none.
+   */
+  private ConfigSnapshot.EffectiveLimit prefixLimit(String app, ConfigSnapshot config, Cidr prefix) {
+    boolean v6 = !prefix.network().isV4();
+    ConfigSnapshot.EffectiveLimit policy = config.prefixLimitFor(app, v6, prefix.prefix());
+    if (policy != null) {
+      return policy;
+    }
+    boolean finest = prefix.prefix() == (v6 ? KafkaKeys.ACCESS_PARTITION_V6_BLOCK : KafkaKeys.ACCESS_PARTITION_V4_BLOCK);
+    return finest && (prefixPerSecond != null || prefixPerMinute != null)
+        ? new ConfigSnapshot.EffectiveLimit(prefixPerSecond, prefixPerMinute, "prefix") : null;
+  }
+
+  /**
+   * Prefixes over their limit, less the requests of allowlisted single addresses inside them:
    * allowlisting a busy host (a monitor, a partner's NAT) must not get its neighbours intercepted
    * with its block. (Allowlisted blocks inside a prefix are not subtracted: their members would have
    * to be summed one by one.)
    */
-  private void prefixBreaches(String app, ConfigSnapshot config, WindowReader.Kind kind, long start, long limit,
-      String window, long nowMillis, List<Breach> out) {
-    WindowReader.Kind addresses = kind == WindowReader.Kind.PREFIX_SECOND ? WindowReader.Kind.SECOND
-        : WindowReader.Kind.MINUTE;
-    for (WindowReader.Count c : reader.above(app, kind, start, limit)) {
+  private void prefixBreaches(String app, ConfigSnapshot config, WindowReader.Kind kind, long start, long threshold,
+      boolean second, long nowMillis, List<Breach> out) {
+    WindowReader.Kind addresses = second ? WindowReader.Kind.SECOND : WindowReader.Kind.MINUTE;
+    for (WindowReader.Count c : reader.above(app, kind, start, threshold)) {
       Cidr prefix;
       try {
         prefix = Cidr.parse(c.member());
       } catch (IllegalArgumentException e) {
         continue; // not a block: written by something else
       }
+      ConfigSnapshot.EffectiveLimit limit = prefixLimit(app, config, prefix);
+      Long l = limit == null ? null : second ? limit.perSecond() : limit.perMinute();
+      if (l == null || c.count() <= l) {
+        continue;
+      }
       long count = c.count() - allowlisted(app, config, prefix, addresses, start, nowMillis);
-      if (count > limit) {
-        out.add(new Breach(app, prefix, window, start, count, limit, "prefix"));
+      if (count > l) {
+        out.add(new Breach(app, prefix, second ? "1s" : "1m", start, count, l, limit.rule()));
       }
     }
+  }
+
+  /** The lowest limit on a whole prefix per second (or minute) that can apply in the app, or null. */
+  private Long lowestPrefix(String app, ConfigSnapshot config, boolean second) {
+    Long base = second ? prefixPerSecond : prefixPerMinute;
+    for (List<PrefixLimit> limits : List.of(config.global().prefixLimits(), config.policy(app).prefixLimits())) {
+      for (PrefixLimit p : limits) {
+        Long l = second ? p.limitPerSecond() : p.limitPerMinute();
+        if (l != null && (base == null || l < base)) {
+          base = l;
+        }
+      }
+    }
+    return base;
   }
 
   /** Requests in the window from single addresses inside {@code prefix} that an allow entry in force covers. */

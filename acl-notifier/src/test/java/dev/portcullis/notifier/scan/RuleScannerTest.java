@@ -91,6 +91,16 @@ class RuleScannerTest {
   }
 
   @Test
+  void prefixSeconds_areJudgedBackOverTheLookback_forTheyCompleteOneAggregatorCommitLate() {
+    RuleScanner withPrefixes = new RuleScanner(windows, 500L, null, 4);
+    windows.put("shop", Kind.PREFIX_SECOND, SEC - 4, "198.51.100.0/24", 501)
+        .put("shop", Kind.PREFIX_SECOND, SEC - 5, "203.0.113.0/24", 9_000);
+    assertThat(withPrefixes.scan("shop", config().global(null, null).build(), NOW))
+        .extracting(b -> b.target().toString(), Breach::windowStart)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("198.51.100.0/24", SEC - 4));
+  }
+
+  @Test
   void prefixes_overThePrefixLimitAreBreachesOfTheBlock() {
     RuleScanner withPrefixes = new RuleScanner(windows, 500L, 5000L);
     windows.put("shop", Kind.PREFIX_SECOND, SEC, "198.51.100.0/24", 501)
@@ -100,6 +110,44 @@ class RuleScannerTest {
     assertThat(breaches).extracting(b -> b.target().toString(), Breach::window, Breach::rule).containsExactlyInAnyOrder(
         org.assertj.core.groups.Tuple.tuple("198.51.100.0/24", "1s", "prefix"),
         org.assertj.core.groups.Tuple.tuple("2001:db8:1::/64", "1m", "prefix"));
+  }
+
+  @Test
+  void prefixHierarchy_aRotationOfSlash64sInsideOneSlash48_isABreachOfTheSlash48ByItsPolicyLimit() {
+    // 2,400 req/s from one /48, spread over /64s that each stay far under any limit
+    windows.put("shop", Kind.PREFIX_SECOND, SEC, "2001:db8:7::/48", 2_400)
+        .put("shop", Kind.PREFIX_SECOND, SEC, "2001:db8:7::/56", 40)
+        .put("shop", Kind.PREFIX_SECOND, SEC, "2001:db8:7:1::/64", 3)
+        .put("shop", Kind.PREFIX_SECOND, SEC, "2001:db8:9::/48", 1_500); // a neighbour under the limit
+    ConfigSnapshot c = config().global(null, null).prefixLimit(null, "ipv6/48", 2_000L, null).build();
+    assertThat(scanner.scan("shop", c, NOW)).singleElement().satisfies(b -> {
+      assertThat(b.target()).isEqualTo(Cidr.parse("2001:db8:7::/48"));
+      assertThat(b.reason()).isEqualTo("2400 req/s > 2000 req/s (global prefix ipv6/48)");
+    });
+    ConfigSnapshot own = config().global(null, null).prefixLimit(null, "ipv6/48", 2_000L, null)
+        .prefixLimit("shop", "ipv6/48", 5_000L, null).build();
+    assertThat(scanner.scan("shop", own, NOW)).as("the app's own limit for the length wins").isEmpty();
+    ConfigSnapshot other = config().global(null, null).prefixLimit(null, "ipv6/48", 2_000L, null)
+        .prefixLimit("shop", "ipv6/56", 30L, null).build();
+    assertThat(scanner.scan("shop", other, NOW)).as("an app's limit for another length leaves the global one")
+        .extracting(b -> b.target().toString(), Breach::rule).containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("2001:db8:7::/48", "global prefix ipv6/48"),
+            org.assertj.core.groups.Tuple.tuple("2001:db8:7::/56", "shop prefix ipv6/56"));
+  }
+
+  @Test
+  void prefixHierarchy_theNotifiersOwnPrefixLimitsApplyOnlyToSlash24AndSlash64() {
+    RuleScanner withPrefixes = new RuleScanner(windows, 500L, null);
+    windows.put("shop", Kind.PREFIX_SECOND, SEC, "198.51.0.0/16", 900) // a /16 is far busier than one /24
+        .put("shop", Kind.PREFIX_SECOND, SEC, "2001:db8:7::/48", 900)
+        .put("shop", Kind.PREFIX_SECOND, SEC, "198.51.100.0/24", 501);
+    assertThat(withPrefixes.scan("shop", config().global(null, null).build(), NOW))
+        .extracting(b -> b.target().toString()).containsExactly("198.51.100.0/24");
+    ConfigSnapshot c = config().global(null, null).prefixLimit(null, "ipv4/16", 800L, null)
+        .prefixLimit(null, "ipv4/24", 600L, null).build();
+    assertThat(withPrefixes.scan("shop", c, NOW)).as("a policy's /24 limit replaces the notifier's")
+        .extracting(b -> b.target().toString(), Breach::rule)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("198.51.0.0/16", "global prefix ipv4/16"));
   }
 
   @Test
