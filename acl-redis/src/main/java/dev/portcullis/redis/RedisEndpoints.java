@@ -71,6 +71,9 @@ public record RedisEndpoints(List<String> nodes, boolean cluster, int timeoutMil
     }
   }
 
+  /** How often a cluster client reads the slot map again. */
+  static final java.time.Duration TOPOLOGY_REFRESH = java.time.Duration.ofSeconds(2);
+
   /** A new client; the caller owns and closes it. Connecting is lazy for standalone, eager for cluster. */
   public UnifiedJedis connect() {
     DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder()
@@ -80,7 +83,11 @@ public record RedisEndpoints(List<String> nodes, boolean cluster, int timeoutMil
     if (cluster) {
       Set<HostAndPort> seeds = new LinkedHashSet<>();
       nodes.forEach(n -> seeds.add(parse(n)));
-      return new JedisCluster(seeds, config);
+      // the slot map is read again every 2 s: a pipeline does not renew it when a master dies, and
+      // would keep writing to the dead node after its replica took over (RedisFailoverIT)
+      redis.clients.jedis.providers.ClusterConnectionProvider provider = new redis.clients.jedis.providers.ClusterConnectionProvider(
+          seeds, config, new org.apache.commons.pool2.impl.GenericObjectPoolConfig<>(), TOPOLOGY_REFRESH);
+      return new JedisCluster(provider, 5, java.time.Duration.ofMillis(Math.max(2_000L, 5L * timeoutMillis)));
     }
     return new JedisPooled(parse(nodes.get(0)), config);
   }

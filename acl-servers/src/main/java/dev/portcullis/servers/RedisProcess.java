@@ -146,6 +146,19 @@ public final class RedisProcess implements Redis {
     destroy();
   }
 
+  /** SIGKILLs the server: no shutdown, nothing saved, its clients' connections cut. Start it again with {@link #start()}. */
+  public synchronized void kill() {
+    if (process != null) {
+      process.destroyForcibly();
+      try {
+        process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    destroy();
+  }
+
   private void destroy() {
     Watchdog.stop(process, watchdog, 5);
     process = null;

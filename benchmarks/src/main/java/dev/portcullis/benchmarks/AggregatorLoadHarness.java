@@ -28,9 +28,13 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * requests they stand for, Redis commands per record and flush latency.
  *
  * <p>Run: {@code java -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
- * dev.portcullis.benchmarks.AggregatorLoadHarness [records] [ROCKSDB|IN_MEMORY] [streamThreads] [callerShare]}
+ * dev.portcullis.benchmarks.AggregatorLoadHarness [records] [ROCKSDB|IN_MEMORY] [streamThreads] [callerShare]
+ * [distinct] [skewed|uniform|v6]}
  * (callerShare: the fraction of records that carry a caller, whose daily quota counts take a second
- * pass through the rekeyed topic; 0 by default)
+ * pass through the rekeyed topic; 0 by default. distinct: how many addresses, 100,000 by default;
+ * skewed: the default half-normal mix over them; uniform: each record from a uniformly drawn one of
+ * {@code distinct} IPv4 addresses of 10.0.0.0/8 (so of many /24s and /16s); v6: uniformly drawn fresh
+ * IPv6 addresses of one /48, every /64 of it in use (an attacker's rotation))
  */
 public final class AggregatorLoadHarness {
 
@@ -42,14 +46,17 @@ public final class AggregatorLoadHarness {
         : AggregatorSettings.StoreType.ROCKSDB;
     int threads = args.length > 2 ? Integer.parseInt(args[2]) : 1;
     double callers = args.length > 3 ? Double.parseDouble(args[3]) : 0;
+    int distinct = args.length > 4 ? Integer.parseInt(args[4]) : 100_000;
+    String mix = args.length > 5 ? args[5] : "skewed";
     try (KRaftBroker kafka = KRaftBroker.start(); RedisProcess redis = RedisProcess.startStandalone()) {
       AggregatorSettings s = AggregatorSettings.defaults(kafka.bootstrapServers(),
           RedisEndpoints.of("127.0.0.1:" + redis.port(), false), Files.createTempDirectory("agg-bench"))
           .withTopics("acl.access", "acl.access.dlq", 4).withStore(type, Files.createTempDirectory("agg-state"))
           .withAdminPort(-1).withStreamThreads(threads);
       TopicAdmin.ensure(kafka.bootstrapServers(), List.of(TopicAdmin.access("acl.access", 4, (short) 1)));
-      long requests = produce(kafka.bootstrapServers(), records, callers);
-      System.out.printf("pre-loaded %d records standing for %d requests%n", records, requests);
+      long requests = produce(kafka.bootstrapServers(), records, callers, distinct, mix);
+      System.out.printf("pre-loaded %d records standing for %d requests (%s over %d addresses)%n", records, requests,
+          mix, distinct);
       try (AggregatorWorker w = new AggregatorWorker(s)) {
         long t0 = System.nanoTime();
         w.start();
@@ -79,7 +86,7 @@ public final class AggregatorLoadHarness {
     }
   }
 
-  static long produce(String bootstrap, int records, double callers) {
+  static long produce(String bootstrap, int records, double callers, int distinct, String mix) {
     WireCodec codec = new WireCodec();
     SplittableRandom rnd = new SplittableRandom(1);
     long requests = 0;
@@ -89,8 +96,12 @@ public final class AggregatorLoadHarness {
         ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4", ProducerConfig.PARTITIONER_CLASS_CONFIG, AccessPartitioner.class),
         new StringSerializer(), new ByteArraySerializer())) {
       for (int i = 0; i < records; i++) {
-        int k = (int) Math.min(99_999, Math.abs(rnd.nextGaussian()) * 20_000);
-        IpAddress ip = IpAddress.ofV4(0x64400000 + k);
+        IpAddress ip = switch (mix) {
+          case "uniform" -> IpAddress.ofV4(0x0A000000 + rnd.nextInt(distinct));
+          case "v6" -> IpAddress.parse(String.format("2001:db8:7:%x:%x:%x:%x:%x", rnd.nextInt(65_536),
+              rnd.nextInt(65_536), rnd.nextInt(65_536), rnd.nextInt(65_536), rnd.nextInt(65_536)));
+          default -> IpAddress.ofV4(0x64400000 + (int) Math.min(distinct - 1, Math.abs(rnd.nextGaussian()) * distinct / 5.0));
+        };
         long n = 1 + rnd.nextInt(40);
         long ts = base + i / 200;
         String caller = rnd.nextDouble() < callers ? "partner-" + rnd.nextInt(50) : null;

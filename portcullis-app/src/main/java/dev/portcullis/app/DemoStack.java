@@ -55,7 +55,20 @@ public final class DemoStack implements AutoCloseable {
    * @param maxNewInterceptsPerMinute the notifiers' safety valve ({@code scan.maxNewInterceptsPerMinute})
    */
   public record Options(long limitPerSecond, Ladder ladder, Duration forgiveAfter, long prefixLimitPerSecond,
-      int notifiers, String apiToken, boolean redisCluster, int maxNewInterceptsPerMinute) {
+      int notifiers, String apiToken, boolean redisCluster, int maxNewInterceptsPerMinute, int aggregators) {
+
+    /** With two aggregator workers in this JVM. */
+    public Options(long limitPerSecond, Ladder ladder, Duration forgiveAfter, long prefixLimitPerSecond,
+        int notifiers, String apiToken, boolean redisCluster, int maxNewInterceptsPerMinute) {
+      this(limitPerSecond, ladder, forgiveAfter, prefixLimitPerSecond, notifiers, apiToken, redisCluster,
+          maxNewInterceptsPerMinute, 2);
+    }
+
+    /** The same with {@code n} aggregator workers in this JVM (0: the caller runs its own). */
+    public Options withAggregators(int n) {
+      return new Options(limitPerSecond, ladder, forgiveAfter, prefixLimitPerSecond, notifiers, apiToken, redisCluster,
+          maxNewInterceptsPerMinute, n);
+    }
 
     /** With the notifiers' default safety valve (100 new intercepts a minute). */
     public Options(long limitPerSecond, Ladder ladder, Duration forgiveAfter, long prefixLimitPerSecond,
@@ -69,6 +82,7 @@ public final class DemoStack implements AutoCloseable {
     }
   }
 
+  private RedisProcess redisProcess;
   private final Options options;
   private final Map<Role, String> tokens = new EnumMap<>(Role.class);
   private final Map<String, Integer> adminPorts = new java.util.concurrent.ConcurrentHashMap<>();
@@ -122,7 +136,8 @@ public final class DemoStack implements AutoCloseable {
       RedisClusterProcesses cluster = own(RedisClusterProcesses.start());
       redis = new RedisEndpoints(cluster.nodes(), true, 2000);
     } else {
-      redis = RedisEndpoints.of("127.0.0.1:" + own(RedisProcess.startStandalone()).port(), false);
+      redisProcess = own(RedisProcess.startStandalone());
+      redis = RedisEndpoints.of("127.0.0.1:" + redisProcess.port(), false);
     }
     log.accept("  kafka " + kafka.bootstrapServers() + ", zookeeper " + zk.connectString() + ", redis "
         + String.join(",", redis.nodes()) + (redis.cluster() ? " (cluster)" : ""));
@@ -136,8 +151,8 @@ public final class DemoStack implements AutoCloseable {
     store.setAppPolicy("shop", AppPolicy.DEFAULT, Versioned.ABSENT);
     store.setAppPolicy("proxy", new AppPolicy(AppMode.CLOSED, null, null, List.of(), false), Versioned.ABSENT);
 
-    log.accept("starting 2 aggregator workers ...");
-    for (int i = 1; i <= 2; i++) {
+    log.accept("starting " + options.aggregators() + " aggregator workers ...");
+    for (int i = 1; i <= options.aggregators(); i++) {
       AggregatorSettings s = AggregatorSettings.defaults(kafka.bootstrapServers(),
           redis, dir.resolve("aggregator-" + i))
           .withTopics("acl.access", "acl.access.dlq", 4).withAdminPort(0);
@@ -245,6 +260,11 @@ public final class DemoStack implements AutoCloseable {
 
   public String zooKeeperConnect() {
     return zk.connectString();
+  }
+
+  /** The standalone Redis server, for tests that stop it; null with a Redis Cluster. */
+  public RedisProcess redisProcess() {
+    return redisProcess;
   }
 
   public RedisEndpoints redis() {

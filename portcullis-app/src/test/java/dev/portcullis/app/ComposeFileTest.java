@@ -21,10 +21,19 @@ class ComposeFileTest {
   void composeFile_parsesAndReferencesValidConfigs() throws Exception {
     JsonNode compose = new YAMLMapper().readTree(Files.readAllBytes(Path.of("..", "compose.yaml")));
     JsonNode services = compose.get("services");
-    for (String s : List.of("kafka", "zookeeper", "redis-1", "redis-2", "redis-3", "redis-cluster-create", "aggregator",
-        "notifier", "sample", "gate", "nginx", "prometheus", "grafana")) {
+    for (String s : List.of("kafka-1", "kafka-2", "kafka-3", "zookeeper-1", "zookeeper-2", "zookeeper-3", "redis-1",
+        "redis-2", "redis-3", "redis-4", "redis-5", "redis-6", "redis-cluster-create", "aggregator", "notifier", "sample",
+        "gate", "nginx", "prometheus", "grafana")) {
       assertThat(services.has(s)).as("service " + s).isTrue();
     }
+    // the replicated topology: RF 3 and min.insync.replicas 2, three voters, a replica per Redis master
+    JsonNode kafka = services.get("kafka-1").get("environment");
+    assertThat(kafka.get("KAFKA_DEFAULT_REPLICATION_FACTOR").asInt()).isEqualTo(3);
+    assertThat(kafka.get("KAFKA_MIN_INSYNC_REPLICAS").asInt()).isEqualTo(2);
+    assertThat(kafka.get("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR").asInt()).isEqualTo(2);
+    assertThat(kafka.get("KAFKA_CONTROLLER_QUORUM_VOTERS").asText().split(",")).hasSize(3);
+    assertThat(services.get("zookeeper-1").get("environment").get("ZOO_SERVERS").asText().split(" ")).hasSize(3);
+    assertThat(services.get("redis-cluster-create").get("entrypoint").toString()).contains("--cluster-replicas 1");
     assertThat(services.get("aggregator").get("deploy").get("replicas").asInt()).isEqualTo(2);
     for (JsonNode service : services) {
       if (service.has("ports")) {

@@ -6,6 +6,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.ClusterCommandArguments;
+import redis.clients.jedis.CommandArguments;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 
@@ -20,10 +23,12 @@ import redis.clients.jedis.UnifiedJedis;
  */
 public final class RedisWindowSink implements WindowSink {
 
+  private final boolean cluster;
   private final UnifiedJedis redis;
 
   public RedisWindowSink(RedisEndpoints endpoints) {
     this.redis = endpoints.connect();
+    this.cluster = endpoints.cluster();
   }
 
   @Override
@@ -31,24 +36,26 @@ public final class RedisWindowSink implements WindowSink {
     if (batch.isEmpty()) {
       return 0;
     }
-    Map<String, Map<String, Double>> byKey = new HashMap<>();
-    Map<String, Long> ttl = new HashMap<>();
-    Map<String, Integer> keep = new HashMap<>();
+    Map<String, KeyWrites> byKey = new HashMap<>(Math.max(16, batch.size() / 2));
     for (WindowWrite w : batch) {
-      if (w.keep() > 0) {
-        keep.merge(w.key(), w.keep(), Math::max);
+      KeyWrites k = byKey.get(w.key());
+      if (k == null) {
+        k = new KeyWrites(w.key(), cluster);
+        byKey.put(w.key(), k);
       }
-      byKey.computeIfAbsent(w.key(), k -> new HashMap<>()).put(w.member(), (double) w.count());
-      ttl.merge(w.key(), w.ttlSeconds(), Math::max);
+      // counts are whole numbers: written as such (Jedis would format each as a double, a tenth of a
+      // flush's time); a member given twice keeps its last count, as ZADD applies them in order
+      k.zadd.add(Long.toString(w.count())).add(w.member());
+      k.ttl = Math.max(k.ttl, w.ttlSeconds());
+      k.keep = Math.max(k.keep, w.keep());
     }
     List<Response<?>> replies = new ArrayList<>(byKey.size() * 3);
     try (AbstractPipeline p = redis.pipelined()) {
-      for (Map.Entry<String, Map<String, Double>> e : byKey.entrySet()) {
-        replies.add(p.zadd(e.getKey(), e.getValue()));
-        replies.add(p.expire(e.getKey(), ttl.get(e.getKey())));
-        Integer k = keep.get(e.getKey());
-        if (k != null) {
-          replies.add(p.zremrangeByRank(e.getKey(), 0, -(k + 1L)));
+      for (KeyWrites k : byKey.values()) {
+        replies.add(p.sendCommand(k.zadd));
+        replies.add(p.expire(k.key, k.ttl));
+        if (k.keep > 0) {
+          replies.add(p.zremrangeByRank(k.key, 0, -(k.keep + 1L)));
         }
       }
       p.sync();
@@ -59,6 +66,21 @@ public final class RedisWindowSink implements WindowSink {
       r.get();
     }
     return replies.size();
+  }
+
+  /** One window key's writes of a flush: one ZADD of every member, its TTL, how many members it keeps. */
+  private static final class KeyWrites {
+    final String key;
+    final CommandArguments zadd;
+    long ttl;
+    int keep;
+
+    KeyWrites(String key, boolean cluster) {
+      this.key = key;
+      // a cluster pipeline routes a command by the hash slot its arguments compute
+      this.zadd = (cluster ? new ClusterCommandArguments(Protocol.Command.ZADD) : new CommandArguments(Protocol.Command.ZADD))
+          .key(key);
+    }
   }
 
   @Override

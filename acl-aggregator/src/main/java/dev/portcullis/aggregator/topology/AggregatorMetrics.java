@@ -15,6 +15,8 @@ public final class AggregatorMetrics {
   final LongAdder redisCommands = new LongAdder();
   final LongAdder windowWrites = new LongAdder();
   final LongAdder prefixesCountedLocally = new LongAdder();
+  /** Windows overwritten in their ring before they were written, beyond what is kept for the next flush. */
+  final LongAdder overwrittenLost = new LongAdder();
   final LongAdder recordsSentHome = new LongAdder();
   final LongAdder nodesNotCounted = new LongAdder();
   final LongAdder storeRewrites = new LongAdder();
@@ -55,6 +57,11 @@ public final class AggregatorMetrics {
 
   public long windowWrites() {
     return windowWrites.sum();
+  }
+
+  /** Windows a backlog overwrote before they were written, when more than 200,000 were waiting: lost to Redis. */
+  public long overwrittenLost() {
+    return overwrittenLost.sum();
   }
 
   /** Records whose prefix was counted in the task they arrived at (no pass through the rekeyed topic). */

@@ -41,6 +41,16 @@ final class WindowCounter {
 
   private final List<WriteBackStore.Entry> marked = new ArrayList<>(); // entries to flush to Redis
   private final List<WriteBackStore.Entry> held = new ArrayList<>();   // entries to send on
+  /**
+   * Windows whose slot a newer window took before they were written (or, held, sent on): a backlog
+   * (catching up after an outage or a restart) runs through more seconds of event time between two
+   * flushes than a ring keeps. Written (sent on) with the next flush (drain); bounded.
+   */
+  private final List<WindowWrite> overwritten = new ArrayList<>();
+  private final List<Object[]> overwrittenHeld = new ArrayList<>();
+  static final int MAX_OVERWRITTEN = 200_000;
+  /** A "now" before every window: {@link #writesFor} then skips none as expired. */
+  private static final long ANY_TIME = Long.MIN_VALUE / 4;
   private final Function<byte[], WindowState> decodeAddress;
   private final Function<byte[], WindowState> decodeQuota;
   private WriteBackStore store;
@@ -52,6 +62,8 @@ final class WindowCounter {
    * one (marks would pin every changed entry in memory); the next flush streams the whole store.
    */
   private boolean rewriteAll;
+  /** Set by a failed flush: once Redis answers again, every retained window is written once more. */
+  private boolean rewriteAfterRecovery;
   private static final int REWRITE_BATCH = 10_000;
 
   WindowCounter(AggregatorSettings settings, WindowSink sink, AggregatorMetrics metrics) {
@@ -123,6 +135,11 @@ final class WindowCounter {
     }
     boolean changed = false;
     for (int ring = 0; ring < windowStarts.length; ring++) {
+      int target = e.state.slotOf(ring, windowStarts[ring]);
+      long old = e.state.start(target);
+      if (old != Long.MIN_VALUE && old < windowStarts[ring]) {
+        keepOverwrittenShare(kind, appAndMember, old, e.state.count(target), e.state.denied(target));
+      }
       if (e.state.add(ring, windowStarts[ring], n, denied) == WindowState.LATE) {
         metrics.late.increment();
       } else {
@@ -135,8 +152,20 @@ final class WindowCounter {
     }
   }
 
+  private void keepOverwrittenShare(StoreKey.Kind kind, String appAndMember, long start, long n, long denied) {
+    if (overwrittenHeld.size() < MAX_OVERWRITTEN) {
+      overwrittenHeld.add(new Object[] {kind, appAndMember, start, n, denied});
+    } else {
+      metrics.overwrittenLost.increment();
+    }
+  }
+
   /** Hands every held window to {@code sink} and deletes the held entries. */
   void drainHeld(HeldSink sink) {
+    for (Object[] o : overwrittenHeld) {
+      sink.accept((StoreKey.Kind) o[0], (String) o[1], (Long) o[2], (Long) o[3], (Long) o[4]);
+    }
+    overwrittenHeld.clear();
     for (WriteBackStore.Entry e : held) {
       WindowState st = e.state;
       if (st != null) {
@@ -177,6 +206,16 @@ final class WindowCounter {
     }
     long mask = 0;
     for (int ring = 0; ring < windowStarts.length; ring++) {
+      int target = st.slotOf(ring, windowStarts[ring]);
+      long old = st.start(target);
+      if ((e.marks & (1L << target)) != 0 && old != Long.MIN_VALUE && old < windowStarts[ring]) {
+        // its window not yet written: written with the next flush, before the newer one takes its slot
+        if (overwritten.size() < MAX_OVERWRITTEN) {
+          writesFor(storeKey, st, 1L << target, ANY_TIME, overwritten);
+        } else {
+          metrics.overwrittenLost.increment();
+        }
+      }
       int slot = st.add(ring, windowStarts[ring], n, denied);
       if (slot == WindowState.LATE) {
         metrics.late.increment();
@@ -201,11 +240,11 @@ final class WindowCounter {
       return;
     }
     metrics.pendingEntries = marked.size();
-    if (marked.isEmpty()) {
+    if (marked.isEmpty() && overwritten.isEmpty()) {
       return;
     }
     long started = System.nanoTime();
-    List<WindowWrite> batch = new ArrayList<>();
+    List<WindowWrite> batch = new ArrayList<>(overwritten); // older windows first: a later write of a key wins
     long nowSec = wallClockMillis / 1000;
     for (WriteBackStore.Entry e : marked) {
       if (e.state != null) {
@@ -223,8 +262,13 @@ final class WindowCounter {
         e.marks = 0;
       }
       marked.clear();
+      overwritten.clear();
       backoffMillis = 0;
       retryAt = 0;
+      if (rewriteAfterRecovery) {
+        rewriteAfterRecovery = false;
+        rewriteAll = true; // at the next flush
+      }
     } catch (RuntimeException e) {
       failed(wallClockMillis, e, batch.size());
       if (marked.size() > store.maxEntries()) {
@@ -236,6 +280,11 @@ final class WindowCounter {
         }
         marked.clear();
         rewriteAll = true;
+      } else {
+        // a master that failed may have acknowledged earlier writes it never passed to its replica
+        // (Redis Cluster replicates asynchronously): once Redis answers, the changes marked since are
+        // written, then every retained window once more
+        rewriteAfterRecovery = true;
       }
     }
   }

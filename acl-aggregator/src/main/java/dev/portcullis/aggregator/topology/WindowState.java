@@ -43,6 +43,11 @@ final class WindowState {
     return start.length;
   }
 
+  /** The slot of {@code ring} that the window starting at {@code windowStart} uses. */
+  int slotOf(int ring, long windowStart) {
+    return ringOffset[ring] + (int) Math.floorMod(windowStart, (long) ringSizes[ring]);
+  }
+
   /** Adds to the window starting at {@code windowStart} of {@code ring}; returns the slot, or {@link #LATE}. */
   int add(int ring, long windowStart, long requests, long refused) {
     int slot = ringOffset[ring] + (int) Math.floorMod(windowStart, (long) ringSizes[ring]);

@@ -22,7 +22,7 @@ import redis.clients.jedis.resps.Tuple;
 
 /**
  * Generates coalesced access records and remembers what Redis must end up holding: address and
- * prefix windows, and the daily quota totals of the callers.
+ * prefix windows (/24 and /64, and the wide /16, /56 and /48), and the daily quota totals of the callers.
  */
 final class Traffic implements AutoCloseable {
 
@@ -75,6 +75,14 @@ final class Traffic implements AutoCloseable {
       String prefix = dev.portcullis.address.Cidr.covering(ip, ip.isV4() ? 24 : 64).toString();
       expected.computeIfAbsent(keys.prefixSecondWindow(app, keys.shard(prefix), ts / 1000), x -> new HashMap<>())
           .merge(prefix, n, Long::sum);
+      // the wide prefixes (summed from each task's held shares through the rekeyed topic), second and minute
+      for (int length : ip.isV4() ? new int[] {16} : new int[] {56, 48}) {
+        String wide = dev.portcullis.address.Cidr.covering(ip, length).toString();
+        expected.computeIfAbsent(keys.prefixSecondWindow(app, keys.shard(wide), ts / 1000), x -> new HashMap<>())
+            .merge(wide, n, Long::sum);
+        expected.computeIfAbsent(keys.prefixMinuteWindow(app, keys.shard(wide), ts / 60_000), x -> new HashMap<>())
+            .merge(wide, n, Long::sum);
+      }
       if (caller != null) {
         String member = RedisKeys.quotaMember(caller, "GET /items");
         LocalDate day = LocalDate.ofInstant(Instant.ofEpochMilli(ts), ZoneOffset.UTC);

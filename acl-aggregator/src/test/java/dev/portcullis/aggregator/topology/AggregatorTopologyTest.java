@@ -234,6 +234,23 @@ class AggregatorTopologyTest {
   }
 
   @Test
+  void aBacklog_runningThroughMoreSecondsThanTheRingKeepsBetweenTwoFlushes_stillWritesEverySecond() {
+    // a worker catching up: ten seconds of event time counted before its next flush (the ring keeps 4)
+    for (int sec = 0; sec < 10; sec++) {
+      send("203.0.113.7", T0 + sec * 1_000L, sec + 1, 0, null, "GET /");
+      send("172.20." + sec + ".1", T0 + sec * 1_000L, 2, 0, null, "GET /"); // its /16's share held per second
+    }
+    flush();
+    flush();
+    for (int sec = 0; sec < 10; sec++) {
+      assertThat(second("203.0.113.7", T0 + sec * 1_000L)).as("second " + sec).isEqualTo(sec + 1);
+      assertThat(prefixSecond("172.20.0.0/16", T0 + sec * 1_000L)).as("the /16 in second " + sec).isEqualTo(2);
+    }
+    assertThat(minute("203.0.113.7", T0)).isEqualTo(55);
+    assertThat(metrics.overwrittenLost()).isZero();
+  }
+
+  @Test
   void prefixWindows_areCountedWithoutTheRekeyedTopic_whenRecordsArriveAtTheirPrefixsHome() {
     start(1); // one partition: every prefix's home
     for (int i = 1; i <= 20; i++) {

@@ -1,0 +1,157 @@
+package dev.portcullis.benchmarks.soak;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portcullis.servers.Ports;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * One aggregator worker in its own JVM ({@code AggregatorMain} with a YAML file), so that the soak can
+ * SIGKILL it and read its heap after a full GC ({@code jcmd}), its RocksDB size and its metrics.
+ */
+final class ChildAggregator implements AutoCloseable {
+
+  private final Path dir;
+  private final Path config;
+  private final int adminPort;
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final ObjectMapper json = new ObjectMapper();
+  private Process process;
+
+  ChildAggregator(Path dir, String kafka, String redisNode) throws IOException {
+    this.dir = dir;
+    this.adminPort = Ports.freeLoopbackPort();
+    Files.createDirectories(dir);
+    this.config = dir.resolve("aggregator.yml");
+    Files.writeString(config, "kafka:\n  bootstrapServers: " + kafka + "\n  partitions: 4\n"
+        + "redis:\n  nodes: [" + redisNode + "]\n  cluster: false\n"
+        + "store:\n  type: ROCKSDB\n  stateDir: " + dir.resolve("state") + "\n"
+        + "adminPort: " + adminPort + "\n");
+  }
+
+  synchronized void start() {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    try {
+      process = new ProcessBuilder(List.of(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
+          "dev.portcullis.aggregator.AggregatorMain", config.toString()))
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("aggregator.log").toFile()))
+          .start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not start an aggregator", e);
+    }
+  }
+
+  /** SIGKILL: no commit, no close. */
+  synchronized void kill() throws InterruptedException {
+    if (process != null) {
+      process.destroyForcibly();
+      process.waitFor(30, TimeUnit.SECONDS);
+      process = null;
+    }
+  }
+
+  synchronized boolean running() {
+    return process != null && process.isAlive();
+  }
+
+  /** The admin endpoint's metrics (records, pendingEntries, ...), or null while it does not answer. */
+  JsonNode metrics() {
+    try {
+      String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/metrics"))
+          .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).body();
+      return json.readTree(body);
+    } catch (IOException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
+  boolean healthy() {
+    try {
+      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/health"))
+          .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).body().contains("RUNNING");
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** Heap used after a full GC, in bytes, from {@code jcmd GC.run} and {@code GC.heap_info}; -1 if not running. */
+  long heapAfterGc() {
+    Process p;
+    synchronized (this) {
+      p = process;
+    }
+    if (p == null || !p.isAlive()) {
+      return -1;
+    }
+    jcmd(p.pid(), "GC.run");
+    String info = jcmd(p.pid(), "GC.heap_info");
+    return JvmHeap.usedBytes(info);
+  }
+
+  private static String jcmd(long pid, String command) {
+    String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+    try {
+      Process p = new ProcessBuilder(jcmd, Long.toString(pid), command).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes());
+      p.waitFor(30, TimeUnit.SECONDS);
+      return out;
+    } catch (IOException e) {
+      return "";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "";
+    }
+  }
+
+  /** Bytes of the RocksDB state on disk. */
+  long stateBytes() {
+    Path state = dir.resolve("state");
+    if (!Files.exists(state)) {
+      return 0;
+    }
+    try (Stream<Path> files = Files.walk(state)) {
+      return files.filter(Files::isRegularFile).mapToLong(f -> {
+        try {
+          return Files.size(f);
+        } catch (IOException e) {
+          return 0; // deleted by a compaction meanwhile
+        }
+      }).sum();
+    } catch (IOException | UncheckedIOException e) {
+      return -1;
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    Process p;
+    synchronized (this) {
+      p = process;
+      process = null;
+    }
+    if (p != null) {
+      p.destroy();
+      if (!p.waitFor(40, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+      }
+    }
+  }
+}

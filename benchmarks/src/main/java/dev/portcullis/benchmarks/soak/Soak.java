@@ -1,0 +1,197 @@
+package dev.portcullis.benchmarks.soak;
+
+import dev.portcullis.app.DemoStack;
+import dev.portcullis.client.AclClient;
+import dev.portcullis.client.decide.Decision;
+import dev.portcullis.config.GlobalPolicy;
+import dev.portcullis.config.Ladder;
+import dev.portcullis.config.PrefixLimit;
+import dev.portcullis.config.store.Versioned;
+import dev.portcullis.redis.RedisKeys;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * The soak: the whole system on real servers on loopback (KRaft, ZooKeeper and Redis, the notifier and
+ * three clients in this JVM; two aggregators in their own JVMs) under {@link SoakTraffic} for a while,
+ * with Redis stopped for a time (its data lost: it keeps none) and an aggregator SIGKILLed and started
+ * again. Each interval it records a {@link SoakRow}; at the end it checks the counts of the heaviest
+ * benign users against Redis for every window that began after Redis came back.
+ */
+public final class Soak {
+
+  /**
+   * @param users         benign users (Zipf, s = 0.8)
+   * @param redisOutageAt when Redis is stopped, and for how long ({@code redisOutage})
+   * @param killAt        when the second aggregator is SIGKILLed (started again 5 s later)
+   */
+  public record Settings(Duration length, Duration interval, int users, SoakTraffic.Rates rates,
+      Duration redisOutageAt, Duration redisOutage, Duration killAt) {}
+
+  /** What it found. */
+  public record Report(List<SoakRow> rows, long benignSent, long benignRefused, String firstBenignRefusal,
+      long v6Sent, long v6InterceptedAfterMillis, long scraperInterceptedAfterMillis, int sampledWindows,
+      List<String> mismatches, long maxMembers) {
+
+    public String markdown() {
+      StringBuilder b = new StringBuilder(SoakRow.header()).append('\n');
+      rows.forEach(r -> b.append(r.markdown()).append('\n'));
+      b.append("\nbenign requests ").append(benignSent).append(", refused ").append(benignRefused)
+          .append(firstBenignRefusal == null ? "" : " (first: " + firstBenignRefusal + ")")
+          .append("; IPv6 attacker: ").append(v6Sent).append(" fresh addresses, its /48 intercepted after ")
+          .append(v6InterceptedAfterMillis).append(" ms; /24 scraper intercepted after ").append(scraperInterceptedAfterMillis)
+          .append(" ms; sampled windows checked ").append(sampledWindows).append(", different ").append(mismatches.size())
+          .append(" (of them 1 min windows: ").append(mismatches.stream().filter(m -> m.contains("|m|")).count()).append(')')
+          .append(mismatches.isEmpty() ? "" : " " + mismatches.subList(0, Math.min(5, mismatches.size())))
+          .append("; most members of one window key ").append(maxMembers).append('\n');
+      return b.toString();
+    }
+  }
+
+  /** IPv6 /48 limit per second of the soak's policy. */
+  static final long V6_PREFIX_LIMIT = 500;
+
+  private Soak() {}
+
+  public static Report run(Settings s, Consumer<String> log) throws Exception {
+    DemoStack.Options o = new DemoStack.Options(200, Ladder.DEFAULT, Duration.ofHours(24), 150, 1, null, false, 1_000, 0);
+    try (DemoStack stack = new DemoStack(o, log).start()) {
+      Versioned<GlobalPolicy> g = stack.store().globalPolicy();
+      stack.store().setGlobalPolicy(g.value().withPrefixLimits(List.of(new PrefixLimit(true, 48, V6_PREFIX_LIMIT, null))),
+          g.version());
+      Path dir = stack.directory().resolve("soak");
+      String redisNode = "127.0.0.1:" + stack.redisProcess().port();
+      List<ChildAggregator> aggregators = new ArrayList<>();
+      for (int i = 1; i <= 2; i++) {
+        ChildAggregator a = new ChildAggregator(dir.resolve("aggregator-" + i), stack.kafkaBootstrap(), redisNode);
+        aggregators.add(a);
+        a.start();
+      }
+      try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.kafkaBootstrap()));
+          UnifiedJedis redis = stack.redis().connect()) {
+        await("the aggregators to run", Duration.ofSeconds(120), () -> aggregators.stream().allMatch(ChildAggregator::healthy));
+        List<AclClient> clients = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+          clients.add(stack.client("shop", "soak-" + i));
+        }
+        SoakProbe probe = new SoakProbe(clients.get(0));
+        SoakGauges gauges = new SoakGauges(admin, redis, aggregators, clients);
+        List<SoakRow> rows = new ArrayList<>();
+        long outageEnd;
+        long maxMembers = 0;
+        try (SoakTraffic traffic = new SoakTraffic(clients, s.users(), s.rates())) {
+          traffic.start();
+          long t0 = System.currentTimeMillis();
+          long stopAt = t0 + s.length().toMillis();
+          long outageAt = t0 + s.redisOutageAt().toMillis();
+          outageEnd = outageAt + s.redisOutage().toMillis();
+          long killAt = t0 + s.killAt().toMillis();
+          long nextRow = t0 + s.interval().toMillis();
+          boolean down = false;
+          boolean killed = false;
+          boolean restarted = false;
+          String event = "";
+          probe.start();
+          while (System.currentTimeMillis() < stopAt) {
+            long now = System.currentTimeMillis();
+            if (!down && now >= outageAt && now < outageEnd) {
+              stack.redisProcess().stop();
+              down = true;
+              event += "Redis stopped; ";
+            } else if (down && now >= outageEnd) {
+              stack.redisProcess().start();
+              down = false;
+              event += "Redis back (empty); ";
+            }
+            if (!killed && now >= killAt) {
+              aggregators.get(1).kill();
+              killed = true;
+              event += "aggregator-2 SIGKILLed; ";
+            } else if (killed && !restarted && now >= killAt + 5_000) {
+              aggregators.get(1).start();
+              restarted = true;
+              event += "aggregator-2 restarted; ";
+            }
+            if (now >= nextRow) {
+              SoakRow row = gauges.row((now - t0) / 1000, probe.takeReaction(), traffic.v6Sent.sum(), event);
+              rows.add(row);
+              maxMembers = Math.max(maxMembers, row.maxMembers());
+              log.accept(row.markdown());
+              event = "";
+              nextRow += s.interval().toMillis();
+              probe.start();
+            }
+            Thread.sleep(200);
+          }
+          traffic.close();
+          probe.close();
+          await("the aggregators to catch up", Duration.ofSeconds(180), () -> gauges.lag() == 0);
+          Thread.sleep(3_000); // a flush interval and more
+          List<String> mismatches = new ArrayList<>();
+          int checked = check(traffic, redis, outageEnd + 2_000, System.currentTimeMillis(), mismatches);
+          return new Report(rows, traffic.benignSent.sum(), traffic.benignRefused.sum(), traffic.firstBenignRefusal.get(),
+              traffic.v6Sent.sum(), since(traffic.v6InterceptedAt, traffic.startedAt),
+              since(traffic.scraperInterceptedAt, traffic.startedAt), checked, mismatches, maxMembers);
+        }
+      } finally {
+        for (ChildAggregator a : aggregators) {
+          a.close();
+        }
+      }
+    }
+  }
+
+  private static long since(AtomicLong at, long start) {
+    return at.get() == 0 ? -1 : at.get() - start;
+  }
+
+  /**
+   * Compares the sampled users' counts with Redis for every second (in the last 100 s) and minute that
+   * began after {@code from} and ended before {@code until}; returns how many windows it compared.
+   */
+  private static int check(SoakTraffic traffic, UnifiedJedis redis, long from, long until, List<String> mismatches) {
+    RedisKeys keys = new RedisKeys();
+    int checked = 0;
+    for (Map.Entry<String, java.util.concurrent.atomic.LongAdder> e : traffic.expected.entrySet()) {
+      String[] p = e.getKey().split("\\|");
+      long window = Long.parseLong(p[2]);
+      boolean second = p[1].equals("s");
+      long start = second ? window * 1000 : window * 60_000;
+      long end = start + (second ? 1000 : 60_000);
+      if (start < from || end > until - 2_000 || (second && start < until - 100_000)) {
+        continue;
+      }
+      dev.portcullis.address.IpAddress ip = dev.portcullis.address.IpAddress.parse(p[0]);
+      String key = second ? keys.secondWindow("shop", keys.shard(ip), window) : keys.minuteWindow("shop", keys.shard(ip), window);
+      Double actual = redis.zscore(key, ip.toString());
+      checked++;
+      if (actual == null || actual.longValue() != e.getValue().sum()) {
+        mismatches.add(e.getKey() + " (" + (start - from) / 1000 + " s after Redis was back): sent " + e.getValue().sum()
+            + ", Redis has " + actual);
+      }
+    }
+    return checked;
+  }
+
+  static void await(String what, Duration timeout, java.util.function.BooleanSupplier done) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!done.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("timed out waiting for " + what);
+      }
+      Thread.sleep(250);
+    }
+  }
+
+  /** Whether {@code c} refuses {@code ip} as an intercept. */
+  static boolean intercepted(AclClient c, String ip) {
+    return c.check(ip, "GET /probe").reason() == Decision.Reason.INTERCEPT;
+  }
+}

@@ -1,0 +1,129 @@
+package dev.portcullis.benchmarks.soak;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.portcullis.client.AclClient;
+import dev.portcullis.keys.KafkaKeys;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+
+/** Reads what a {@link SoakRow} holds from the running system. */
+final class SoakGauges {
+
+  private final Admin admin;
+  private final UnifiedJedis redis;
+  private final List<ChildAggregator> aggregators;
+  private final List<AclClient> clients;
+  private final Map<Integer, Long> lastRecords = new HashMap<>();
+  private long lastAt = System.currentTimeMillis();
+
+  SoakGauges(Admin admin, UnifiedJedis redis, List<ChildAggregator> aggregators, List<AclClient> clients) {
+    this.admin = admin;
+    this.redis = redis;
+    this.aggregators = aggregators;
+    this.clients = clients;
+  }
+
+  SoakRow row(long atSeconds, long reaction, long v6Addresses, String event) {
+    long now = System.currentTimeMillis();
+    long[] heaps = new long[aggregators.size()];
+    long rocks = 0;
+    long counted = 0;
+    long late = 0;
+    for (int i = 0; i < aggregators.size(); i++) {
+      ChildAggregator a = aggregators.get(i);
+      long h = a.heapAfterGc();
+      heaps[i] = h < 0 ? -1 : h >> 20;
+      rocks += a.stateBytes();
+      JsonNode m = a.metrics();
+      long records = m == null ? lastRecords.getOrDefault(i, 0L) : m.path("records").asLong();
+      late += m == null ? 0 : m.path("late").asLong();
+      // a restarted worker counts from 0 again
+      long before = lastRecords.getOrDefault(i, 0L);
+      counted += records >= before ? records - before : records;
+      lastRecords.put(i, records);
+    }
+    long perSecond = counted * 1000 / Math.max(1, now - lastAt);
+    lastAt = now;
+    long dropped = clients.stream().mapToLong(c -> c.status().droppedAccesses()).sum();
+    return new SoakRow(atSeconds, JvmHeap.ownAfterGc() >> 20, heaps, rocks >> 20, redisUsed() >> 20, perSecond, lag(),
+        maxMembers(), reaction, v6Addresses, clients.get(0).status().activeIntercepts(), dropped, late, event.trim());
+  }
+
+  private long redisUsed() {
+    try {
+      String info = redis.info("memory");
+      for (String line : info.split("\r?\n")) {
+        if (line.startsWith("used_memory:")) {
+          return Long.parseLong(line.substring("used_memory:".length()).trim());
+        }
+      }
+      return -1;
+    } catch (RuntimeException e) {
+      return -1; // Redis away
+    }
+  }
+
+  /** Records of acl.access not yet committed by the aggregators' group; -1 if Kafka does not say. */
+  long lag() {
+    try {
+      Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("portcullis-aggregator")
+          .partitionsToOffsetAndMetadata().get();
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      for (int p = 0; p < 4; p++) {
+        latest.put(new TopicPartition(KafkaKeys.ACCESS_TOPIC, p), OffsetSpec.latest());
+      }
+      long lag = 0;
+      for (var e : admin.listOffsets(latest).all().get().entrySet()) {
+        OffsetAndMetadata c = committed.get(e.getKey());
+        // a transaction's commit marker takes an offset of its own: a lag of 1 is none
+        lag += Math.max(0, e.getValue().offset() - (c == null ? 0 : c.offset()) - 1);
+      }
+      return lag;
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
+  /** The most members of any window key (address, prefix and quota windows); -1 while Redis is away. */
+  private long maxMembers() {
+    try {
+      List<String> keys = new ArrayList<>();
+      String cursor = ScanParams.SCAN_POINTER_START;
+      ScanParams params = new ScanParams().match("pc:{*").count(2_000);
+      do {
+        ScanResult<String> page = redis.scan(cursor, params);
+        for (String k : page.getResult()) {
+          if (k.contains(":s:") || k.contains(":m:") || k.contains(":ps:") || k.contains(":pm:") || k.contains(":q:")) {
+            keys.add(k);
+          }
+        }
+        cursor = page.getCursor();
+      } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+      long max = 0;
+      List<Response<Long>> sizes = new ArrayList<>();
+      try (var p = redis.pipelined()) {
+        for (String k : keys) {
+          sizes.add(p.zcard(k));
+        }
+        p.sync();
+      }
+      for (Response<Long> r : sizes) {
+        max = Math.max(max, r.get());
+      }
+      return max;
+    } catch (RuntimeException e) {
+      return -1;
+    }
+  }
+}
