@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
  * pids once a second and exits with the child. Close paths still stop children themselves; this
  * only guarantees that nothing outlives a crashed build.
  */
-final class Watchdog {
+public final class Watchdog {
 
   private Watchdog() {}
 
@@ -16,7 +16,7 @@ final class Watchdog {
    * Stops {@code child} (SIGTERM, then SIGKILL after {@code graceSeconds}) and its watchdog; either may
    * be null. Keeps the interrupt flag.
    */
-  static void stop(Process child, Process watchdog, int graceSeconds) {
+  public static void stop(Process child, Process watchdog, int graceSeconds) {
     if (child != null) {
       child.destroy();
       try {
@@ -33,7 +33,8 @@ final class Watchdog {
     }
   }
 
-  static Process guard(Process child) throws IOException {
+  /** Starts a watchdog that SIGKILLs {@code child} once this JVM is gone; stop it with {@link #stop}. */
+  public static Process guard(Process child) throws IOException {
     long jvm = ProcessHandle.current().pid();
     long pid = child.pid();
     String script = "while kill -0 " + jvm + " 2>/dev/null && kill -0 " + pid + " 2>/dev/null; do sleep 1; done; "

@@ -23,34 +23,20 @@ import org.slf4j.LoggerFactory;
 final class WindowCounter {
 
   private static final Logger LOG = LoggerFactory.getLogger(WindowCounter.class);
-  private static final long SECOND_TTL = 120;
-  private static final long MINUTE_TTL = 7200;
-  private static final long DAY_TTL = 2 * 86400 + 3600;
-  /**
-   * The most members one window key keeps (per app, window and shard: 64 shards keep 640,000 per app and
-   * window): the highest counts stay, so the scanner still sees every address over its limit while fewer
-   * than this many are over the lowest limit in one shard's window.
-   */
-  static final int KEEP_PER_KEY = 10_000;
 
   private final AggregatorSettings settings;
   private final WindowSink sink;
   private final AggregatorMetrics metrics;
-  private final RedisKeys keys;
-  private static final long HELD_MARK = Long.MIN_VALUE; // in marks: keeps a held entry cached, never flushed
-
+  private final RedisWindowWrites writes;
   private final List<WriteBackStore.Entry> marked = new ArrayList<>(); // entries to flush to Redis
-  private final List<WriteBackStore.Entry> held = new ArrayList<>();   // entries to send on
+  private final HeldShares shares;
   /**
-   * Windows whose slot a newer window took before they were written (or, held, sent on): a backlog
-   * (catching up after an outage or a restart) runs through more seconds of event time between two
-   * flushes than a ring keeps. Written (sent on) with the next flush (drain); bounded.
+   * Windows whose slot a newer window took before they were written: a backlog (catching up after an
+   * outage or a restart) runs through more seconds of event time between two flushes than a ring
+   * keeps. Written with the next flush; bounded.
    */
   private final List<WindowWrite> overwritten = new ArrayList<>();
-  private final List<Object[]> overwrittenHeld = new ArrayList<>();
   static final int MAX_OVERWRITTEN = 200_000;
-  /** A "now" before every window: {@link #writesFor} then skips none as expired. */
-  private static final long ANY_TIME = Long.MIN_VALUE / 4;
   private final Function<byte[], WindowState> decodeAddress;
   private final Function<byte[], WindowState> decodeQuota;
   private WriteBackStore store;
@@ -70,9 +56,10 @@ final class WindowCounter {
     this.settings = settings;
     this.sink = sink;
     this.metrics = metrics;
-    this.keys = new RedisKeys(settings.shards());
+    this.writes = new RedisWindowWrites(new RedisKeys(settings.shards()));
     this.decodeAddress = bytes -> newState(false).decode(bytes);
     this.decodeQuota = bytes -> newState(true).decode(bytes);
+    this.shares = new HeldShares(metrics, this::newState);
   }
 
   /**
@@ -95,7 +82,7 @@ final class WindowCounter {
       }
     }
     for (String key : held) {
-      holdEntry(store.entry(key, decoderFor(key))); // restored: counted before the last commit, not yet sent on
+      shares.restored(store.entry(key, decoderFor(key))); // counted before the last commit, not yet sent on
     }
     rewriteAll = any;
   }
@@ -105,22 +92,6 @@ final class WindowCounter {
     return kind != null && kind.daily() ? decodeQuota : decodeAddress;
   }
 
-  private void holdEntry(WriteBackStore.Entry e) {
-    if (e.marks == 0) {
-      e.marks = HELD_MARK;
-      held.add(e);
-    }
-  }
-
-  /** Receives the windows of held entries. */
-  interface HeldSink {
-    /**
-     * @param kind         {@link StoreKey.Kind#HELD_QUOTA}, {@link StoreKey.Kind#HELD_QUOTA_HOUR} or {@link StoreKey.Kind#HELD_PREFIX}
-     * @param appAndMember {@code <app>|<caller>|<iface>} (with {@code |HH} for an hour) or {@code <app>|<prefix>},
-     *                     as {@link #hold} was given it
-     */
-    void accept(StoreKey.Kind kind, String appAndMember, long windowStart, long n, long denied);
-  }
 
   /**
    * Adds to this task's share of a quota day of {@code appAndMember} ({@code <app>|<caller>|<iface>}),
@@ -129,57 +100,12 @@ final class WindowCounter {
    * and handed on by {@link #drainHeld}, never flushed to Redis.
    */
   void hold(StoreKey.Kind kind, String appAndMember, long[] windowStarts, long n, long denied) {
-    WriteBackStore.Entry e = store.entry(kind.key(appAndMember), kind.daily() ? decodeQuota : decodeAddress);
-    if (e.state == null) {
-      e.state = newState(kind.daily());
-    }
-    boolean changed = false;
-    for (int ring = 0; ring < windowStarts.length; ring++) {
-      int target = e.state.slotOf(ring, windowStarts[ring]);
-      long old = e.state.start(target);
-      if (old != Long.MIN_VALUE && old < windowStarts[ring]) {
-        keepOverwrittenShare(kind, appAndMember, old, e.state.count(target), e.state.denied(target));
-      }
-      if (e.state.add(ring, windowStarts[ring], n, denied) == WindowState.LATE) {
-        metrics.late.increment();
-      } else {
-        changed = true;
-      }
-    }
-    if (changed) {
-      store.changed(e);
-      holdEntry(e);
-    }
-  }
-
-  private void keepOverwrittenShare(StoreKey.Kind kind, String appAndMember, long start, long n, long denied) {
-    if (overwrittenHeld.size() < MAX_OVERWRITTEN) {
-      overwrittenHeld.add(new Object[] {kind, appAndMember, start, n, denied});
-    } else {
-      metrics.overwrittenLost.increment();
-    }
+    shares.hold(store, kind, appAndMember, windowStarts, n, denied, kind.daily() ? decodeQuota : decodeAddress);
   }
 
   /** Hands every held window to {@code sink} and deletes the held entries. */
-  void drainHeld(HeldSink sink) {
-    for (Object[] o : overwrittenHeld) {
-      sink.accept((StoreKey.Kind) o[0], (String) o[1], (Long) o[2], (Long) o[3], (Long) o[4]);
-    }
-    overwrittenHeld.clear();
-    for (WriteBackStore.Entry e : held) {
-      WindowState st = e.state;
-      if (st != null) {
-        for (int slot = 0; slot < st.slots(); slot++) {
-          if (st.start(slot) != Long.MIN_VALUE) {
-            StoreKey key = StoreKey.parse(e.key);
-            sink.accept(key.kind(), key.app() + '|' + key.member(), st.start(slot), st.count(slot), st.denied(slot));
-          }
-        }
-      }
-      e.marks = 0;
-      store.delete(e.key);
-    }
-    held.clear();
+  void drainHeld(HeldShares.Sink sink) {
+    shares.drain(store, sink);
   }
 
   private void mark(WriteBackStore.Entry e, long mask) {
@@ -211,7 +137,7 @@ final class WindowCounter {
       if ((e.marks & (1L << target)) != 0 && old != Long.MIN_VALUE && old < windowStarts[ring]) {
         // its window not yet written: written with the next flush, before the newer one takes its slot
         if (overwritten.size() < MAX_OVERWRITTEN) {
-          writesFor(storeKey, st, 1L << target, ANY_TIME, overwritten);
+          writes.of(storeKey, st, 1L << target, RedisWindowWrites.ANY_TIME, overwritten);
         } else {
           metrics.overwrittenLost.increment();
         }
@@ -248,7 +174,7 @@ final class WindowCounter {
     long nowSec = wallClockMillis / 1000;
     for (WriteBackStore.Entry e : marked) {
       if (e.state != null) {
-        writesFor(e.key, e.state, e.marks, nowSec, batch);
+        writes.of(e.key, e.state, e.marks, nowSec, batch);
       }
     }
     try {
@@ -314,7 +240,7 @@ final class WindowCounter {
           if (kind == null || kind.held()) {
             continue;
           }
-          writesFor(kv.key, decoderFor(kv.key).apply(kv.value), -1L, nowSec, batch);
+          writes.of(kv.key, decoderFor(kv.key).apply(kv.value), -1L, nowSec, batch);
           if (batch.size() >= REWRITE_BATCH) {
             metrics.redisCommands.add(sink.write(batch));
             written += batch.size();
@@ -336,53 +262,6 @@ final class WindowCounter {
     retryAt = 0;
     rewriteAll = false;
     return true;
-  }
-
-  private void writesFor(String storeKey, WindowState st, long mask, long nowSec, List<WindowWrite> out) {
-    StoreKey key = StoreKey.parse(storeKey);
-    String app = key.app();
-    String member = key.member();
-    for (int slot = 0; slot < st.slots(); slot++) {
-      if ((mask & (1L << slot)) == 0 || st.start(slot) == Long.MIN_VALUE) {
-        continue;
-      }
-      long start = st.start(slot);
-      long count = st.count(slot);
-      switch (key.kind()) {
-        case ADDRESS, PREFIX, TOTAL, NODE -> {
-          boolean second = st.ringOf(slot) == 0;
-          if (second ? start < nowSec - SECOND_TTL : start * 60 < nowSec - MINUTE_TTL) {
-            continue; // its Redis key has expired anyway
-          }
-          String redisKey;
-          if (key.kind() == StoreKey.Kind.TOTAL) {
-            redisKey = second ? keys.totalSecondWindow(app, start) : keys.totalMinuteWindow(app, start);
-          } else if (key.kind() == StoreKey.Kind.NODE) {
-            redisKey = second ? keys.nodeSecondWindow(app, start) : keys.nodeMinuteWindow(app, start);
-          } else if (key.kind() == StoreKey.Kind.ADDRESS) {
-            int shard = keys.shard(IpAddress.parse(member));
-            redisKey = second ? keys.secondWindow(app, shard, start) : keys.minuteWindow(app, shard, start);
-          } else {
-            int shard = keys.shard(member);
-            redisKey = second ? keys.prefixSecondWindow(app, shard, start) : keys.prefixMinuteWindow(app, shard, start);
-          }
-          boolean bounded = key.kind() == StoreKey.Kind.ADDRESS || key.kind() == StoreKey.Kind.PREFIX;
-          out.add(new WindowWrite(redisKey, member, count, second ? SECOND_TTL : MINUTE_TTL, bounded ? KEEP_PER_KEY : 0));
-        }
-        case QUOTA -> {
-          int shard = keys.shard(member);
-          LocalDate day = LocalDate.ofEpochDay(start);
-          out.add(new WindowWrite(keys.quotaDay(app, shard, RedisKeys.yyyymmdd(day)), member, count, DAY_TTL, KEEP_PER_KEY));
-        }
-        case QUOTA_HOUR -> {
-          int shard = keys.shard(member);
-          LocalDate day = LocalDate.ofEpochDay(start);
-          out.add(new WindowWrite(keys.quotaHours(app, shard, RedisKeys.yyyymmdd(day)), member, count, DAY_TTL,
-              KEEP_PER_KEY));
-        }
-        case HELD_QUOTA, HELD_QUOTA_HOUR, HELD_PREFIX -> LOG.warn("a held share is never flushed: {}", storeKey);
-      }
-    }
   }
 
   /** Deletes entries whose newest window is past every retention, so the store does not grow forever. */

@@ -2,7 +2,15 @@ package dev.portcullis.aggregator.flush;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.portcullis.address.IpAddress;
+import dev.portcullis.config.ConfigSnapshot;
+import dev.portcullis.notifier.scan.Breach;
+import dev.portcullis.notifier.scan.RedisWindowReader;
+import dev.portcullis.notifier.scan.RuleScanner;
 import dev.portcullis.redis.RedisEndpoints;
+import dev.portcullis.redis.RedisKeys;
+import java.util.HashSet;
+import java.util.Set;
 import dev.portcullis.servers.RedisProcess;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +21,8 @@ import redis.clients.jedis.resps.Tuple;
 /**
  * The sink on a real Redis: a window key keeps at most its {@code keep} highest members, whatever
  * order and number of members the flushes write, so that Redis memory is bounded per window, not by
- * the addresses an attacker uses; keys without a bound keep everything.
+ * the addresses an attacker uses; keys without a bound keep everything; the scanner still finds every
+ * address over its limit in a trimmed key.
  */
 class RedisWindowSinkIT {
 
@@ -57,6 +66,42 @@ class RedisWindowSinkIT {
       jedis.del("pc:{shop:2}:s:100");
       sink.write(batch);
       assertThat(jedis.zscore("pc:{shop:2}:s:100", "198.51.100.9")).isEqualTo(296.0);
+    }
+  }
+
+  @Test
+  void aWindowTrimmedToItsTopMembers_stillShowsTheScannerEveryAddressOverItsLimit() throws Exception {
+    RedisKeys keys = new RedisKeys();
+    long sec = 1_763_880_000L;
+    try (RedisProcess redis = RedisProcess.startStandalone();
+        RedisWindowSink sink = new RedisWindowSink(RedisEndpoints.of("127.0.0.1:" + redis.port(), false));
+        UnifiedJedis jedis = RedisEndpoints.of("127.0.0.1:" + redis.port(), false).connect()) {
+      // 15,000 addresses of one shard in one second: 14,700 benign ones (1-40 requests), 300 offenders
+      // (61-360 requests, over the default of 50); the key keeps 10,000, written in flushes of 1,000
+      List<WindowWrite> batch = new ArrayList<>();
+      Set<String> offenders = new HashSet<>();
+      int found = 0;
+      for (long a = 0; found < 15_000; a++) {
+        IpAddress ip = IpAddress.ofV4(0x0A000000 + (int) a);
+        if (keys.shard(ip) != 5) {
+          continue;
+        }
+        boolean offender = found % 50 == 0;
+        long count = offender ? 61 + found / 50 : 1 + found % 40;
+        if (offender) {
+          offenders.add(ip + "/32");
+        }
+        batch.add(new WindowWrite(keys.secondWindow("shop", 5, sec), ip.toString(), count, 120, 10_000));
+        found++;
+        if (batch.size() == 1_000) {
+          sink.write(batch);
+          batch.clear();
+        }
+      }
+      assertThat(jedis.zcard(keys.secondWindow("shop", 5, sec))).isEqualTo(10_000);
+      RuleScanner scanner = new RuleScanner(new RedisWindowReader(jedis, keys), null, null);
+      List<Breach> breaches = scanner.scan("shop", ConfigSnapshot.EMPTY, sec * 1000 + 500);
+      assertThat(breaches).extracting(b -> b.target().toString()).containsExactlyInAnyOrderElementsOf(offenders);
     }
   }
 }

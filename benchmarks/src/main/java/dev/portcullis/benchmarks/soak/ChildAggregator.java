@@ -3,6 +3,7 @@ package dev.portcullis.benchmarks.soak;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.servers.Ports;
+import dev.portcullis.servers.Watchdog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -28,6 +29,7 @@ final class ChildAggregator implements AutoCloseable {
   private final HttpClient http = HttpClient.newHttpClient();
   private final ObjectMapper json = new ObjectMapper();
   private Process process;
+  private Process watchdog;
 
   ChildAggregator(Path dir, String kafka, String redisNode) throws IOException {
     this.dir = dir;
@@ -48,6 +50,7 @@ final class ChildAggregator implements AutoCloseable {
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("aggregator.log").toFile()))
           .start();
+      watchdog = Watchdog.guard(process); // it does not outlive a soak that dies
     } catch (IOException e) {
       throw new UncheckedIOException("could not start an aggregator", e);
     }
@@ -59,6 +62,8 @@ final class ChildAggregator implements AutoCloseable {
       process.destroyForcibly();
       process.waitFor(30, TimeUnit.SECONDS);
       process = null;
+      Watchdog.stop(null, watchdog, 0);
+      watchdog = null;
     }
   }
 
@@ -141,17 +146,15 @@ final class ChildAggregator implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     Process p;
+    Process w;
     synchronized (this) {
       p = process;
+      w = watchdog;
       process = null;
+      watchdog = null;
     }
-    if (p != null) {
-      p.destroy();
-      if (!p.waitFor(40, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-      }
-    }
+    Watchdog.stop(p, w, 40);
   }
 }
