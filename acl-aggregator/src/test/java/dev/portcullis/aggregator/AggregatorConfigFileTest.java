@@ -60,6 +60,25 @@ class AggregatorConfigFileTest {
   }
 
   @Test
+  void prefixLengths_areListsPerFamily_theOlderSingleLengthStillReads_andBadOnesAreNamed() throws Exception {
+    Path f = tmp.resolve("prefixes.yml");
+    Files.writeString(f, "kafka: {bootstrapServers: k:9092}\nredis: {nodes: [r:6379]}\n"
+        + "windows: {ipv4Prefixes: [24, 20, 16], ipv6Prefix: 64}\n");
+    AggregatorSettings s = AggregatorConfigFile.read(f);
+    assertThat(s.prefixes().ipv4()).containsExactly(24, 20, 16);
+    assertThat(s.prefixes().ipv6()).as("the one length of ipv6Prefix").containsExactly(64);
+    Path defaults = tmp.resolve("defaults.yml");
+    Files.writeString(defaults, "kafka: {bootstrapServers: k:9092}\nredis: {nodes: [r:6379]}\n");
+    assertThat(AggregatorConfigFile.read(defaults).prefixes()).isEqualTo(PrefixLengths.DEFAULT);
+    Path bad = tmp.resolve("bad-prefixes.yml");
+    Files.writeString(bad, "kafka: {bootstrapServers: k:9092}\nredis: {nodes: [r:6379]}\n"
+        + "windows: {ipv4Prefixes: [24, 24], ipv6Prefixes: [64, 200], ipv4Prefix: 24}\n");
+    assertThatThrownBy(() -> AggregatorConfigFile.read(bad))
+        .hasMessageContaining("windows.ipv4Prefix and ipv4Prefixes are both set")
+        .hasMessageContaining("windows.ipv6Prefixes[1] must be <= 128, was 200");
+  }
+
+  @Test
   void missingSections_areRequired() throws Exception {
     Path f = tmp.resolve("empty.yml");
     Files.writeString(f, "streamThreads: 2\n");

@@ -29,15 +29,13 @@ public final class KRaftCluster implements AutoCloseable {
   private final Path dir;
   private final int[] brokerPorts;
   private final Path[] configs;
-  private final Process[] processes;
-  private final Process[] watchdogs;
+  private final ChildJvms jvms;
 
   private KRaftCluster(Path dir, int[] brokerPorts, Path[] configs) {
     this.dir = dir;
     this.brokerPorts = brokerPorts;
     this.configs = configs;
-    this.processes = new Process[brokerPorts.length];
-    this.watchdogs = new Process[brokerPorts.length];
+    this.jvms = new ChildJvms(dir, "node", brokerPorts.length);
   }
 
   /** Formats and starts {@code nodes} nodes, and waits until every one serves as a broker. */
@@ -123,18 +121,8 @@ public final class KRaftCluster implements AutoCloseable {
     return cluster;
   }
 
-  private synchronized void launch(int i) {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    try {
-      processes[i] = new ProcessBuilder(List.of(java, "-Xmx384m", "-XX:+UseSerialGC", "-cp",
-          System.getProperty("java.class.path"), KRaftNodeMain.class.getName(), configs[i].toString()))
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("node-" + (i + 1) + ".log").toFile()))
-          .start();
-      watchdogs[i] = Watchdog.guard(processes[i]); // nothing outlives a crashed build
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not start KRaft node " + (i + 1), e);
-    }
+  private void launch(int i) {
+    jvms.launch(i + 1, "384m", KRaftNodeMain.class.getName(), configs[i].toString());
   }
 
   /** Waits until {@code count} brokers are registered and serving metadata. */
@@ -165,50 +153,25 @@ public final class KRaftCluster implements AutoCloseable {
   }
 
   /** SIGKILLs node {@code id} (1-based) and waits for its JVM to be gone. */
-  public synchronized void kill(int id) {
-    Process p = processes[id - 1];
-    if (p != null) {
-      p.destroyForcibly();
-      try {
-        p.waitFor(30, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      processes[id - 1] = null;
-      Watchdog.stop(null, watchdogs[id - 1], 0);
-      watchdogs[id - 1] = null;
-    }
+  public void kill(int id) {
+    jvms.kill(id);
   }
 
   /** Starts a killed node again on its ports and data, and waits until every node serves. */
   public void restart(int id) {
-    synchronized (this) {
-      if (processes[id - 1] != null) {
-        throw new IllegalStateException("node " + id + " is running");
-      }
-      launch(id - 1);
-    }
+    launch(id - 1);
     awaitBrokers(nodes());
   }
 
   /** Whether node {@code id} (1-based) runs. */
-  public synchronized boolean isRunning(int id) {
-    return processes[id - 1] != null && processes[id - 1].isAlive();
+  public boolean isRunning(int id) {
+    return jvms.isRunning(id);
   }
 
   /** Stops every node (SIGTERM, then SIGKILL after 20 s) and deletes the data. Idempotent. */
   @Override
-  public synchronized void close() {
-    for (int i = 0; i < processes.length; i++) {
-      if (processes[i] != null) {
-        processes[i].destroy(); // all at once: a lone survivor would wait for its quorum
-      }
-    }
-    for (int i = 0; i < processes.length; i++) {
-      Watchdog.stop(processes[i], watchdogs[i], 20);
-      processes[i] = null;
-      watchdogs[i] = null;
-    }
+  public void close() {
+    jvms.stopAll(20);
     Folders.deleteRecursively(dir);
   }
 }

@@ -5,9 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.StringJoiner;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real ZooKeeper ensemble of {@code n} servers ({@code QuorumPeerMain}), each in its own JVM on
@@ -20,15 +18,13 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
   private final Path dir;
   private final int[] clientPorts;
   private final Path[] configs;
-  private final Process[] processes;
-  private final Process[] watchdogs;
+  private final ChildJvms jvms;
 
   private ZooKeeperEnsemble(Path dir, int[] clientPorts, Path[] configs) {
     this.dir = dir;
     this.clientPorts = clientPorts;
     this.configs = configs;
-    this.processes = new Process[clientPorts.length];
-    this.watchdogs = new Process[clientPorts.length];
+    this.jvms = new ChildJvms(dir, "member", clientPorts.length);
   }
 
   /** Starts {@code members} servers and waits until each serves (a quorum formed). */
@@ -73,18 +69,8 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
     }
   }
 
-  private synchronized void launch(int i) {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    try {
-      processes[i] = new ProcessBuilder(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-cp",
-          System.getProperty("java.class.path"), "org.apache.zookeeper.server.quorum.QuorumPeerMain", configs[i].toString()))
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("member-" + (i + 1) + ".log").toFile()))
-          .start();
-      watchdogs[i] = Watchdog.guard(processes[i]);
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not start ZooKeeper member " + (i + 1), e);
-    }
+  private void launch(int i) {
+    jvms.launch(i + 1, "256m", "org.apache.zookeeper.server.quorum.QuorumPeerMain", configs[i].toString());
   }
 
   /** Waits until member {@code id} (1-based) serves clients as part of a quorum ({@code srvr} names its mode). */
@@ -119,76 +105,34 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
   }
 
   /** SIGKILLs member {@code id}. */
-  public synchronized void kill(int id) {
-    Process p = processes[id - 1];
-    if (p != null) {
-      signal(p, "CONT"); // a frozen process dies as well
-      p.destroyForcibly();
-      try {
-        p.waitFor(30, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      processes[id - 1] = null;
-      Watchdog.stop(null, watchdogs[id - 1], 0);
-      watchdogs[id - 1] = null;
-      frozen[id - 1] = false;
-    }
+  public void kill(int id) {
+    jvms.kill(id);
   }
 
-  private final boolean[] frozen = new boolean[9];
-
   /** SIGSTOPs member {@code id}: cut off from its peers and clients, as by a partition. */
-  public synchronized void freeze(int id) {
-    signal(processes[id - 1], "STOP");
-    frozen[id - 1] = true;
+  public void freeze(int id) {
+    jvms.freeze(id);
   }
 
   /** SIGCONTs a frozen member: the partition heals. */
-  public synchronized void thaw(int id) {
-    signal(processes[id - 1], "CONT");
-    frozen[id - 1] = false;
+  public void thaw(int id) {
+    jvms.thaw(id);
   }
 
-  public synchronized boolean isFrozen(int id) {
-    return frozen[id - 1];
+  public boolean isFrozen(int id) {
+    return jvms.isFrozen(id);
   }
 
   /** Starts a killed member again on its ports and data, and waits until it serves. */
   public void restart(int id) {
-    synchronized (this) {
-      if (processes[id - 1] != null) {
-        throw new IllegalStateException("member " + id + " is running");
-      }
-      launch(id - 1);
-    }
+    launch(id - 1);
     awaitServing(id);
-  }
-
-  private static void signal(Process p, String signal) {
-    if (p == null) {
-      return;
-    }
-    try {
-      new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start().waitFor(10, TimeUnit.SECONDS);
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not send SIG" + signal, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   /** Stops every member and deletes the data. Idempotent. */
   @Override
-  public synchronized void close() {
-    for (int i = 0; i < processes.length; i++) {
-      if (processes[i] != null) {
-        signal(processes[i], "CONT");
-      }
-      Watchdog.stop(processes[i], watchdogs[i], 10);
-      processes[i] = null;
-      watchdogs[i] = null;
-    }
+  public void close() {
+    jvms.stopAll(10);
     Folders.deleteRecursively(dir);
   }
 }

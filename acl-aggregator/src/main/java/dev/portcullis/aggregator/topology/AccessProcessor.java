@@ -65,6 +65,7 @@ public final class AccessProcessor implements Processor<String, byte[], String, 
   private final int partitions;
   private final int[] v4Lengths;
   private final int[] v6Lengths;
+  private final long[] heldSecond = new long[1]; // the one window of a wide prefix's held share, reused per record
   private final String rekeyedTopic;
   private final Map<String, String> totalKeys = new HashMap<>();
   /** The most nodes one task counts per-node windows for (over every app). */
@@ -161,11 +162,11 @@ public final class AccessProcessor implements Processor<String, byte[], String, 
   private void countPrefixes(AccessEvent e, IpAddress ip, int addressHome, int partition, long timestamp, long sec) {
     boolean v4 = ip.isV4();
     int block = v4 ? KafkaKeys.ACCESS_PARTITION_V4_BLOCK : KafkaKeys.ACCESS_PARTITION_V6_BLOCK;
+    heldSecond[0] = sec;
     for (int length : v4 ? v4Lengths : v6Lengths) {
       Cidr prefix = Cidr.covering(ip, length);
       if (length < block) {
-        counter.hold(StoreKey.Kind.HELD_PREFIX, KafkaKeys.rekeyedPrefix(e.app(), prefix), new long[] {sec}, e.n(),
-            e.denied());
+        counter.hold(StoreKey.Kind.HELD_PREFIX, KafkaKeys.rekeyedPrefix(e.app(), prefix), heldSecond, e.n(), e.denied());
         continue;
       }
       boolean atHome = addressHome == partition;

@@ -89,17 +89,17 @@ public final class Soak {
         try (SoakTraffic traffic = new SoakTraffic(clients, s.users(), s.rates())) {
           traffic.start();
           long t0 = System.currentTimeMillis();
-          long stopAt = t0 + s.length().toMillis();
           long outageAt = t0 + s.redisOutageAt().toMillis();
           outageEnd = outageAt + s.redisOutage().toMillis();
           long killAt = t0 + s.killAt().toMillis();
           long nextRow = t0 + s.interval().toMillis();
+          long rowsWanted = s.length().toMillis() / s.interval().toMillis();
           boolean down = false;
           boolean killed = false;
           boolean restarted = false;
           String event = "";
           probe.start();
-          while (System.currentTimeMillis() < stopAt) {
+          while (rows.size() < rowsWanted) {
             long now = System.currentTimeMillis();
             if (!down && now >= outageAt && now < outageEnd) {
               stack.redisProcess().stop();

@@ -1,5 +1,6 @@
 package dev.portcullis.benchmarks.soak;
 
+import dev.portcullis.benchmarks.ZipfRanks;
 import dev.portcullis.client.AclClient;
 import dev.portcullis.client.decide.Decision;
 import dev.portcullis.keys.StableHash;
@@ -28,7 +29,7 @@ final class SoakTraffic implements AutoCloseable {
 
   private final List<AclClient> clients;
   private final Rates rates;
-  private final double[] cdf;
+  private final ZipfRanks ranks;
   private final List<Thread> threads = new java.util.ArrayList<>();
   private volatile boolean running = true;
   final long startedAt = System.currentTimeMillis();
@@ -45,40 +46,13 @@ final class SoakTraffic implements AutoCloseable {
   SoakTraffic(List<AclClient> clients, int users, Rates rates) {
     this.clients = clients;
     this.rates = rates;
-    this.cdf = zipf(users, 0.8);
+    this.ranks = new ZipfRanks(users, 0.8);
   }
 
   /** The address of the benign user of rank {@code rank} (0 = heaviest). */
   static String user(int rank) {
     long h = StableHash.mix(rank * 0x9E3779B97F4A7C15L + 11);
     return "11." + ((h >>> 16) & 0xFF) + "." + ((h >>> 8) & 0xFF) + "." + (h & 0xFF);
-  }
-
-  private static double[] zipf(int n, double s) {
-    double[] c = new double[n];
-    double sum = 0;
-    for (int i = 0; i < n; i++) {
-      sum += 1 / Math.pow(i + 1, s);
-      c[i] = sum;
-    }
-    for (int i = 0; i < n; i++) {
-      c[i] /= sum;
-    }
-    return c;
-  }
-
-  private int rank(double u) {
-    int lo = 0;
-    int hi = cdf.length - 1;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (cdf[mid] < u) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo;
   }
 
   void start() {
@@ -105,7 +79,7 @@ final class SoakTraffic implements AutoCloseable {
       owed[1] += v6;
       owed[2] += scraper;
       for (; owed[0] >= 1; owed[0]--) {
-        int r = rank(rnd.nextDouble());
+        int r = ranks.rank(rnd.nextDouble());
         String ip = user(r);
         long now = System.currentTimeMillis();
         if (r < SAMPLE && (now % 1000 < 50 || now % 1000 > 950)) {
