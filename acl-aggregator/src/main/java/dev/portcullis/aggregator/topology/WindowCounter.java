@@ -134,8 +134,9 @@ final class WindowCounter {
     for (int ring = 0; ring < windowStarts.length; ring++) {
       int target = st.slotOf(ring, windowStarts[ring]);
       long old = st.start(target);
-      if ((e.marks & (1L << target)) != 0 && old != Long.MIN_VALUE && old < windowStarts[ring]) {
-        // its window not yet written: written with the next flush, before the newer one takes its slot
+      if ((rewriteAll || (e.marks & (1L << target)) != 0) && old != Long.MIN_VALUE && old < windowStarts[ring]) {
+        // its window not yet written (while every window is to be rewritten, none is marked: any may not
+        // be): written with the next flush, before the newer one takes its slot
         if (overwritten.size() < MAX_OVERWRITTEN) {
           writes.of(storeKey, st, 1L << target, RedisWindowWrites.ANY_TIME, overwritten);
         } else {
