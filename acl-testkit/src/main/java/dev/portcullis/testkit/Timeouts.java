@@ -37,6 +37,26 @@ public final class Timeouts {
     }
   }
 
+  /**
+   * Runs {@code probe} (which asserts) every {@code every} for {@code duration}: for properties that must
+   * keep holding, where there is no event to wait for. The duration is not scaled.
+   *
+   * @throws AssertionError the probe's first failure
+   */
+  public static void holdsFor(Duration duration, Duration every, Probe probe) throws Exception {
+    long until = System.nanoTime() + duration.toNanos();
+    do {
+      probe.check();
+      Thread.sleep(every.toMillis());
+    } while (System.nanoTime() < until);
+  }
+
+  /** Assertions to repeat. */
+  @FunctionalInterface
+  public interface Probe {
+    void check() throws Exception;
+  }
+
   /** A condition to poll. */
   @FunctionalInterface
   public interface Check extends Polling.Check {}

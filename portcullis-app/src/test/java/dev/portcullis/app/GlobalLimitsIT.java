@@ -49,14 +49,12 @@ class GlobalLimitsIT {
       Decision d = shop.check(LIMITED, "GET /");
       assertThat(d.detail()).as("the evidence names the global entry").contains("(global " + LIMITED + "/32)");
       // blog judges the same traffic by its own limit of 100/s for the address: 10 s more without an intercept
-      long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (System.nanoTime() < until) {
+      Timeouts.holdsFor(Duration.ofSeconds(10), Duration.ofMillis(200), () -> {
         assertThat(intercepted(blog, LIMITED)).as("blog's own limit for the address wins").isFalse();
         for (AclClient c : all) {
           assertThat(intercepted(c, NEIGHBOUR)).as("the neighbour, under the global default, in " + c.app()).isFalse();
         }
-        Thread.sleep(200);
-      }
+      });
     } finally {
       load.shutdownNow();
     }

@@ -69,11 +69,8 @@ class PrefixHierarchyIT {
       Decision d = shop.check(fresh("2001:db8:7"), "GET /");
       assertThat(d.detail()).as("the intercept is of the /48, by the global prefix limit").contains("2001:db8:7::/48");
       // the neighbour keeps its rate for 5 s more: never intercepted, nor any of its addresses
-      long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-      while (System.nanoTime() < until) {
-        assertThat(intercepted(shop, fresh("2001:db8:9"))).as("the neighbouring /48 under the limit").isFalse();
-        Thread.sleep(100);
-      }
+      Timeouts.holdsFor(Duration.ofSeconds(5), Duration.ofMillis(100), () ->
+          assertThat(intercepted(shop, fresh("2001:db8:9"))).as("the neighbouring /48 under the limit").isFalse());
     } finally {
       load.shutdownNow();
     }

@@ -55,14 +55,13 @@ class ZooKeeperEnsembleFaultIT {
 
         int cutOff = leader == 1 ? 2 : 1;
         zk.freeze(cutOff);
-        for (int round = 0; round < 30; round++) { // 3 s without a quorum
+        Timeouts.holdsFor(Duration.ofSeconds(3), Duration.ofMillis(100), () -> { // without a quorum
           for (AclClient c : clients) {
             assertThat(c.check("198.51.100.1", "GET /").outcome()).isEqualTo(Decision.Outcome.DENY);
             assertThat(c.check("198.51.100.2", "GET /").outcome()).isEqualTo(Decision.Outcome.DENY);
             assertThat(c.check("192.0.2.10", "GET /").outcome()).isEqualTo(Decision.Outcome.ALLOW);
           }
-          Thread.sleep(100);
-        }
+        });
 
         zk.thaw(cutOff);
         zk.restart(leader);
