@@ -29,7 +29,7 @@ final class Engines implements AutoCloseable {
     recording.rules(rules);
     drainer = new Thread(() -> {
       while (draining) {
-        if (ring.drain((v4, hi, lo, iface, caller, denied) -> { }, 4096) == 0) {
+        if (ring.drain((v4, hi, lo, iface, caller, denied, at) -> { }, 4096) == 0) {
           LockSupport.parkNanos(100_000);
         }
       }

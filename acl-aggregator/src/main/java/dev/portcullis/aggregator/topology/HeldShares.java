@@ -28,12 +28,12 @@ final class HeldShares {
   private static final long HELD_MARK = Long.MIN_VALUE;
 
   private final AggregatorMetrics metrics;
-  private final Function<Boolean, WindowState> newState;
+  private final Function<StoreKey.Kind, WindowState> newState;
   private final List<WriteBackStore.Entry> held = new ArrayList<>();
   private final List<Share> overwritten = new ArrayList<>();
 
-  /** @param newState a fresh state, daily (true) or of 1 s and 1 min windows */
-  HeldShares(AggregatorMetrics metrics, Function<Boolean, WindowState> newState) {
+  /** @param newState a fresh state for an entry of a kind */
+  HeldShares(AggregatorMetrics metrics, Function<StoreKey.Kind, WindowState> newState) {
     this.metrics = metrics;
     this.newState = newState;
   }
@@ -50,7 +50,7 @@ final class HeldShares {
       Function<byte[], WindowState> decode) {
     WriteBackStore.Entry e = store.entry(kind.key(appAndMember), decode);
     if (e.state == null) {
-      e.state = newState.apply(kind.daily());
+      e.state = newState.apply(kind);
     }
     boolean changed = false;
     for (int ring = 0; ring < windowStarts.length; ring++) {

@@ -38,7 +38,15 @@ final class WindowCounter {
   private final List<WindowWrite> overwritten = new ArrayList<>();
   static final int MAX_OVERWRITTEN = 200_000;
   private final Function<byte[], WindowState> decodeAddress;
+  private final Function<byte[], WindowState> decodePrefix;
   private final Function<byte[], WindowState> decodeQuota;
+  /**
+   * The 1 s windows a prefix entry keeps: a wide prefix's shares reach its home task a flush interval
+   * and a commit after their second (they pass the rekeyed topic, read committed), later than the
+   * newest second another task's share may have brought, so its ring keeps that much more than an
+   * address's; with the defaults (flush 250 ms, commit 3 s) 9 seconds instead of 4.
+   */
+  private final int prefixSecondWindows;
   private WriteBackStore store;
   private long retryAt;
   private long backoffMillis;
@@ -57,8 +65,10 @@ final class WindowCounter {
     this.sink = sink;
     this.metrics = metrics;
     this.writes = new RedisWindowWrites(new RedisKeys(settings.shards()));
-    this.decodeAddress = bytes -> newState(false).decode(bytes);
-    this.decodeQuota = bytes -> newState(true).decode(bytes);
+    this.prefixSecondWindows = prefixSecondWindows(settings);
+    this.decodeAddress = bytes -> newState(StoreKey.Kind.ADDRESS).decode(bytes);
+    this.decodePrefix = bytes -> newState(StoreKey.Kind.PREFIX).decode(bytes);
+    this.decodeQuota = bytes -> newState(StoreKey.Kind.QUOTA).decode(bytes);
     this.shares = new HeldShares(metrics, this::newState);
   }
 
@@ -88,8 +98,20 @@ final class WindowCounter {
   }
 
   private Function<byte[], WindowState> decoderFor(String key) {
-    StoreKey.Kind kind = StoreKey.kindOf(key);
-    return kind != null && kind.daily() ? decodeQuota : decodeAddress;
+    return decoderFor(StoreKey.kindOf(key));
+  }
+
+  private Function<byte[], WindowState> decoderFor(StoreKey.Kind kind) {
+    if (kind == null) {
+      return decodeAddress;
+    }
+    return kind.daily() ? decodeQuota : kind == StoreKey.Kind.PREFIX ? decodePrefix : decodeAddress;
+  }
+
+  /** {@code secondWindows} and the seconds a share may take to reach its home task after another's, and one more. */
+  static int prefixSecondWindows(AggregatorSettings settings) {
+    long handOn = settings.flushInterval().toMillis() + settings.commitInterval().toMillis();
+    return Math.min(60, settings.secondWindows() + (int) ((handOn + 999) / 1000) + 1);
   }
 
 
@@ -100,7 +122,7 @@ final class WindowCounter {
    * and handed on by {@link #drainHeld}, never flushed to Redis.
    */
   void hold(StoreKey.Kind kind, String appAndMember, long[] windowStarts, long n, long denied) {
-    shares.hold(store, kind, appAndMember, windowStarts, n, denied, kind.daily() ? decodeQuota : decodeAddress);
+    shares.hold(store, kind, appAndMember, windowStarts, n, denied, decoderFor(kind));
   }
 
   /** Hands every held window to {@code sink} and deletes the held entries. */
@@ -115,8 +137,12 @@ final class WindowCounter {
     e.marks |= mask;
   }
 
-  private WindowState newState(boolean daily) {
-    return daily ? new WindowState(3) : new WindowState(settings.secondWindows(), settings.minuteWindows());
+  private WindowState newState(StoreKey.Kind kind) {
+    if (kind.daily()) {
+      return new WindowState(3);
+    }
+    return new WindowState(kind == StoreKey.Kind.PREFIX ? prefixSecondWindows : settings.secondWindows(),
+        settings.minuteWindows());
   }
 
   /**
@@ -124,10 +150,10 @@ final class WindowCounter {
    * {@code windowStarts} (1 s and 1 min, or one day) of the entry {@code storeKey}, of {@code kind}.
    */
   void update(StoreKey.Kind kind, String storeKey, long[] windowStarts, long n, long denied) {
-    WriteBackStore.Entry e = store.entry(storeKey, kind.daily() ? decodeQuota : decodeAddress);
+    WriteBackStore.Entry e = store.entry(storeKey, decoderFor(kind));
     WindowState st = e.state;
     if (st == null) {
-      st = newState(kind.daily());
+      st = newState(kind);
       e.state = st;
     }
     long mask = 0;

@@ -104,17 +104,38 @@ final class WindowState {
     return b.array();
   }
 
-  /** Fills this state from {@code bytes} (an earlier {@link #encode}); a shape mismatch is an error. */
+  /**
+   * Fills this state from {@code bytes} (an earlier {@link #encode}). A state of two rings stored with
+   * another number of slots in its first ring (the last ring the same: a prefix entry written before
+   * prefixes kept more seconds, or {@code secondWindows} changed) has its windows added again into this
+   * shape; any other shape mismatch is an error.
+   */
   WindowState decode(byte[] bytes) {
     ByteBuffer b = ByteBuffer.wrap(bytes);
     int slots = b.get() & 0xFF;
-    if (slots != start.length || bytes.length != 1 + slots * 24) {
+    if (bytes.length != 1 + slots * 24) {
+      throw new IllegalStateException("stored window state of " + bytes.length + " bytes does not hold the " + slots
+          + " slots it names");
+    }
+    if (slots == start.length) {
+      for (int i = 0; i < slots; i++) {
+        start[i] = b.getLong();
+        n[i] = b.getLong();
+        denied[i] = b.getLong();
+      }
+      return this;
+    }
+    int storedFirst = slots - (ringSizes.length == 2 ? ringSizes[1] : 0);
+    if (ringSizes.length != 2 || storedFirst < 1) {
       throw new IllegalStateException("stored window state has " + slots + " slots, expected " + start.length);
     }
     for (int i = 0; i < slots; i++) {
-      start[i] = b.getLong();
-      n[i] = b.getLong();
-      denied[i] = b.getLong();
+      long s = b.getLong();
+      long requests = b.getLong();
+      long refused = b.getLong();
+      if (s != Long.MIN_VALUE) {
+        add(i < storedFirst ? 0 : 1, s, requests, refused);
+      }
     }
     return this;
   }

@@ -88,7 +88,7 @@ public final class DecisionEngine {
         outcome = d.outcome().ordinal();
       }
       if (ring != null) {
-        ring.offer(v4, v4 >= 0 ? 0 : v6[0], v4 >= 0 ? 0 : v6[1], iface, caller, outcome != ALLOW);
+        ring.offer(v4, v4 >= 0 ? 0 : v6[0], v4 >= 0 ? 0 : v6[1], iface, caller, outcome != ALLOW, now);
       }
       cell.count(outcome);
       return d;

@@ -22,8 +22,11 @@ public final class AccessRing {
   /** Receives drained slots on the consumer thread. */
   @FunctionalInterface
   public interface Sink {
-    /** @param v4 IPv4 bits, or negative for IPv6 (then {@code hi}/{@code lo} hold the bits) */
-    void accept(long v4, long hi, long lo, String iface, String caller, boolean denied);
+    /**
+     * @param v4 IPv4 bits, or negative for IPv6 (then {@code hi}/{@code lo} hold the bits)
+     * @param at when the request was decided, epoch ms (the client's coarse clock on the request thread)
+     */
+    void accept(long v4, long hi, long lo, String iface, String caller, boolean denied, long at);
   }
 
   /** Most stripes of a ring built with {@link #AccessRing(int)}: enough for the request threads of a few cores. */
@@ -72,13 +75,14 @@ public final class AccessRing {
    * Any thread. Returns false iff the ring refuses or every stripe is full (the access is dropped and
    * counted).
    */
-  public boolean offer(long v4Bits, long v6Hi, long v6Lo, String ifaceName, String callerName, boolean wasDenied) {
+  public boolean offer(long v4Bits, long v6Hi, long v6Lo, String ifaceName, String callerName, boolean wasDenied,
+      long atMillis) {
     if (refusing) {
       return drop(threads.cell());
     }
     // (a shift by 64, for one stripe, would shift by nothing in Java)
     int home = stripes.length == 1 ? 0 : (int) ((Thread.currentThread().getId() * 0x9E3779B97F4A7C15L) >>> stripeShift);
-    if (stripes[home].offer(v4Bits, v6Hi, v6Lo, ifaceName, callerName, wasDenied)) {
+    if (stripes[home].offer(v4Bits, v6Hi, v6Lo, ifaceName, callerName, wasDenied, atMillis)) {
       return true;
     }
     ThreadCells.Cell cell = threads.cell();
@@ -90,7 +94,7 @@ public final class AccessRing {
       return drop(cell); // every stripe was full and nothing has been drained since
     }
     for (int k = 1; k < stripes.length; k++) {
-      if (stripes[(home + k) & (stripes.length - 1)].offer(v4Bits, v6Hi, v6Lo, ifaceName, callerName, wasDenied)) {
+      if (stripes[(home + k) & (stripes.length - 1)].offer(v4Bits, v6Hi, v6Lo, ifaceName, callerName, wasDenied, atMillis)) {
         return true;
       }
     }
@@ -155,6 +159,7 @@ public final class AccessRing {
     private final String[] iface;
     private final String[] caller;
     private final boolean[] denied;
+    private final long[] at;
     private final AtomicLongArray sequence;
     // each on a cache line of its own: producers CAS the first, the consumer writes the second
     private final PaddedIndex producerIndex = new PaddedIndex();
@@ -169,13 +174,15 @@ public final class AccessRing {
       this.iface = new String[capacity];
       this.caller = new String[capacity];
       this.denied = new boolean[capacity];
+      this.at = new long[capacity];
       this.sequence = new AtomicLongArray(capacity);
       for (int i = 0; i < capacity; i++) {
         sequence.set(i, i);
       }
     }
 
-    boolean offer(long v4Bits, long v6Hi, long v6Lo, String ifaceName, String callerName, boolean wasDenied) {
+    boolean offer(long v4Bits, long v6Hi, long v6Lo, String ifaceName, String callerName, boolean wasDenied,
+        long atMillis) {
       long p;
       do {
         p = producerIndex.get();
@@ -190,6 +197,7 @@ public final class AccessRing {
       iface[i] = ifaceName;
       caller[i] = callerName;
       denied[i] = wasDenied;
+      at[i] = atMillis;
       sequence.lazySet(i, p + 1); // publish: fields above happen-before a consumer that sees this
       return true;
     }
@@ -202,7 +210,7 @@ public final class AccessRing {
         if (sequence.get(i) != c + 1) {
           break;
         }
-        sink.accept(v4[i], hi[i], lo[i], iface[i], caller[i], denied[i]);
+        sink.accept(v4[i], hi[i], lo[i], iface[i], caller[i], denied[i], at[i]);
         iface[i] = null;
         caller[i] = null;
         sequence.lazySet(i, c + capacity);

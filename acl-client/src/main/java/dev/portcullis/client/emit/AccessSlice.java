@@ -5,14 +5,16 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The accesses of one coalescing slice, counted per (address, interface, caller): requests and
- * refusals. Bounded: an access that would need a key beyond {@code maxKeys} is refused, for the
+ * The accesses drained since the emitter last sent, counted per (slice, address, interface, caller):
+ * requests and refusals. The slice is the one each request was decided in (its own time, aligned to
+ * the slice length), not the one it was drained in, so an emitter that falls behind sends late but
+ * never moves a request into a later second. Bounded: an access that would need a key beyond {@code maxKeys} is refused, for the
  * caller to count. The emitter thread's alone; not thread-safe.
  */
 final class AccessSlice {
 
   /** One record's key; {@code v4} is negative for IPv6, whose bits are {@code hi}/{@code lo}. */
-  record Key(long v4, long hi, long lo, String iface, String caller) {}
+  record Key(long slice, long v4, long hi, long lo, String iface, String caller) {}
 
   private final int maxKeys;
   private final Map<Key, long[]> counts = new HashMap<>();
@@ -21,9 +23,9 @@ final class AccessSlice {
     this.maxKeys = maxKeys;
   }
 
-  /** Counts one access; false iff it needed a new key and the slice is full. */
-  boolean add(long v4, long hi, long lo, String iface, String caller, boolean denied) {
-    Key k = new Key(v4, hi, lo, iface, caller);
+  /** Counts one access of the slice starting at {@code slice}; false iff it needed a new key and the map is full. */
+  boolean add(long slice, long v4, long hi, long lo, String iface, String caller, boolean denied) {
+    Key k = new Key(slice, v4, hi, lo, iface, caller);
     long[] c = counts.get(k);
     if (c == null) {
       if (counts.size() >= maxKeys) {

@@ -22,9 +22,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Design note (the coalescing slice). Request threads only offer to the {@link AccessRing}. This
  * thread drains it in batches and adds each access to a count for its (ip, iface, caller) in the
- * current slice (default 100 ms, aligned to the epoch). When the slice ends it sends one record per
- * key with {@code n} requests and {@code denied} refusals, so under attack one record stands for
- * thousands of requests. The per-slice map is bounded ({@code maxKeysPerSlice}); an access that
+ * slice it was decided in (default 100 ms, aligned to the epoch; the request thread stamps each access
+ * with the client's coarse clock). When the current slice ends it sends one record per key and slice
+ * with {@code n} requests and {@code denied} refusals, so under attack one record stands for
+ * thousands of requests. An emitter that falls behind (a starved thread, a pause) sends late, but each
+ * request still counts in the second it was made in (before, it counted in the slice it was drained
+ * in), unless it is more than {@value #MAX_LAG_MILLIS} ms behind: then it counts in the current slice,
+ * where the aggregators, which count a record up to 3 s behind the newest of its key, still take it. The per-slice map is bounded ({@code maxKeysPerSlice}); an access that
  * would need a new key beyond it is dropped and counted. When Kafka is slow or down the producer's
  * own bounded buffer fills, {@code send} fails fast ({@code max.block.ms}), and records are dropped
  * and counted here; nothing waits on a request thread, and sending resumes when Kafka returns.
@@ -40,6 +44,8 @@ public final class CoalescingEmitter implements AutoCloseable {
 
   private static final long NO_DEADLINE = Long.MIN_VALUE;
   private static final long AWAY_PARK_NANOS = 20_000_000L;
+  /** How far behind its slice an access may still be counted in the slice it was decided in. */
+  static final long MAX_LAG_MILLIS = 2_000;
   /** How long {@link #close()} may spend sending what is buffered before dropping (and counting) the rest. */
   private static final Duration CLOSE_BUDGET = Duration.ofSeconds(5);
 
@@ -60,7 +66,7 @@ public final class CoalescingEmitter implements AutoCloseable {
   private final LongAdder failedRecords = new LongAdder();
   private final LongAdder droppedAccesses = new LongAdder();
   private final KafkaCircuit circuit;
-  private final AccessRing.Sink countDropped = (v4, hi, lo, iface, caller, denied) -> droppedAccesses.increment();
+  private final AccessRing.Sink countDropped = (v4, hi, lo, iface, caller, denied, at) -> droppedAccesses.increment();
   private long sliceStart = -1;
   private volatile long closeDeadline = NO_DEADLINE;
   private Thread thread;
@@ -141,8 +147,11 @@ public final class CoalescingEmitter implements AutoCloseable {
     return ring.drain(away ? countDropped : this::add, 8192);
   }
 
-  private void add(long v4, long hi, long lo, String iface, String caller, boolean denied) {
-    if (!slice.add(v4, hi, lo, iface, caller, denied)) {
+  private void add(long v4, long hi, long lo, String iface, String caller, boolean denied, long at) {
+    // an access older than MAX_LAG_MILLIS (the emitter starved that long) counts in the current slice: the
+    // aggregators keep 3 s of grace, and a record later than that would not be counted at all
+    long own = at - Math.floorMod(at, sliceMillis);
+    if (!slice.add(own < sliceStart - MAX_LAG_MILLIS ? sliceStart : own, v4, hi, lo, iface, caller, denied)) {
       droppedAccesses.increment();
     }
   }
@@ -155,7 +164,6 @@ public final class CoalescingEmitter implements AutoCloseable {
       dropSlice();
       return;
     }
-    long ts = sliceStart;
     // once the producer refuses a record itself (its buffer full for max.block.ms while Kafka is away, or
     // closed), the rest of the slice is dropped and counted rather than each waiting as long again
     boolean refused = false;
@@ -169,7 +177,7 @@ public final class CoalescingEmitter implements AutoCloseable {
       IpAddress ip = k.v4() >= 0 ? IpAddress.ofV4((int) k.v4()) : IpAddress.ofV6(k.hi(), k.lo());
       byte[] value;
       try {
-        value = codec.write(new AccessEvent(app, k.iface(), ip, k.caller(), ts, n, e.getValue()[1], node));
+        value = codec.write(new AccessEvent(app, k.iface(), ip, k.caller(), k.slice(), n, e.getValue()[1], node));
       } catch (IllegalArgumentException bad) {
         // an iface or caller the wire format refuses (e.g. contains '|'): drop, never crash
         droppedAccesses.add(n);

@@ -183,11 +183,13 @@ class DecisionEngineTest {
     ConfigSnapshot s = snapshot(AppMode.OPEN, List.of(), List.of(entry("10.0.0.1", null, "")), List.of(), List.of());
     DecisionEngine e = engine(s, ring, null, UnparseableAddressPolicy.BY_MODE);
     e.check("10.0.0.1", "GET /a", "k1");
+    clock.set(T0 + 1_500);
     e.check("2001:db8::1", "GET /b", null);
     e.check("bogus", "GET /c", null);
     List<String> seen = new ArrayList<>();
-    ring.drain((v4, hi, lo, iface, caller, denied) -> seen.add(v4 + "/" + hi + "/" + lo + " " + iface + " " + caller + " " + denied), 10);
-    assertThat(seen).containsExactly("167772161/0/0 GET /a k1 true", "-2/2306139568115548160/1 GET /b null false");
+    ring.drain((v4, hi, lo, iface, caller, denied, at) -> seen.add(v4 + "/" + hi + "/" + lo + " " + iface + " " + caller + " " + denied + " @" + at), 10);
+    assertThat(seen).as("each with the time it was decided at")
+        .containsExactly("167772161/0/0 GET /a k1 true @" + T0, "-2/2306139568115548160/1 GET /b null false @" + (T0 + 1_500));
     assertThat(e.decisions(Decision.Outcome.DENY)).isEqualTo(1);
     assertThat(e.decisions(Decision.Outcome.ALLOW)).isEqualTo(2);
   }

@@ -48,7 +48,7 @@ class CoalescingEmitterTest {
     for (int i = 0; i < times; i++) {
       // accepted, unless the emitter has the ring refuse while Kafka is away (then counted as dropped)
       boolean refusing = ring.refusing();
-      assertThat(ring.offer(v4, 0, 0, iface, caller, denied)).isNotEqualTo(refusing);
+      assertThat(ring.offer(v4, 0, 0, iface, caller, denied, clock.get())).isNotEqualTo(refusing);
     }
   }
 
@@ -70,7 +70,7 @@ class CoalescingEmitterTest {
     offer(V4_A, "GET /items", "partner-1", true, 2);
     offer(V4_A, "POST /cart", null, false, 1);
     offer(V4_B, "GET /items", "partner-1", false, 3);
-    ring.offer(-1, V6.high(), V6.low(), "GET /items", null, true);
+    ring.offer(-1, V6.high(), V6.low(), "GET /items", null, true, clock.get());
     e.pump();
     assertThat(producer.history()).as("nothing is sent before the slice ends").isEmpty();
 
@@ -104,6 +104,39 @@ class CoalescingEmitterTest {
     Map<String, AccessEvent> sent = sent(producer);
     assertThat(sent.get("198.51.100.1 GET /items null @10000").n()).isEqualTo(2);
     assertThat(sent.get("198.51.100.1 GET /items null @10100").n()).isEqualTo(4);
+  }
+
+  @Test
+  void accessesDrainedAfterTheirSliceEnded_countInTheSliceTheyWereDecidedIn() {
+    MockProducer<KafkaKeys.AccessKey, byte[]> producer = producer(true);
+    CoalescingEmitter e = emitter(producer, 1000);
+    e.pump();
+    offer(V4_A, "GET /items", null, false, 3); // decided at 10,000 ms
+    clock.set(10_950); // the emitter starved most of a second before it drains them
+    offer(V4_A, "GET /items", null, true, 2); // decided at 10,950 ms
+    e.pump(); // the slice that began at 10,000 ended: its (empty) map is sent, then both batches are counted
+    clock.set(11_000);
+    e.pump();
+    Map<String, AccessEvent> sent = sent(producer);
+    assertThat(sent).containsOnlyKeys("198.51.100.1 GET /items null @10000", "198.51.100.1 GET /items null @10900");
+    assertThat(sent.get("198.51.100.1 GET /items null @10000").n()).as("in the second they were made in").isEqualTo(3);
+    assertThat(sent.get("198.51.100.1 GET /items null @10900").denied()).isEqualTo(2);
+    assertThat(e.sentRequests()).isEqualTo(5);
+  }
+
+  @Test
+  void accessesMoreThanTwoSecondsBehindTheEmitter_countInItsCurrentSlice_notAsRecordsTheAggregatorsWouldRefuse() {
+    MockProducer<KafkaKeys.AccessKey, byte[]> producer = producer(true);
+    CoalescingEmitter e = emitter(producer, 1000);
+    offer(V4_A, "GET /items", null, false, 2); // decided at 10,000 ms
+    clock.set(12_950);
+    offer(V4_A, "GET /items", null, false, 1); // decided at 12,950 ms
+    e.pump(); // the emitter's first look, almost 3 s later
+    clock.set(13_000);
+    e.pump();
+    Map<String, AccessEvent> sent = sent(producer);
+    assertThat(sent).containsOnlyKeys("198.51.100.1 GET /items null @12900");
+    assertThat(sent.get("198.51.100.1 GET /items null @12900").n()).isEqualTo(3);
   }
 
   @Test
