@@ -51,6 +51,10 @@ public final class AggregatorWorker implements AutoCloseable {
     p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, 0); // WriteBackStore assumes no standby restores under it
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, s.exactlyOnce() ? StreamsConfig.EXACTLY_ONCE_V2 : StreamsConfig.AT_LEAST_ONCE);
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, s.commitInterval().toMillis());
+    // Kafka Streams' transactions time out after 10 s by default and it refuses a longer commit interval
+    // (which the settings allow up to 60 s): a transaction lives as long as the interval, and a slow commit more
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
+        (int) Math.max(10_000, s.commitInterval().toMillis() + 10_000));
     p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 64L * 1024 * 1024);
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
     // counting does not depend on the order of the two input topics (acl.access and the rekeyed

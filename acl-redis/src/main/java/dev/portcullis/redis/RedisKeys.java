@@ -27,6 +27,9 @@ import java.time.LocalDate;
  * pc:{app:t}:tm:&lt;windowStartMin&gt;       ZSET task   → the same per minute
  * pc:{app:t}:ns:&lt;windowStartSec&gt;       ZSET task|node → requests of one reporting node counted by one worker task
  * pc:{app:t}:nm:&lt;windowStartMin&gt;       ZSET task|node → the same per minute
+ * pc:{app:t}:ws:&lt;windowStartSec&gt;       ZSET prefix|task → one worker task's requests of a wide prefix (wider than
+ *                                        the partitioning block: /16, /48, /56) in 1 s, for the scanner to sum
+ *                                        before the prefix's own window has them (TTL 2 min, top 10,000 kept)
  * </pre>
  *
  * The app totals live in one key per app and window, written once per flush by each task (never per
@@ -100,6 +103,15 @@ public final class RedisKeys {
 
   public String totalMinuteWindow(String app, long windowStartMin) {
     return "pc:{" + Identifiers.requireApp("app", app) + ":t}:tm:" + windowStartMin;
+  }
+
+  /**
+   * One second's shares of the app's wide prefixes (wider than the partitioning block), one member
+   * {@code prefix|task} per prefix and worker task: their sum is the prefix's second, a flush after its
+   * requests, where the prefix's own window ({@link #prefixSecondWindow}) has them an aggregator commit later.
+   */
+  public String prefixShareSecondWindow(String app, long windowStartSec) {
+    return "pc:{" + Identifiers.requireApp("app", app) + ":t}:ws:" + windowStartSec;
   }
 
   /** Requests of each node of the app in one second, one member {@code task|node} per worker task and node. */

@@ -55,7 +55,15 @@ public final class DemoStack implements AutoCloseable {
    * @param maxNewInterceptsPerMinute the notifiers' safety valve ({@code scan.maxNewInterceptsPerMinute})
    */
   public record Options(long limitPerSecond, Ladder ladder, Duration forgiveAfter, long prefixLimitPerSecond,
-      int notifiers, String apiToken, boolean redisCluster, int maxNewInterceptsPerMinute, int aggregators) {
+      int notifiers, String apiToken, boolean redisCluster, int maxNewInterceptsPerMinute, int aggregators,
+      Duration aggregatorCommit) {
+
+    /** With the aggregators' default commit interval. */
+    public Options(long limitPerSecond, Ladder ladder, Duration forgiveAfter, long prefixLimitPerSecond,
+        int notifiers, String apiToken, boolean redisCluster, int maxNewInterceptsPerMinute, int aggregators) {
+      this(limitPerSecond, ladder, forgiveAfter, prefixLimitPerSecond, notifiers, apiToken, redisCluster,
+          maxNewInterceptsPerMinute, aggregators, null);
+    }
 
     /** With two aggregator workers in this JVM. */
     public Options(long limitPerSecond, Ladder ladder, Duration forgiveAfter, long prefixLimitPerSecond,
@@ -67,7 +75,13 @@ public final class DemoStack implements AutoCloseable {
     /** The same with {@code n} aggregator workers in this JVM (0: the caller runs its own). */
     public Options withAggregators(int n) {
       return new Options(limitPerSecond, ladder, forgiveAfter, prefixLimitPerSecond, notifiers, apiToken, redisCluster,
-          maxNewInterceptsPerMinute, n);
+          maxNewInterceptsPerMinute, n, aggregatorCommit);
+    }
+
+    /** The same with the aggregators committing every {@code interval} ({@code store.commitInterval}). */
+    public Options withAggregatorCommit(Duration interval) {
+      return new Options(limitPerSecond, ladder, forgiveAfter, prefixLimitPerSecond, notifiers, apiToken, redisCluster,
+          maxNewInterceptsPerMinute, aggregators, interval);
     }
 
     /** With the notifiers' default safety valve (100 new intercepts a minute). */
@@ -156,6 +170,9 @@ public final class DemoStack implements AutoCloseable {
       AggregatorSettings s = AggregatorSettings.defaults(kafka.bootstrapServers(),
           redis, dir.resolve("aggregator-" + i))
           .withTopics("acl.access", "acl.access.dlq", 4).withAdminPort(0);
+      if (options.aggregatorCommit() != null) {
+        s = s.withIntervals(s.flushInterval(), options.aggregatorCommit());
+      }
       AggregatorWorker w = own(new AggregatorWorker(s));
       w.start();
       aggregators.add(w);

@@ -141,7 +141,7 @@ public final class AccessProcessor implements Processor<String, byte[], String, 
     if (node != null) {
       counter.update(StoreKey.Kind.NODE, node, windows, e.n(), e.denied());
     }
-    countPrefixes(e, ip, addressHome, partition, record.timestamp(), sec);
+    countPrefixes(e, ip, addressHome, partition, record.timestamp(), windows);
     if (e.caller() != null) {
       // one caller calls from many addresses, whose records are on many partitions: the sum is made
       // elsewhere; this task sums its share per day and sends it on once per flush interval
@@ -157,16 +157,20 @@ public final class AccessProcessor implements Processor<String, byte[], String, 
    * its addresses' home, so it is counted here; a wider one (a /16, an IPv6 /48: its addresses are on
    * every partition) is held as this task's share per second and sent on to its network's home once
    * per flush interval ({@link #sendHeld}), so a rotation over 65,536 /64s costs one record per
-   * prefix and interval on the rekeyed topic, not one per request.
+   * prefix and interval on the rekeyed topic, not one per request. That share reaches the home a
+   * commit later, so this task also counts its own share of the wide prefix ({@link StoreKey.Kind#PREFIX_SHARE}),
+   * flushed with the addresses, which the scanner sums to judge the prefix as soon as an address.
    */
-  private void countPrefixes(AccessEvent e, IpAddress ip, int addressHome, int partition, long timestamp, long sec) {
+  private void countPrefixes(AccessEvent e, IpAddress ip, int addressHome, int partition, long timestamp, long[] windows) {
     boolean v4 = ip.isV4();
     int block = v4 ? KafkaKeys.ACCESS_PARTITION_V4_BLOCK : KafkaKeys.ACCESS_PARTITION_V6_BLOCK;
-    heldSecond[0] = sec;
+    heldSecond[0] = windows[0];
     for (int length : v4 ? v4Lengths : v6Lengths) {
       Cidr prefix = Cidr.covering(ip, length);
       if (length < block) {
-        counter.hold(StoreKey.Kind.HELD_PREFIX, KafkaKeys.rekeyedPrefix(e.app(), prefix), heldSecond, e.n(), e.denied());
+        String rekeyed = KafkaKeys.rekeyedPrefix(e.app(), prefix);
+        counter.hold(StoreKey.Kind.HELD_PREFIX, rekeyed, heldSecond, e.n(), e.denied());
+        counter.update(StoreKey.Kind.PREFIX_SHARE, shareKey(rekeyed), windows, e.n(), e.denied());
         continue;
       }
       boolean atHome = addressHome == partition;
@@ -224,6 +228,11 @@ public final class AccessProcessor implements Processor<String, byte[], String, 
   }
 
   /** The store key of an app's total as this task counts it; one string per app, so its hash is computed once. */
+  /** The store key of this task's share of a wide prefix, {@code x|<app>|<prefix>|<task>}, from its rekeyed key {@code <app>|<prefix>}. */
+  private String shareKey(String appAndPrefix) {
+    return StoreKey.Kind.PREFIX_SHARE.key(appAndPrefix) + '|' + context.taskId();
+  }
+
   private String totalKey(String app) {
     String k = totalKeys.get(app);
     if (k == null) {

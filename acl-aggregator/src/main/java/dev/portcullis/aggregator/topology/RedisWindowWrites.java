@@ -65,6 +65,12 @@ final class RedisWindowWrites {
           boolean bounded = key.kind() == StoreKey.Kind.ADDRESS || key.kind() == StoreKey.Kind.PREFIX;
           out.add(new WindowWrite(redisKey, member, count, second ? SECOND_TTL : MINUTE_TTL, bounded ? KEEP_PER_KEY : 0));
         }
+        case PREFIX_SHARE -> {
+          if (st.ringOf(slot) != 0 || start < nowSec - SECOND_TTL) {
+            continue; // shares are judged per second only (and the key has expired anyway)
+          }
+          out.add(new WindowWrite(keys.prefixShareSecondWindow(app, start), member, count, SECOND_TTL, KEEP_PER_KEY));
+        }
         case QUOTA -> {
           int shard = keys.shard(member);
           LocalDate day = LocalDate.ofEpochDay(start);

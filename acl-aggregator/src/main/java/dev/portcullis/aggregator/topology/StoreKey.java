@@ -33,7 +33,13 @@ record StoreKey(Kind kind, String app, String member) {
      * This task's share of a prefix wider than the partitioning block (a /16, an IPv6 /48) per second,
      * held to be sent on to the prefix's home task once per flush interval; never flushed.
      */
-    HELD_PREFIX('w');
+    HELD_PREFIX('w'),
+    /**
+     * This task's own count of a wide prefix (member {@code prefix|task}), flushed as one member of the
+     * app's prefix shares: the scanner sums a wide prefix's second from them a flush after its
+     * requests, not an aggregator commit later as its own window ({@link #PREFIX}) has it.
+     */
+    PREFIX_SHARE('e');
 
     private final char code;
     private final String prefix;
@@ -96,7 +102,7 @@ record StoreKey(Kind kind, String app, String member) {
     Kind kind = storeKey != null && storeKey.length() > 1 && storeKey.charAt(1) == '|' ? Kind.of(storeKey.charAt(0)) : null;
     int bar = kind == null ? -1 : storeKey.indexOf('|', 2);
     if (bar <= 2 || bar == storeKey.length() - 1) {
-      throw new IllegalArgumentException("store key \"" + storeKey + "\" must be <kind>|<app>|<member> with kind one of s, p, t, n, q, r, u, v");
+      throw new IllegalArgumentException("store key \"" + storeKey + "\" must be <kind>|<app>|<member> with kind one of s, p, t, n, q, r, u, v, w, e");
     }
     return new StoreKey(kind, storeKey.substring(2, bar), storeKey.substring(bar + 1));
   }

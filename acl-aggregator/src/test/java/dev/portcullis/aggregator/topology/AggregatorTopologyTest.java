@@ -206,6 +206,12 @@ class AggregatorTopologyTest {
     assertThat(prefixSecond("2001:db8:7::/48", T0 + 1_000)).isEqualTo(total - firstSecond);
     assertThat(prefixMinute("2001:db8:7::/48", T0)).as("the /48 in its minute").isEqualTo(total);
     per56.forEach((prefix, n) -> assertThat(prefixMinute(prefix, T0)).as(prefix).isEqualTo(n));
+    // the task's own shares of the wide prefixes, flushed with the addresses for the scanner to sum
+    Map<String, Long> shares = sink.data.get(KEYS.prefixShareSecondWindow("shop", T0 / 1000));
+    assertThat(shares).as("one member per wide prefix and task, none for a /64").containsEntry("2001:db8:7::/48|0_0", firstSecond)
+        .hasSize(1 + (int) per56.keySet().stream().filter(p -> p.startsWith("2001:db8:7:")).count());
+    assertThat(sink.data.get(KEYS.prefixShareSecondWindow("shop", T0 / 1000 + 1))).containsEntry("2001:db8:7::/48|0_0",
+        total - firstSecond);
   }
 
   @Test
@@ -393,8 +399,8 @@ class AggregatorTopologyTest {
     flush();
     assertThat(second("203.0.113.7", T0 + 8_000)).isEqualTo(1);
     assertThat(second("203.0.113.7", T0 + 6_000)).isNull();
-    assertThat(metrics.late()).as("late for the address, its /16's held share, the app total and the node (a prefix"
-        + " keeps more seconds: its /24 counts it)").isEqualTo(4);
+    assertThat(metrics.late()).as("late for the address, its /16's held share and the task's own share of it, the app"
+        + " total and the node (a prefix keeps more seconds: its /24 counts it)").isEqualTo(5);
     assertThat(minute("203.0.113.7", T0)).as("the late record still counts in its minute").isEqualTo(3);
   }
 

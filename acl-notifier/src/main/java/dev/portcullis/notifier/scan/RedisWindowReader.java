@@ -126,6 +126,20 @@ public final class RedisWindowReader implements WindowReader {
     return out;
   }
 
+  /** Reads the second's whole share key (one per app: at most 10,000 members, the aggregators trim it). */
+  @Override
+  public Map<String, Long> prefixSharesAbove(String app, long second, long threshold) {
+    Map<String, Long> sums = new HashMap<>();
+    for (Tuple t : redis.zrangeWithScores(keys.prefixShareSecondWindow(app, second), 0, -1)) {
+      int bar = t.getElement().lastIndexOf('|'); // prefix|task
+      if (bar > 0) {
+        sums.merge(t.getElement().substring(0, bar), (long) t.getScore(), Long::sum);
+      }
+    }
+    sums.values().removeIf(sum -> sum <= threshold);
+    return sums;
+  }
+
   @Override
   public Map<Long, Long> totalsPerSecond(String app, long fromSec, long toSec) {
     Map<Long, Response<List<Tuple>>> responses = new HashMap<>();

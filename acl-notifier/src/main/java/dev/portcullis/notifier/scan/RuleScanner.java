@@ -15,7 +15,9 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One scan of one app: compares the current and the last complete 1 s and 1 min windows with the
@@ -71,14 +73,17 @@ public final class RuleScanner {
       }
     }
     for (long s = sec - prefixLookback; s <= sec && prefixSecond != null; s++) {
-      prefixBreaches(app, config, WindowReader.Kind.PREFIX_SECOND, s, prefixSecond, true, nowMillis, out);
+      // the last two seconds of wide prefixes are also summed from the worker tasks' shares, which are
+      // there a flush after the requests, as an address's are
+      Map<String, Long> early = s >= sec - 1 ? reader.prefixSharesAbove(app, s, prefixSecond) : Map.of();
+      prefixBreaches(app, config, WindowReader.Kind.PREFIX_SECOND, s, prefixSecond, true, nowMillis, early, out);
     }
     for (long m : new long[] {min - 1, min}) {
       if (minMinute != null) {
         addressBreaches(app, config, WindowReader.Kind.MINUTE, m, minMinute, false, out);
       }
       if (prefixMinute != null) {
-        prefixBreaches(app, config, WindowReader.Kind.PREFIX_MINUTE, m, prefixMinute, false, nowMillis, out);
+        prefixBreaches(app, config, WindowReader.Kind.PREFIX_MINUTE, m, prefixMinute, false, nowMillis, Map.of(), out);
       }
     }
     return out;
@@ -119,24 +124,30 @@ public final class RuleScanner {
    * Prefixes over their limit, less the requests of allowlisted single addresses inside them:
    * allowlisting a busy host (a monitor, a partner's NAT) must not get its neighbours intercepted
    * with its block. (Allowlisted blocks inside a prefix are not subtracted: their members would have
-   * to be summed one by one.)
+   * to be summed one by one.) {@code early}: wide prefixes' sums of the tasks' shares above the
+   * threshold; a prefix is judged by the higher of its window and that sum (neither counts a request
+   * twice, and each may not have every request yet).
    */
   private void prefixBreaches(String app, ConfigSnapshot config, WindowReader.Kind kind, long start, long threshold,
-      boolean second, long nowMillis, List<Breach> out) {
+      boolean second, long nowMillis, Map<String, Long> early, List<Breach> out) {
     WindowReader.Kind addresses = second ? WindowReader.Kind.SECOND : WindowReader.Kind.MINUTE;
+    Map<String, Long> counts = new HashMap<>(early);
     for (WindowReader.Count c : reader.above(app, kind, start, threshold)) {
+      counts.merge(c.member(), c.count(), Math::max);
+    }
+    for (Map.Entry<String, Long> c : counts.entrySet()) {
       Cidr prefix;
       try {
-        prefix = Cidr.parse(c.member());
+        prefix = Cidr.parse(c.getKey());
       } catch (IllegalArgumentException e) {
         continue; // not a block: written by something else
       }
       ConfigSnapshot.EffectiveLimit limit = prefixLimit(app, config, prefix);
       Long l = limit == null ? null : second ? limit.perSecond() : limit.perMinute();
-      if (l == null || c.count() <= l) {
+      if (l == null || c.getValue() <= l) {
         continue;
       }
-      long count = c.count() - allowlisted(app, config, prefix, addresses, start, nowMillis);
+      long count = c.getValue() - allowlisted(app, config, prefix, addresses, start, nowMillis);
       if (count > l) {
         out.add(new Breach(app, prefix, second ? "1s" : "1m", start, count, l, limit.rule()));
       }

@@ -40,6 +40,13 @@ public interface WindowReader {
     return out;
   }
 
+  /**
+   * The app's wide prefixes (wider than the aggregators' partitioning block) in one second, summed over
+   * the worker tasks' shares of them, those whose sum is strictly above {@code threshold}: the prefix's
+   * second a flush after its requests, where its own window has them an aggregator commit later.
+   */
+  Map<String, Long> prefixSharesAbove(String app, long second, long threshold);
+
   /** Requests of the whole app per second for {@code fromSec..toSec} (inclusive), oldest first. */
   Map<Long, Long> totalsPerSecond(String app, long fromSec, long toSec);
 

@@ -136,6 +136,35 @@ class RuleScannerTest {
   }
 
   @Test
+  void prefixHierarchy_aSlash48OverItsLimitInTheTasksSharesAlone_isABreachBeforeItsOwnWindowHasTheRequests() {
+    // the /48's shares, counted by three worker tasks and flushed with the addresses; its own window
+    // (summed in its home task, a commit later) has only part of the second yet
+    windows.putShare("shop", SEC, "2001:db8:7::/48", "0_1", 900)
+        .putShare("shop", SEC, "2001:db8:7::/48", "0_4", 800)
+        .putShare("shop", SEC, "2001:db8:7::/48", "0_9", 700)
+        .putShare("shop", SEC, "2001:db8:9::/48", "0_2", 1_900) // a neighbour under the limit
+        .putShare("shop", SEC, "2001:db8:9::/48", "0_5", 50)
+        .put("shop", Kind.PREFIX_SECOND, SEC, "2001:db8:7::/48", 600);
+    ConfigSnapshot c = config().global(null, null).prefixLimit(null, "ipv6/48", 2_000L, null).build();
+    assertThat(scanner.scan("shop", c, NOW)).singleElement().satisfies(b -> {
+      assertThat(b.target()).isEqualTo(Cidr.parse("2001:db8:7::/48"));
+      assertThat(b.reason()).isEqualTo("2400 req/s > 2000 req/s (global prefix ipv6/48)");
+    });
+  }
+
+  @Test
+  void prefixHierarchy_aWindowAheadOfTheShares_isJudgedByTheWindow_andSharesOlderThanTheLastTwoSecondsAreNotRead() {
+    windows.putShare("shop", SEC - 1, "2001:db8:7::/48", "0_1", 1_000) // a task whose share is behind
+        .put("shop", Kind.PREFIX_SECOND, SEC - 1, "2001:db8:7::/48", 2_100)
+        .putShare("shop", SEC - 3, "2001:db8:8::/48", "0_1", 5_000); // the window has it by then, or not at all
+    ConfigSnapshot c = config().global(null, null).prefixLimit(null, "ipv6/48", 2_000L, null).build();
+    assertThat(scanner.scan("shop", c, NOW)).singleElement().satisfies(b -> {
+      assertThat(b.target()).isEqualTo(Cidr.parse("2001:db8:7::/48"));
+      assertThat(b.count()).isEqualTo(2_100);
+    });
+  }
+
+  @Test
   void prefixHierarchy_theNotifiersOwnPrefixLimitsApplyOnlyToSlash24AndSlash64() {
     RuleScanner withPrefixes = new RuleScanner(windows, 500L, null);
     windows.put("shop", Kind.PREFIX_SECOND, SEC, "198.51.0.0/16", 900) // a /16 is far busier than one /24

@@ -1,0 +1,34 @@
+package dev.portcullis.aggregator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.portcullis.redis.RedisEndpoints;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+
+class AggregatorWorkerConfigTest {
+
+  private static AggregatorSettings committingEvery(Duration interval) {
+    AggregatorSettings d = AggregatorSettings.defaults("127.0.0.1:9092", RedisEndpoints.of("127.0.0.1:6379", false),
+        Path.of("target/unused-state"));
+    return d.withIntervals(d.flushInterval(), interval);
+  }
+
+  @Test
+  void aCommitIntervalLongerThanKafkaStreamsDefaultTransactionTimeout_isAcceptedWithATransactionThatOutlivesIt() {
+    // Kafka Streams refuses (ConfigException) a commit interval above its default transaction timeout of 10 s
+    StreamsConfig config = new StreamsConfig(AggregatorWorker.streamsConfig(committingEvery(Duration.ofSeconds(30))));
+    Object timeout = config.getProducerConfigs("aggregator-client").get(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG);
+    assertThat(Integer.parseInt(timeout.toString())).isGreaterThan(30_000);
+  }
+
+  @Test
+  void aTransactionLives_tenSecondsLongerThanTheCommitInterval() {
+    StreamsConfig config = new StreamsConfig(AggregatorWorker.streamsConfig(committingEvery(Duration.ofSeconds(3))));
+    Object timeout = config.getProducerConfigs("aggregator-client").get(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG);
+    assertThat(Integer.parseInt(timeout.toString())).isEqualTo(13_000);
+  }
+}
