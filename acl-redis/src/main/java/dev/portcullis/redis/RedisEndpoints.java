@@ -87,9 +87,49 @@ public record RedisEndpoints(List<String> nodes, boolean cluster, int timeoutMil
       // would keep writing to the dead node after its replica took over (RedisFailoverIT)
       redis.clients.jedis.providers.ClusterConnectionProvider provider = new redis.clients.jedis.providers.ClusterConnectionProvider(
           seeds, config, new org.apache.commons.pool2.impl.GenericObjectPoolConfig<>(), TOPOLOGY_REFRESH);
-      return new JedisCluster(provider, 5, java.time.Duration.ofMillis(Math.max(2_000L, 5L * timeoutMillis)));
+      return new FollowedCluster(provider, java.time.Duration.ofMillis(Math.max(2_000L, 5L * timeoutMillis)));
     }
     return new JedisPooled(parse(nodes.get(0)), config);
+  }
+
+  /**
+   * The nodes that take writes for {@code redis} (a client of {@link #connect()}), as it last read the
+   * cluster's slot map (every 2 s; looked at once a second), sorted and joined: a change means slots
+   * moved to other masters (a failover). Empty for a standalone server, whose only node never changes.
+   */
+  public static String primariesOf(UnifiedJedis redis) {
+    return redis instanceof FollowedCluster c ? c.primaries() : "";
+  }
+
+  /** A cluster client that can tell which masters its slot map names. */
+  private static final class FollowedCluster extends JedisCluster {
+
+    private final redis.clients.jedis.providers.ClusterConnectionProvider provider;
+
+    FollowedCluster(redis.clients.jedis.providers.ClusterConnectionProvider provider, java.time.Duration retries) {
+      super(provider, 5, retries);
+      this.provider = provider;
+    }
+
+    private volatile String primaries;
+    private volatile long readAt;
+
+    /** The masters the slot map names, read from it at most once a second (16,384 slots). */
+    String primaries() {
+      long now = System.nanoTime();
+      String p = primaries;
+      if (p == null || now - readAt > 1_000_000_000L) {
+        java.util.Set<String> nodes = new java.util.TreeSet<>();
+        for (int slot = 0; slot < 16_384; slot++) {
+          redis.clients.jedis.HostAndPort node = provider.getNode(slot);
+          nodes.add(node == null ? "unserved" : node.toString());
+        }
+        p = String.join(",", nodes);
+        primaries = p;
+        readAt = now;
+      }
+      return p;
+    }
   }
 
   @Override

@@ -52,7 +52,7 @@ final class ChildJvms {
     if (p == null) {
       return;
     }
-    signal(p, "CONT");
+    Signals.send(p, "CONT");
     p.destroyForcibly();
     try {
       p.waitFor(30, TimeUnit.SECONDS);
@@ -66,12 +66,12 @@ final class ChildJvms {
   }
 
   synchronized void freeze(int id) {
-    signal(processes[id - 1], "STOP");
+    Signals.send(processes[id - 1], "STOP");
     frozen[id - 1] = true;
   }
 
   synchronized void thaw(int id) {
-    signal(processes[id - 1], "CONT");
+    Signals.send(processes[id - 1], "CONT");
     frozen[id - 1] = false;
   }
 
@@ -87,7 +87,7 @@ final class ChildJvms {
   synchronized void stopAll(int graceSeconds) {
     for (Process p : processes) {
       if (p != null) {
-        signal(p, "CONT");
+        Signals.send(p, "CONT");
         p.destroy();
       }
     }
@@ -98,16 +98,4 @@ final class ChildJvms {
     }
   }
 
-  private static void signal(Process p, String signal) {
-    if (p == null) {
-      return;
-    }
-    try {
-      new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start().waitFor(10, TimeUnit.SECONDS);
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not send SIG" + signal + " to " + p.pid(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
 }

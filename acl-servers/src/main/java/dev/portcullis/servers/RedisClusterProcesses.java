@@ -115,6 +115,19 @@ public final class RedisClusterProcesses implements RedisCluster {
     throw new IllegalStateException("no running master serves slot " + slot);
   }
 
+  /** The running process replicating {@code master} now. */
+  public RedisProcess replicaOf(RedisProcess master) {
+    for (RedisProcess n : nodes) {
+      if (n != master && n.ping()) {
+        List<String> info = RespCommand.call(n.port(), "INFO", "replication").lines().map(String::trim).toList();
+        if (info.contains("role:slave") && info.contains("master_port:" + master.port())) {
+          return n;
+        }
+      }
+    }
+    throw new IllegalStateException("no running replica of the master on port " + master.port());
+  }
+
   private static boolean servesSlot(String nodesLine, int slot) {
     String[] f = nodesLine.trim().split(" ");
     for (int i = 8; i < f.length; i++) {

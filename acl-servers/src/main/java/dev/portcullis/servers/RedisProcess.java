@@ -28,6 +28,7 @@ public final class RedisProcess implements Redis {
   private final boolean tls;
   private Process process;
   private Process watchdog;
+  private boolean frozen;
 
   private RedisProcess(Path binary, int port, Path dir, List<String> extraArgs, boolean tls) {
     this.tls = tls;
@@ -146,6 +147,30 @@ public final class RedisProcess implements Redis {
     destroy();
   }
 
+  /**
+   * SIGSTOPs the server: it keeps its sockets and answers nothing (its master, its replicas and its
+   * clients see a silent peer) until {@link #thaw()}.
+   */
+  public synchronized void freeze() {
+    Signals.send(process, "STOP");
+    frozen = true;
+  }
+
+  /**
+   * Closes a master's links to its replicas (CLIENT KILL TYPE replica): what it acknowledges from now on
+   * reaches a replica only once that reconnects, which a frozen one cannot. (Freezing a replica alone is
+   * not enough: the kernel keeps receiving its replication stream, and it applies it when thawed.)
+   */
+  public void dropReplicaLinks() {
+    RespCommand.call(port, "CLIENT", "KILL", "TYPE", "replica");
+  }
+
+  /** SIGCONTs a frozen server. */
+  public synchronized void thaw() {
+    Signals.send(process, "CONT");
+    frozen = false;
+  }
+
   /** SIGKILLs the server: no shutdown, nothing saved, its clients' connections cut. Start it again with {@link #start()}. */
   public synchronized void kill() {
     if (process != null) {
@@ -160,6 +185,10 @@ public final class RedisProcess implements Redis {
   }
 
   private void destroy() {
+    if (frozen) {
+      Signals.send(process, "CONT"); // a stopped process would wait out its grace before it is killed
+      frozen = false;
+    }
     Watchdog.stop(process, watchdog, 5);
     process = null;
     watchdog = null;

@@ -68,6 +68,11 @@ public final class RedisWindowSink implements WindowSink {
     return replies.size();
   }
 
+  @Override
+  public String servingNodes() {
+    return RedisEndpoints.primariesOf(redis);
+  }
+
   /** One window key's writes of a flush: one ZADD of every member, its TTL, how many members it keeps. */
   private static final class KeyWrites {
     final String key;

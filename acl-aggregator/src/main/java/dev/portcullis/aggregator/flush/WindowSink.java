@@ -11,6 +11,13 @@ public interface WindowSink extends AutoCloseable {
   /** Writes the batch; returns the number of commands sent. @throws RuntimeException if the target is unreachable */
   int write(List<WindowWrite> batch);
 
+  /**
+   * The nodes that take this sink's writes, as it last learned them; a change means they moved (a Redis
+   * Cluster failover promoted a replica, which may lack writes its dead master acknowledged), and the
+   * aggregator then writes every retained window once more. Constant for a single server.
+   */
+  String servingNodes();
+
   @Override
   void close();
 }

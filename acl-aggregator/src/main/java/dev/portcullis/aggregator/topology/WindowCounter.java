@@ -58,6 +58,8 @@ final class WindowCounter {
   private boolean rewriteAll;
   /** Set by a failed flush: once Redis answers again, every retained window is written once more. */
   private boolean rewriteAfterRecovery;
+  /** The nodes the sink wrote to at the last flush (null before the first). */
+  private String servingNodes;
   private static final int REWRITE_BATCH = 10_000;
 
   WindowCounter(AggregatorSettings settings, WindowSink sink, AggregatorMetrics metrics) {
@@ -189,6 +191,15 @@ final class WindowCounter {
     if (wallClockMillis < retryAt) {
       return;
     }
+    String serving = sink.servingNodes();
+    if (servingNodes != null && !servingNodes.equals(serving)) {
+      // a failover: the promoted replica may lack writes its master acknowledged, and no write of this
+      // task need have failed (it may have had nothing to write while the master was down)
+      LOG.info("the Redis nodes taking writes changed from [{}] to [{}]; writing every retained window once more",
+          servingNodes, serving);
+      rewriteAll = true;
+    }
+    servingNodes = serving;
     if (rewriteAll && !rewriteStore(wallClockMillis)) {
       return;
     }

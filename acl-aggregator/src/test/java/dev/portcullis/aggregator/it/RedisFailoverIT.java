@@ -102,6 +102,49 @@ class RedisFailoverIT {
     }
   }
 
+  /**
+   * The gap a failed write cannot reveal: a master acknowledges a flush its replica never receives (the
+   * replica frozen, SIGSTOP, and its link cut), then dies (SIGKILL) with nothing more for it to write. The replica, thawed,
+   * is promoted without those writes; the aggregator sees the slot map name other masters and writes
+   * every retained window again.
+   */
+  @Test
+  void aMasterKilledAfterAcknowledgingWritesItsReplicaNeverGot_withNothingMoreToWrite_stillConvergesExactly()
+      throws Exception {
+    try (KRaftBroker kafka = KRaftBroker.start(); RedisClusterProcesses cluster = RedisClusterProcesses.startWithReplicas()) {
+      String bootstrap = kafka.bootstrapServers();
+      TopicAdmin.ensure(bootstrap, List.of(TopicAdmin.access("access-g", 4, (short) 1),
+          TopicAdmin.deadLetters("dlq-g", (short) 1)));
+      RedisEndpoints redis = new RedisEndpoints(cluster.nodes(), true, 2000);
+      AggregatorSettings s = AggregatorSettings.defaults(bootstrap, redis, state.resolve("agg-g"))
+          .withApplicationId("agg-g").withTopics("access-g", "dlq-g", 4);
+      try (AggregatorWorker worker = new AggregatorWorker(s);
+          Traffic t = new Traffic(bootstrap, "access-g", "gap", 11);
+          UnifiedJedis jedis = redis.connect()) {
+        worker.start();
+        Timeouts.await("the worker to run", Duration.ofSeconds(90), () -> worker.streamsState() == KafkaStreams.State.RUNNING);
+        long base = System.currentTimeMillis();
+        t.send(3_000, 300, base);
+        awaitExact("every count before the fault", t, jedis);
+
+        RedisProcess master = cluster.processes().get(0);
+        RedisProcess replica = cluster.replicaOf(master);
+        replica.freeze();
+        master.dropReplicaLinks();
+        t.send(3_000, 300, base);
+        awaitExact("every count acknowledged, the replica frozen", t, jedis);
+        long failuresBefore = worker.metrics().flushFailures();
+        long rewritesBefore = worker.metrics().storeRewrites();
+        master.kill();
+        replica.thaw();
+        Timeouts.await("the stale replica promoted and every slot served", Duration.ofSeconds(60), cluster::isHealthy);
+        awaitExact("every count after the failover, with no traffic since", t, jedis);
+        assertThat(worker.metrics().storeRewrites()).as("retained windows written again").isGreaterThan(rewritesBefore);
+        System.out.printf("flush failures during the fault: %d%n", worker.metrics().flushFailures() - failuresBefore);
+      }
+    }
+  }
+
   private static void awaitExact(String what, Traffic t, UnifiedJedis redis) {
     try {
       Timeouts.await(what, Duration.ofSeconds(120), () -> t.differenceIn(redis) == null);

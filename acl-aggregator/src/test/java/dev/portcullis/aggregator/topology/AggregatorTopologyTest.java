@@ -47,6 +47,12 @@ class AggregatorTopologyTest {
     final Map<String, Map<String, Long>> data = new HashMap<>();
     final List<Integer> batches = new ArrayList<>();
     boolean failing;
+    String serving = "127.0.0.1:7000,127.0.0.1:7001,127.0.0.1:7002";
+
+    @Override
+    public String servingNodes() {
+      return serving;
+    }
 
     @Override
     public int write(List<WindowWrite> batch) {
@@ -417,6 +423,27 @@ class AggregatorTopologyTest {
     driver.advanceWallClockTime(Duration.ofSeconds(6)); // past the backoff
     assertThat(second("203.0.113.7", T0)).isEqualTo(10);
     assertThat(metrics.redisHealthy()).isTrue();
+  }
+
+  @Test
+  void aFailoverToAReplicaThatLacksAcknowledgedWrites_andNoFailedWrite_rewritesEveryRetainedWindow() {
+    send("203.0.113.7", T0, 5, 0, null, "GET /");
+    send("2001:db8:7:1::9", T0, 2, 0, null, "GET /");
+    flush();
+    assertThat(second("203.0.113.7", T0)).isEqualTo(5);
+    // the master acknowledged, then died before its replica had the writes; the task has nothing more to
+    // write, so no write of it fails: only the changed slot map tells
+    sink.data.clear();
+    flush();
+    assertThat(second("203.0.113.7", T0)).as("nothing rewritten while the same nodes serve").isNull();
+    sink.serving = "127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7004";
+    long rewrites = metrics.storeRewrites();
+    flush();
+    assertThat(metrics.storeRewrites()).as("each task's store").isGreaterThan(rewrites);
+    assertThat(second("203.0.113.7", T0)).isEqualTo(5);
+    assertThat(minute("203.0.113.7", T0)).isEqualTo(5);
+    assertThat(prefixSecond("2001:db8:7::/48", T0)).isEqualTo(2);
+    assertThat(sink.data.get(KEYS.prefixShareSecondWindow("shop", T0 / 1000))).containsEntry("2001:db8:7::/48|0_0", 2L);
   }
 
   @Test
