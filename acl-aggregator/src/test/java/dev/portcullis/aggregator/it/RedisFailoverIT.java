@@ -41,17 +41,11 @@ class RedisFailoverIT {
   void aMasterKilledMidFlush_itsReplicaTakesOver_countsConvergeExactly_andTheScannerGoesOn() throws Exception {
     try (KRaftBroker kafka = KRaftBroker.start(); RedisClusterProcesses cluster = RedisClusterProcesses.startWithReplicas()) {
       String bootstrap = kafka.bootstrapServers();
-      TopicAdmin.ensure(bootstrap, List.of(TopicAdmin.access("access-f", 4, (short) 1),
-          TopicAdmin.deadLetters("dlq-f", (short) 1)));
       RedisEndpoints redis = new RedisEndpoints(cluster.nodes(), true, 2000);
-      AggregatorSettings s = AggregatorSettings.defaults(bootstrap, redis, state.resolve("agg"))
-          .withApplicationId("agg-f").withTopics("access-f", "dlq-f", 4);
-      try (AggregatorWorker worker = new AggregatorWorker(s);
+      try (AggregatorWorker worker = runningWorker(bootstrap, redis, "f");
           Traffic t = new Traffic(bootstrap, "access-f", "fault", 7);
           UnifiedJedis jedis = redis.connect();
           UnifiedJedis scanning = redis.connect()) {
-        worker.start();
-        Timeouts.await("the worker to run", Duration.ofSeconds(90), () -> worker.streamsState() == KafkaStreams.State.RUNNING);
         long base = System.currentTimeMillis();
         t.send(4_000, 400, base);
         awaitExact("every count before the kill", t, jedis);
@@ -113,16 +107,10 @@ class RedisFailoverIT {
       throws Exception {
     try (KRaftBroker kafka = KRaftBroker.start(); RedisClusterProcesses cluster = RedisClusterProcesses.startWithReplicas()) {
       String bootstrap = kafka.bootstrapServers();
-      TopicAdmin.ensure(bootstrap, List.of(TopicAdmin.access("access-g", 4, (short) 1),
-          TopicAdmin.deadLetters("dlq-g", (short) 1)));
       RedisEndpoints redis = new RedisEndpoints(cluster.nodes(), true, 2000);
-      AggregatorSettings s = AggregatorSettings.defaults(bootstrap, redis, state.resolve("agg-g"))
-          .withApplicationId("agg-g").withTopics("access-g", "dlq-g", 4);
-      try (AggregatorWorker worker = new AggregatorWorker(s);
+      try (AggregatorWorker worker = runningWorker(bootstrap, redis, "g");
           Traffic t = new Traffic(bootstrap, "access-g", "gap", 11);
           UnifiedJedis jedis = redis.connect()) {
-        worker.start();
-        Timeouts.await("the worker to run", Duration.ofSeconds(90), () -> worker.streamsState() == KafkaStreams.State.RUNNING);
         long base = System.currentTimeMillis();
         t.send(3_000, 300, base);
         awaitExact("every count before the fault", t, jedis);
@@ -143,6 +131,23 @@ class RedisFailoverIT {
         System.out.printf("flush failures during the fault: %d%n", worker.metrics().flushFailures() - failuresBefore);
       }
     }
+  }
+
+  /** A started aggregator over topics {@code access-<id>} / {@code dlq-<id>} (created here, 4 partitions), once running. */
+  private AggregatorWorker runningWorker(String bootstrap, RedisEndpoints redis, String id) {
+    TopicAdmin.ensure(bootstrap, List.of(TopicAdmin.access("access-" + id, 4, (short) 1),
+        TopicAdmin.deadLetters("dlq-" + id, (short) 1)));
+    AggregatorSettings s = AggregatorSettings.defaults(bootstrap, redis, state.resolve("agg-" + id))
+        .withApplicationId("agg-" + id).withTopics("access-" + id, "dlq-" + id, 4);
+    AggregatorWorker worker = new AggregatorWorker(s);
+    try {
+      worker.start();
+      Timeouts.await("the worker to run", Duration.ofSeconds(90), () -> worker.streamsState() == KafkaStreams.State.RUNNING);
+    } catch (RuntimeException | Error e) {
+      worker.close();
+      throw e;
+    }
+    return worker;
   }
 
   private static void awaitExact(String what, Traffic t, UnifiedJedis redis) {
