@@ -263,10 +263,12 @@ public final class AclClient implements AutoCloseable {
    * @param refusedNotices valid notices refused as too wide or beyond the cap ({@link NoticeGuard})
    * @param rulesHeld    why the tree in ZooKeeper is not enforced (its root vanished, or it removes most
    *                     rules at once), the last good rules staying in force; null when it is
+   * @param accessesCountedLater requests reported in a later second than they were decided in (the
+   *                     emitter more than 2 s behind)
    */
   public record Status(long configVersion, boolean configSynced, int activeIntercepts, boolean noticesCaughtUp,
       long sentRecords, long sentRequests, long droppedAccesses, long noticeLagMillis, long allowed, long denied,
-      long limited, boolean rulesInForce, long refusedNotices, String rulesHeld) {}
+      long limited, boolean rulesInForce, long refusedNotices, String rulesHeld, long accessesCountedLater) {}
 
   public Status status() {
     ConfigWatcher watcher = sources == null ? null : sources.watcher();
@@ -276,7 +278,7 @@ public final class AclClient implements AutoCloseable {
         emitter == null ? 0 : emitter.droppedAccesses(), notices == null ? -1 : notices.lastLagMillis(),
         engine.decisions(Decision.Outcome.ALLOW), engine.decisions(Decision.Outcome.DENY),
         engine.decisions(Decision.Outcome.LIMIT), rules.inForce(), notices == null ? 0 : notices.refusedNotices(),
-        watcher == null ? null : watcher.stats().held());
+        watcher == null ? null : watcher.stats().held(), emitter == null ? 0 : emitter.countedLater());
   }
 
   /**

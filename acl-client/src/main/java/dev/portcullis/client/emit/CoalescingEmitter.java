@@ -65,6 +65,7 @@ public final class CoalescingEmitter implements AutoCloseable {
   private final LongAdder sentRequests = new LongAdder();
   private final LongAdder failedRecords = new LongAdder();
   private final LongAdder droppedAccesses = new LongAdder();
+  private final LongAdder countedLater = new LongAdder();
   private final KafkaCircuit circuit;
   private final AccessRing.Sink countDropped = (v4, hi, lo, iface, caller, denied, at) -> droppedAccesses.increment();
   private long sliceStart = -1;
@@ -151,7 +152,11 @@ public final class CoalescingEmitter implements AutoCloseable {
     // an access older than MAX_LAG_MILLIS (the emitter starved that long) counts in the current slice: the
     // aggregators keep 3 s of grace, and a record later than that would not be counted at all
     long own = at - Math.floorMod(at, sliceMillis);
-    if (!slice.add(own < sliceStart - MAX_LAG_MILLIS ? sliceStart : own, v4, hi, lo, iface, caller, denied)) {
+    if (own < sliceStart - MAX_LAG_MILLIS) {
+      own = sliceStart;
+      countedLater.increment();
+    }
+    if (!slice.add(own, v4, hi, lo, iface, caller, denied)) {
       droppedAccesses.increment();
     }
   }
@@ -246,6 +251,15 @@ public final class CoalescingEmitter implements AutoCloseable {
   /** Requests represented by acknowledged records. */
   public long sentRequests() {
     return sentRequests.sum();
+  }
+
+  /**
+   * Accesses counted in a later slice than the one they were decided in, because the emitter was more
+   * than {@value #MAX_LAG_MILLIS} ms behind (a starved thread, a pause): each moves one request into a later
+   * second of the aggregators' windows.
+   */
+  public long countedLater() {
+    return countedLater.sum();
   }
 
   /** Records Kafka refused or that timed out. */

@@ -46,6 +46,7 @@ public final class ClientMetrics {
     gauge("events.sentRecords", emitter::sentRecords);
     gauge("events.sentRequests", emitter::sentRequests);
     gauge("events.dropped", emitter::droppedAccesses);
+    gauge("events.countedLater", emitter::countedLater);
   }
 
   public void notices(NoticeSubscriber notices) {

@@ -59,6 +59,8 @@ public final class PrometheusBridge implements MultiCollector {
         "requests reported to Kafka (inside the coalesced records)", 1, null));
     NAMES.put("events.dropped", new Exposed("portcullis_client_accesses_dropped", true,
         "requests not reported (Kafka away, ring full): uncounted by the aggregator", 1, null));
+    NAMES.put("events.countedLater", new Exposed("portcullis_client_accesses_counted_late", true,
+        "requests counted in a later second than they were decided in (the emitter over 2 s behind)", 1, null));
     NAMES.put("notices.lagMillis", new Exposed("portcullis_client_notice_lag_seconds", false,
         "delay of the last intercept notice applied, from its issue to this client", 1e-3, null));
     NAMES.put("notices.poison", new Exposed("portcullis_client_notices_poison", true,

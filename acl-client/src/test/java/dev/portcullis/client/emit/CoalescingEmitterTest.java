@@ -122,6 +122,7 @@ class CoalescingEmitterTest {
     assertThat(sent.get("198.51.100.1 GET /items null @10000").n()).as("in the second they were made in").isEqualTo(3);
     assertThat(sent.get("198.51.100.1 GET /items null @10900").denied()).isEqualTo(2);
     assertThat(e.sentRequests()).isEqualTo(5);
+    assertThat(e.countedLater()).as("none moved").isZero();
   }
 
   @Test
@@ -137,6 +138,7 @@ class CoalescingEmitterTest {
     Map<String, AccessEvent> sent = sent(producer);
     assertThat(sent).containsOnlyKeys("198.51.100.1 GET /items null @12900");
     assertThat(sent.get("198.51.100.1 GET /items null @12900").n()).isEqualTo(3);
+    assertThat(e.countedLater()).as("the two moved into a later second, counted").isEqualTo(2);
   }
 
   @Test

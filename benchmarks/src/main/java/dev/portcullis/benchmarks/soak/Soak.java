@@ -35,10 +35,16 @@ public final class Soak {
   public record Settings(Duration length, Duration interval, int users, SoakTraffic.Rates rates,
       Duration redisOutageAt, Duration redisOutage, Duration killAt) {}
 
-  /** What it found. */
+  /**
+   * What it found.
+   *
+   * @param mismatchedRequests the requests by which the compared windows differ from what was sent, summed
+   * @param countedLater       requests the clients reported in a later second than they were decided in
+   *                           (their emitters over 2 s behind): each may make one window one short and the next one over
+   */
   public record Report(List<SoakRow> rows, long benignSent, long benignRefused, String firstBenignRefusal,
       long v6Sent, long v6InterceptedAfterMillis, long scraperInterceptedAfterMillis, int sampledWindows,
-      List<String> mismatches, long maxMembers) {
+      List<String> mismatches, long mismatchedRequests, long countedLater, long maxMembers) {
 
     public String markdown() {
       StringBuilder b = new StringBuilder(SoakRow.header()).append('\n');
@@ -50,6 +56,7 @@ public final class Soak {
           .append(" ms; sampled windows checked ").append(sampledWindows).append(", different ").append(mismatches.size())
           .append(" (of them 1 min windows: ").append(mismatches.stream().filter(m -> m.contains("|m|")).count()).append(')')
           .append(mismatches.isEmpty() ? "" : " " + mismatches.subList(0, Math.min(5, mismatches.size())))
+          .append("; requests the clients counted in a later second ").append(countedLater)
           .append("; most members of one window key ").append(maxMembers).append('\n');
       return b.toString();
     }
@@ -141,14 +148,16 @@ public final class Soak {
           awaitIntercepted(clients.get(0), traffic.v6InterceptedAt, "2001:db8:7:1::1");
           awaitIntercepted(clients.get(0), traffic.scraperInterceptedAt, "198.51.100.77");
           List<String> mismatches = new ArrayList<>();
-          int checked = check(traffic, redis, outageEnd + 2_000, System.currentTimeMillis(), mismatches);
+          long[] off = {0};
+          int checked = check(traffic, redis, outageEnd + 2_000, System.currentTimeMillis(), mismatches, off);
+          long countedLater = clients.stream().mapToLong(c -> c.status().accessesCountedLater()).sum();
           int excluded = (int) mismatches.stream().filter(AMBIGUOUS::equals).count();
           mismatches.removeIf(AMBIGUOUS::equals);
           log.accept("sampled windows left out as ambiguous (a request within " + SoakTraffic.EDGE_MILLIS
               + " ms of their start): " + excluded);
           return new Report(rows, traffic.benignSent.sum(), traffic.benignRefused.sum(), traffic.firstBenignRefusal.get(),
               traffic.v6Sent.sum(), since(traffic.v6InterceptedAt, traffic.startedAt),
-              since(traffic.scraperInterceptedAt, traffic.startedAt), checked, mismatches, maxMembers);
+              since(traffic.scraperInterceptedAt, traffic.startedAt), checked, mismatches, off[0], countedLater, maxMembers);
         }
       } finally {
         for (ChildAggregator a : aggregators) {
@@ -174,9 +183,11 @@ public final class Soak {
 
   /**
    * Compares the sampled users' counts with Redis for every second (in the last 100 s) and minute that
-   * began after {@code from} and ended before {@code until}; returns how many windows it compared.
+   * began after {@code from} and ended before {@code until}; returns how many windows it compared, and adds
+   * the requests by which they differ to {@code off[0]}.
    */
-  private static int check(SoakTraffic traffic, UnifiedJedis redis, long from, long until, List<String> mismatches) {
+  private static int check(SoakTraffic traffic, UnifiedJedis redis, long from, long until, List<String> mismatches,
+      long[] off) {
     RedisKeys keys = new RedisKeys();
     int checked = 0;
     for (Map.Entry<String, java.util.concurrent.atomic.LongAdder> e : traffic.expected.entrySet()) {
@@ -196,7 +207,9 @@ public final class Soak {
       String key = second ? keys.secondWindow("shop", keys.shard(ip), window) : keys.minuteWindow("shop", keys.shard(ip), window);
       Double actual = redis.zscore(key, ip.toString());
       checked++;
-      if (actual == null || actual.longValue() != e.getValue().sum()) {
+      long have = actual == null ? 0 : actual.longValue();
+      off[0] += Math.abs(have - e.getValue().sum());
+      if (actual == null || have != e.getValue().sum()) {
         mismatches.add(e.getKey() + " (" + (start - from) / 1000 + " s after Redis was back): sent " + e.getValue().sum()
             + ", Redis has " + actual);
       }

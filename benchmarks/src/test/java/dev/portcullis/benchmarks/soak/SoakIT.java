@@ -32,7 +32,10 @@ class SoakIT {
     assertThat(r.v6InterceptedAfterMillis()).as("the rotating /48 intercepted").isNotNegative();
     assertThat(r.scraperInterceptedAfterMillis()).as("the /24 scraper intercepted").isNotNegative();
     assertThat(r.sampledWindows()).as("windows of the heaviest users compared after Redis came back").isPositive();
-    assertThat(r.mismatches()).as("their counts in Redis").isEmpty();
+    // exact, but for requests a client reported a second late (its emitter over 2 s behind), which it counts:
+    // each moves one request from a window into the next
+    assertThat(r.mismatchedRequests()).as("requests by which their counts in Redis differ (%s); the clients counted %d"
+        + " requests in a later second", r.mismatches(), r.countedLater()).isLessThanOrEqualTo(2 * r.countedLater());
     assertThat(r.maxMembers()).as("members of any window key: the Redis bound").isBetween(1L, 10_000L);
     for (SoakRow row : r.rows()) {
       assertThat(row.droppedAccesses()).as("accesses the clients dropped at %d s", row.atSeconds()).isZero();
