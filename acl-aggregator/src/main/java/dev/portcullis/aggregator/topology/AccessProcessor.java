@@ -227,12 +227,12 @@ public final class AccessProcessor implements Processor<String, byte[], String, 
         REKEYED_SINK);
   }
 
-  /** The store key of an app's total as this task counts it; one string per app, so its hash is computed once. */
-  /** The store key of this task's share of a wide prefix, {@code x|<app>|<prefix>|<task>}, from its rekeyed key {@code <app>|<prefix>}. */
+  /** The store key of this task's share of a wide prefix, {@code e|<app>|<prefix>|<task>}, from its rekeyed key {@code <app>|<prefix>}. */
   private String shareKey(String appAndPrefix) {
     return StoreKey.Kind.PREFIX_SHARE.key(appAndPrefix) + '|' + context.taskId();
   }
 
+  /** The store key of an app's total as this task counts it; one string per app, so its hash is computed once. */
   private String totalKey(String app) {
     String k = totalKeys.get(app);
     if (k == null) {

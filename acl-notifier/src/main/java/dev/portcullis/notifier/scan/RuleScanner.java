@@ -67,6 +67,7 @@ public final class RuleScanner {
     Long minMinute = lowest(app, config, false);
     Long prefixSecond = lowestPrefix(app, config, true);
     Long prefixMinute = lowestPrefix(app, config, false);
+    Long wideSecond = lowestWidePerSecond(app, config);
     for (long s : new long[] {sec - 1, sec}) {
       if (minSecond != null) {
         addressBreaches(app, config, WindowReader.Kind.SECOND, s, minSecond, true, out);
@@ -75,7 +76,7 @@ public final class RuleScanner {
     for (long s = sec - prefixLookback; s <= sec && prefixSecond != null; s++) {
       // the last two seconds of wide prefixes are also summed from the worker tasks' shares, which are
       // there a flush after the requests, as an address's are
-      Map<String, Long> early = s >= sec - 1 ? reader.prefixSharesAbove(app, s, prefixSecond) : Map.of();
+      Map<String, Long> early = wideSecond != null && s >= sec - 1 ? reader.prefixSharesAbove(app, s, wideSecond) : Map.of();
       prefixBreaches(app, config, WindowReader.Kind.PREFIX_SECOND, s, prefixSecond, true, nowMillis, early, out);
     }
     for (long m : new long[] {min - 1, min}) {
@@ -166,6 +167,23 @@ public final class RuleScanner {
       }
     }
     return base;
+  }
+
+  /**
+   * The lowest per-second limit of a policy on prefixes wider than the aggregators' partitioning block
+   * (those whose tasks' shares are summed), or null: without one the shares are not read.
+   */
+  private static Long lowestWidePerSecond(String app, ConfigSnapshot config) {
+    Long low = null;
+    for (List<PrefixLimit> limits : List.of(config.global().prefixLimits(), config.policy(app).prefixLimits())) {
+      for (PrefixLimit p : limits) {
+        boolean wide = p.length() < (p.ipv6() ? KafkaKeys.ACCESS_PARTITION_V6_BLOCK : KafkaKeys.ACCESS_PARTITION_V4_BLOCK);
+        if (wide && p.limitPerSecond() != null && (low == null || p.limitPerSecond() < low)) {
+          low = p.limitPerSecond();
+        }
+      }
+    }
+    return low;
   }
 
   /** Requests in the window from single addresses inside {@code prefix} that an allow entry in force covers. */
