@@ -7,8 +7,8 @@ import java.util.Set;
 /**
  * The accesses drained since the emitter last sent, counted per (slice, address, interface, caller):
  * requests and refusals. The slice is the one each request was decided in (its own time, aligned to
- * the slice length), not the one it was drained in, so an emitter that falls behind sends late but
- * never moves a request into a later second. Bounded: an access that would need a key beyond {@code maxKeys} is refused, for the
+ * the slice length), not the one it was drained in (the emitter chooses it: see {@link CoalescingEmitter}).
+ * Bounded: an access that would need a key beyond {@code maxKeys} is refused, for the
  * caller to count. The emitter thread's alone; not thread-safe.
  */
 final class AccessSlice {

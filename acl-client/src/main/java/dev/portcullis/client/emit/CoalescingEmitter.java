@@ -26,9 +26,10 @@ import org.slf4j.LoggerFactory;
  * with the client's coarse clock). When the current slice ends it sends one record per key and slice
  * with {@code n} requests and {@code denied} refusals, so under attack one record stands for
  * thousands of requests. An emitter that falls behind (a starved thread, a pause) sends late, but each
- * request still counts in the second it was made in (before, it counted in the slice it was drained
- * in), unless it is more than {@value #MAX_LAG_MILLIS} ms behind: then it counts in the current slice,
- * where the aggregators, which count a record up to 3 s behind the newest of its key, still take it. The per-slice map is bounded ({@code maxKeysPerSlice}); an access that
+ * request still counts in the second it was made in, unless it is more than {@value #MAX_LAG_MILLIS} ms
+ * behind: then it counts in the current slice, where the aggregators, which count a record up to 3 s
+ * behind the newest of its key, still take it (and {@link #countedLater()} counts it). The per-slice map
+ * is bounded ({@code maxKeysPerSlice}); an access that
  * would need a new key beyond it is dropped and counted. When Kafka is slow or down the producer's
  * own bounded buffer fills, {@code send} fails fast ({@code max.block.ms}), and records are dropped
  * and counted here; nothing waits on a request thread, and sending resumes when Kafka returns.
