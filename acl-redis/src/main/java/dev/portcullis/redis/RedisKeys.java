@@ -17,7 +17,7 @@ import java.time.LocalDate;
  *
  * <pre>
  * pc:{app:shard}:s:&lt;windowStartSec&gt;   ZSET ip     → requests in that 1 s window  (TTL 2 min)
- * pc:{app:shard}:m:&lt;windowStartMin&gt;   ZSET ip     → requests in that 1 min window (TTL 2 h)
+ * pc:{app:shard}:m:&lt;windowStartMin&gt;   ZSET ip     → requests in that 1 min window (TTL 2 h; once past, top 100 kept)
  * pc:{app:shard}:ps:&lt;windowStartSec&gt;  ZSET prefix → requests of the prefix in 1 s
  * pc:{app:shard}:pm:&lt;windowStartMin&gt;  ZSET prefix → requests of the prefix in 1 min
  * pc:{app:shard}:q:&lt;yyyymmdd&gt;         ZSET caller|iface → requests that day
@@ -38,6 +38,14 @@ import java.time.LocalDate;
 public final class RedisKeys {
 
   public static final int DEFAULT_SHARDS = 64;
+
+  /**
+   * The members a past minute's address or prefix key keeps ({@code :m:}, {@code :pm:}): once a minute is
+   * neither counted nor judged any more (two minutes after it began), the aggregators trim its keys to
+   * their highest {@value} members, so the 2 h of minute history cost 6,400 members per app, minute and
+   * kind with 64 shards, not every address an attacker used. The history views ask for at most this many.
+   */
+  public static final int PAST_MINUTE_MEMBERS = 100;
 
   private final int shards;
 

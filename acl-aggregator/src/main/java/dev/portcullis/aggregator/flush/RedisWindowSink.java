@@ -2,6 +2,7 @@ package dev.portcullis.aggregator.flush;
 
 import dev.portcullis.redis.RedisEndpoints;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +65,24 @@ public final class RedisWindowSink implements WindowSink {
     // answers -LOADING): each reply is read, and one error fails the flush, which is then retried
     for (Response<?> r : replies) {
       r.get();
+    }
+    return replies.size();
+  }
+
+  @Override
+  public int trim(Collection<String> keys, int keep) {
+    if (keys.isEmpty()) {
+      return 0;
+    }
+    List<Response<Long>> replies = new ArrayList<>(keys.size());
+    try (AbstractPipeline p = redis.pipelined()) {
+      for (String key : keys) {
+        replies.add(p.zremrangeByRank(key, 0, -(keep + 1L)));
+      }
+      p.sync();
+    }
+    for (Response<Long> r : replies) {
+      r.get(); // an error reply fails the trim, which is then retried
     }
     return replies.size();
   }

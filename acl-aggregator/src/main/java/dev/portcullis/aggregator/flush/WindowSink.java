@@ -1,5 +1,6 @@
 package dev.portcullis.aggregator.flush;
 
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -10,6 +11,12 @@ public interface WindowSink extends AutoCloseable {
 
   /** Writes the batch; returns the number of commands sent. @throws RuntimeException if the target is unreachable */
   int write(List<WindowWrite> batch);
+
+  /**
+   * Trims each of {@code keys} (sorted sets) to its {@code keep} highest members; a missing key is left
+   * missing. Returns the number of commands sent. @throws RuntimeException if the target is unreachable
+   */
+  int trim(Collection<String> keys, int keep);
 
   /**
    * The nodes that take this sink's writes, as it last learned them; a change means they moved (a Redis

@@ -4,11 +4,19 @@ import dev.portcullis.address.IpAddress;
 import dev.portcullis.aggregator.flush.WindowWrite;
 import dev.portcullis.redis.RedisKeys;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Where each window of a store entry goes in Redis: its key, member, TTL and bound. Stateless. */
+/**
+ * Where each window of a store entry goes in Redis: its key, member, TTL and bound; and which minute keys
+ * it wrote while their minute was open, to be trimmed to {@link RedisKeys#PAST_MINUTE_MEMBERS} once it is
+ * past ({@link #pastMinuteKeys}). One per task; not thread-safe.
+ */
 final class RedisWindowWrites {
 
   private static final Logger LOG = LoggerFactory.getLogger(RedisWindowWrites.class);
@@ -23,8 +31,19 @@ final class RedisWindowWrites {
   static final int KEEP_PER_KEY = 10_000;
   /** A "now" before every window: {@link #of} then skips none as expired. */
   static final long ANY_TIME = Long.MIN_VALUE / 4;
+  /**
+   * Minutes a window stays open after it began: counted into by late records and judged by the scanner
+   * (the current minute and the one before); after that its keys keep their highest
+   * {@link RedisKeys#PAST_MINUTE_MEMBERS} members.
+   */
+  static final long OPEN_MINUTES = 2;
 
   private final RedisKeys keys;
+  /**
+   * Address and prefix minute keys written while open, by minute; at most apps x shards x 2 per minute,
+   * for the two or three minutes open at once (and the keys of a failed trim, under Long.MIN_VALUE).
+   */
+  private final TreeMap<Long, Set<String>> openMinuteKeys = new TreeMap<>();
 
   RedisWindowWrites(RedisKeys keys) {
     this.keys = keys;
@@ -63,7 +82,15 @@ final class RedisWindowWrites {
             redisKey = second ? keys.prefixSecondWindow(app, shard, start) : keys.prefixMinuteWindow(app, shard, start);
           }
           boolean bounded = key.kind() == StoreKey.Kind.ADDRESS || key.kind() == StoreKey.Kind.PREFIX;
-          out.add(new WindowWrite(redisKey, member, count, second ? SECOND_TTL : MINUTE_TTL, bounded ? KEEP_PER_KEY : 0));
+          int keep = bounded ? KEEP_PER_KEY : 0;
+          if (bounded && !second) {
+            if (nowSec != ANY_TIME && start <= nowSec / 60 - OPEN_MINUTES) {
+              keep = RedisKeys.PAST_MINUTE_MEMBERS; // a late record or a rewrite: trimmed in the same pipeline
+            } else {
+              openMinuteKeys.computeIfAbsent(start, m -> new HashSet<>()).add(redisKey);
+            }
+          }
+          out.add(new WindowWrite(redisKey, member, count, second ? SECOND_TTL : MINUTE_TTL, keep));
         }
         case PREFIX_SHARE -> {
           if (st.ringOf(slot) != 0 || start < nowSec - SECOND_TTL) {
@@ -85,5 +112,23 @@ final class RedisWindowWrites {
         case HELD_QUOTA, HELD_QUOTA_HOUR, HELD_PREFIX -> LOG.warn("a held share is never flushed: {}", storeKey);
       }
     }
+  }
+
+  /**
+   * Takes the minute keys written while open whose minute is past at {@code nowSec}: to be trimmed to
+   * {@link RedisKeys#PAST_MINUTE_MEMBERS}, or handed back with {@link #trimLater} if that fails.
+   */
+  List<String> pastMinuteKeys(long nowSec) {
+    List<String> past = new ArrayList<>();
+    long firstOpen = nowSec / 60 - OPEN_MINUTES + 1;
+    while (!openMinuteKeys.isEmpty() && openMinuteKeys.firstKey() < firstOpen) {
+      past.addAll(openMinuteKeys.pollFirstEntry().getValue());
+    }
+    return past;
+  }
+
+  /** Keys {@link #pastMinuteKeys} gave whose trim failed: given again by its next call. */
+  void trimLater(List<String> keys) {
+    openMinuteKeys.computeIfAbsent(Long.MIN_VALUE, m -> new HashSet<>()).addAll(keys);
   }
 }

@@ -186,11 +186,39 @@ final class WindowCounter {
     }
   }
 
-  /** Writes every changed window; keeps them marked if the sink fails. */
+  /**
+   * Writes every changed window (keeps them marked if the sink fails), then trims the minute keys it
+   * wrote whose minute is now past.
+   */
   void flush(long wallClockMillis) {
     if (wallClockMillis < retryAt) {
       return;
     }
+    writeChanged(wallClockMillis);
+    if (wallClockMillis >= retryAt) {
+      trimPastMinutes(wallClockMillis);
+    }
+  }
+
+  /**
+   * Past minutes keep their highest {@link RedisKeys#PAST_MINUTE_MEMBERS} members (for the history views):
+   * the rest of a minute's addresses, which an attacker rotating addresses makes many, need not live the
+   * 2 h of a minute key.
+   */
+  private void trimPastMinutes(long wallClockMillis) {
+    List<String> past = writes.pastMinuteKeys(wallClockMillis / 1000);
+    if (past.isEmpty()) {
+      return;
+    }
+    try {
+      metrics.redisCommands.add(sink.trim(past, RedisKeys.PAST_MINUTE_MEMBERS));
+    } catch (RuntimeException e) {
+      writes.trimLater(past);
+      failed(wallClockMillis, e, "trim of " + past.size() + " past minute keys");
+    }
+  }
+
+  private void writeChanged(long wallClockMillis) {
     String serving = sink.servingNodes();
     if (servingNodes != null && !servingNodes.equals(serving)) {
       // a failover: the promoted replica may lack writes its master acknowledged, and no write of this
@@ -254,12 +282,15 @@ final class WindowCounter {
   }
 
   private void failed(long wallClockMillis, RuntimeException e, int writes) {
+    failed(wallClockMillis, e, "flush of " + writes + " window writes");
+  }
+
+  private void failed(long wallClockMillis, RuntimeException e, String what) {
     metrics.flushFailures.increment();
     metrics.redis(false, e.toString());
     backoffMillis = backoffMillis == 0 ? settings.flushInterval().toMillis() : Math.min(5_000, backoffMillis * 2);
     retryAt = wallClockMillis + backoffMillis;
-    LOG.warn("flush of {} window writes failed; keeping them and retrying in {} ms: {}", writes, backoffMillis,
-        e.toString());
+    LOG.warn("{} failed; keeping them and retrying in {} ms: {}", what, backoffMillis, e.toString());
   }
 
   /**

@@ -53,6 +53,28 @@ class RedisWindowSinkIT {
   }
 
   @Test
+  void trim_keepsTheHighestMembersOfEachKey_andLeavesAMissingKeyMissing() throws Exception {
+    try (RedisProcess redis = RedisProcess.startStandalone();
+        RedisWindowSink sink = new RedisWindowSink(RedisEndpoints.of("127.0.0.1:" + redis.port(), false));
+        UnifiedJedis jedis = RedisEndpoints.of("127.0.0.1:" + redis.port(), false).connect()) {
+      List<WindowWrite> batch = new ArrayList<>();
+      for (int i = 1; i <= 300; i++) {
+        batch.add(new WindowWrite("pc:{shop:1}:m:100", "198.51.100." + (i % 256) + "-" + i, i, 7200, 10_000));
+        batch.add(new WindowWrite("pc:{shop:2}:m:100", "2001:db8::" + Integer.toHexString(i), 301 - i, 7200, 10_000));
+      }
+      sink.write(batch);
+      assertThat(jedis.zcard("pc:{shop:1}:m:100")).isEqualTo(300);
+      assertThat(sink.trim(List.of("pc:{shop:1}:m:100", "pc:{shop:2}:m:100", "pc:{shop:3}:m:100"), 100)).isEqualTo(3);
+      assertThat(jedis.zrangeWithScores("pc:{shop:1}:m:100", 0, -1)).extracting(Tuple::getScore)
+          .hasSize(100).allMatch(score -> score > 200);
+      assertThat(jedis.zscore("pc:{shop:2}:m:100", "2001:db8::1")).as("the highest").isEqualTo(300.0);
+      assertThat(jedis.zcard("pc:{shop:2}:m:100")).isEqualTo(100);
+      assertThat(jedis.exists("pc:{shop:3}:m:100")).as("not created").isFalse();
+      assertThat(jedis.ttl("pc:{shop:1}:m:100")).as("its life unchanged").isPositive();
+    }
+  }
+
+  @Test
   void anErrorReplyInThePipeline_failsTheWrite_soThatTheFlushIsRetried() throws Exception {
     try (RedisProcess redis = RedisProcess.startStandalone();
         RedisWindowSink sink = new RedisWindowSink(RedisEndpoints.of("127.0.0.1:" + redis.port(), false));

@@ -42,10 +42,15 @@ class AggregatorTopologyTest {
   private static final long T0 = 1_763_880_000_000L; // a minute boundary
   private static final RedisKeys KEYS = new RedisKeys(64);
 
-  /** Records writes like Redis would: last absolute value per (key, member). Can be told to fail. */
+  /**
+   * Records writes like Redis would: last absolute value per (key, member), a bounded key trimmed to its
+   * highest members after the batch (the lowest score first, then the lowest member, as ZREMRANGEBYRANK).
+   * Can be told to fail.
+   */
   static final class MapSink implements WindowSink {
     final Map<String, Map<String, Long>> data = new HashMap<>();
     final List<Integer> batches = new ArrayList<>();
+    final List<String> trimmed = new ArrayList<>();
     boolean failing;
     String serving = "127.0.0.1:7000,127.0.0.1:7001,127.0.0.1:7002";
 
@@ -60,10 +65,36 @@ class AggregatorTopologyTest {
         throw new IllegalStateException("redis is down");
       }
       batches.add(batch.size());
+      Map<String, Integer> keep = new HashMap<>();
       for (WindowWrite w : batch) {
         data.computeIfAbsent(w.key(), k -> new HashMap<>()).put(w.member(), w.count());
+        keep.merge(w.key(), w.keep(), Math::max);
       }
+      keep.forEach((key, k) -> {
+        if (k > 0) {
+          trimTo(key, k);
+        }
+      });
       return batch.size();
+    }
+
+    @Override
+    public int trim(java.util.Collection<String> keys, int keep) {
+      if (failing) {
+        throw new IllegalStateException("redis is down");
+      }
+      keys.forEach(k -> trimTo(k, keep));
+      trimmed.addAll(keys);
+      return keys.size();
+    }
+
+    private void trimTo(String key, int keep) {
+      Map<String, Long> z = data.get(key);
+      if (z != null && z.size() > keep) {
+        List<Map.Entry<String, Long>> lowestFirst = new ArrayList<>(z.entrySet());
+        lowestFirst.sort(Map.Entry.<String, Long>comparingByValue().thenComparing(Map.Entry.comparingByKey()));
+        lowestFirst.subList(0, z.size() - keep).forEach(e -> z.remove(e.getKey()));
+      }
     }
 
     @Override
@@ -468,5 +499,77 @@ class AggregatorTopologyTest {
       String ip = "198.51." + (100 + i / 250) + "." + (i % 250);
       assertThat(second(ip, T0 + i)).as(ip).isEqualTo(3);
     }
+  }
+
+  /** {@code n} IPv4 addresses of 10.0.0.0/16 that share one Redis shard. */
+  private static List<String> addressesOfOneShard(int n) {
+    List<String> out = new ArrayList<>();
+    int shard = KEYS.shard(IpAddress.ofV4(0x0A000001));
+    for (int i = 1; out.size() < n; i++) {
+      IpAddress a = IpAddress.ofV4(0x0A000000 + i);
+      if (KEYS.shard(a) == shard) {
+        out.add(a.toString());
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void aMinuteNoLongerCountedOrJudged_keepsOnlyItsHighestMembers_andTheOpenMinutesAndTheSecondsKeepThemAll() {
+    List<String> ips = addressesOfOneShard(150);
+    int shard = KEYS.shard(IpAddress.parse(ips.get(0)));
+    long m = T0 / 60_000;
+    for (int i = 0; i < ips.size(); i++) {
+      send(ips.get(i), T0 + i, i + 1, 0, null, "GET /"); // minute m: 1..150 requests
+    }
+    flush();
+    driver.advanceWallClockTime(Duration.ofSeconds(60)); // minute m + 1
+    for (int i = 0; i < ips.size(); i++) {
+      send(ips.get(i), T0 + 60_000 + i, i + 1, 0, null, "GET /");
+    }
+    flush();
+    assertThat(sink.data.get(KEYS.minuteWindow("shop", shard, m))).as("the minute before the current one, judged")
+        .hasSize(150);
+
+    driver.advanceWallClockTime(Duration.ofSeconds(60)); // minute m + 2: minute m is past
+    Map<String, Long> past = sink.data.get(KEYS.minuteWindow("shop", shard, m));
+    assertThat(past).as("a past minute keeps its highest members").hasSize(RedisKeys.PAST_MINUTE_MEMBERS);
+    for (int i = 0; i < ips.size(); i++) {
+      assertThat(past.get(ips.get(i))).as(ips.get(i)).isEqualTo(i < 50 ? null : Long.valueOf(i + 1));
+    }
+    assertThat(sink.data.get(KEYS.minuteWindow("shop", shard, m + 1))).as("the minute before the current one")
+        .hasSize(150);
+    assertThat(sink.data.get(KEYS.secondWindow("shop", shard, T0 / 1000))).as("seconds live 2 min, whole").hasSize(150);
+    assertThat(sink.trimmed).as("the prefix windows of that minute too")
+        .contains(KEYS.prefixMinuteWindow("shop", KEYS.shard("10.0.0.0/24"), m));
+
+    // a late record of that minute (its address's ring still holds it): written with its absolute count
+    // and trimmed in the same write
+    send(ips.get(0), T0 + 5, 200, 0, null, "GET /");
+    flush();
+    past = sink.data.get(KEYS.minuteWindow("shop", shard, m));
+    assertThat(past).hasSize(RedisKeys.PAST_MINUTE_MEMBERS).containsEntry(ips.get(0), 201L)
+        .doesNotContainKey(ips.get(50));
+
+    driver.advanceWallClockTime(Duration.ofSeconds(60));
+    assertThat(sink.data.get(KEYS.minuteWindow("shop", shard, m + 1))).hasSize(RedisKeys.PAST_MINUTE_MEMBERS);
+  }
+
+  @Test
+  void aTrimOfPastMinutesThatFails_isRetriedOnceRedisAnswers() {
+    List<String> ips = addressesOfOneShard(120);
+    int shard = KEYS.shard(IpAddress.parse(ips.get(0)));
+    for (int i = 0; i < ips.size(); i++) {
+      send(ips.get(i), T0 + i, i + 1, 0, null, "GET /");
+    }
+    flush();
+    driver.advanceWallClockTime(Duration.ofSeconds(60));
+    sink.failing = true;
+    driver.advanceWallClockTime(Duration.ofSeconds(60)); // the minute is past, Redis away
+    assertThat(metrics.flushFailures()).isPositive();
+    assertThat(sink.data.get(KEYS.minuteWindow("shop", shard, T0 / 60_000))).hasSize(120);
+    sink.failing = false;
+    driver.advanceWallClockTime(Duration.ofSeconds(6)); // past the backoff
+    assertThat(sink.data.get(KEYS.minuteWindow("shop", shard, T0 / 60_000))).hasSize(RedisKeys.PAST_MINUTE_MEMBERS);
   }
 }

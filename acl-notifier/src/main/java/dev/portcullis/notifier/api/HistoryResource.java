@@ -3,6 +3,7 @@ package dev.portcullis.notifier.api;
 import dev.portcullis.address.IpAddress;
 import dev.portcullis.keys.Identifiers;
 import dev.portcullis.notifier.scan.WindowReader;
+import dev.portcullis.redis.RedisKeys;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -21,7 +22,9 @@ import java.util.function.Supplier;
 /**
  * The recent past, from the windows Redis keeps anyway (1 s windows live 120 s, 1 min windows 2 h):
  * the top addresses of each of the last 60 seconds or 60 minutes, for one app or summed over every app,
- * and one address's requests per second and per minute over those spans.
+ * and one address's requests per second and per minute over those spans. A past minute keeps the
+ * highest {@link RedisKeys#PAST_MINUTE_MEMBERS} addresses of each shard (6,400 per app with 64 shards), so
+ * its top is exact up to the largest {@code limit}, and an address below those reads 0 there.
  *
  * <p>Across apps, each app's top {@code limit x 4} of a window are summed per address: exact while an
  * address that makes the overall top is among the top of each app it appears in.
@@ -47,8 +50,8 @@ public final class HistoryResource {
   @Path("top")
   public Map<String, Object> top(@QueryParam("app") String app, @QueryParam("window") @DefaultValue("second") String window,
       @QueryParam("limit") @DefaultValue("10") int limit) {
-    if (limit < 1 || limit > 100) {
-      throw new IllegalArgumentException("limit must be 1-100, was " + limit);
+    if (limit < 1 || limit > RedisKeys.PAST_MINUTE_MEMBERS) {
+      throw new IllegalArgumentException("limit must be 1-" + RedisKeys.PAST_MINUTE_MEMBERS + ", was " + limit);
     }
     boolean seconds = seconds(window);
     List<String> scope = scope(app);

@@ -57,7 +57,8 @@ final class SoakGauges {
     lastAt = now;
     long dropped = clients.stream().mapToLong(c -> c.status().droppedAccesses()).sum();
     return new SoakRow(atSeconds, JvmHeap.ownAfterGc() >> 20, heaps, rocks >> 20, redisUsed() >> 20, perSecond, lag(),
-        maxMembers(), reaction, v6Addresses, clients.get(0).status().activeIntercepts(), dropped, late, event.trim());
+        maxMembers(false), maxMembers(true), reaction, v6Addresses, clients.get(0).status().activeIntercepts(), dropped,
+        late, event.trim());
   }
 
   private long redisUsed() {
@@ -95,8 +96,12 @@ final class SoakGauges {
     }
   }
 
-  /** The most members of any window key (address, prefix and quota windows); -1 while Redis is away. */
-  private long maxMembers() {
+  /**
+   * The most members of any window key (address, prefix and quota windows), or of any past minute's
+   * address or prefix key (two minutes after its minute began); -1 while Redis is away.
+   */
+  private long maxMembers(boolean pastMinutes) {
+    long pastBefore = System.currentTimeMillis() / 60_000 - 1;
     try {
       List<String> keys = new ArrayList<>();
       String cursor = ScanParams.SCAN_POINTER_START;
@@ -104,7 +109,9 @@ final class SoakGauges {
       do {
         ScanResult<String> page = redis.scan(cursor, params);
         for (String k : page.getResult()) {
-          if (k.contains(":s:") || k.contains(":m:") || k.contains(":ps:") || k.contains(":pm:") || k.contains(":q:")) {
+          boolean minute = k.contains(":m:") || k.contains(":pm:");
+          if (pastMinutes ? minute && Long.parseLong(k.substring(k.lastIndexOf(':') + 1)) < pastBefore
+              : minute || k.contains(":s:") || k.contains(":ps:") || k.contains(":q:")) {
             keys.add(k);
           }
         }

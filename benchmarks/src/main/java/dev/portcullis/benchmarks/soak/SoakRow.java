@@ -11,6 +11,7 @@ package dev.portcullis.benchmarks.soak;
  * @param recordsPerSecond access records the aggregators counted per second over the interval
  * @param lag             records of acl.access not yet committed by the aggregators
  * @param maxMembers      the most members of any window key in Redis
+ * @param maxPastMinuteMembers the most members of any past minute's address or prefix key in Redis
  * @param reactionMillis  from a fresh offender's first request to its first refusal as an intercept (-1: none within 20 s)
  * @param v6Addresses     fresh IPv6 addresses sent so far
  * @param interceptsHeld  intercepts the first client holds
@@ -18,12 +19,13 @@ package dev.portcullis.benchmarks.soak;
  * @param late            records the aggregators counted too late for a 1 s window (older than its grace), since they started
  */
 record SoakRow(long atSeconds, long stackHeapMb, long[] aggregatorHeapMb, long rocksDbMb, long redisUsedMb,
-    long recordsPerSecond, long lag, long maxMembers, long reactionMillis, long v6Addresses, int interceptsHeld,
-    long droppedAccesses, long late, String event) {
+    long recordsPerSecond, long lag, long maxMembers, long maxPastMinuteMembers, long reactionMillis,
+    long v6Addresses, int interceptsHeld, long droppedAccesses, long late, String event) {
 
   static String header() {
     return "| t (s) | stack heap MB | aggregator heaps MB | RocksDB MB | Redis used MB | records/s | lag | max members/key"
-        + " | reaction ms | IPv6 addresses | intercepts held | dropped | late | event |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|";
+        + " | max members/past minute key | reaction ms | IPv6 addresses | intercepts held | dropped | late | event |\n"
+        + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|";
   }
 
   String markdown() {
@@ -32,7 +34,8 @@ record SoakRow(long atSeconds, long stackHeapMb, long[] aggregatorHeapMb, long r
       heaps.append(heaps.length() == 0 ? "" : " / ").append(h < 0 ? "down" : Long.toString(h));
     }
     return "| " + atSeconds + " | " + stackHeapMb + " | " + heaps + " | " + rocksDbMb + " | " + redisUsedMb + " | "
-        + recordsPerSecond + " | " + lag + " | " + maxMembers + " | " + (reactionMillis < 0 ? "none" : reactionMillis)
+        + recordsPerSecond + " | " + lag + " | " + maxMembers + " | " + maxPastMinuteMembers + " | "
+        + (reactionMillis < 0 ? "none" : reactionMillis)
         + " | " + v6Addresses + " | " + interceptsHeld + " | " + droppedAccesses + " | " + late + " | " + event + " |";
   }
 }
