@@ -33,8 +33,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * (callerShare: the fraction of records that carry a caller, whose daily quota counts take a second
  * pass through the rekeyed topic; 0 by default. distinct: how many addresses, 100,000 by default;
  * skewed: the default half-normal mix over them; uniform: each record from a uniformly drawn one of
- * {@code distinct} IPv4 addresses of 10.0.0.0/8 (so of many /24s and /16s); v6: uniformly drawn fresh
- * IPv6 addresses of one /48, every /64 of it in use (an attacker's rotation))
+ * {@code distinct} IPv4 addresses of 10.0.0.0/8 (so of many /24s and /16s); zipf: ranks of a Zipf
+ * distribution (s = 1) over {@code distinct} addresses of 10.0.0.0/8, the ranks scattered over it (the
+ * heaviest addresses are not neighbours); v6: uniformly drawn fresh IPv6 addresses of one /48, every /64
+ * of it in use (an attacker's rotation))
  */
 public final class AggregatorLoadHarness {
 
@@ -91,6 +93,7 @@ public final class AggregatorLoadHarness {
     SplittableRandom rnd = new SplittableRandom(1);
     long requests = 0;
     long base = System.currentTimeMillis();
+    ZipfRanks zipf = mix.equals("zipf") ? new ZipfRanks(distinct, 1.0) : null;
     try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
         ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
         ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4", ProducerConfig.PARTITIONER_CLASS_CONFIG, AccessPartitioner.class),
@@ -98,6 +101,8 @@ public final class AggregatorLoadHarness {
       for (int i = 0; i < records; i++) {
         IpAddress ip = switch (mix) {
           case "uniform" -> IpAddress.ofV4(0x0A000000 + rnd.nextInt(distinct));
+          // an odd multiplier is a bijection of the 24 low bits: distinct ranks stay distinct addresses
+          case "zipf" -> IpAddress.ofV4(0x0A000000 | (zipf.rank(rnd.nextDouble()) * 0x9E3779B1 & 0xFFFFFF));
           case "v6" -> IpAddress.parse(String.format("2001:db8:7:%x:%x:%x:%x:%x", rnd.nextInt(65_536),
               rnd.nextInt(65_536), rnd.nextInt(65_536), rnd.nextInt(65_536), rnd.nextInt(65_536)));
           default -> IpAddress.ofV4(0x64400000 + (int) Math.min(distinct - 1, Math.abs(rnd.nextGaussian()) * distinct / 5.0));
