@@ -62,8 +62,8 @@ public final class Soak {
     }
   }
 
-  /** Stands in the mismatch list for a window not compared because a request near its edge may be in it or not. */
-  static final String AMBIGUOUS = "(not compared: a request at its edge)";
+  /** Stands in the mismatch list for a window not compared because a request whose call spanned its edge may be in it or not. */
+  static final String AMBIGUOUS = "(not compared: a call spanned its edge)";
 
   /** IPv6 /48 limit per second of the soak's policy. */
   static final long V6_PREFIX_LIMIT = 500;
@@ -153,8 +153,8 @@ public final class Soak {
           long countedLater = clients.stream().mapToLong(c -> c.status().accessesCountedLater()).sum();
           int excluded = (int) mismatches.stream().filter(AMBIGUOUS::equals).count();
           mismatches.removeIf(AMBIGUOUS::equals);
-          log.accept("sampled windows left out as ambiguous (a request within " + SoakTraffic.EDGE_MILLIS
-              + " ms of their start): " + excluded);
+          log.accept("sampled windows left out as ambiguous (the client's clock crossed their edge during a call): "
+              + excluded);
           return new Report(rows, traffic.benignSent.sum(), traffic.benignRefused.sum(), traffic.firstBenignRefusal.get(),
               traffic.v6Sent.sum(), since(traffic.v6InterceptedAt, traffic.startedAt),
               since(traffic.scraperInterceptedAt, traffic.startedAt), checked, mismatches, off[0], countedLater, maxMembers);
