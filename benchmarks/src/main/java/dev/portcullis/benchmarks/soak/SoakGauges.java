@@ -56,9 +56,10 @@ final class SoakGauges {
     long perSecond = counted * 1000 / Math.max(1, now - lastAt);
     lastAt = now;
     long dropped = clients.stream().mapToLong(c -> c.status().droppedAccesses()).sum();
+    long[] members = maxMembers();
     return new SoakRow(atSeconds, JvmHeap.ownAfterGc() >> 20, heaps, rocks >> 20, redisUsed() >> 20, perSecond, lag(),
-        maxMembers(false), maxMembers(true), reaction, v6Addresses, clients.get(0).status().activeIntercepts(), dropped,
-        late, event.trim());
+        members[0], members[1], reaction, v6Addresses, clients.get(0).status().activeIntercepts(), dropped, late,
+        event.trim());
   }
 
   private long redisUsed() {
@@ -97,27 +98,27 @@ final class SoakGauges {
   }
 
   /**
-   * The most members of any window key (address, prefix and quota windows), or of any past minute's
-   * address or prefix key (two minutes after its minute began); -1 while Redis is away.
+   * The most members of any window key (address, prefix and quota windows) and of any past minute's
+   * address or prefix key (two minutes after its minute began), from one scan; -1 for both while Redis is away.
    */
-  private long maxMembers(boolean pastMinutes) {
+  private long[] maxMembers() {
     long pastBefore = System.currentTimeMillis() / 60_000 - 1;
     try {
       List<String> keys = new ArrayList<>();
+      List<Boolean> past = new ArrayList<>();
       String cursor = ScanParams.SCAN_POINTER_START;
       ScanParams params = new ScanParams().match("pc:{*").count(2_000);
       do {
         ScanResult<String> page = redis.scan(cursor, params);
         for (String k : page.getResult()) {
           boolean minute = k.contains(":m:") || k.contains(":pm:");
-          if (pastMinutes ? minute && Long.parseLong(k.substring(k.lastIndexOf(':') + 1)) < pastBefore
-              : minute || k.contains(":s:") || k.contains(":ps:") || k.contains(":q:")) {
+          if (minute || k.contains(":s:") || k.contains(":ps:") || k.contains(":q:")) {
             keys.add(k);
+            past.add(minute && Long.parseLong(k.substring(k.lastIndexOf(':') + 1)) < pastBefore);
           }
         }
         cursor = page.getCursor();
       } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
-      long max = 0;
       List<Response<Long>> sizes = new ArrayList<>();
       try (var p = redis.pipelined()) {
         for (String k : keys) {
@@ -125,12 +126,17 @@ final class SoakGauges {
         }
         p.sync();
       }
-      for (Response<Long> r : sizes) {
-        max = Math.max(max, r.get());
+      long[] max = {0, 0};
+      for (int i = 0; i < sizes.size(); i++) {
+        long n = sizes.get(i).get();
+        max[0] = Math.max(max[0], n);
+        if (past.get(i)) {
+          max[1] = Math.max(max[1], n);
+        }
       }
       return max;
     } catch (RuntimeException e) {
-      return -1;
+      return new long[] {-1, -1};
     }
   }
 }
