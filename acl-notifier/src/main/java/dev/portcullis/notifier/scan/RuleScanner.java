@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * One scan of one app: compares the current and the last complete 1 s and 1 min windows with the
@@ -157,16 +158,7 @@ public final class RuleScanner {
 
   /** The lowest limit on a whole prefix per second (or minute) that can apply in the app, or null. */
   private Long lowestPrefix(String app, ConfigSnapshot config, boolean second) {
-    Long base = second ? prefixPerSecond : prefixPerMinute;
-    for (List<PrefixLimit> limits : List.of(config.global().prefixLimits(), config.policy(app).prefixLimits())) {
-      for (PrefixLimit p : limits) {
-        Long l = second ? p.limitPerSecond() : p.limitPerMinute();
-        if (l != null && (base == null || l < base)) {
-          base = l;
-        }
-      }
-    }
-    return base;
+    return lowestPolicyLimit(app, config, second, p -> true, second ? prefixPerSecond : prefixPerMinute);
   }
 
   /**
@@ -174,12 +166,19 @@ public final class RuleScanner {
    * (those whose tasks' shares are summed), or null: without one the shares are not read.
    */
   private static Long lowestWidePerSecond(String app, ConfigSnapshot config) {
-    Long low = null;
+    return lowestPolicyLimit(app, config, true,
+        p -> p.length() < (p.ipv6() ? KafkaKeys.ACCESS_PARTITION_V6_BLOCK : KafkaKeys.ACCESS_PARTITION_V4_BLOCK), null);
+  }
+
+  /** The lowest of {@code base} and the global and app policies' prefix limits {@code which} selects, or null. */
+  private static Long lowestPolicyLimit(String app, ConfigSnapshot config, boolean second, Predicate<PrefixLimit> which,
+      Long base) {
+    Long low = base;
     for (List<PrefixLimit> limits : List.of(config.global().prefixLimits(), config.policy(app).prefixLimits())) {
       for (PrefixLimit p : limits) {
-        boolean wide = p.length() < (p.ipv6() ? KafkaKeys.ACCESS_PARTITION_V6_BLOCK : KafkaKeys.ACCESS_PARTITION_V4_BLOCK);
-        if (wide && p.limitPerSecond() != null && (low == null || p.limitPerSecond() < low)) {
-          low = p.limitPerSecond();
+        Long l = second ? p.limitPerSecond() : p.limitPerMinute();
+        if (l != null && which.test(p) && (low == null || l < low)) {
+          low = l;
         }
       }
     }
