@@ -27,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -38,7 +39,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A leader killed (SIGKILL, in a child JVM) while more than 10,000 intercepts are in force and a storm
- * of new ones is still being issued: 10,500 addresses each over the limit. The standby in this JVM
+ * of new ones is still being issued: 10,500 addresses each over the limit, 9,800 from the start and the
+ * rest joining 25 every half second, so the last ones start offending some seconds after the 10,000th is
+ * intercepted (all at once, the scanner could intercept them all between two looks). The standby in this JVM
  * takes over with the same active set (same notice ids and levels, nothing issued again), intercepts
  * the rest, releases work through a second standby (forwarded to the new leader) and reach the client,
  * and the notices topic holds exactly one notice per address and level.
@@ -47,6 +50,8 @@ class NoticeStormFailoverIT {
 
   private static final int OFFENDERS = 10_500;
   private static final int KILL_AT = 10_000;
+  private static final int OFFENDING_AT_START = 9_800;
+  private static final int JOINING_PER_ROUND = 25;
   private static final String TOKEN = "storm-token";
   private static final Duration SESSION_TIMEOUT = Duration.ofSeconds(4);
 
@@ -74,8 +79,10 @@ class NoticeStormFailoverIT {
       assertThat(stack.notifier(1).service().isLeader()).isFalse();
 
       AclClient client = stack.client("shop", "a:1");
+      AtomicInteger offending = new AtomicInteger(OFFENDING_AT_START);
       load.scheduleAtFixedRate(() -> {
-        for (String ip : offenders) {
+        int n = offending.getAndUpdate(k -> Math.min(OFFENDERS, k + JOINING_PER_ROUND));
+        for (String ip : offenders.subList(0, n)) {
           if (!quiet.contains(ip)) {
             client.check(ip, "GET /items"); // 2 a second, over the limit of 1
           }
