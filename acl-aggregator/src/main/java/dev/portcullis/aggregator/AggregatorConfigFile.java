@@ -62,6 +62,7 @@ import java.util.Locale;
  *   type: ROCKSDB          # or IN_MEMORY
  *   stateDir: /var/lib/portcullis/aggregator
  *   commitInterval: PT3S   # one transaction (and changelog write per changed key) per interval
+ *   memoryMb: 256          # RocksDB's block cache and memtables, shared by every store of the worker
  * streamThreads: 1
  * exactlyOnce: true
  * adminPort: 8091          # -1 for none
@@ -83,7 +84,7 @@ public final class AggregatorConfigFile {
   record Windows(Integer shards, String flushInterval, Integer secondWindows, Integer minuteWindows, Integer ipv4Prefix,
       Integer ipv6Prefix, List<Integer> ipv4Prefixes, List<Integer> ipv6Prefixes, String quotaZone) {}
 
-  record Store(String type, String stateDir, String commitInterval) {}
+  record Store(String type, String stateDir, String commitInterval, Integer memoryMb) {}
 
   private AggregatorConfigFile() {}
 
@@ -145,7 +146,7 @@ public final class AggregatorConfigFile {
       Kafka k = doc.kafka() != null ? doc.kafka() : required("kafka", new Kafka(null, null, null, null, null, null, null));
       Redis r = doc.redis() != null ? doc.redis() : required("redis", new Redis(null, null, null, null, null, null, null, null));
       Windows w = doc.windows() != null ? doc.windows() : new Windows(null, null, null, null, null, null, null, null, null);
-      Store s = doc.store() != null ? doc.store() : new Store(null, null, null);
+      Store s = doc.store() != null ? doc.store() : new Store(null, null, null, null);
       String bootstrap = k.bootstrapServers() != null ? k.bootstrapServers()
           : required("kafka.bootstrapServers", "x:1");
       int partitions = range("kafka.partitions", k.partitions(), 1, 1000, d.partitions());
@@ -162,6 +163,7 @@ public final class AggregatorConfigFile {
       Duration commit = duration("store.commitInterval", s.commitInterval(), Duration.ofMillis(100), d.commitInterval());
       Path stateDir = s.stateDir() != null ? Path.of(s.stateDir())
           : Path.of(System.getProperty("java.io.tmpdir"), "portcullis-aggregator");
+      int memoryMb = range("store.memoryMb", s.memoryMb(), 16, 1 << 20, d.storeMemoryMb());
       int threads = range("streamThreads", doc.streamThreads(), 1, 64, 1);
       int adminPort = range("adminPort", doc.adminPort(), -1, 65535, 8091);
       if (!problems.isEmpty()) {
@@ -171,7 +173,7 @@ public final class AggregatorConfigFile {
         return new AggregatorSettings(kafka, or(k.applicationId(), d.applicationId()), or(k.accessTopic(), d.accessTopic()),
             or(k.dlqTopic(), d.dlqTopic()), partitions, redis, shards, flush, commit, seconds, minutes, new PrefixLengths(v4, v6), zone, type,
             stateDir, threads, doc.exactlyOnce() == null || doc.exactlyOnce(), adminPort,
-            doc.adminHost() == null ? "127.0.0.1" : doc.adminHost());
+            doc.adminHost() == null ? "127.0.0.1" : doc.adminHost(), memoryMb);
       } catch (IllegalArgumentException e) {
         problems.add(e.getMessage());
         return null;

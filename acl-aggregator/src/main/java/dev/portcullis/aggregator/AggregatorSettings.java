@@ -23,12 +23,17 @@ import java.time.ZoneId;
  * @param adminPort      port of the health/metrics endpoint; 0 for any free port, -1 for none
  * @param adminHost      the address it listens on: 127.0.0.1 unless a scraper elsewhere must reach it
  * @param prefixes       the prefix lengths counted beside each address
+ * @param storeMemoryMb  the off-heap memory all RocksDB stores of the worker share: block cache, index and
+ *                       filters, and the memtables (at most half of it); unused with the in-memory store
  */
 public record AggregatorSettings(
     KafkaConnection kafka, String applicationId, String accessTopic, String dlqTopic, int partitions,
     RedisEndpoints redis, int shards, Duration flushInterval, Duration commitInterval, int secondWindows,
     int minuteWindows, PrefixLengths prefixes, ZoneId quotaZone, StoreType storeType, Path stateDir,
-    int streamThreads, boolean exactlyOnce, int adminPort, String adminHost) {
+    int streamThreads, boolean exactlyOnce, int adminPort, String adminHost, int storeMemoryMb) {
+
+  /** The default of {@link #storeMemoryMb()}. */
+  public static final int DEFAULT_STORE_MEMORY_MB = 256;
 
   /** Where the per-key window state lives between commits. */
   public enum StoreType { ROCKSDB, IN_MEMORY }
@@ -52,6 +57,7 @@ public record AggregatorSettings(
     require(streamThreads >= 1 && streamThreads <= 64, "streamThreads must be 1-64, was " + streamThreads);
     require(adminPort >= -1 && adminPort <= 65535, "adminPort must be -1, 0 or a port, was " + adminPort);
     require(adminHost != null && !adminHost.isBlank(), "adminHost must be an address to listen on, e.g. 127.0.0.1");
+    require(storeMemoryMb >= 16 && storeMemoryMb <= 1 << 20, "storeMemoryMb must be 16-1048576, was " + storeMemoryMb);
   }
 
   private static void require(boolean ok, String message) {
@@ -65,7 +71,8 @@ public record AggregatorSettings(
     return new AggregatorSettings(KafkaConnection.plaintext(bootstrapServers), "portcullis-aggregator", KafkaKeys.ACCESS_TOPIC,
         KafkaKeys.ACCESS_DLQ_TOPIC, 12, redis, RedisKeys.DEFAULT_SHARDS, Duration.ofMillis(250), Duration.ofSeconds(3), 4, 3,
         PrefixLengths.DEFAULT,
-        ZoneId.of("UTC"), StoreType.ROCKSDB, stateDir, 1, true, 0, "127.0.0.1");
+        ZoneId.of("UTC"), StoreType.ROCKSDB, stateDir, 1, true, 0, "127.0.0.1",
+        DEFAULT_STORE_MEMORY_MB);
   }
 
   /** Kafka's bootstrap servers. */
@@ -77,48 +84,54 @@ public record AggregatorSettings(
   public AggregatorSettings withKafka(KafkaConnection connection) {
     return new AggregatorSettings(connection, applicationId, accessTopic, dlqTopic, partitions, redis, shards,
         flushInterval, commitInterval, secondWindows, minuteWindows, prefixes, quotaZone, storeType, stateDir,
-        streamThreads, exactlyOnce, adminPort, adminHost);
+        streamThreads, exactlyOnce, adminPort, adminHost, storeMemoryMb);
   }
 
   public AggregatorSettings withApplicationId(String id) {
     return new AggregatorSettings(kafka, id, accessTopic, dlqTopic, partitions, redis, shards, flushInterval,
         commitInterval, secondWindows, minuteWindows, prefixes, quotaZone, storeType, stateDir, streamThreads,
-        exactlyOnce, adminPort, adminHost);
+        exactlyOnce, adminPort, adminHost, storeMemoryMb);
   }
 
   public AggregatorSettings withTopics(String access, String dlq, int partitionCount) {
     return new AggregatorSettings(kafka, applicationId, access, dlq, partitionCount, redis, shards,
         flushInterval, commitInterval, secondWindows, minuteWindows, prefixes, quotaZone, storeType, stateDir,
-        streamThreads, exactlyOnce, adminPort, adminHost);
+        streamThreads, exactlyOnce, adminPort, adminHost, storeMemoryMb);
   }
 
   public AggregatorSettings withStore(StoreType type, Path dir) {
     return new AggregatorSettings(kafka, applicationId, accessTopic, dlqTopic, partitions, redis, shards,
         flushInterval, commitInterval, secondWindows, minuteWindows, prefixes, quotaZone, type, dir, streamThreads,
-        exactlyOnce, adminPort, adminHost);
+        exactlyOnce, adminPort, adminHost, storeMemoryMb);
   }
 
   public AggregatorSettings withAdminPort(int port) {
     return new AggregatorSettings(kafka, applicationId, accessTopic, dlqTopic, partitions, redis, shards,
         flushInterval, commitInterval, secondWindows, minuteWindows, prefixes, quotaZone, storeType, stateDir,
-        streamThreads, exactlyOnce, port, adminHost);
+        streamThreads, exactlyOnce, port, adminHost, storeMemoryMb);
   }
 
   public AggregatorSettings withIntervals(Duration flush, Duration commit) {
     return new AggregatorSettings(kafka, applicationId, accessTopic, dlqTopic, partitions, redis, shards,
         flush, commit, secondWindows, minuteWindows, prefixes, quotaZone, storeType, stateDir, streamThreads,
-        exactlyOnce, adminPort, adminHost);
+        exactlyOnce, adminPort, adminHost, storeMemoryMb);
   }
 
   public AggregatorSettings withPrefixes(PrefixLengths lengths) {
     return new AggregatorSettings(kafka, applicationId, accessTopic, dlqTopic, partitions, redis, shards,
         flushInterval, commitInterval, secondWindows, minuteWindows, lengths, quotaZone, storeType, stateDir,
-        streamThreads, exactlyOnce, adminPort, adminHost);
+        streamThreads, exactlyOnce, adminPort, adminHost, storeMemoryMb);
   }
 
   public AggregatorSettings withStreamThreads(int threads) {
     return new AggregatorSettings(kafka, applicationId, accessTopic, dlqTopic, partitions, redis, shards,
         flushInterval, commitInterval, secondWindows, minuteWindows, prefixes, quotaZone, storeType, stateDir,
-        threads, exactlyOnce, adminPort, adminHost);
+        threads, exactlyOnce, adminPort, adminHost, storeMemoryMb);
+  }
+
+  public AggregatorSettings withStoreMemoryMb(int mb) {
+    return new AggregatorSettings(kafka, applicationId, accessTopic, dlqTopic, partitions, redis, shards,
+        flushInterval, commitInterval, secondWindows, minuteWindows, prefixes, quotaZone, storeType, stateDir,
+        streamThreads, exactlyOnce, adminPort, adminHost, mb);
   }
 }

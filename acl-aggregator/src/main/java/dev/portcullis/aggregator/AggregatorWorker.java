@@ -3,6 +3,8 @@ package dev.portcullis.aggregator;
 import dev.portcullis.aggregator.admin.AdminServer;
 import dev.portcullis.aggregator.flush.RedisWindowSink;
 import dev.portcullis.aggregator.flush.WindowSink;
+import dev.portcullis.aggregator.store.BoundedRocksDbConfig;
+import dev.portcullis.aggregator.store.RocksDbMemory;
 import dev.portcullis.aggregator.topology.AggregatorMetrics;
 import dev.portcullis.aggregator.topology.AggregatorTopology;
 import java.time.Duration;
@@ -11,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.DoubleStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
@@ -34,6 +37,7 @@ public final class AggregatorWorker implements AutoCloseable {
   private final AggregatorMetrics metrics = new AggregatorMetrics();
   private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
   private WindowSink sink;
+  private RocksDbMemory storeMemory;
   private KafkaStreams streams;
   private AdminServer admin;
 
@@ -41,9 +45,16 @@ public final class AggregatorWorker implements AutoCloseable {
     this.settings = settings;
   }
 
-  /** The Kafka Streams configuration: exactly-once v2, commit every flush interval, state in stateDir. */
-  static Properties streamsConfig(AggregatorSettings s) {
+  /**
+   * The Kafka Streams configuration: exactly-once v2, commit every flush interval, state in stateDir;
+   * RocksDB stores share {@code storeMemory} (null for the in-memory store).
+   */
+  static Properties streamsConfig(AggregatorSettings s, RocksDbMemory storeMemory) {
     Properties p = new Properties();
+    if (storeMemory != null) {
+      p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbConfig.class);
+      p.put(RocksDbMemory.CONFIG, storeMemory);
+    }
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, s.applicationId());
     p.putAll(s.kafka().configs());
     p.put(StreamsConfig.STATE_DIR_CONFIG, s.stateDir().toString());
@@ -82,8 +93,11 @@ public final class AggregatorWorker implements AutoCloseable {
       TopicAdmin.ensure(settings.kafka(), List.of(
           TopicAdmin.repartition(AggregatorTopology.rekeyedTopic(settings), accessPartitions, (short) -1)));
       sink = new RedisWindowSink(settings.redis());
+      if (settings.storeType() == AggregatorSettings.StoreType.ROCKSDB) {
+        storeMemory = new RocksDbMemory((long) settings.storeMemoryMb() << 20);
+      }
       streams = new KafkaStreams(AggregatorTopology.build(settings, accessPartitions, sink, metrics),
-          streamsConfig(settings));
+          streamsConfig(settings, storeMemory));
       streams.setUncaughtExceptionHandler(e -> {
         LOG.error("stream thread failed; replacing it", e);
         return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -91,7 +105,8 @@ public final class AggregatorWorker implements AutoCloseable {
       streams.start();
       if (settings.adminPort() >= 0) {
         admin = new AdminServer(settings.adminHost(), settings.adminPort(), this::health, this::metricsView,
-            dev.portcullis.aggregator.admin.AggregatorPrometheus.registry(metrics, this::consumerLag));
+            dev.portcullis.aggregator.admin.AggregatorPrometheus.registry(metrics, this::consumerLag, this::storeMemoryBytes,
+                this::storeEntries));
         admin.start();
       }
       LOG.info("aggregator {} started: {} -> Redis {}", settings.applicationId(), settings.accessTopic(), settings.redis());
@@ -103,18 +118,31 @@ public final class AggregatorWorker implements AutoCloseable {
 
   /** The largest {@code records-lag-max} of this worker's consumers (Kafka's own fetch metric); 0 when unknown. */
   double consumerLag() {
+    return streamsMetric("consumer-fetch-manager-metrics", "records-lag-max").max().orElse(0);
+  }
+
+  /** Bytes held in the RocksDB memory the worker's stores share; 0 with the in-memory store or once closed. */
+  long storeMemoryBytes() {
+    RocksDbMemory m = storeMemory;
+    return m == null ? 0 : m.usage();
+  }
+
+  /** The keys in the worker's RocksDB stores, summed from Kafka Streams' {@code estimate-num-keys}; 0 when unknown. */
+  long storeEntries() {
+    return (long) streamsMetric("stream-state-metrics", "estimate-num-keys").sum();
+  }
+
+  /** The values of one of Kafka Streams' metrics (every client, thread, task or store that has it), NaN left out. */
+  private DoubleStream streamsMetric(String group, String name) {
     KafkaStreams s = streams;
     if (s == null) {
-      return 0;
+      return DoubleStream.empty();
     }
-    double max = 0;
-    for (var e : s.metrics().entrySet()) {
-      if (e.getKey().name().equals("records-lag-max") && e.getKey().group().equals("consumer-fetch-manager-metrics")
-          && e.getValue().metricValue() instanceof Double d && !d.isNaN()) {
-        max = Math.max(max, d);
-      }
-    }
-    return max;
+    return s.metrics().entrySet().stream()
+        .filter(e -> e.getKey().name().equals(name) && e.getKey().group().equals(group))
+        .map(e -> e.getValue().metricValue())
+        .filter(v -> v instanceof Number n && !Double.isNaN(n.doubleValue()))
+        .mapToDouble(v -> ((Number) v).doubleValue());
   }
 
   public AggregatorMetrics metrics() {
@@ -157,6 +185,8 @@ public final class AggregatorWorker implements AutoCloseable {
     m.put("pendingEntries", metrics.pendingEntries());
     m.put("flushLatencyP50Micros", metrics.flushLatencyPercentile(50));
     m.put("flushLatencyP99Micros", metrics.flushLatencyPercentile(99));
+    m.put("storeMemoryBytes", storeMemoryBytes());
+    m.put("storeEntries", storeEntries());
     return m;
   }
 
@@ -169,11 +199,21 @@ public final class AggregatorWorker implements AutoCloseable {
     if (admin != null) {
       admin.close();
     }
+    boolean storesClosed = true;
     if (streams != null) {
       try {
-        streams.close(Duration.ofSeconds(30));
+        storesClosed = streams.close(Duration.ofSeconds(30));
       } catch (RuntimeException e) {
+        storesClosed = false;
         LOG.warn("closing Kafka Streams failed", e);
+      }
+    }
+    if (storeMemory != null) {
+      if (storesClosed) {
+        storeMemory.close();
+      } else {
+        // a store still open reads the cache: freeing it under the store would crash the process
+        LOG.warn("Kafka Streams did not close within 30 s; its RocksDB memory ({}) is left to the process's end", storeMemory);
       }
     }
     if (sink != null) {

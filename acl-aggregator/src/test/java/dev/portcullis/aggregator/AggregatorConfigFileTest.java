@@ -50,12 +50,13 @@ class AggregatorConfigFileTest {
   void badValues_areAllReportedTogether() throws Exception {
     Path f = tmp.resolve("values.yml");
     Files.writeString(f, "kafka: {bootstrapServers: x:1}\nredis: {nodes: [h:1]}\n"
-        + "windows: {flushInterval: 250ms, quotaZone: Mars/Base, ipv6Prefix: 129}\nstore: {type: TAPE}\nadminPort: 70000\n");
+        + "windows: {flushInterval: 250ms, quotaZone: Mars/Base, ipv6Prefix: 129}\nstore: {type: TAPE, memoryMb: 8}\nadminPort: 70000\n");
     assertThatThrownBy(() -> AggregatorConfigFile.read(f))
         .hasMessageContaining("windows.flushInterval must be an ISO-8601 duration")
         .hasMessageContaining("windows.quotaZone must be a time zone id, was \"Mars/Base\"")
         .hasMessageContaining("windows.ipv6Prefix must be <= 128, was 129")
         .hasMessageContaining("store.type must be ROCKSDB or IN_MEMORY, was \"TAPE\"")
+        .hasMessageContaining("store.memoryMb must be >= 16, was 8")
         .hasMessageContaining("adminPort must be <= 65535, was 70000");
   }
 
@@ -96,6 +97,7 @@ class AggregatorConfigFileTest {
     assertThat(s.shards()).isEqualTo(d.shards());
     assertThat(s.flushInterval()).isEqualTo(d.flushInterval());
     assertThat(s.storeType()).isEqualTo(d.storeType());
+    assertThat(s.storeMemoryMb()).isEqualTo(AggregatorSettings.DEFAULT_STORE_MEMORY_MB);
     assertThat(s.streamThreads()).isEqualTo(1);
     assertThat(s.exactlyOnce()).isTrue();
     assertThat(s.redis().cluster()).isFalse();
@@ -115,7 +117,7 @@ class AggregatorConfigFileTest {
     AggregatorSettings s = AggregatorConfigFile.read(f);
     assertThat(s.kafka().configs()).containsEntry("security.protocol", "SASL_SSL").containsEntry("ssl.truststore.type", "PEM")
         .containsEntry("bootstrap.servers", "k:9093");
-    assertThat(AggregatorWorker.streamsConfig(s)).containsEntry("security.protocol", "SASL_SSL")
+    assertThat(AggregatorWorker.streamsConfig(s, null)).containsEntry("security.protocol", "SASL_SSL")
         .containsEntry("sasl.mechanism", "SCRAM-SHA-512");
     assertThat(s.redis().security().user()).isEqualTo("aggregator");
     assertThat(s.redis().security().tls()).isTrue();

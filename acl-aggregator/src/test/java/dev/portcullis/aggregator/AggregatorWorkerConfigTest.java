@@ -2,6 +2,8 @@ package dev.portcullis.aggregator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.portcullis.aggregator.store.BoundedRocksDbConfig;
+import dev.portcullis.aggregator.store.RocksDbMemory;
 import dev.portcullis.redis.RedisEndpoints;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,15 +22,27 @@ class AggregatorWorkerConfigTest {
   @Test
   void aCommitIntervalLongerThanKafkaStreamsDefaultTransactionTimeout_isAcceptedWithATransactionThatOutlivesIt() {
     // Kafka Streams refuses (ConfigException) a commit interval above its default transaction timeout of 10 s
-    StreamsConfig config = new StreamsConfig(AggregatorWorker.streamsConfig(committingEvery(Duration.ofSeconds(30))));
+    StreamsConfig config = new StreamsConfig(AggregatorWorker.streamsConfig(committingEvery(Duration.ofSeconds(30)), null));
     Object timeout = config.getProducerConfigs("aggregator-client").get(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG);
     assertThat(Integer.parseInt(timeout.toString())).isGreaterThan(30_000);
   }
 
   @Test
   void aTransactionLives_tenSecondsLongerThanTheCommitInterval() {
-    StreamsConfig config = new StreamsConfig(AggregatorWorker.streamsConfig(committingEvery(Duration.ofSeconds(3))));
+    StreamsConfig config = new StreamsConfig(AggregatorWorker.streamsConfig(committingEvery(Duration.ofSeconds(3)), null));
     Object timeout = config.getProducerConfigs("aggregator-client").get(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG);
     assertThat(Integer.parseInt(timeout.toString())).isEqualTo(13_000);
+  }
+
+  @Test
+  void rocksDbStoresGetTheBoundedSettings_andTheWorkersOneSharedMemory() {
+    try (RocksDbMemory memory = new RocksDbMemory(64L << 20)) {
+      StreamsConfig config = new StreamsConfig(AggregatorWorker.streamsConfig(committingEvery(Duration.ofSeconds(3)), memory));
+      assertThat(config.getClass(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG)).isEqualTo(BoundedRocksDbConfig.class);
+      assertThat(config.originals().get(RocksDbMemory.CONFIG)).isSameAs(memory);
+    }
+    assertThat(AggregatorWorker.streamsConfig(committingEvery(Duration.ofSeconds(3)), null))
+        .as("the in-memory store: nothing of RocksDB").doesNotContainKeys(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG,
+            RocksDbMemory.CONFIG);
   }
 }

@@ -12,6 +12,7 @@ import dev.portcullis.servers.RedisProcess;
 import dev.portcullis.wire.AccessEvent;
 import dev.portcullis.wire.WireCodec;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -29,14 +30,14 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *
  * <p>Run: {@code java -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
  * dev.portcullis.benchmarks.AggregatorLoadHarness [records] [ROCKSDB|IN_MEMORY] [streamThreads] [callerShare]
- * [distinct] [skewed|uniform|v6]}
+ * [distinct] [skewed|uniform|zipf|v6] [storeMemoryMb]}
  * (callerShare: the fraction of records that carry a caller, whose daily quota counts take a second
  * pass through the rekeyed topic; 0 by default. distinct: how many addresses, 100,000 by default;
  * skewed: the default half-normal mix over them; uniform: each record from a uniformly drawn one of
  * {@code distinct} IPv4 addresses of 10.0.0.0/8 (so of many /24s and /16s); zipf: ranks of a Zipf
  * distribution (s = 1) over {@code distinct} addresses of 10.0.0.0/8, the ranks scattered over it (the
  * heaviest addresses are not neighbours); v6: uniformly drawn fresh IPv6 addresses of one /48, every /64
- * of it in use (an attacker's rotation))
+ * of it in use (an attacker's rotation); storeMemoryMb: RocksDB's shared memory, the worker's default if absent)
  */
 public final class AggregatorLoadHarness {
 
@@ -50,11 +51,13 @@ public final class AggregatorLoadHarness {
     double callers = args.length > 3 ? Double.parseDouble(args[3]) : 0;
     int distinct = args.length > 4 ? Integer.parseInt(args[4]) : 100_000;
     String mix = args.length > 5 ? args[5] : "skewed";
+    int storeMemoryMb = args.length > 6 ? Integer.parseInt(args[6]) : AggregatorSettings.DEFAULT_STORE_MEMORY_MB;
     try (KRaftBroker kafka = KRaftBroker.start(); RedisProcess redis = RedisProcess.startStandalone()) {
+      Path state = Files.createTempDirectory("agg-state");
       AggregatorSettings s = AggregatorSettings.defaults(kafka.bootstrapServers(),
           RedisEndpoints.of("127.0.0.1:" + redis.port(), false), Files.createTempDirectory("agg-bench"))
-          .withTopics("acl.access", "acl.access.dlq", 4).withStore(type, Files.createTempDirectory("agg-state"))
-          .withAdminPort(-1).withStreamThreads(threads);
+          .withTopics("acl.access", "acl.access.dlq", 4).withStore(type, state)
+          .withAdminPort(-1).withStreamThreads(threads).withStoreMemoryMb(storeMemoryMb);
       TopicAdmin.ensure(kafka.bootstrapServers(), List.of(TopicAdmin.access("acl.access", 4, (short) 1)));
       long requests = produce(kafka.bootstrapServers(), records, callers, distinct, mix);
       System.out.printf("pre-loaded %d records standing for %d requests (%s over %d addresses)%n", records, requests,
@@ -84,7 +87,14 @@ public final class AggregatorLoadHarness {
             w.metrics().flushes(), w.metrics().flushLatencyPercentile(50), w.metrics().flushLatencyPercentile(99));
         System.out.printf("prefixes counted where their records arrived %d; records sent to their home partition %d%n",
             w.metrics().prefixesCountedLocally(), w.metrics().recordsSentHome());
+        System.out.printf("state on disk at the end: %d MB (RocksDB memory %d MB)%n", bytesUnder(state) >> 20, storeMemoryMb);
       }
+    }
+  }
+
+  private static long bytesUnder(Path dir) throws java.io.IOException {
+    try (var files = Files.walk(dir)) {
+      return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
     }
   }
 

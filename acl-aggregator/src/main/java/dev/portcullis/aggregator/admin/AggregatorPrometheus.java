@@ -17,8 +17,13 @@ public final class AggregatorPrometheus {
 
   private AggregatorPrometheus() {}
 
-  /** @param consumerLag the worker's largest consumer lag in records, over its partitions of acl.access */
-  public static PrometheusRegistry registry(AggregatorMetrics m, DoubleSupplier consumerLag) {
+  /**
+   * @param consumerLag the worker's largest consumer lag in records, over its partitions of acl.access
+   * @param storeMemory bytes held now in the RocksDB memory its stores share (0 with the in-memory store)
+   * @param storeEntries the keys its stores hold, as RocksDB estimates them (0 with the in-memory store)
+   */
+  public static PrometheusRegistry registry(AggregatorMetrics m, DoubleSupplier consumerLag, LongSupplier storeMemory,
+      LongSupplier storeEntries) {
     PrometheusRegistry r = new PrometheusRegistry();
     counter(r, "portcullis_aggregator_records", "access records read", m::records);
     counter(r, "portcullis_aggregator_requests", "requests counted (inside the coalesced records)", m::requests);
@@ -45,6 +50,12 @@ public final class AggregatorPrometheus {
     GaugeWithCallback.builder().name("portcullis_aggregator_consumer_lag_records")
         .help("the largest lag, in records, of this worker's partitions of the access topic")
         .callback(c -> c.call(consumerLag.getAsDouble())).register(r);
+    GaugeWithCallback.builder().name("portcullis_aggregator_store_memory_bytes")
+        .help("RocksDB's block cache and memtables, shared by the worker's stores (off-heap)")
+        .callback(c -> c.call(storeMemory.getAsLong())).register(r);
+    GaugeWithCallback.builder().name("portcullis_aggregator_store_entries")
+        .help("entries (addresses, prefixes, quota shares) in the worker's stores, as RocksDB estimates them")
+        .callback(c -> c.call(storeEntries.getAsLong())).register(r);
     JvmMetrics.builder().register(r);
     return r;
   }

@@ -97,18 +97,24 @@ final class ChildAggregator implements AutoCloseable {
     }
   }
 
-  /** Heap used after a full GC, in bytes, from {@code jcmd GC.run} and {@code GC.heap_info}; -1 if not running. */
-  long heapAfterGc() {
+  /**
+   * After a full GC ({@code jcmd GC.run}, then {@code GC.heap_info}): the heap used and its resident memory
+   * beyond the heap as committed (RocksDB's off-heap memory, metaspace, threads, code), in bytes; -1 each
+   * if not running.
+   */
+  long[] heapAfterGcAndBeyond() {
     Process p;
     synchronized (this) {
       p = process;
     }
     if (p == null || !p.isAlive()) {
-      return -1;
+      return new long[] {-1, -1};
     }
     jcmd(p.pid(), "GC.run");
     String info = jcmd(p.pid(), "GC.heap_info");
-    return JvmHeap.usedBytes(info);
+    long resident = residentBytes(p);
+    long committed = JvmHeap.committedBytes(info);
+    return new long[] {JvmHeap.usedBytes(info), resident < 0 || committed < 0 ? -1 : Math.max(0, resident - committed)};
   }
 
   private static String jcmd(long pid, String command) {
@@ -123,6 +129,20 @@ final class ChildAggregator implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return "";
+    }
+  }
+
+  /** Resident memory of the process ({@code VmRSS} of {@code /proc/<pid>/status}), in bytes; -1 if gone. */
+  private static long residentBytes(Process p) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(p.pid()), "status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.substring(6).trim().split("\\s+")[0]) * 1024;
+        }
+      }
+      return -1;
+    } catch (IOException | NumberFormatException e) {
+      return -1; // exited meanwhile
     }
   }
 

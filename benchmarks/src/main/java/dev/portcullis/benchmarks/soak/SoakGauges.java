@@ -37,17 +37,23 @@ final class SoakGauges {
   SoakRow row(long atSeconds, long reaction, long v6Addresses, String event) {
     long now = System.currentTimeMillis();
     long[] heaps = new long[aggregators.size()];
+    long[] beyond = new long[aggregators.size()];
     long rocks = 0;
+    long rocksMemory = 0;
+    long entries = 0;
     long counted = 0;
     long late = 0;
     for (int i = 0; i < aggregators.size(); i++) {
       ChildAggregator a = aggregators.get(i);
-      long h = a.heapAfterGc();
-      heaps[i] = h < 0 ? -1 : h >> 20;
+      long[] heap = a.heapAfterGcAndBeyond();
+      heaps[i] = heap[0] < 0 ? -1 : heap[0] >> 20;
+      beyond[i] = heap[1] < 0 ? -1 : heap[1] >> 20;
       rocks += a.stateBytes();
       JsonNode m = a.metrics();
       long records = m == null ? lastRecords.getOrDefault(i, 0L) : m.path("records").asLong();
       late += m == null ? 0 : m.path("late").asLong();
+      rocksMemory += m == null ? 0 : m.path("storeMemoryBytes").asLong();
+      entries += m == null ? 0 : m.path("storeEntries").asLong();
       // a restarted worker counts from 0 again
       long before = lastRecords.getOrDefault(i, 0L);
       counted += records >= before ? records - before : records;
@@ -57,7 +63,7 @@ final class SoakGauges {
     lastAt = now;
     long dropped = clients.stream().mapToLong(c -> c.status().droppedAccesses()).sum();
     long[] members = maxMembers();
-    return new SoakRow(atSeconds, JvmHeap.ownAfterGc() >> 20, heaps, rocks >> 20, redisUsed() >> 20, perSecond, lag(),
+    return new SoakRow(atSeconds, JvmHeap.ownAfterGc() >> 20, heaps, beyond, rocks >> 20, rocksMemory >> 20, entries, redisUsed() >> 20, perSecond, lag(),
         members[0], members[1], reaction, v6Addresses, clients.get(0).status().activeIntercepts(), dropped, late,
         event.trim());
   }

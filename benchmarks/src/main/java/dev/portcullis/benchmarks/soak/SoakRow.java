@@ -6,7 +6,11 @@ package dev.portcullis.benchmarks.soak;
  * @param atSeconds       seconds since the traffic began
  * @param stackHeapMb     heap after a full GC of the JVM running Kafka, ZooKeeper, the notifier, the clients and the load
  * @param aggregatorHeapMb heap after a full GC of each aggregator JVM (-1 while it is down)
+ * @param aggregatorBeyondHeapMb resident memory of each aggregator JVM beyond its heap as committed (-1 while
+ *                        it is down): RocksDB's off-heap memory, metaspace, threads, code
  * @param rocksDbMb       the aggregators' state on disk
+ * @param rocksDbMemoryMb the aggregators' RocksDB memory in use (block cache and memtables), summed
+ * @param storeEntries    the entries in the aggregators' stores, as RocksDB estimates them, summed
  * @param redisUsedMb     Redis {@code used_memory}
  * @param recordsPerSecond access records the aggregators counted per second over the interval
  * @param lag             records of acl.access not yet committed by the aggregators
@@ -18,24 +22,30 @@ package dev.portcullis.benchmarks.soak;
  * @param droppedAccesses accesses the clients could not report (their emitters' bounds)
  * @param late            records the aggregators counted too late for a 1 s window (older than its grace), since they started
  */
-record SoakRow(long atSeconds, long stackHeapMb, long[] aggregatorHeapMb, long rocksDbMb, long redisUsedMb,
+record SoakRow(long atSeconds, long stackHeapMb, long[] aggregatorHeapMb, long[] aggregatorBeyondHeapMb,
+    long rocksDbMb, long rocksDbMemoryMb, long storeEntries, long redisUsedMb,
     long recordsPerSecond, long lag, long maxMembers, long maxPastMinuteMembers, long reactionMillis,
     long v6Addresses, int interceptsHeld, long droppedAccesses, long late, String event) {
 
   static String header() {
-    return "| t (s) | stack heap MB | aggregator heaps MB | RocksDB MB | Redis used MB | records/s | lag | max members/key"
+    return "| t (s) | stack heap MB | aggregator heaps MB | aggregator resident beyond heap MB | RocksDB MB | RocksDB memory MB | store entries | Redis used MB | records/s | lag | max members/key"
         + " | max members/past minute key | reaction ms | IPv6 addresses | intercepts held | dropped | late | event |\n"
-        + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|";
+        + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|";
   }
 
   String markdown() {
-    StringBuilder heaps = new StringBuilder();
-    for (long h : aggregatorHeapMb) {
-      heaps.append(heaps.length() == 0 ? "" : " / ").append(h < 0 ? "down" : Long.toString(h));
-    }
-    return "| " + atSeconds + " | " + stackHeapMb + " | " + heaps + " | " + rocksDbMb + " | " + redisUsedMb + " | "
+    return "| " + atSeconds + " | " + stackHeapMb + " | " + perWorker(aggregatorHeapMb) + " | " + perWorker(aggregatorBeyondHeapMb)
+        + " | " + rocksDbMb + " | " + rocksDbMemoryMb + " | " + storeEntries + " | " + redisUsedMb + " | "
         + recordsPerSecond + " | " + lag + " | " + maxMembers + " | " + maxPastMinuteMembers + " | "
         + (reactionMillis < 0 ? "none" : reactionMillis)
         + " | " + v6Addresses + " | " + interceptsHeld + " | " + droppedAccesses + " | " + late + " | " + event + " |";
+  }
+
+  private static String perWorker(long[] mb) {
+    StringBuilder b = new StringBuilder();
+    for (long m : mb) {
+      b.append(b.length() == 0 ? "" : " / ").append(m < 0 ? "down" : Long.toString(m));
+    }
+    return b.toString();
   }
 }

@@ -2,6 +2,7 @@ package dev.portcullis.benchmarks.soak;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.portcullis.aggregator.AggregatorSettings;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -43,6 +44,10 @@ class SoakIT {
         assertThat(heap).as("an aggregator's heap after GC at %d s (MB)", row.atSeconds()).isLessThan(700);
       }
       assertThat(row.interceptsHeld()).as("intercepts a client holds").isLessThan(1_000);
+      assertThat(row.rocksDbMemoryMb()).as("the aggregators' RocksDB memory at %d s (MB)", row.atSeconds())
+          .isLessThanOrEqualTo((long) row.aggregatorHeapMb().length * AggregatorSettings.DEFAULT_STORE_MEMORY_MB);
     }
+    assertThat(r.rows().stream().mapToLong(SoakRow::storeEntries).max().orElse(0))
+        .as("entries in the aggregators' stores, as RocksDB estimates them").isPositive();
   }
 }
