@@ -48,8 +48,8 @@ public final class KRaftBroker implements KafkaBroker {
   /** Formats a fresh temporary log dir and starts a broker on free loopback ports. */
   public static KRaftBroker start() {
     try {
-      return start(Files.createTempDirectory("portcullis-kafka-"), Ports.freeLoopbackPort(), Ports.freeLoopbackPort(),
-          Map.of(), true);
+      int[] ports = Ports.freeLoopbackPorts(2);
+      return start(Files.createTempDirectory("portcullis-kafka-"), ports[0], ports[1], Map.of(), true);
     } catch (IOException e) {
       throw new UncheckedIOException("could not create a Kafka log dir", e);
     }

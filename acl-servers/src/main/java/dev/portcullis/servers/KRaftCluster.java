@@ -52,9 +52,10 @@ public final class KRaftCluster implements AutoCloseable {
     int[] brokers = new int[nodes];
     int[] controllers = new int[nodes];
     StringJoiner voters = new StringJoiner(",");
+    int[] ports = Ports.freeLoopbackPorts(2 * nodes);
     for (int i = 0; i < nodes; i++) {
-      brokers[i] = Ports.freeLoopbackPort();
-      controllers[i] = Ports.freeLoopbackPort();
+      brokers[i] = ports[2 * i];
+      controllers[i] = ports[2 * i + 1];
       voters.add((i + 1) + "@127.0.0.1:" + controllers[i]);
     }
     String clusterId = Uuid.randomUuid().toString();

@@ -42,9 +42,10 @@ public record SecuredKafka(KRaftBroker broker, int mtlsPort) implements AutoClos
     if (adminPassword == null) {
       throw new IllegalArgumentException("users must include " + ADMIN);
     }
-    int port = Ports.freeLoopbackPort();
-    int controllerPort = Ports.freeLoopbackPort();
-    int mtlsPort = Ports.freeLoopbackPort();
+    int[] ports = Ports.freeLoopbackPorts(3);
+    int port = ports[0];
+    int controllerPort = ports[1];
+    int mtlsPort = ports[2];
     Map<String, String> p = new HashMap<>();
     p.put("listeners", "SASL_SSL://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort + ",MTLS://127.0.0.1:"
         + mtlsPort);

@@ -36,10 +36,11 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
       Path dir = Files.createTempDirectory("portcullis-zk-ensemble-");
       int[] clients = new int[members];
       StringBuilder servers = new StringBuilder();
+      int[] ports = Ports.freeLoopbackPorts(3 * members);
       for (int i = 0; i < members; i++) {
-        clients[i] = Ports.freeLoopbackPort();
-        servers.append("server.").append(i + 1).append("=127.0.0.1:").append(Ports.freeLoopbackPort()).append(':')
-            .append(Ports.freeLoopbackPort()).append('\n');
+        clients[i] = ports[3 * i];
+        servers.append("server.").append(i + 1).append("=127.0.0.1:").append(ports[3 * i + 1]).append(':')
+            .append(ports[3 * i + 2]).append('\n');
       }
       Path[] configs = new Path[members];
       for (int i = 0; i < members; i++) {
