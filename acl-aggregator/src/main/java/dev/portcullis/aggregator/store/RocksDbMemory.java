@@ -1,6 +1,5 @@
 package dev.portcullis.aggregator.store;
 
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.rocksdb.Cache;
 import org.rocksdb.LRUCache;
 import org.rocksdb.RocksDB;
@@ -21,7 +20,7 @@ public final class RocksDbMemory implements AutoCloseable {
   private final long bytes;
   private final LRUCache cache;
   private final WriteBufferManager writeBuffers;
-  private final AtomicBoolean closed = new AtomicBoolean();
+  private boolean closed;
 
   /**
    * @param bytes the block cache's capacity; the memtables of all stores are charged to it and flushed
@@ -38,13 +37,9 @@ public final class RocksDbMemory implements AutoCloseable {
     this.writeBuffers = new WriteBufferManager(bytes / 2, cache);
   }
 
-  public long bytes() {
-    return bytes;
-  }
-
   /** Bytes held in the shared cache now, memtables included. */
   public synchronized long usage() {
-    return closed.get() ? 0 : cache.getUsage();
+    return closed ? 0 : cache.getUsage();
   }
 
   Cache cache() {
@@ -57,7 +52,8 @@ public final class RocksDbMemory implements AutoCloseable {
 
   @Override
   public synchronized void close() {
-    if (closed.compareAndSet(false, true)) {
+    if (!closed) {
+      closed = true;
       writeBuffers.close();
       cache.close();
     }
