@@ -34,6 +34,7 @@ import java.util.Locale;
  *   accessTopic: acl.access
  *   dlqTopic: acl.access.dlq
  *   partitions: 12
+ *   sessionTimeout: PT10S  # a crashed worker's partitions go to the others after this (6 s to 30 min)
  *   properties:            # connection settings for every Kafka client of the worker (optional)
  *     security.protocol: SASL_SSL
  *     sasl.mechanism: SCRAM-SHA-512
@@ -76,7 +77,7 @@ public final class AggregatorConfigFile {
       Integer adminPort, String adminHost) {}
 
   record Kafka(String bootstrapServers, String applicationId, String accessTopic, String dlqTopic, Integer partitions,
-      Map<String, String> properties, String propertiesFile) {}
+      String sessionTimeout, Map<String, String> properties, String propertiesFile) {}
 
   record Redis(List<String> nodes, Boolean cluster, String user, String password, Boolean tls, String caFile,
       String keyStore, String keyStorePassword) {}
@@ -143,7 +144,7 @@ public final class AggregatorConfigFile {
     }
 
     AggregatorSettings settings(Document doc) {
-      Kafka k = doc.kafka() != null ? doc.kafka() : required("kafka", new Kafka(null, null, null, null, null, null, null));
+      Kafka k = doc.kafka() != null ? doc.kafka() : required("kafka", new Kafka(null, null, null, null, null, null, null, null));
       Redis r = doc.redis() != null ? doc.redis() : required("redis", new Redis(null, null, null, null, null, null, null, null));
       Windows w = doc.windows() != null ? doc.windows() : new Windows(null, null, null, null, null, null, null, null, null);
       Store s = doc.store() != null ? doc.store() : new Store(null, null, null, null);
@@ -151,6 +152,10 @@ public final class AggregatorConfigFile {
           : required("kafka.bootstrapServers", "x:1");
       int partitions = range("kafka.partitions", k.partitions(), 1, 1000, d.partitions());
       KafkaConnection kafka = kafka(bootstrap, k);
+      Duration session = duration("kafka.sessionTimeout", k.sessionTimeout(), Duration.ofSeconds(6), d.sessionTimeout());
+      if (session.compareTo(Duration.ofMinutes(30)) > 0) {
+        problems.add("kafka.sessionTimeout must be at most PT30M, was " + k.sessionTimeout());
+      }
       RedisEndpoints redis = redis(r);
       int shards = range("windows.shards", w.shards(), 1, 16384, d.shards());
       Duration flush = duration("windows.flushInterval", w.flushInterval(), Duration.ofMillis(10), d.flushInterval());
@@ -173,7 +178,7 @@ public final class AggregatorConfigFile {
         return new AggregatorSettings(kafka, or(k.applicationId(), d.applicationId()), or(k.accessTopic(), d.accessTopic()),
             or(k.dlqTopic(), d.dlqTopic()), partitions, redis, shards, flush, commit, seconds, minutes, new PrefixLengths(v4, v6), zone, type,
             stateDir, threads, doc.exactlyOnce() == null || doc.exactlyOnce(), adminPort,
-            doc.adminHost() == null ? "127.0.0.1" : doc.adminHost(), memoryMb);
+            doc.adminHost() == null ? "127.0.0.1" : doc.adminHost(), memoryMb, session);
       } catch (IllegalArgumentException e) {
         problems.add(e.getMessage());
         return null;

@@ -25,15 +25,25 @@ import java.time.ZoneId;
  * @param prefixes       the prefix lengths counted beside each address
  * @param storeMemoryMb  the off-heap memory all RocksDB stores of the worker share: block cache, index and
  *                       filters, and the memtables (at most half of it); unused with the in-memory store
+ * @param sessionTimeout how long the group waits for a worker that stopped heartbeating (a crash, a
+ *                       partition from the brokers) before its partitions go to the others; a worker that
+ *                       closes leaves the group at once
  */
 public record AggregatorSettings(
     KafkaConnection kafka, String applicationId, String accessTopic, String dlqTopic, int partitions,
     RedisEndpoints redis, int shards, Duration flushInterval, Duration commitInterval, int secondWindows,
     int minuteWindows, PrefixLengths prefixes, ZoneId quotaZone, StoreType storeType, Path stateDir,
-    int streamThreads, boolean exactlyOnce, int adminPort, String adminHost, int storeMemoryMb) {
+    int streamThreads, boolean exactlyOnce, int adminPort, String adminHost, int storeMemoryMb,
+    Duration sessionTimeout) {
 
   /** The default of {@link #storeMemoryMb()}. */
   public static final int DEFAULT_STORE_MEMORY_MB = 256;
+
+  /**
+   * The default of {@link #sessionTimeout()}: Kafka's own (45 s) leaves a crashed worker's partitions
+   * uncounted, and so its offenders unjudged, for that long.
+   */
+  public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(10);
 
   /** Where the per-key window state lives between commits. */
   public enum StoreType { ROCKSDB, IN_MEMORY }
@@ -57,6 +67,9 @@ public record AggregatorSettings(
     require(streamThreads >= 1 && streamThreads <= 64, "streamThreads must be 1-64, was " + streamThreads);
     require(adminPort >= -1 && adminPort <= 65535, "adminPort must be -1, 0 or a port, was " + adminPort);
     require(adminHost != null && !adminHost.isBlank(), "adminHost must be an address to listen on, e.g. 127.0.0.1");
+    require(sessionTimeout != null && sessionTimeout.toMillis() >= 6_000 && sessionTimeout.toMillis() <= 1_800_000,
+        "sessionTimeout must be between 6 s and 30 min (the brokers' default group.min/max.session.timeout.ms), was "
+            + sessionTimeout);
     require(storeMemoryMb >= 16 && storeMemoryMb <= 1 << 20, "storeMemoryMb must be 16-1048576, was " + storeMemoryMb);
   }
 
@@ -72,7 +85,7 @@ public record AggregatorSettings(
         KafkaKeys.ACCESS_DLQ_TOPIC, 12, redis, RedisKeys.DEFAULT_SHARDS, Duration.ofMillis(250), Duration.ofSeconds(3), 4, 3,
         PrefixLengths.DEFAULT,
         ZoneId.of("UTC"), StoreType.ROCKSDB, stateDir, 1, true, 0, "127.0.0.1",
-        DEFAULT_STORE_MEMORY_MB);
+        DEFAULT_STORE_MEMORY_MB, DEFAULT_SESSION_TIMEOUT);
   }
 
   /** Kafka's bootstrap servers. */
@@ -84,54 +97,60 @@ public record AggregatorSettings(
   public AggregatorSettings withKafka(KafkaConnection connection) {
     return new AggregatorSettings(connection, applicationId, accessTopic, dlqTopic, partitions, redis, shards,
         flushInterval, commitInterval, secondWindows, minuteWindows, prefixes, quotaZone, storeType, stateDir,
-        streamThreads, exactlyOnce, adminPort, adminHost, storeMemoryMb);
+        streamThreads, exactlyOnce, adminPort, adminHost, storeMemoryMb, sessionTimeout);
   }
 
   public AggregatorSettings withApplicationId(String id) {
     return new AggregatorSettings(kafka, id, accessTopic, dlqTopic, partitions, redis, shards, flushInterval,
         commitInterval, secondWindows, minuteWindows, prefixes, quotaZone, storeType, stateDir, streamThreads,
-        exactlyOnce, adminPort, adminHost, storeMemoryMb);
+        exactlyOnce, adminPort, adminHost, storeMemoryMb, sessionTimeout);
   }
 
   public AggregatorSettings withTopics(String access, String dlq, int partitionCount) {
     return new AggregatorSettings(kafka, applicationId, access, dlq, partitionCount, redis, shards,
         flushInterval, commitInterval, secondWindows, minuteWindows, prefixes, quotaZone, storeType, stateDir,
-        streamThreads, exactlyOnce, adminPort, adminHost, storeMemoryMb);
+        streamThreads, exactlyOnce, adminPort, adminHost, storeMemoryMb, sessionTimeout);
   }
 
   public AggregatorSettings withStore(StoreType type, Path dir) {
     return new AggregatorSettings(kafka, applicationId, accessTopic, dlqTopic, partitions, redis, shards,
         flushInterval, commitInterval, secondWindows, minuteWindows, prefixes, quotaZone, type, dir, streamThreads,
-        exactlyOnce, adminPort, adminHost, storeMemoryMb);
+        exactlyOnce, adminPort, adminHost, storeMemoryMb, sessionTimeout);
   }
 
   public AggregatorSettings withAdminPort(int port) {
     return new AggregatorSettings(kafka, applicationId, accessTopic, dlqTopic, partitions, redis, shards,
         flushInterval, commitInterval, secondWindows, minuteWindows, prefixes, quotaZone, storeType, stateDir,
-        streamThreads, exactlyOnce, port, adminHost, storeMemoryMb);
+        streamThreads, exactlyOnce, port, adminHost, storeMemoryMb, sessionTimeout);
   }
 
   public AggregatorSettings withIntervals(Duration flush, Duration commit) {
     return new AggregatorSettings(kafka, applicationId, accessTopic, dlqTopic, partitions, redis, shards,
         flush, commit, secondWindows, minuteWindows, prefixes, quotaZone, storeType, stateDir, streamThreads,
-        exactlyOnce, adminPort, adminHost, storeMemoryMb);
+        exactlyOnce, adminPort, adminHost, storeMemoryMb, sessionTimeout);
   }
 
   public AggregatorSettings withPrefixes(PrefixLengths lengths) {
     return new AggregatorSettings(kafka, applicationId, accessTopic, dlqTopic, partitions, redis, shards,
         flushInterval, commitInterval, secondWindows, minuteWindows, lengths, quotaZone, storeType, stateDir,
-        streamThreads, exactlyOnce, adminPort, adminHost, storeMemoryMb);
+        streamThreads, exactlyOnce, adminPort, adminHost, storeMemoryMb, sessionTimeout);
   }
 
   public AggregatorSettings withStreamThreads(int threads) {
     return new AggregatorSettings(kafka, applicationId, accessTopic, dlqTopic, partitions, redis, shards,
         flushInterval, commitInterval, secondWindows, minuteWindows, prefixes, quotaZone, storeType, stateDir,
-        threads, exactlyOnce, adminPort, adminHost, storeMemoryMb);
+        threads, exactlyOnce, adminPort, adminHost, storeMemoryMb, sessionTimeout);
+  }
+
+  public AggregatorSettings withSessionTimeout(Duration timeout) {
+    return new AggregatorSettings(kafka, applicationId, accessTopic, dlqTopic, partitions, redis, shards,
+        flushInterval, commitInterval, secondWindows, minuteWindows, prefixes, quotaZone, storeType, stateDir,
+        streamThreads, exactlyOnce, adminPort, adminHost, storeMemoryMb, timeout);
   }
 
   public AggregatorSettings withStoreMemoryMb(int mb) {
     return new AggregatorSettings(kafka, applicationId, accessTopic, dlqTopic, partitions, redis, shards,
         flushInterval, commitInterval, secondWindows, minuteWindows, prefixes, quotaZone, storeType, stateDir,
-        streamThreads, exactlyOnce, adminPort, adminHost, mb);
+        streamThreads, exactlyOnce, adminPort, adminHost, mb, sessionTimeout);
   }
 }

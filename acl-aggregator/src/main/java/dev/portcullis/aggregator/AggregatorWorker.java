@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.DoubleStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -73,6 +74,11 @@ public final class AggregatorWorker implements AutoCloseable {
     // log string per poll of an empty partition whatever the log level (10 % of the stream threads'
     // samples at 1M distinct addresses)
     p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
+    // a worker that crashed (or lost the brokers) keeps its partitions, uncounted, until its session
+    // expires: Kafka's 45 s by default; heartbeats at a third of it, Kafka's ratio
+    long session = s.sessionTimeout().toMillis();
+    p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), (int) session);
+    p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), (int) Math.min(3_000, session / 3));
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 5000);
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MIN_BYTES_CONFIG), 64 * 1024);
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 50);
@@ -190,7 +196,10 @@ public final class AggregatorWorker implements AutoCloseable {
     return m;
   }
 
-  /** Stops processing (committing what was processed), closes Redis and the admin endpoint. Idempotent. */
+  /**
+   * Stops processing (committing what was processed), leaves the group so that the other workers take its
+   * partitions at once, closes Redis and the admin endpoint. Idempotent.
+   */
   @Override
   public void close() {
     if (state.getAndSet(State.CLOSED) == State.CLOSED) {
@@ -202,7 +211,10 @@ public final class AggregatorWorker implements AutoCloseable {
     boolean storesClosed = true;
     if (streams != null) {
       try {
-        storesClosed = streams.close(Duration.ofSeconds(30));
+        // leaving the group hands this worker's partitions to the others at once; Kafka Streams' default
+        // (with the classic protocol) stays in the group until the session times out, its partitions uncounted
+        storesClosed = streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+            .withTimeout(Duration.ofSeconds(30)));
       } catch (RuntimeException e) {
         storesClosed = false;
         LOG.warn("closing Kafka Streams failed", e);

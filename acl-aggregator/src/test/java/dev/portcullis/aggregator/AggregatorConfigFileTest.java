@@ -23,6 +23,7 @@ class AggregatorConfigFileTest {
     assertThat(s.commitInterval()).isEqualTo(Duration.ofSeconds(3));
     assertThat(s.partitions()).isEqualTo(12);
     assertThat(s.adminPort()).isEqualTo(8091);
+    assertThat(s.sessionTimeout()).isEqualTo(Duration.ofSeconds(10));
   }
 
   @Test
@@ -49,7 +50,7 @@ class AggregatorConfigFileTest {
   @Test
   void badValues_areAllReportedTogether() throws Exception {
     Path f = tmp.resolve("values.yml");
-    Files.writeString(f, "kafka: {bootstrapServers: x:1}\nredis: {nodes: [h:1]}\n"
+    Files.writeString(f, "kafka: {bootstrapServers: x:1, sessionTimeout: PT2S}\nredis: {nodes: [h:1]}\n"
         + "windows: {flushInterval: 250ms, quotaZone: Mars/Base, ipv6Prefix: 129}\nstore: {type: TAPE, memoryMb: 8}\nadminPort: 70000\n");
     assertThatThrownBy(() -> AggregatorConfigFile.read(f))
         .hasMessageContaining("windows.flushInterval must be an ISO-8601 duration")
@@ -57,6 +58,7 @@ class AggregatorConfigFileTest {
         .hasMessageContaining("windows.ipv6Prefix must be <= 128, was 129")
         .hasMessageContaining("store.type must be ROCKSDB or IN_MEMORY, was \"TAPE\"")
         .hasMessageContaining("store.memoryMb must be >= 16, was 8")
+        .hasMessageContaining("kafka.sessionTimeout must be at least PT6S, was PT2S")
         .hasMessageContaining("adminPort must be <= 65535, was 70000");
   }
 
@@ -98,6 +100,7 @@ class AggregatorConfigFileTest {
     assertThat(s.flushInterval()).isEqualTo(d.flushInterval());
     assertThat(s.storeType()).isEqualTo(d.storeType());
     assertThat(s.storeMemoryMb()).isEqualTo(AggregatorSettings.DEFAULT_STORE_MEMORY_MB);
+    assertThat(s.sessionTimeout()).isEqualTo(AggregatorSettings.DEFAULT_SESSION_TIMEOUT);
     assertThat(s.streamThreads()).isEqualTo(1);
     assertThat(s.exactlyOnce()).isTrue();
     assertThat(s.redis().cluster()).isFalse();

@@ -7,6 +7,7 @@ import dev.portcullis.aggregator.store.RocksDbMemory;
 import dev.portcullis.redis.RedisEndpoints;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
@@ -44,5 +45,30 @@ class AggregatorWorkerConfigTest {
     assertThat(AggregatorWorker.streamsConfig(committingEvery(Duration.ofSeconds(3)), null))
         .as("the in-memory store: nothing of RocksDB").doesNotContainKeys(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG,
             RocksDbMemory.CONFIG);
+  }
+
+  @Test
+  void aCrashedWorkersPartitionsMove_afterTheConfiguredSession_notKafkasFortyFiveSeconds() {
+    StreamsConfig config = new StreamsConfig(AggregatorWorker.streamsConfig(committingEvery(Duration.ofSeconds(3)), null));
+    var consumer = config.getMainConsumerConfigs("g", "c", 0);
+    assertThat(consumer.get(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG)).isEqualTo(10_000);
+    assertThat(consumer.get(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG)).isEqualTo(3_000);
+
+    AggregatorSettings longer = committingEvery(Duration.ofSeconds(3)).withSessionTimeout(Duration.ofSeconds(60));
+    var longerConsumer = new StreamsConfig(AggregatorWorker.streamsConfig(longer, null)).getMainConsumerConfigs("g", "c", 0);
+    assertThat(longerConsumer.get(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG)).isEqualTo(60_000);
+    assertThat(longerConsumer.get(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG)).as("heartbeats no rarer than Kafka's 3 s").isEqualTo(3_000);
+    AggregatorSettings shortest = committingEvery(Duration.ofSeconds(3)).withSessionTimeout(Duration.ofSeconds(6));
+    var shortestConsumer = new StreamsConfig(AggregatorWorker.streamsConfig(shortest, null)).getMainConsumerConfigs("g", "c", 0);
+    assertThat(shortestConsumer.get(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG)).as("a third of the session").isEqualTo(2_000);
+  }
+
+  @Test
+  void aSessionTimeoutOutsideWhatBrokersAccept_isRefusedNamingIt() {
+    AggregatorSettings s = committingEvery(Duration.ofSeconds(3));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.withSessionTimeout(Duration.ofSeconds(5)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sessionTimeout must be between 6 s and 30 min");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.withSessionTimeout(Duration.ofMinutes(31)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sessionTimeout");
   }
 }

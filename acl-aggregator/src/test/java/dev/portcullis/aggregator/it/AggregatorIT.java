@@ -127,6 +127,31 @@ class AggregatorIT {
   }
 
   @Test
+  void aWorkerThatCloses_leavesTheGroup_soAnotherCountsItsPartitionsLongBeforeItsSessionCouldExpire(KafkaBroker kafka,
+      RedisCluster cluster) throws Exception {
+    String run = "c" + RUN.incrementAndGet();
+    // a session far longer than the wait below: had worker a stayed in the group after closing (Kafka
+    // Streams' default), its partitions would stay uncounted until it expired
+    AggregatorSettings s = settings(kafka, endpoints(cluster), run).withSessionTimeout(Duration.ofSeconds(120));
+    AggregatorWorker a = worker(s, "a");
+    AggregatorWorker b = worker(s, "b");
+    awaitRunning(a, b);
+    try (Traffic t = new Traffic(kafka.bootstrapServers(), "access-" + run, "app-" + run, 5);
+        UnifiedJedis redis = endpoints(cluster).connect()) {
+      long base = System.currentTimeMillis();
+      t.send(4_000, 400, base);
+      awaitExact("Redis to hold the counts of both workers", Duration.ofSeconds(60), t, redis);
+      long countedByA = a.metrics().records();
+      assertThat(countedByA).as("worker a had partitions").isPositive();
+      a.close();
+      long bBefore = b.metrics().records();
+      t.send(4_000, 400, base);
+      awaitExact("every count, worker a gone (its session: 120 s)", Duration.ofSeconds(50), t, redis);
+      assertThat(b.metrics().records() - bBefore).as("worker b counted every record sent after a left").isEqualTo(4_000);
+    }
+  }
+
+  @Test
   void redisStoppedAndRestartedMidStream_totalsAreExact(KafkaBroker kafka) throws Exception {
     String run = "c" + RUN.incrementAndGet();
     RedisProcess redisServer = RedisProcess.startOn(dev.portcullis.servers.Ports.freeLoopbackPort(),
