@@ -93,7 +93,7 @@ public final class AccessProcessor implements Processor<String, byte[], String, 
   @Override
   public void init(ProcessorContext<String, byte[]> ctx) {
     this.context = ctx;
-    counter.init(WriteBackStore.under(ctx.getStateStore(AggregatorTopology.STORE)));
+    counter.init(WriteBackStore.under(ctx.getStateStore(AggregatorTopology.STORE)), ctx.currentSystemTimeMs());
     ctx.schedule(settings.flushInterval(), PunctuationType.WALL_CLOCK_TIME, counter::flush);
     ctx.schedule(settings.flushInterval(), PunctuationType.WALL_CLOCK_TIME, now -> counter.drainHeld(this::sendHeld));
     ctx.schedule(Duration.ofSeconds(60), PunctuationType.WALL_CLOCK_TIME, counter::sweep);

@@ -69,7 +69,7 @@ public final class RekeyedProcessor implements Processor<String, byte[], Void, V
 
   @Override
   public void init(ProcessorContext<Void, Void> ctx) {
-    counter.init(WriteBackStore.under(ctx.getStateStore(AggregatorTopology.REKEYED_STORE)));
+    counter.init(WriteBackStore.under(ctx.getStateStore(AggregatorTopology.REKEYED_STORE)), ctx.currentSystemTimeMs());
     ctx.schedule(settings.flushInterval(), PunctuationType.WALL_CLOCK_TIME, counter::flush);
     ctx.schedule(Duration.ofSeconds(60), PunctuationType.WALL_CLOCK_TIME, counter::sweep);
   }

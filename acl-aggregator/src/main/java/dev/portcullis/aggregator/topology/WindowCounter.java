@@ -58,6 +58,19 @@ final class WindowCounter {
   private boolean rewriteAll;
   /** Set by a failed flush: once Redis answers again, every retained window is written once more. */
   private boolean rewriteAfterRecovery;
+  /**
+   * The newest minute counted into (event time, never ahead of the wall clock: a client with a clock an
+   * hour fast must not close the present), and the first minute still counted: {@code minuteWindows - 1}
+   * before it, never moving back. A record of an earlier minute is late for every window (its entry may
+   * be gone, and counting it into a new one would write a partial count over the full one in Redis);
+   * an entry whose newest minute is earlier can never be counted into again, and {@link #sweep} deletes
+   * it. Both follow the records, not the wall clock, so a worker catching up on a backlog keeps the
+   * entries it is still counting.
+   */
+  private long countedMinute = Long.MIN_VALUE;
+  private long firstOpenMinute = Long.MIN_VALUE;
+  /** The wall clock's minute at the last flush (the bound on {@link #countedMinute}). */
+  private long wallMinute;
   /** The nodes the sink wrote to at the last flush (null before the first). */
   private String servingNodes;
   private static final int REWRITE_BATCH = 10_000;
@@ -78,8 +91,9 @@ final class WindowCounter {
    * Binds the task's store; the first flush rewrites every retained window (streamed from the store,
    * not held in memory), and restored held shares are sent on.
    */
-  void init(WriteBackStore taskStore) {
+  void init(WriteBackStore taskStore, long wallClockMillis) {
     this.store = taskStore;
+    this.wallMinute = wallClockMillis / 60_000;
     List<String> held = new ArrayList<>();
     boolean any = false;
     try (KeyValueIterator<String, byte[]> it = store.all()) {
@@ -152,6 +166,10 @@ final class WindowCounter {
    * {@code windowStarts} (1 s and 1 min, or one day) of the entry {@code storeKey}, of {@code kind}.
    */
   void update(StoreKey.Kind kind, String storeKey, long[] windowStarts, long n, long denied) {
+    if (!kind.daily() && !open(windowStarts[1])) {
+      metrics.late.increment();
+      return;
+    }
     WriteBackStore.Entry e = store.entry(storeKey, decoderFor(kind));
     WindowState st = e.state;
     if (st == null) {
@@ -186,11 +204,26 @@ final class WindowCounter {
     }
   }
 
+  /** Whether records of {@code minute} are still counted; advances the counted minute. */
+  private boolean open(long minute) {
+    if (minute > countedMinute) {
+      countedMinute = Math.min(minute, wallMinute); // not below it: wallMinute was at least it when it was set
+      firstOpenMinute = Math.max(firstOpenMinute, countedMinute - (settings.minuteWindows() - 1));
+    }
+    return minute >= firstOpenMinute;
+  }
+
+  /** The first minute still counted (Long.MIN_VALUE before the first record): for tests. */
+  long firstOpenMinute() {
+    return firstOpenMinute;
+  }
+
   /**
    * Writes every changed window (keeps them marked if the sink fails), then trims the minute keys it
    * wrote whose minute is now past.
    */
   void flush(long wallClockMillis) {
+    wallMinute = Math.max(wallMinute, wallClockMillis / 60_000);
     if (wallClockMillis < retryAt) {
       return;
     }
@@ -333,9 +366,12 @@ final class WindowCounter {
     return true;
   }
 
-  /** Deletes entries whose newest window is past every retention, so the store does not grow forever. */
+  /**
+   * Deletes entries that can no longer be counted into (newest minute before {@link #firstOpenMinute}; a
+   * quota's day two days past), so the store holds the addresses of about the last
+   * {@code minuteWindows} minutes, not more.
+   */
   void sweep(long wallClockMillis) {
-    long nowMin = wallClockMillis / 60_000;
     long oldDay = Instant.ofEpochMilli(wallClockMillis).atZone(settings.quotaZone()).toLocalDate().minusDays(2).toEpochDay();
     List<String> stale = new ArrayList<>();
     try (KeyValueIterator<String, byte[]> it = store.all()) {
@@ -347,7 +383,7 @@ final class WindowCounter {
         }
         boolean quota = kind == StoreKey.Kind.QUOTA || kind == StoreKey.Kind.QUOTA_HOUR;
         WindowState st = decoderFor(kv.key).apply(kv.value);
-        boolean old = quota ? st.newest(0) < oldDay : st.newest(1) < nowMin - settings.minuteWindows() - 1;
+        boolean old = quota ? st.newest(0) < oldDay : st.newest(1) < firstOpenMinute;
         WriteBackStore.Entry cached = old ? store.cached(kv.key) : null;
         if (old && (cached == null || cached.marks == 0)) {
           stale.add(kv.key);

@@ -27,6 +27,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -308,6 +309,37 @@ class AggregatorTopologyTest {
     }
     assertThat(minute("203.0.113.7", T0)).isEqualTo(55);
     assertThat(metrics.overwrittenLost()).isZero();
+  }
+
+  @Test
+  void aBacklogMinutesBehindTheWallClock_isCountedWhole_becauseTheSweepFollowsTheRecordsNotTheClock() {
+    long behind = T0 - 10 * 60_000L; // a worker catching up on records ten minutes old
+    send("203.0.113.7", behind, 3, 0, null, "GET /");
+    flush();
+    driver.advanceWallClockTime(Duration.ofSeconds(60)); // a sweep, ten minutes after the records' minute
+    send("203.0.113.7", behind + 1_000, 4, 0, null, "GET /");
+    flush();
+    assertThat(minute("203.0.113.7", behind)).as("both records of the minute, not the second alone").isEqualTo(7);
+    assertThat(metrics.late()).isZero();
+  }
+
+  @Test
+  void anAddressNoLongerCounted_leavesTheStoreOnceItsMinuteCloses_andALaterRecordOfThatMinuteIsLateNotAPartialCount() {
+    send("203.0.113.7", T0, 5, 0, null, "GET /"); // minute m
+    flush();
+    for (int k = 1; k <= 3; k++) { // other addresses' records move the counted minute on to m + 3
+      driver.advanceWallClockTime(Duration.ofSeconds(60));
+      send("198.51.100.1", T0 + k * 60_000L, 1, 0, null, "GET /");
+    }
+    driver.advanceWallClockTime(Duration.ofSeconds(60)); // a sweep once minute m can no longer be counted into
+    KeyValueStore<String, byte[]> windows = driver.getKeyValueStore(AggregatorTopology.STORE);
+    assertThat(windows.get(StoreKey.Kind.ADDRESS.key("shop|203.0.113.7"))).as("the address's entry").isNull();
+    assertThat(windows.get(StoreKey.Kind.ADDRESS.key("shop|198.51.100.1"))).as("an address counted in minute m + 3").isNotNull();
+
+    send("203.0.113.7", T0 + 1_000, 1, 0, null, "GET /"); // three minutes late
+    flush();
+    assertThat(minute("203.0.113.7", T0)).as("Redis keeps the minute's full count").isEqualTo(5);
+    assertThat(metrics.late()).as("late for the address, the app total and the node, and the /24 and /16").isPositive();
   }
 
   @Test
