@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * leading it is SIGKILLed (two remain, a quorum: clients follow a change made then); another is cut
  * off as by a partition (SIGSTOP) so no quorum is left (clients keep deciding from the rules they
  * have, every call answered); the partition heals and the killed member returns (clients follow the
- * change made next).
+ * change made next); last the new leader alone is cut off, the other two keep a quorum, and clients
+ * (those on the cut-off member move to another) follow the change made then.
  */
 class ZooKeeperEnsembleFaultIT {
 
@@ -70,6 +71,13 @@ class ZooKeeperEnsembleFaultIT {
         for (AclClient c : clients) {
           assertThat(c.check("198.51.100.1", "GET /").outcome()).as("the first rule kept").isEqualTo(Decision.Outcome.DENY);
         }
+
+        int partitioned = zk.leader(); // the leader cut off alone: the other two elect another and keep a quorum
+        assertThat(partitioned).as("a member leads again").isPositive();
+        zk.freeze(partitioned);
+        deny(store, "198.51.100.4");
+        awaitDenied(clients, "198.51.100.4", "a change made with the leader partitioned off");
+        zk.thaw(partitioned);
       } finally {
         clients.forEach(AclClient::close);
       }

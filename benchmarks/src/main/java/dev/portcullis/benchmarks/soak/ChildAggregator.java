@@ -36,7 +36,10 @@ final class ChildAggregator implements AutoCloseable {
     this.adminPort = Ports.freeLoopbackPort();
     Files.createDirectories(dir);
     this.config = dir.resolve("aggregator.yml");
+    // -Dportcullis.soak.sessionTimeout=PT45S compares another Kafka session with the default
+    String session = System.getProperty("portcullis.soak.sessionTimeout");
     Files.writeString(config, "kafka:\n  bootstrapServers: " + kafka + "\n  partitions: 4\n"
+        + (session == null ? "" : "  sessionTimeout: " + session + "\n")
         + "redis:\n  nodes: [" + redisNode + "]\n  cluster: false\n"
         + "store:\n  type: ROCKSDB\n  stateDir: " + dir.resolve("state") + "\n"
         + "adminPort: " + adminPort + "\n");
