@@ -36,12 +36,15 @@ final class ChildAggregator implements AutoCloseable {
     this.adminPort = Ports.freeLoopbackPort();
     Files.createDirectories(dir);
     this.config = dir.resolve("aggregator.yml");
-    // -Dportcullis.soak.sessionTimeout=PT45S compares another Kafka session with the default
+    // -Dportcullis.soak.sessionTimeout=PT45S compares another Kafka session with the default, and
+    // -Dportcullis.soak.storeMemoryMb=64 another RocksDB memory
     String session = System.getProperty("portcullis.soak.sessionTimeout");
+    String storeMemory = System.getProperty("portcullis.soak.storeMemoryMb");
     Files.writeString(config, "kafka:\n  bootstrapServers: " + kafka + "\n  partitions: 4\n"
         + (session == null ? "" : "  sessionTimeout: " + session + "\n")
         + "redis:\n  nodes: [" + redisNode + "]\n  cluster: false\n"
         + "store:\n  type: ROCKSDB\n  stateDir: " + dir.resolve("state") + "\n"
+        + (storeMemory == null ? "" : "  memoryMb: " + storeMemory + "\n")
         + "adminPort: " + adminPort + "\n");
   }
 
