@@ -213,11 +213,6 @@ final class WindowCounter {
     return minute >= firstOpenMinute;
   }
 
-  /** The first minute still counted (Long.MIN_VALUE before the first record): for tests. */
-  long firstOpenMinute() {
-    return firstOpenMinute;
-  }
-
   /**
    * Writes every changed window (keeps them marked if the sink fails), then trims the minute keys it
    * wrote whose minute is now past.
