@@ -79,6 +79,10 @@ public final class AggregatorWorker implements AutoCloseable {
     long session = s.sessionTimeout().toMillis();
     p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), (int) session);
     p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), (int) Math.min(3_000, session / 3));
+    // a worker that comes back (or is added) while another holds its tasks' state gets them as warm-up
+    // replicas first, and they move to it only at a probing rebalance: every minute (Kafka Streams' least)
+    // instead of every 10, so a restarted worker shares the load again within a minute or two of catching up
+    p.put(StreamsConfig.PROBING_REBALANCE_INTERVAL_MS_CONFIG, 60_000L);
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 5000);
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MIN_BYTES_CONFIG), 64 * 1024);
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 50);

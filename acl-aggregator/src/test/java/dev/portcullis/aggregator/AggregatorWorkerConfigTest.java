@@ -64,6 +64,12 @@ class AggregatorWorkerConfigTest {
   }
 
   @Test
+  void aRestartedWorkersWarmedUpTasks_moveBackAtAProbingRebalanceEveryMinute_notEveryTen() {
+    StreamsConfig config = new StreamsConfig(AggregatorWorker.streamsConfig(committingEvery(Duration.ofSeconds(3)), null));
+    assertThat(config.getLong(StreamsConfig.PROBING_REBALANCE_INTERVAL_MS_CONFIG)).isEqualTo(60_000L);
+  }
+
+  @Test
   void aSessionTimeoutOutsideWhatBrokersAccept_isRefusedNamingIt() {
     AggregatorSettings s = committingEvery(Duration.ofSeconds(3));
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.withSessionTimeout(Duration.ofSeconds(5)))
