@@ -23,11 +23,22 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Ports {
 
-  static final int FIRST = 20_000;
+  static final int FIRST = 22_768;
   static final int LAST = 32_499;
   static final int SPAN = LAST - FIRST + 1;
+  /**
+   * A Redis Cluster node (Redis 6) listens on its port and on its port + 10,000 (the cluster bus): such
+   * ports come from {@value #FIRST_WITH_BUS}-{@value #LAST_WITH_BUS}, so that both stay below the ephemeral
+   * range and out of the range above.
+   */
+  static final int FIRST_WITH_BUS = 10_000;
+  static final int LAST_WITH_BUS = 12_767;
+  static final int BUS_OFFSET = 10_000;
+  private static final int SPAN_WITH_BUS = LAST_WITH_BUS - FIRST_WITH_BUS + 1;
   private static final AtomicInteger NEXT =
       new AtomicInteger((int) Math.floorMod(ProcessHandle.current().pid() * 7_919L, (long) SPAN));
+  private static final AtomicInteger NEXT_WITH_BUS =
+      new AtomicInteger((int) Math.floorMod(ProcessHandle.current().pid() * 7_919L, (long) SPAN_WITH_BUS));
 
   private Ports() {}
 
@@ -40,6 +51,21 @@ public final class Ports {
       }
     }
     throw new UncheckedIOException(new IOException("no free loopback port in " + FIRST + "-" + LAST));
+  }
+
+  /**
+   * A port for a Redis Cluster node: it and the port {@value #BUS_OFFSET} above it (its cluster bus) were free
+   * on 127.0.0.1 a moment ago, both below the system's ephemeral range.
+   */
+  public static int freeLoopbackPortWithBus() {
+    for (int tried = 0; tried < SPAN_WITH_BUS; tried++) {
+      int port = FIRST_WITH_BUS + Math.floorMod(NEXT_WITH_BUS.getAndIncrement(), SPAN_WITH_BUS);
+      if (bindable(port) && bindable(port + BUS_OFFSET)) {
+        return port;
+      }
+    }
+    throw new UncheckedIOException(new IOException("no free loopback port with its bus in " + FIRST_WITH_BUS + "-"
+        + LAST_WITH_BUS));
   }
 
   /** {@code count} distinct ports that were free on 127.0.0.1 a moment ago, for a server that binds several at once. */

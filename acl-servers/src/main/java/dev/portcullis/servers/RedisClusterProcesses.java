@@ -41,7 +41,7 @@ public final class RedisClusterProcesses implements RedisCluster {
     int count = withReplicas ? 2 * MASTERS : MASTERS;
     try {
       for (int i = 0; i < count; i++) {
-        int port = Ports.freeLoopbackPort();
+        int port = Ports.freeLoopbackPortWithBus(); // Redis 6 also binds port + 10,000, the cluster bus
         started.add(RedisProcess.startOn(port, List.of(
             "--cluster-enabled", "yes",
             "--cluster-config-file", "nodes-" + port + ".conf",

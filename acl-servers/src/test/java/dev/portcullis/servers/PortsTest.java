@@ -32,6 +32,15 @@ class PortsTest {
   }
 
   @Test
+  void aRedisClusterNodesPort_andItsBusPort_areBothBelowTheEphemeralRange_andOutsideTheOtherPorts() {
+    for (int i = 0; i < 200; i++) {
+      int port = Ports.freeLoopbackPortWithBus();
+      assertThat(port).isBetween(Ports.FIRST_WITH_BUS, Ports.LAST_WITH_BUS);
+      assertThat(port + Ports.BUS_OFFSET).isLessThan(Ports.FIRST).isLessThan(32_768);
+    }
+  }
+
+  @Test
   void aPortSomethingListensOn_isSkipped() throws Exception {
     int next = Ports.freeLoopbackPort() + 1; // the cursor's next port, unless it wraps or that one is busy
     try (ServerSocket busy = new ServerSocket()) {
