@@ -60,8 +60,9 @@ final class WindowCounter {
   private boolean rewriteAfterRecovery;
   /**
    * The newest minute counted into (event time, never ahead of the wall clock: a client with a clock an
-   * hour fast must not close the present), and the first minute still counted: {@code minuteWindows - 1}
-   * before it, never moving back. A record of an earlier minute is late for every window (its entry may
+   * hour fast must not close the present), and the first minute still counted: {@code minuteWindows}
+   * before it (a fresh address's entry may take a record that old; a key's ring keeps one minute less), never
+   * moving back. A record of an earlier minute is late for every window (its entry may
    * be gone, and counting it into a new one would write a partial count over the full one in Redis);
    * an entry whose newest minute is earlier can never be counted into again, and {@link #sweep} deletes
    * it. Both follow the records, not the wall clock, so a worker catching up on a backlog keeps the
@@ -208,7 +209,7 @@ final class WindowCounter {
   private boolean open(long minute) {
     if (minute > countedMinute) {
       countedMinute = Math.min(minute, wallMinute); // not below it: wallMinute was at least it when it was set
-      firstOpenMinute = Math.max(firstOpenMinute, countedMinute - (settings.minuteWindows() - 1));
+      firstOpenMinute = Math.max(firstOpenMinute, countedMinute - settings.minuteWindows());
     }
     return minute >= firstOpenMinute;
   }
