@@ -365,7 +365,7 @@ final class WindowCounter {
   /**
    * Deletes entries that can no longer be counted into (newest minute before {@link #firstOpenMinute}; a
    * quota's day two days past), so the store holds the addresses of about the last
-   * {@code minuteWindows} minutes, not more.
+   * {@code minuteWindows + 1} minutes, not more.
    */
   void sweep(long wallClockMillis) {
     long oldDay = Instant.ofEpochMilli(wallClockMillis).atZone(settings.quotaZone()).toLocalDate().minusDays(2).toEpochDay();
