@@ -125,6 +125,12 @@ public class NotifierConfiguration extends Configuration {
      * least the aggregators' {@code store.commitInterval} plus one second.
      */
     @Min(1) @Max(30) @JsonProperty public int prefixLookbackSeconds = 4;
+    /**
+     * How many seconds back the 1 s windows are judged once a second besides the last ones every scan
+     * judges: an aggregator behind its input (at a start, a rebalance, a restart, after a Redis outage)
+     * writes a second after the scans moved past it; 0: never. At most 60.
+     */
+    @Min(0) @Max(RuleScanner.MAX_LATE_LOOKBACK) @JsonProperty public int lateLookbackSeconds = RuleScanner.DEFAULT_LATE_LOOKBACK;
     @Min(1) @JsonProperty public int maxNewInterceptsPerMinute = 100;
     @Min(0) @Max(32) @JsonProperty public int minPrefixV4 = 16;
     @Min(0) @Max(128) @JsonProperty public int minPrefixV6 = 48;
@@ -132,7 +138,7 @@ public class NotifierConfiguration extends Configuration {
     @NotNull @JsonProperty public Duration reassertInterval = Duration.minutes(5);
 
     public RuleScanner buildScanner(WindowReader reader) {
-      return new RuleScanner(reader, prefixLimitPerSecond, prefixLimitPerMinute, prefixLookbackSeconds);
+      return new RuleScanner(reader, prefixLimitPerSecond, prefixLimitPerMinute, prefixLookbackSeconds, lateLookbackSeconds);
     }
 
     public SafetyValve buildValve() {

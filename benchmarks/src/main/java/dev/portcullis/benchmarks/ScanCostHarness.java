@@ -18,7 +18,9 @@ import redis.clients.jedis.UnifiedJedis;
 /**
  * Cost of one notifier scan of one app with 100,000 active IPs: fills a real Redis with the current
  * and previous 1 s and 1 min windows of 100,000 addresses (100 of them over the default limit of
- * 50 req/s), then times {@link RuleScanner#scan} (4 windows x 64 shards of ZRANGEBYSCORE, pipelined).
+ * 50 req/s), then times {@link RuleScanner#scan} (4 windows x 64 shards of ZRANGEBYSCORE, pipelined),
+ * and {@link RuleScanner#scanLate} over the 1 s windows of the 30 seconds before, filled alike
+ * (29 windows x 64 shards, one pipeline).
  *
  * <p>Run: {@code java -cp "$CP" dev.portcullis.benchmarks.ScanCostHarness}
  */
@@ -39,7 +41,7 @@ public final class ScanCostHarness {
         IpAddress ip = IpAddress.ofV4(0x64400000 + i);
         int shard = keys.shard(ip);
         double perSecond = i < 100 ? 80 : 1 + (i % 20);
-        for (long s : new long[] {sec - 1, sec}) {
+        for (long s = sec - RuleScanner.DEFAULT_LATE_LOOKBACK; s <= sec; s++) {
           data.computeIfAbsent(keys.secondWindow("shop", shard, s), k -> new HashMap<>()).put(ip.toString(), perSecond);
         }
         for (long m : new long[] {min - 1, min}) {
@@ -64,6 +66,19 @@ public final class ScanCostHarness {
       }
       System.out.printf("%d active IPs, %d breaches found per scan; scan time %s%n", ips, breaches,
           Stats.summary(micros, " us"));
+      List<Long> lateMicros = new ArrayList<>();
+      int lateBreaches = 0;
+      for (int i = 0; i < 60; i++) {
+        long t = System.nanoTime();
+        List<Breach> b = scanner.scanLate("shop", ConfigSnapshot.EMPTY, now);
+        long us = (System.nanoTime() - t) / 1000;
+        if (i >= 10) {
+          lateMicros.add(us);
+          lateBreaches = b.size();
+        }
+      }
+      System.out.printf("late scan (seconds %d to 2 back, once a second): %d breaches found; time %s%n",
+          RuleScanner.DEFAULT_LATE_LOOKBACK, lateBreaches, Stats.summary(lateMicros, " us"));
     }
   }
 }

@@ -81,6 +81,9 @@ public final class NotifierService implements Leadership, AutoCloseable {
   private final AtomicLong breaches = new AtomicLong();
   private final AtomicLong judgeFailures = new AtomicLong();
   private final AtomicLong lastScanMicros = new AtomicLong(-1);
+  private final AtomicLong lateScans = new AtomicLong();
+  /** The second of the last tick that judged the older 1 s windows too ({@link RuleScanner#scanLate}); under scanLock. */
+  private long lateScannedSecond = Long.MIN_VALUE;
   private LeaderLatch latch;
   private ScheduledExecutorService scheduler;
   private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
@@ -207,8 +210,13 @@ public final class NotifierService implements Leadership, AutoCloseable {
       try {
         long now = clock.millis();
         ConfigSnapshot snapshot = config.current();
+        boolean late = now / 1000 != lateScannedSecond; // the older seconds once a second
         for (String app : apps(snapshot, now)) {
-          scanApp(app, snapshot, now);
+          scanApp(app, snapshot, now, late);
+        }
+        if (late) {
+          lateScannedSecond = now / 1000;
+          lateScans.incrementAndGet();
         }
         book.expire();
         book.republishFailedAndFlush();
@@ -226,11 +234,14 @@ public final class NotifierService implements Leadership, AutoCloseable {
    * timing out) is logged and counted and the next breach, and the next app, are still judged; the
    * failed one is judged again at the next tick if it still stands.
    */
-  private void scanApp(String app, ConfigSnapshot snapshot, long now) {
+  private void scanApp(String app, ConfigSnapshot snapshot, long now, boolean late) {
     List<Breach> found;
     List<QuotaBreach> quotas;
     try {
-      found = scanner.scan(app, snapshot, now);
+      found = new ArrayList<>(scanner.scan(app, snapshot, now));
+      if (late) {
+        found.addAll(scanner.scanLate(app, snapshot, now));
+      }
       quotas = scanner.scanQuotas(app, snapshot, now);
     } catch (RuntimeException e) {
       judgeFailures.incrementAndGet();
@@ -294,6 +305,11 @@ public final class NotifierService implements Leadership, AutoCloseable {
 
   public long scans() {
     return scans.get();
+  }
+
+  /** Scans that also judged the older 1 s windows ({@link RuleScanner#scanLate}): about one a second. */
+  public long lateScans() {
+    return lateScans.get();
   }
 
   public long breaches() {

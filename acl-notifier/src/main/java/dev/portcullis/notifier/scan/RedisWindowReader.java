@@ -41,13 +41,44 @@ public final class RedisWindowReader implements WindowReader {
 
   @Override
   public List<Count> above(String app, Kind kind, long windowStart, long threshold) {
-    List<Response<List<Tuple>>> responses = new ArrayList<>(keys.shards());
+    List<Response<List<Tuple>>> responses;
     try (AbstractPipeline p = redis.pipelined()) {
-      for (int shard = 0; shard < keys.shards(); shard++) {
-        responses.add(p.zrangeByScoreWithScores(key(kind, app, shard, windowStart), threshold + 1, Double.POSITIVE_INFINITY));
+      responses = queueAbove(p, app, kind, windowStart, threshold);
+      p.sync();
+    }
+    return counts(responses);
+  }
+
+  /** All windows and shards in one pipeline. */
+  @Override
+  public Map<Long, List<Count>> above(String app, Kind kind, long fromStart, long toStart, long threshold) {
+    Map<Long, List<Response<List<Tuple>>>> responses = new TreeMap<>();
+    try (AbstractPipeline p = redis.pipelined()) {
+      for (long w = fromStart; w <= toStart; w++) {
+        responses.put(w, queueAbove(p, app, kind, w, threshold));
       }
       p.sync();
     }
+    Map<Long, List<Count>> out = new TreeMap<>();
+    responses.forEach((w, window) -> {
+      List<Count> counts = counts(window);
+      if (!counts.isEmpty()) {
+        out.put(w, counts);
+      }
+    });
+    return out;
+  }
+
+  private List<Response<List<Tuple>>> queueAbove(AbstractPipeline p, String app, Kind kind, long windowStart,
+      long threshold) {
+    List<Response<List<Tuple>>> responses = new ArrayList<>(keys.shards());
+    for (int shard = 0; shard < keys.shards(); shard++) {
+      responses.add(p.zrangeByScoreWithScores(key(kind, app, shard, windowStart), threshold + 1, Double.POSITIVE_INFINITY));
+    }
+    return responses;
+  }
+
+  private static List<Count> counts(List<Response<List<Tuple>>> responses) {
     List<Count> out = new ArrayList<>();
     for (Response<List<Tuple>> r : responses) {
       for (Tuple t : r.get()) {

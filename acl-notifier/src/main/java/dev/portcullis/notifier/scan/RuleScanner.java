@@ -21,7 +21,8 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * One scan of one app: compares the current and the last complete 1 s and 1 min windows with the
+ * One scan of one app: compares the current and the last complete 1 s and 1 min windows (and, in
+ * {@link #scanLate}, older 1 s windows an aggregator behind its input wrote late) with the
  * effective limits (app+IP/CIDR limit → app default → global default) and returns the breaches.
  * It asks Redis only for members above the lowest limit that can apply, then checks each against
  * its own effective limit. Prefix windows (every length the aggregators count) are compared with
@@ -34,6 +35,7 @@ public final class RuleScanner {
   private final Long prefixPerSecond;
   private final Long prefixPerMinute;
   private final int prefixLookback;
+  private final int lateLookback;
 
   /**
    * @param prefixPerSecond limit for a whole /24 or /64 per second where no policy sets one for that
@@ -48,17 +50,37 @@ public final class RuleScanner {
    *                              current one: wide prefixes' seconds complete one aggregator commit later
    */
   public RuleScanner(WindowReader reader, Long prefixPerSecond, Long prefixPerMinute, int prefixLookbackSeconds) {
+    this(reader, prefixPerSecond, prefixPerMinute, prefixLookbackSeconds, DEFAULT_LATE_LOOKBACK);
+  }
+
+  /**
+   * @param lateLookbackSeconds how many seconds back {@link #scanLate} judges the 1 s windows (0: never)
+   */
+  public RuleScanner(WindowReader reader, Long prefixPerSecond, Long prefixPerMinute, int prefixLookbackSeconds,
+      int lateLookbackSeconds) {
     if (prefixLookbackSeconds < 1) {
       throw new IllegalArgumentException("prefixLookbackSeconds must be >= 1, was " + prefixLookbackSeconds);
+    }
+    if (lateLookbackSeconds < 0 || lateLookbackSeconds > MAX_LATE_LOOKBACK) {
+      throw new IllegalArgumentException("lateLookbackSeconds must be 0 to " + MAX_LATE_LOOKBACK + ", was "
+          + lateLookbackSeconds);
     }
     this.reader = reader;
     this.prefixPerSecond = prefixPerSecond;
     this.prefixPerMinute = prefixPerMinute;
     this.prefixLookback = prefixLookbackSeconds;
+    this.lateLookback = lateLookbackSeconds;
   }
 
   /** The aggregators' default commit interval (3 s) and one second. */
   public static final int DEFAULT_PREFIX_LOOKBACK = 4;
+  /** Seconds {@link #scanLate} looks back by default. */
+  public static final int DEFAULT_LATE_LOOKBACK = 30;
+  /**
+   * The most: within it the minute {@link #scan} judges (the current one and the one before) hold every
+   * second judged late.
+   */
+  public static final int MAX_LATE_LOOKBACK = 60;
 
   public List<Breach> scan(String app, ConfigSnapshot config, long nowMillis) {
     List<Breach> out = new ArrayList<>();
@@ -91,9 +113,41 @@ public final class RuleScanner {
     return out;
   }
 
+  /**
+   * The 1 s windows {@link #scan} no longer judges, back {@code lateLookbackSeconds}: the seconds of
+   * aggregators that fell behind (a start, a rebalance, a restarted worker catching up, Redis back after
+   * an outage) reach Redis after {@link #scan} moved past them, and a breach in them would otherwise
+   * never be judged. Meant to run about once a second (two pipelined reads per app); a breach found
+   * here whose window ended before the target's last intercept did is stale to the intercept book.
+   */
+  public List<Breach> scanLate(String app, ConfigSnapshot config, long nowMillis) {
+    if (lateLookback == 0) {
+      return List.of();
+    }
+    List<Breach> out = new ArrayList<>();
+    long sec = nowMillis / 1000;
+    long from = sec - lateLookback;
+    Long minSecond = lowest(app, config, true);
+    if (minSecond != null) {
+      reader.above(app, WindowReader.Kind.SECOND, from, sec - 2, minSecond)
+          .forEach((start, counts) -> addressBreaches(app, config, counts, start, true, out));
+    }
+    Long prefixSecond = lowestPrefix(app, config, true);
+    if (prefixSecond != null) {
+      reader.above(app, WindowReader.Kind.PREFIX_SECOND, from, sec - prefixLookback - 1, prefixSecond)
+          .forEach((start, counts) -> prefixBreaches(app, config, counts, start, true, nowMillis, Map.of(), out));
+    }
+    return out;
+  }
+
   private void addressBreaches(String app, ConfigSnapshot config, WindowReader.Kind kind, long start, long threshold,
       boolean second, List<Breach> out) {
-    for (WindowReader.Count c : reader.above(app, kind, start, threshold)) {
+    addressBreaches(app, config, reader.above(app, kind, start, threshold), start, second, out);
+  }
+
+  private static void addressBreaches(String app, ConfigSnapshot config, List<WindowReader.Count> counts, long start,
+      boolean second, List<Breach> out) {
+    for (WindowReader.Count c : counts) {
       IpAddress ip = IpAddress.tryParse(c.member());
       if (ip == null) {
         continue;
@@ -132,9 +186,14 @@ public final class RuleScanner {
    */
   private void prefixBreaches(String app, ConfigSnapshot config, WindowReader.Kind kind, long start, long threshold,
       boolean second, long nowMillis, Map<String, Long> early, List<Breach> out) {
+    prefixBreaches(app, config, reader.above(app, kind, start, threshold), start, second, nowMillis, early, out);
+  }
+
+  private void prefixBreaches(String app, ConfigSnapshot config, List<WindowReader.Count> found, long start,
+      boolean second, long nowMillis, Map<String, Long> early, List<Breach> out) {
     WindowReader.Kind addresses = second ? WindowReader.Kind.SECOND : WindowReader.Kind.MINUTE;
     Map<String, Long> counts = new HashMap<>(early);
-    for (WindowReader.Count c : reader.above(app, kind, start, threshold)) {
+    for (WindowReader.Count c : found) {
       counts.merge(c.member(), c.count(), Math::max);
     }
     for (Map.Entry<String, Long> c : counts.entrySet()) {

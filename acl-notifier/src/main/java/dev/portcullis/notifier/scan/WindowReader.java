@@ -22,6 +22,21 @@ public interface WindowReader {
   /** Members of the window with a count strictly above {@code threshold}, in any order. */
   List<Count> above(String app, Kind kind, long windowStart, long threshold);
 
+  /**
+   * {@link #above} for every window starting in {@code fromStart..toStart} (inclusive), by window start;
+   * windows without such members are left out. One round trip where the implementation can batch them.
+   */
+  default Map<Long, List<Count>> above(String app, Kind kind, long fromStart, long toStart, long threshold) {
+    Map<Long, List<Count>> out = new java.util.TreeMap<>();
+    for (long w = fromStart; w <= toStart; w++) {
+      List<Count> found = above(app, kind, w, threshold);
+      if (!found.isEmpty()) {
+        out.put(w, found);
+      }
+    }
+    return out;
+  }
+
   /** The {@code n} members with the highest counts in the window, highest first (ties by member). */
   List<Count> top(String app, Kind kind, long windowStart, int n);
 

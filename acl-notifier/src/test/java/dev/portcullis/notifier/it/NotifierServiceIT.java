@@ -191,6 +191,38 @@ class NotifierServiceIT {
   }
 
   @Test
+  void aSecondAnAggregatorWroteAfterTheScansPassedIt_isStillJudged_butNotOnceItsTargetWasInterceptedSinceIt(ZooKeeper zk,
+      KafkaBroker kafka) throws Exception {
+    ZkPaths paths = new ZkPaths("/leader-it-" + System.nanoTime());
+    String topic = "notices-" + System.nanoTime();
+    Topics.create(kafka.bootstrapServers(), topic, 1, true);
+    seedRules(zk, paths, "shop");
+    Notifier n = notifier("notifier-l", zk, kafka, paths, topic);
+    n.service().start();
+    Timeouts.await("notifier-l to lead", Duration.ofSeconds(20), n.service()::isLeader);
+    Timeouts.await("the leader to scan with the global limit", Duration.ofSeconds(20), () -> {
+      n.service().tick();
+      return n.service().scans() > 0;
+    });
+    // an aggregator 20 s behind its input: the seconds it writes now were passed by every scan so far
+    long sec = System.currentTimeMillis() / 1000;
+    windows.put("shop", Kind.SECOND, sec - 20, "203.0.113.9", 500);
+    Timeouts.await("the late second's offender intercepted", Duration.ofSeconds(20), () -> {
+      n.service().tick();
+      return !n.sink().published.isEmpty();
+    });
+    assertThat(n.sink().published).singleElement().satisfies(p -> assertThat(p.target()).hasToString("203.0.113.9/32"));
+    assertThat(n.book().release("shop", dev.portcullis.address.Cidr.parse("203.0.113.9/32"), "ops", "a test")).isTrue();
+    int published = n.sink().published.size();
+    long lateScans = n.service().lateScans();
+    Timeouts.await("two more scans of the late seconds", Duration.ofSeconds(20), () -> {
+      n.service().tick();
+      return n.service().lateScans() >= lateScans + 2;
+    });
+    assertThat(n.sink().published).as("the same old second, judged again after the release, is stale").hasSize(published);
+  }
+
+  @Test
   void aLeaderThatCannotReadTheActiveSetFor20s_waitsWithoutScanning_thenServesTheFullSet(ZooKeeper zk) throws Exception {
     ZkPaths paths = new ZkPaths("/leader-it-" + System.nanoTime());
     String topic = "notices";

@@ -25,8 +25,32 @@ class RedisWindowReaderIT {
   private static final long SEC = 1_796_000_000L;
 
   private static void write(UnifiedJedis redis, String app, String ip, long count) {
+    write(redis, app, SEC, ip, count);
+  }
+
+  private static void write(UnifiedJedis redis, String app, long second, String ip, long count) {
     int shard = KEYS.shard(IpAddress.parse(ip));
-    redis.zadd(KEYS.secondWindow(app, shard, SEC), count, IpAddress.parse(ip).toString());
+    redis.zadd(KEYS.secondWindow(app, shard, second), count, IpAddress.parse(ip).toString());
+  }
+
+  @Test
+  void aboveOverARangeOfSeconds_givesEachSecondItsOwnMembersOverTheThreshold_inOneRead(RedisCluster cluster) {
+    String app = "reader-" + System.nanoTime();
+    try (UnifiedJedis redis = RedisEndpoints.of(String.join(",", cluster.nodes()), true).connect()) {
+      write(redis, app, SEC - 30, "198.51.100.1", 900);
+      write(redis, app, SEC - 30, "198.51.100.2", 10);
+      write(redis, app, SEC - 12, "2001:db8::7", 101);
+      write(redis, app, SEC - 12, "198.51.100.1", 100);
+      write(redis, app, SEC - 31, "198.51.100.3", 5_000); // before the range
+      write(redis, app, SEC - 1, "198.51.100.4", 5_000); // after it
+      WindowReader reader = new RedisWindowReader(redis, KEYS);
+      assertThat(reader.above(app, Kind.SECOND, SEC - 30, SEC - 2, 100)).isEqualTo(Map.of(
+          SEC - 30, List.of(new Count("198.51.100.1", 900)),
+          SEC - 12, List.of(new Count("2001:db8::7", 101))));
+      assertThat(reader.above(app, Kind.SECOND, SEC - 12, 99)).as("one second, as the range read gives it")
+          .containsExactlyInAnyOrder(new Count("2001:db8::7", 101), new Count("198.51.100.1", 100));
+      assertThat(reader.above(app, Kind.PREFIX_SECOND, SEC - 30, SEC - 2, 0)).isEmpty();
+    }
   }
 
   @Test

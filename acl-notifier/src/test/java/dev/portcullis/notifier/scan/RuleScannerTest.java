@@ -2,6 +2,7 @@ package dev.portcullis.notifier.scan;
 
 import static dev.portcullis.notifier.fixtures.Configs.config;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.portcullis.address.Cidr;
 import dev.portcullis.config.ConfigSnapshot;
@@ -231,5 +232,43 @@ class RuleScannerTest {
   void quotas_noneConfigured_findNothing() {
     windows.put("shop", Kind.QUOTA_DAY, DAY, "partner-42|GET /export", 1_000_000);
     assertThat(scanner.scanQuotas("shop", config().app("shop", null, null).build(), NOW)).isEmpty();
+  }
+
+  @Test
+  void lateSeconds_aBreachInASecondTheScansPassedBeforeItWasWritten_isFoundByTheLateScan() {
+    ConfigSnapshot c = config().global(50L, null).build();
+    windows.put("shop", Kind.SECOND, SEC - 20, "203.0.113.7", 51).put("shop", Kind.SECOND, SEC - 20, "203.0.113.8", 50)
+        .put("shop", Kind.SECOND, SEC - 2, "198.51.100.9", 60);
+    assertThat(scan(c)).as("the scan judges the current second and the one before only").isEmpty();
+    assertThat(scanner.scanLate("shop", c, NOW)).extracting(b -> b.target().toString(), Breach::windowStart)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("203.0.113.7/32", SEC - 20),
+            org.assertj.core.groups.Tuple.tuple("198.51.100.9/32", SEC - 2));
+  }
+
+  @Test
+  void lateSeconds_aWidePrefixOverItsLimitInAnOldSecond_isFound_andTheSecondsTheScanJudgesAreNotJudgedTwice() {
+    ConfigSnapshot c = config().global(1_000L, null).prefixLimit(null, "ipv6/48", 500L, null).build();
+    windows.put("shop", Kind.PREFIX_SECOND, SEC - 25, "2001:db8:7::/48", 3_000)
+        .put("shop", Kind.PREFIX_SECOND, SEC - RuleScanner.DEFAULT_PREFIX_LOOKBACK, "2001:db8:8::/48", 3_000)
+        .put("shop", Kind.SECOND, SEC - 1, "198.51.100.1", 5_000)
+        .put("shop", Kind.SECOND, SEC, "198.51.100.2", 5_000);
+    assertThat(scanner.scanLate("shop", c, NOW)).singleElement().satisfies(b -> {
+      assertThat(b.target()).isEqualTo(Cidr.parse("2001:db8:7::/48"));
+      assertThat(b.windowStart()).isEqualTo(SEC - 25);
+    });
+    assertThat(scan(c)).extracting(b -> b.target().toString())
+        .containsExactlyInAnyOrder("2001:db8:8::/48", "198.51.100.1/32", "198.51.100.2/32");
+  }
+
+  @Test
+  void lateSeconds_reachBackLateLookbackSecondsAndNoFurther_andZeroTurnsThemOff() {
+    ConfigSnapshot c = config().global(50L, null).build();
+    windows.put("shop", Kind.SECOND, SEC - 10, "203.0.113.7", 51).put("shop", Kind.SECOND, SEC - 11, "203.0.113.8", 51);
+    assertThat(new RuleScanner(windows, null, null, 4, 10).scanLate("shop", c, NOW)).extracting(b -> b.target().toString())
+        .containsExactly("203.0.113.7/32");
+    assertThat(new RuleScanner(windows, null, null, 4, 0).scanLate("shop", c, NOW)).isEmpty();
+    assertThatThrownBy(() -> new RuleScanner(windows, null, null, 4, 61))
+        .hasMessageContaining("lateLookbackSeconds must be 0 to 60, was 61");
   }
 }
