@@ -88,8 +88,8 @@ class SecureClusterIT {
   @Test
   void requestsAreCountedExactly_andAnOffenderIsRefusedByEveryClient() throws Exception {
     // a client never waits for Kafka: what it decides before its producer first reaches the brokers (a TLS
-    // handshake and a SCRAM exchange, slow on a busy machine) is dropped and counted, so the exact count
-    // starts once each client has delivered a record
+    // handshake and a SCRAM exchange within max.block.ms, 200 ms) would be dropped and counted, so the
+    // exact count starts once each client has delivered a record
     for (AclClient c : clients) {
       Timeouts.await("a first access record delivered by the client over SASL_SSL", Duration.ofSeconds(60), () -> {
         c.check(WARM_UP, "GET /warm-up");
@@ -105,9 +105,17 @@ class SecureClusterIT {
     }
     try (UnifiedJedis redis = stack.redisAs(SecuredStack.NOTIFIER).connect()) {
       WindowReader windows = new RedisWindowReader(redis, new RedisKeys(RedisKeys.DEFAULT_SHARDS));
-      Timeouts.await("30 requests of " + COUNTED + " counted in Redis over TLS", Duration.ofSeconds(60),
-          () -> windows.count("shop", WindowReader.Kind.MINUTE, minute, COUNTED)
-              + windows.count("shop", WindowReader.Kind.MINUTE, minute + 1, COUNTED) == 30);
+      try {
+        Timeouts.await("30 requests of " + COUNTED + " counted in Redis over TLS", Duration.ofSeconds(60),
+            () -> windows.count("shop", WindowReader.Kind.MINUTE, minute, COUNTED)
+                + windows.count("shop", WindowReader.Kind.MINUTE, minute + 1, COUNTED) == 30);
+      } catch (AssertionError e) {
+        // where they stopped: Redis has some, the clients sent them (or dropped them), or neither
+        throw new AssertionError(e.getMessage() + "; Redis has " + (windows.count("shop", WindowReader.Kind.MINUTE, minute,
+            COUNTED) + windows.count("shop", WindowReader.Kind.MINUTE, minute + 1, COUNTED)) + "; the clients: "
+            + clients.stream().map(c -> c.status().sentRequests() + " requests sent, " + c.status().droppedAccesses()
+                + " dropped").toList(), e);
+      }
     }
     assertThat(dropped()).as("accesses the clients dropped while sending the 30").isEqualTo(droppedBefore);
 
