@@ -69,6 +69,7 @@ final class SecuredStack implements AutoCloseable {
   SecuredKafka securedKafka;
   TlsZooKeeper zk;
   RedisProcess redis;
+  AggregatorWorker aggregator;
   ConfigStore store;
   int apiPort;
   private final List<AutoCloseable> parts = new ArrayList<>();
@@ -105,7 +106,7 @@ final class SecuredStack implements AutoCloseable {
 
     redis = own(RedisProcess.startTls(certs, redisAclFile()));
 
-    AggregatorWorker aggregator = own(new AggregatorWorker(AggregatorSettings.defaults(kafka.bootstrapServers(),
+    aggregator = own(new AggregatorWorker(AggregatorSettings.defaults(kafka.bootstrapServers(),
         redisAs(AGGREGATOR), dir.resolve("aggregator")).withKafka(kafkaAs(AGGREGATOR))
         .withTopics("acl.access", "acl.access.dlq", 4).withAdminPort(-1)));
     aggregator.start();
@@ -137,9 +138,14 @@ final class SecuredStack implements AutoCloseable {
 
   /** The Redis users as the README writes them; {@code default} off, so no connection goes unauthenticated. */
   List<String> redisAclFile() {
+    return redisAcl(passwords);
+  }
+
+  /** The Redis ACL lines for these users' passwords (those of {@link #AGGREGATOR} and {@link #NOTIFIER}). */
+  static List<String> redisAcl(Map<String, String> passwords) {
     return List.of("user default off",
         "user " + AGGREGATOR + " on >" + passwords.get(AGGREGATOR) + " resetkeys ~pc:*:s:* ~pc:*:m:* ~pc:*:ps:* ~pc:*:pm:*"
-            + " ~pc:*:ts:* ~pc:*:tm:* ~pc:*:ns:* ~pc:*:nm:* ~pc:*:q:* ~pc:*:qh:* resetchannels -@all +zadd +expire +zremrangebyrank +ping +cluster|slots +cluster|shards"
+            + " ~pc:*:ts:* ~pc:*:tm:* ~pc:*:ns:* ~pc:*:nm:* ~pc:*:q:* ~pc:*:qh:* ~pc:*:ws:* resetchannels -@all +zadd +expire +zremrangebyrank +ping +cluster|slots +cluster|shards"
             + " +cluster|nodes +client|setinfo",
         "user " + NOTIFIER + " on >" + passwords.get(NOTIFIER) + " resetkeys ~pc:* resetchannels -@all +zrange"
             + " +zrangebyscore +zrevrange +zscore +hget +hset +expire +ping +cluster|slots +cluster|shards +cluster|nodes"
