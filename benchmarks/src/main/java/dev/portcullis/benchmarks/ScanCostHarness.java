@@ -53,32 +53,30 @@ public final class ScanCostHarness {
         p.sync();
       }
       RuleScanner scanner = new RuleScanner(new RedisWindowReader(jedis, keys), null, null);
-      List<Long> micros = new ArrayList<>();
-      int breaches = 0;
-      for (int i = 0; i < 220; i++) {
-        long t = System.nanoTime();
-        List<Breach> b = scanner.scan("shop", ConfigSnapshot.EMPTY, now);
-        long us = (System.nanoTime() - t) / 1000;
-        if (i >= 20) {
-          micros.add(us);
-          breaches = b.size();
-        }
-      }
-      System.out.printf("%d active IPs, %d breaches found per scan; scan time %s%n", ips, breaches,
-          Stats.summary(micros, " us"));
-      List<Long> lateMicros = new ArrayList<>();
-      int lateBreaches = 0;
-      for (int i = 0; i < 60; i++) {
-        long t = System.nanoTime();
-        List<Breach> b = scanner.scanLate("shop", ConfigSnapshot.EMPTY, now);
-        long us = (System.nanoTime() - t) / 1000;
-        if (i >= 10) {
-          lateMicros.add(us);
-          lateBreaches = b.size();
-        }
-      }
+      Timed scans = time(220, 20, () -> scanner.scan("shop", ConfigSnapshot.EMPTY, now));
+      System.out.printf("%d active IPs, %d breaches found per scan; scan time %s%n", ips, scans.breaches(),
+          Stats.summary(scans.micros(), " us"));
+      Timed late = time(60, 10, () -> scanner.scanLate("shop", ConfigSnapshot.EMPTY, now));
       System.out.printf("late scan (seconds %d to 2 back, once a second): %d breaches found; time %s%n",
-          RuleScanner.DEFAULT_LATE_LOOKBACK, lateBreaches, Stats.summary(lateMicros, " us"));
+          RuleScanner.DEFAULT_LATE_LOOKBACK, late.breaches(), Stats.summary(late.micros(), " us"));
     }
+  }
+
+  /** The times of {@code runs - warmUp} runs (after {@code warmUp} not timed) and the breaches of the last. */
+  private record Timed(List<Long> micros, int breaches) {}
+
+  private static Timed time(int runs, int warmUp, java.util.function.Supplier<List<Breach>> scan) {
+    List<Long> micros = new ArrayList<>();
+    int breaches = 0;
+    for (int i = 0; i < runs; i++) {
+      long t = System.nanoTime();
+      List<Breach> b = scan.get();
+      long us = (System.nanoTime() - t) / 1000;
+      if (i >= warmUp) {
+        micros.add(us);
+        breaches = b.size();
+      }
+    }
+    return new Timed(micros, breaches);
   }
 }

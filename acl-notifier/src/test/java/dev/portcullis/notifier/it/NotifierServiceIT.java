@@ -71,6 +71,17 @@ class NotifierServiceIT {
     }
   }
 
+  /** A tree of its own in ZooKeeper, with rules seeded for {@code apps}, and a notices topic of its own. */
+  private record Tree(ZkPaths paths, String topic) {}
+
+  private static Tree freshTree(ZooKeeper zk, KafkaBroker kafka, String... apps) throws Exception {
+    ZkPaths paths = new ZkPaths("/leader-it-" + System.nanoTime());
+    String topic = "notices-" + System.nanoTime();
+    Topics.create(kafka.bootstrapServers(), topic, 1, true);
+    seedRules(zk, paths, apps);
+    return new Tree(paths, topic);
+  }
+
   /** A global limit of 50 req/s and a default policy for each of {@code apps}, as an operator would write them. */
   private static void seedRules(ZooKeeper zk, ZkPaths paths, String... apps) {
     try (CuratorFramework admin = ZkAccess.open(zk.connectString()).newClient()) {
@@ -113,10 +124,9 @@ class NotifierServiceIT {
   @Test
   void oneLeaderAtATime_aStandbyScansNothing_andLeadershipMovesWhenTheLeaderLeaves(ZooKeeper zk, KafkaBroker kafka)
       throws Exception {
-    ZkPaths paths = new ZkPaths("/leader-it-" + System.nanoTime());
-    String topic = "notices-" + System.nanoTime();
-    Topics.create(kafka.bootstrapServers(), topic, 1, true);
-    seedRules(zk, paths, "shop");
+    Tree tree = freshTree(zk, kafka, "shop");
+    ZkPaths paths = tree.paths();
+    String topic = tree.topic();
 
     Notifier a = notifier("notifier-a", zk, kafka, paths, topic);
     a.service().start();
@@ -153,10 +163,9 @@ class NotifierServiceIT {
 
   @Test
   void aPoisonedHistoryForOneAddress_everyOtherAddressAndAppIsStillJudged(ZooKeeper zk, KafkaBroker kafka) throws Exception {
-    ZkPaths paths = new ZkPaths("/leader-it-" + System.nanoTime());
-    String topic = "notices-" + System.nanoTime();
-    Topics.create(kafka.bootstrapServers(), topic, 1, true);
-    seedRules(zk, paths, "alpha", "beta");
+    Tree tree = freshTree(zk, kafka, "alpha", "beta");
+    ZkPaths paths = tree.paths();
+    String topic = tree.topic();
     MapHistory good = new MapHistory();
     HistoryStore poisoned = new HistoryStore() {
       @Override
@@ -193,10 +202,9 @@ class NotifierServiceIT {
   @Test
   void aSecondAnAggregatorWroteAfterTheScansPassedIt_isStillJudged_butNotOnceItsTargetWasInterceptedSinceIt(ZooKeeper zk,
       KafkaBroker kafka) throws Exception {
-    ZkPaths paths = new ZkPaths("/leader-it-" + System.nanoTime());
-    String topic = "notices-" + System.nanoTime();
-    Topics.create(kafka.bootstrapServers(), topic, 1, true);
-    seedRules(zk, paths, "shop");
+    Tree tree = freshTree(zk, kafka, "shop");
+    ZkPaths paths = tree.paths();
+    String topic = tree.topic();
     Notifier n = notifier("notifier-l", zk, kafka, paths, topic);
     n.service().start();
     Timeouts.await("notifier-l to lead", Duration.ofSeconds(20), n.service()::isLeader);
