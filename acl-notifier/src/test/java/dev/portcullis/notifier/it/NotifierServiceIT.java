@@ -254,15 +254,13 @@ class NotifierServiceIT {
       long sec = System.currentTimeMillis() / 1000;
       windows.put("shop", Kind.SECOND, sec, "203.0.113.7", 500).put("shop", Kind.SECOND, sec - 1, "203.0.113.7", 500);
       // Kafka stays away for 20 s: the leader ticks (as its scheduler would) and neither scans nor publishes
-      long outageEnds = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      while (System.nanoTime() < outageEnds) {
+      Timeouts.holdsFor(Duration.ofSeconds(20), Duration.ofMillis(250), () -> {
         n.service().tick();
         assertThat(n.service().notServingReason()).as("a leader without the active set says so")
             .contains("cannot read the active intercepts");
         assertThat(n.service().scans()).as("and does not scan").isZero();
         assertThat(n.sink().published).isEmpty();
-        Thread.sleep(250);
-      }
+      });
 
       kafka.restart();
       Timeouts.await("the leader to read the active set once Kafka is back", Duration.ofSeconds(60), () -> {
