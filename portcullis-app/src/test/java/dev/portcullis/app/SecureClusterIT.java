@@ -114,7 +114,10 @@ class SecureClusterIT {
         throw new AssertionError(e.getMessage() + "; Redis has " + (windows.count("shop", WindowReader.Kind.MINUTE, minute,
             COUNTED) + windows.count("shop", WindowReader.Kind.MINUTE, minute + 1, COUNTED)) + "; the clients: "
             + clients.stream().map(c -> c.status().sentRequests() + " requests sent, " + c.status().droppedAccesses()
-                + " dropped").toList(), e);
+                + " dropped").toList() + "; the aggregator: " + stack.aggregator.streamsState() + ", "
+            + stack.aggregator.metrics().records() + " records counted, " + stack.aggregator.metrics().flushes()
+            + " flushes, " + stack.aggregator.metrics().windowWrites() + " window writes, "
+            + stack.aggregator.metrics().flushFailures() + " failed", e);
       }
     }
     assertThat(dropped()).as("accesses the clients dropped while sending the 30").isEqualTo(droppedBefore);
