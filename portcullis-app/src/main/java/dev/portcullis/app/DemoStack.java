@@ -31,6 +31,7 @@ import java.util.Map;
 import dev.portcullis.notifier.operator.Operator;
 import dev.portcullis.notifier.operator.Role;
 import dev.portcullis.notifier.operator.TokenFile;
+import dev.portcullis.notifier.scan.RuleScanner;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -53,16 +54,17 @@ public final class DemoStack implements AutoCloseable {
    * @param redisCluster a 3-master Redis Cluster (local processes) instead of one standalone Redis
    * @param apiToken     the admin's API token, or null for a random one (the operator's and viewer's always are)
    * @param maxNewInterceptsPerMinute the notifiers' safety valve ({@code scan.maxNewInterceptsPerMinute})
+   * @param lateLookbackSeconds how far back the notifiers judge 1 s windows written late ({@code scan.lateLookbackSeconds})
    */
   public record Options(long limitPerSecond, Ladder ladder, Duration forgiveAfter, long prefixLimitPerSecond,
       int notifiers, String apiToken, boolean redisCluster, int maxNewInterceptsPerMinute, int aggregators,
-      Duration aggregatorCommit) {
+      Duration aggregatorCommit, int lateLookbackSeconds) {
 
-    /** With the aggregators' default commit interval. */
+    /** With the aggregators' default commit interval and the notifiers' default late lookback. */
     public Options(long limitPerSecond, Ladder ladder, Duration forgiveAfter, long prefixLimitPerSecond,
         int notifiers, String apiToken, boolean redisCluster, int maxNewInterceptsPerMinute, int aggregators) {
       this(limitPerSecond, ladder, forgiveAfter, prefixLimitPerSecond, notifiers, apiToken, redisCluster,
-          maxNewInterceptsPerMinute, aggregators, null);
+          maxNewInterceptsPerMinute, aggregators, null, RuleScanner.DEFAULT_LATE_LOOKBACK);
     }
 
     /** With two aggregator workers in this JVM. */
@@ -75,13 +77,19 @@ public final class DemoStack implements AutoCloseable {
     /** The same with {@code n} aggregator workers in this JVM (0: the caller runs its own). */
     public Options withAggregators(int n) {
       return new Options(limitPerSecond, ladder, forgiveAfter, prefixLimitPerSecond, notifiers, apiToken, redisCluster,
-          maxNewInterceptsPerMinute, n, aggregatorCommit);
+          maxNewInterceptsPerMinute, n, aggregatorCommit, lateLookbackSeconds);
     }
 
     /** The same with the aggregators committing every {@code interval} ({@code store.commitInterval}). */
     public Options withAggregatorCommit(Duration interval) {
       return new Options(limitPerSecond, ladder, forgiveAfter, prefixLimitPerSecond, notifiers, apiToken, redisCluster,
-          maxNewInterceptsPerMinute, aggregators, interval);
+          maxNewInterceptsPerMinute, aggregators, interval, lateLookbackSeconds);
+    }
+
+    /** The same with the notifiers judging 1 s windows written up to {@code seconds} late ({@code scan.lateLookbackSeconds}). */
+    public Options withLateLookback(int seconds) {
+      return new Options(limitPerSecond, ladder, forgiveAfter, prefixLimitPerSecond, notifiers, apiToken, redisCluster,
+          maxNewInterceptsPerMinute, aggregators, aggregatorCommit, seconds);
     }
 
     /** With the notifiers' default safety valve (100 new intercepts a minute). */
@@ -210,7 +218,8 @@ public final class DemoStack implements AutoCloseable {
         "zooKeeper: {connect: \"" + zk.connectString() + "\", acl: false, sessionTimeout: " + sessionTimeout.toMillis() + "ms}",
         "redis: {nodes: [\"" + String.join("\", \"", redis.nodes()) + "\"], cluster: " + redis.cluster() + "}",
         "scan: {interval: 250ms, janitorInterval: 1s, prefixLimitPerSecond: " + options.prefixLimitPerSecond()
-            + ", maxNewInterceptsPerMinute: " + options.maxNewInterceptsPerMinute() + "}",
+            + ", maxNewInterceptsPerMinute: " + options.maxNewInterceptsPerMinute()
+            + ", lateLookbackSeconds: " + options.lateLookbackSeconds() + "}",
         "api: {tokenFile: \"" + dir.resolve("api-tokens") + "\"}",
         "server:",
         "  type: default",

@@ -31,9 +31,11 @@ public final class Soak {
    * @param users         benign users (Zipf, s = 0.8)
    * @param redisOutageAt when Redis is stopped, and for how long ({@code redisOutage})
    * @param killAt        when the second aggregator is SIGKILLed (started again 5 s later)
+   * @param lateLookbackSeconds how far back the notifier judges 1 s windows written late
+   *                      ({@code scan.lateLookbackSeconds}): a run that outpaces the aggregators needs more than the default
    */
   public record Settings(Duration length, Duration interval, int users, SoakTraffic.Rates rates,
-      Duration redisOutageAt, Duration redisOutage, Duration killAt) {}
+      Duration redisOutageAt, Duration redisOutage, Duration killAt, int lateLookbackSeconds) {}
 
   /**
    * What it found.
@@ -71,7 +73,8 @@ public final class Soak {
   private Soak() {}
 
   public static Report run(Settings s, Consumer<String> log) throws Exception {
-    DemoStack.Options o = new DemoStack.Options(200, Ladder.DEFAULT, Duration.ofHours(24), 150, 1, null, false, 1_000, 0);
+    DemoStack.Options o = new DemoStack.Options(200, Ladder.DEFAULT, Duration.ofHours(24), 150, 1, null, false, 1_000, 0)
+        .withLateLookback(s.lateLookbackSeconds());
     try (DemoStack stack = new DemoStack(o, log).start()) {
       Versioned<GlobalPolicy> g = stack.store().globalPolicy();
       stack.store().setGlobalPolicy(g.value().withPrefixLimits(List.of(new PrefixLimit(true, 48, V6_PREFIX_LIMIT, null))),
@@ -142,7 +145,7 @@ public final class Soak {
           }
           traffic.close();
           probe.close();
-          await("the aggregators to catch up", Duration.ofSeconds(180), () -> gauges.lag() == 0);
+          await("the aggregators to catch up", Duration.ofSeconds(300), () -> gauges.lag() == 0);
           Thread.sleep(3_000); // a flush interval and more
           // an attacker the backlog kept from being caught during the run is caught once it is counted
           awaitIntercepted(clients.get(0), traffic.v6InterceptedAt, "2001:db8:7:1::1");

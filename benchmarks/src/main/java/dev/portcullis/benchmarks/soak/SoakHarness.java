@@ -1,5 +1,6 @@
 package dev.portcullis.benchmarks.soak;
 
+import dev.portcullis.notifier.scan.RuleScanner;
 import java.time.Duration;
 
 /**
@@ -21,7 +22,7 @@ public final class SoakHarness {
     Duration length = Duration.ofMinutes(minutes);
     Soak.Report r = Soak.run(new Soak.Settings(length, Duration.ofMinutes(1), 1_000_000,
         new SoakTraffic.Rates(benign, v6, scraper), length.multipliedBy(40).dividedBy(100), Duration.ofSeconds(30),
-        length.multipliedBy(55).dividedBy(100)), System.out::println);
+        length.multipliedBy(55).dividedBy(100), RuleScanner.DEFAULT_LATE_LOOKBACK), System.out::println);
     System.out.println(r.markdown());
   }
 }

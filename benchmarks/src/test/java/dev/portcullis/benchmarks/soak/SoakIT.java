@@ -3,29 +3,30 @@ package dev.portcullis.benchmarks.soak;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.aggregator.AggregatorSettings;
+import dev.portcullis.notifier.scan.RuleScanner;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
  * The soak for 60 s in the build (the 10-minute run is {@link SoakHarness}, BENCHMARKS.md): a million
- * benign Zipf users, 90,000 fresh IPv6 addresses from one /48, a rotating /24 scraper, Redis
- * stopped for 10 s (coming back empty) and an aggregator SIGKILLed and restarted, on real servers.
- * It asserts the bounds and the outcomes, not speed.
+ * benign Zipf users, a million fresh IPv6 addresses from one /48 (the issue's rate: 16,700 a second), a
+ * rotating /24 scraper, Redis stopped for 10 s (coming back empty) and an aggregator SIGKILLed and
+ * restarted, on real servers. The two aggregators cannot keep up with that on these 2 cores beside
+ * everything else (they end the minute a million records or more behind, BENCHMARKS.md §15): the run waits
+ * for them to catch up, then compares. It asserts the bounds and the outcomes, not speed.
  */
 class SoakIT {
 
-  /**
-   * Fresh IPv6 addresses a second: what the two aggregators absorb on these 2 cores beside everything
-   * else and the rest of the build's load. At 16,700 a second (a million in the minute) they fell 40 s
-   * behind (BENCHMARKS.md §15); at 3,000 a second, one run in CI fell behind enough that neither
-   * attacker was intercepted within the minute.
-   */
-  private static final int V6_PER_SECOND = 1_500;
+  /** Fresh IPv6 addresses a second: a million in the minute. */
+  private static final int V6_PER_SECOND = 16_700;
 
   @Test
   void aMinuteUnderAttackAndFailure_staysBounded_catchesTheAttackers_spareTheUsers_andCountsExactly() throws Exception {
     Soak.Report r = Soak.run(new Soak.Settings(Duration.ofSeconds(60), Duration.ofSeconds(15), 1_000_000,
-        new SoakTraffic.Rates(1_000, V6_PER_SECOND, 300), Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(32)),
+        new SoakTraffic.Rates(1_000, V6_PER_SECOND, 300), Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(32),
+        // the aggregators fall tens of seconds behind at this rate: the notifier judges seconds written up to
+        // a minute late (the most it allows; 30 s by default), or an attacker first counted after that is never judged
+        RuleScanner.MAX_LATE_LOOKBACK),
         System.out::println);
     System.out.println(r.markdown());
     assertThat(r.v6Sent()).as("fresh IPv6 addresses").isGreaterThan(V6_PER_SECOND * 55L);
