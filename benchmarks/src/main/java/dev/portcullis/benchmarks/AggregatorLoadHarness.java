@@ -62,19 +62,33 @@ public final class AggregatorLoadHarness {
       long requests = produce(kafka.bootstrapServers(), records, callers, distinct, mix);
       System.out.printf("pre-loaded %d records standing for %d requests (%s over %d addresses)%n", records, requests,
           mix, distinct);
+      CpuAccount cpu = new CpuAccount(CpuAccount.childPid("redis-server"));
       try (AggregatorWorker w = new AggregatorWorker(s)) {
         long t0 = System.nanoTime();
         w.start();
         long first = 0;
         long atFirst = 0;
+        Map<CpuAccount.Group, Double> cpuAtFirst = null;
+        long half = 0;
+        long atHalf = 0;
+        Map<CpuAccount.Group, Double> cpuAtHalf = null;
+        Map<String, Double> threadsAtHalf = null;
         while (w.metrics().records() < records) {
           if (first == 0 && w.metrics().records() > 0) {
             first = System.nanoTime();
             atFirst = w.metrics().records();
+            cpuAtFirst = cpu.snapshot();
+          }
+          if (half == 0 && w.metrics().records() >= records / 2) {
+            half = System.nanoTime();
+            atHalf = w.metrics().records();
+            cpuAtHalf = cpu.snapshot();
+            threadsAtHalf = cpu.byThreadName();
           }
           Thread.sleep(10);
         }
         long end = System.nanoTime();
+        Map<CpuAccount.Group, Double> atEnd = cpu.snapshot();
         double secs = (end - t0) / 1e9;
         double steady = (end - first) / 1e9;
         Thread.sleep(1000);
@@ -88,8 +102,35 @@ public final class AggregatorLoadHarness {
         System.out.printf("prefixes counted where their records arrived %d; records sent to their home partition %d%n",
             w.metrics().prefixesCountedLocally(), w.metrics().recordsSentHome());
         System.out.printf("state on disk at the end: %d MB (RocksDB memory %d MB)%n", bytesUnder(state) >> 20, storeMemoryMb);
+        printCpu("from the first processed record on", CpuAccount.since(cpuAtFirst, atEnd), records - atFirst,
+            (end - first) / 1e9);
+        printCpu("the second half of the records (the JIT's warm-up mostly done)", CpuAccount.since(cpuAtHalf, atEnd),
+            records - atHalf, (end - half) / 1e9);
+        System.out.println("  the aggregator's threads in the second half, by name (the first 15 characters), core-seconds:");
+        CpuAccount.since(threadsAtHalf, cpu.byThreadName()).entrySet().stream()
+            .filter(e -> CpuAccount.groupOf(e.getKey()) == CpuAccount.Group.AGGREGATOR && e.getValue() >= 0.05)
+            .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+            .forEach(e -> System.out.printf("    %-16s %6.1f%n", e.getKey(), e.getValue()));
       }
     }
+  }
+
+  /**
+   * The CPU each part used from the first processed record on, and what the aggregator's own threads used per
+   * record: the bound on a worker with the cores to itself (not measured here, where the broker and Redis
+   * share them), before the JVM's compilers and collector, which this JVM shares with the broker.
+   */
+  private static void printCpu(String when, Map<CpuAccount.Group, Double> used, long counted, double seconds) {
+    double all = used.values().stream().mapToDouble(Double::doubleValue).sum();
+    System.out.printf("CPU %s: %d records in %.1f s of wall time, %.0f records/s (%.1f core-seconds on %d cores):%n",
+        when, counted, seconds, counted / seconds, seconds * Runtime.getRuntime().availableProcessors(),
+        Runtime.getRuntime().availableProcessors());
+    used.forEach((g, cs) -> System.out.printf("  %-16s %7.1f core-seconds (%4.1f %%), %6.2f us per record%n",
+        g, cs, 100 * cs / all, cs * 1e6 / counted));
+    double own = used.get(CpuAccount.Group.AGGREGATOR);
+    double withJvm = own + used.get(CpuAccount.Group.JIT) + used.get(CpuAccount.Group.GC);
+    System.out.printf("  the aggregator's threads: %.0f records per core-second (%.0f with all of the JVM's compilers"
+        + " and collector charged to it)%n", counted / own, counted / withJvm);
   }
 
   private static long bytesUnder(Path dir) throws java.io.IOException {
