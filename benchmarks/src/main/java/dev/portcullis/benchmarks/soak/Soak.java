@@ -145,7 +145,14 @@ public final class Soak {
           }
           traffic.close();
           probe.close();
-          await("the aggregators to catch up", Duration.ofSeconds(300), () -> gauges.lag() == 0);
+          // a run faster than the aggregators ends behind by about as long as it ran, or more
+          Duration catchUp = s.length().multipliedBy(3).compareTo(Duration.ofSeconds(300)) > 0
+              ? s.length().multipliedBy(3) : Duration.ofSeconds(300);
+          long lagAtEnd = gauges.lag();
+          long endedAt = System.currentTimeMillis();
+          await("the aggregators to catch up", catchUp, () -> gauges.lag() == 0);
+          log.accept("the aggregators caught up " + (System.currentTimeMillis() - endedAt) / 1000 + " s after the traffic"
+              + " ended, " + lagAtEnd + " records behind then");
           Thread.sleep(3_000); // a flush interval and more
           // an attacker the backlog kept from being caught during the run is caught once it is counted
           awaitIntercepted(clients.get(0), traffic.v6InterceptedAt, "2001:db8:7:1::1");
