@@ -116,9 +116,10 @@ public final class AggregatorLoadHarness {
   }
 
   /**
-   * The CPU each part used from the first processed record on, and what the aggregator's own threads used per
-   * record: the bound on a worker with the cores to itself (not measured here, where the broker and Redis
-   * share them), before the JVM's compilers and collector, which this JVM shares with the broker.
+   * The CPU each part used over a stretch of the run ({@code when}: {@code counted} records in {@code seconds}),
+   * and what the aggregator's own threads used per record: the bound on a worker with the cores to itself (not
+   * measured here, where the broker and Redis share them), before the JVM's compilers and collector, which
+   * this JVM shares with the broker.
    */
   private static void printCpu(String when, Map<CpuAccount.Group, Double> used, long counted, double seconds) {
     double all = used.values().stream().mapToDouble(Double::doubleValue).sum();

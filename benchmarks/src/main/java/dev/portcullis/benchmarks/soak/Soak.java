@@ -146,8 +146,7 @@ public final class Soak {
           traffic.close();
           probe.close();
           // a run faster than the aggregators ends behind by about as long as it ran, or more
-          Duration catchUp = s.length().multipliedBy(3).compareTo(Duration.ofSeconds(300)) > 0
-              ? s.length().multipliedBy(3) : Duration.ofSeconds(300);
+          Duration catchUp = Duration.ofSeconds(Math.max(300, 3 * s.length().toSeconds()));
           long lagAtEnd = gauges.lag();
           long endedAt = System.currentTimeMillis();
           await("the aggregators to catch up", catchUp, () -> gauges.lag() == 0);

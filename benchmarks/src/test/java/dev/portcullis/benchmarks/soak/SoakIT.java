@@ -24,8 +24,9 @@ class SoakIT {
   void aMinuteUnderAttackAndFailure_staysBounded_catchesTheAttackers_spareTheUsers_andCountsExactly() throws Exception {
     Soak.Report r = Soak.run(new Soak.Settings(Duration.ofSeconds(60), Duration.ofSeconds(15), 1_000_000,
         new SoakTraffic.Rates(1_000, V6_PER_SECOND, 300), Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(32),
-        // the aggregators fall tens of seconds behind at this rate: the notifier judges seconds written up to
-        // a minute late (the most it allows; 30 s by default), or an attacker first counted after that is never judged
+        // the aggregators fall tens of seconds behind at this rate: the notifier judges seconds written up to a
+        // minute late (the most it allows; 30 s by default), or an attacker whose seconds are all written later
+        // than the default allows is never judged
         RuleScanner.MAX_LATE_LOOKBACK),
         System.out::println);
     System.out.println(r.markdown());
