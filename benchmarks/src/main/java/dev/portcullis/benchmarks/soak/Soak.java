@@ -69,6 +69,14 @@ public final class Soak {
 
   /** IPv6 /48 limit per second of the soak's policy. */
   static final long V6_PREFIX_LIMIT = 500;
+  /** IPv4 /24 limits: 150 a second (the demo stack's notifier default, made explicit) and 4,500 a minute. */
+  static final long V4_PREFIX_LIMIT = 150;
+  /**
+   * A /24's minute is judged while it is the current minute or the one before: a second chance for an
+   * attacker whose seconds the aggregators wrote later than the late scan looks back (a run that outpaces
+   * them). The heaviest benign /24 sends under 1,500 a minute.
+   */
+  static final long V4_PREFIX_LIMIT_PER_MINUTE = 4_500;
 
   private Soak() {}
 
@@ -77,7 +85,8 @@ public final class Soak {
         .withLateLookback(s.lateLookbackSeconds());
     try (DemoStack stack = new DemoStack(o, log).start()) {
       Versioned<GlobalPolicy> g = stack.store().globalPolicy();
-      stack.store().setGlobalPolicy(g.value().withPrefixLimits(List.of(new PrefixLimit(true, 48, V6_PREFIX_LIMIT, null))),
+      stack.store().setGlobalPolicy(g.value().withPrefixLimits(List.of(new PrefixLimit(true, 48, V6_PREFIX_LIMIT, null),
+          new PrefixLimit(false, 24, V4_PREFIX_LIMIT, V4_PREFIX_LIMIT_PER_MINUTE))),
           g.version());
       Path dir = stack.directory().resolve("soak");
       String redisNode = "127.0.0.1:" + stack.redisProcess().port();
