@@ -15,6 +15,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Creates the Portcullis topics with sensible shapes, or checks that existing ones have them and
@@ -74,7 +75,7 @@ public final class TopicAdmin {
           if (!(e.getCause() instanceof TopicExistsException)) {
             throw new IllegalStateException("cannot create topic " + spec.name() + ": " + e.getCause().getMessage(), e);
           }
-          partitions.put(spec.name(), verify(admin, spec));
+          partitions.put(spec.name(), verifyOnceKnown(admin, spec));
         }
       }
       return partitions;
@@ -85,6 +86,25 @@ public final class TopicAdmin {
       throw new IllegalStateException("Kafka at " + kafka.bootstrapServers() + " did not answer while creating topics", e);
     } catch (ExecutionException e) {
       throw new IllegalStateException("cannot inspect topics: " + e.getCause().getMessage(), e);
+    }
+  }
+
+  /**
+   * A topic that exists may not be known yet to the broker asked (just created: its metadata reaches each
+   * broker a moment later), which answers "does not host this topic-partition": asked again for up to 15 s.
+   */
+  private static int verifyOnceKnown(Admin admin, TopicSpec spec)
+      throws ExecutionException, InterruptedException, TimeoutException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while (true) {
+      try {
+        return verify(admin, spec);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(200);
+      }
     }
   }
 
