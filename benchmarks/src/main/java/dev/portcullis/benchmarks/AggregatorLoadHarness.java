@@ -99,6 +99,8 @@ public final class AggregatorLoadHarness {
         System.out.printf("redis commands %d = %.3f per record; window writes %d; flushes %d; flush latency p50 %d us p99 %d us%n",
             w.metrics().redisCommands(), (double) w.metrics().redisCommands() / records, w.metrics().windowWrites(),
             w.metrics().flushes(), w.metrics().flushLatencyPercentile(50), w.metrics().flushLatencyPercentile(99));
+        System.out.printf("sweep: %d entries examined in %d passes; the longest call held a stream thread %d ms%n",
+            w.metrics().sweptEntries(), w.metrics().sweepPasses(), w.metrics().longestSweepMicros() / 1000);
         System.out.printf("prefixes counted where their records arrived %d; records sent to their home partition %d%n",
             w.metrics().prefixesCountedLocally(), w.metrics().recordsSentHome());
         System.out.printf("state on disk at the end: %d MB (RocksDB memory %d MB)%n", bytesUnder(state) >> 20, storeMemoryMb);

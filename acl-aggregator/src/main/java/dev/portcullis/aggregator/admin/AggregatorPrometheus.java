@@ -37,8 +37,13 @@ public final class AggregatorPrometheus {
     counter(r, "portcullis_aggregator_window_writes", "window counts written to Redis", m::windowWrites);
     counter(r, "portcullis_aggregator_nodes_not_counted", "records whose node got no per-node window (over the bound)",
         m::nodesNotCounted);
-    counter(r, "portcullis_aggregator_store_rewrites", "times a task rewrote every retained window to Redis"
-        + " (at start, and after an outage too long to hold its changes in memory)", m::storeRewrites);
+    counter(r, "portcullis_aggregator_store_rewrites", "times a task finished rewriting every retained window to"
+        + " Redis, a slice a flush (at start, after a failed flush and after a failover)", m::storeRewrites);
+    counter(r, "portcullis_aggregator_swept_entries", "store entries the sweep examined for deletion, a slice a second",
+        m::sweptEntries);
+    GaugeWithCallback.builder().name("portcullis_aggregator_sweep_longest_seconds")
+        .help("the longest one slice of the sweep held a stream thread").callback(c -> c.call(m.longestSweepMicros() / 1e6))
+        .register(r);
     GaugeWithCallback.builder().name("portcullis_aggregator_pending_entries")
         .help("store entries with windows not yet in Redis, at a task's last flush").callback(c -> c.call(m.pendingEntries()))
         .register(r);

@@ -8,7 +8,6 @@ import dev.portcullis.keys.KafkaKeys;
 import dev.portcullis.wire.AccessEvent;
 import dev.portcullis.wire.WireCodec;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.HashMap;
@@ -43,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * rekeyed record per task and interval, not one per record.
  *
  * <p>Which windows changed since the last flush is kept in memory; after a restart every retained
- * window is marked changed, so the first flush rewrites them all. That is harmless because a flush
+ * window is written again, a slice of the store a flush. That is harmless because a flush
  * writes absolute counts, and it is what makes a crash lose nothing: exactly-once processing restores
  * the store (held quota shares included) to the last commit and replays the rest.
  *
@@ -96,7 +95,7 @@ public final class AccessProcessor implements Processor<String, byte[], String, 
     counter.init(WriteBackStore.under(ctx.getStateStore(AggregatorTopology.STORE)), ctx.currentSystemTimeMs());
     ctx.schedule(settings.flushInterval(), PunctuationType.WALL_CLOCK_TIME, counter::flush);
     ctx.schedule(settings.flushInterval(), PunctuationType.WALL_CLOCK_TIME, now -> counter.drainHeld(this::sendHeld));
-    ctx.schedule(Duration.ofSeconds(60), PunctuationType.WALL_CLOCK_TIME, counter::sweep);
+    ctx.schedule(WindowCounter.SWEEP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, counter::sweep);
   }
 
   @Override

@@ -20,6 +20,9 @@ public final class AggregatorMetrics {
   final LongAdder recordsSentHome = new LongAdder();
   final LongAdder nodesNotCounted = new LongAdder();
   final LongAdder storeRewrites = new LongAdder();
+  final LongAdder sweptEntries = new LongAdder();
+  final LongAdder sweepPasses = new LongAdder();
+  private volatile long longestSweepMicros;
   volatile long pendingEntries;
   private final long[] latencies = new long[1024];
   private int latencyIndex;
@@ -85,6 +88,27 @@ public final class AggregatorMetrics {
   /** Times a task rewrote every retained window to Redis (at start, and after an outage too long to hold its changes). */
   public long storeRewrites() {
     return storeRewrites.sum();
+  }
+
+  /** Store entries the sweep examined (every retained entry once a pass). */
+  public long sweptEntries() {
+    return sweptEntries.sum();
+  }
+
+  /** Passes of the sweep over a task's whole store that were completed. */
+  public long sweepPasses() {
+    return sweepPasses.sum();
+  }
+
+  /** The longest the sweep held a stream thread in one call, in microseconds (0 before the first). */
+  public long longestSweepMicros() {
+    return longestSweepMicros;
+  }
+
+  synchronized void swept(long micros) {
+    if (micros > longestSweepMicros) {
+      longestSweepMicros = micros;
+    }
   }
 
   /** Store entries with windows not yet written to Redis, as of the last flush of a task (one task's view). */

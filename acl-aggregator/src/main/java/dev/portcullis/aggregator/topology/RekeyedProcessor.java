@@ -4,7 +4,6 @@ import dev.portcullis.aggregator.AggregatorSettings;
 import dev.portcullis.aggregator.flush.WindowSink;
 import dev.portcullis.keys.KafkaKeys;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
@@ -71,7 +70,7 @@ public final class RekeyedProcessor implements Processor<String, byte[], Void, V
   public void init(ProcessorContext<Void, Void> ctx) {
     counter.init(WriteBackStore.under(ctx.getStateStore(AggregatorTopology.REKEYED_STORE)), ctx.currentSystemTimeMs());
     ctx.schedule(settings.flushInterval(), PunctuationType.WALL_CLOCK_TIME, counter::flush);
-    ctx.schedule(Duration.ofSeconds(60), PunctuationType.WALL_CLOCK_TIME, counter::sweep);
+    ctx.schedule(WindowCounter.SWEEP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, counter::sweep);
   }
 
   @Override

@@ -5,6 +5,7 @@ import dev.portcullis.aggregator.AggregatorSettings;
 import dev.portcullis.aggregator.flush.WindowSink;
 import dev.portcullis.aggregator.flush.WindowWrite;
 import dev.portcullis.redis.RedisKeys;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -51,13 +52,21 @@ final class WindowCounter {
   private long retryAt;
   private long backoffMillis;
   /**
-   * True when Redis must get every retained window again: at start (a restored store), and after an
-   * outage long enough that its changed entries outgrew the cache. Changes are then not marked one by
-   * one (marks would pin every changed entry in memory); the next flush streams the whole store.
+   * True while Redis must get every retained window again: at start (a restored store), after a failed
+   * write (a master that failed may have acknowledged writes it never passed to its replica: Redis Cluster
+   * replicates asynchronously) and after a failover. The store is rewritten a slice a flush
+   * ({@link #rewriteSlice}), from {@link #rewriteFrom} on, between which records are counted; a failure
+   * starts it again from the first key.
    */
-  private boolean rewriteAll;
-  /** Set by a failed flush: once Redis answers again, every retained window is written once more. */
-  private boolean rewriteAfterRecovery;
+  private boolean rewriting;
+  /** The key the rewrite's next slice begins at; null: at the store's first. */
+  private String rewriteFrom;
+  /**
+   * True while Redis is away and the changes made meanwhile have outgrown the cache: changes are then not
+   * marked one by one (marks would pin every changed entry in memory), and the rewrite, which reaches every
+   * entry, writes them. Ends with the rewrite's first slice that Redis takes.
+   */
+  private boolean unmarked;
   /**
    * The newest minute counted into (event time, never ahead of the wall clock: a client with a clock an
    * hour fast must not close the present), and the first minute still counted: {@code minuteWindows}
@@ -74,7 +83,16 @@ final class WindowCounter {
   private long wallMinute;
   /** The nodes the sink wrote to at the last flush (null before the first). */
   private String servingNodes;
-  private static final int REWRITE_BATCH = 10_000;
+  /** The entries one slice of a rewrite writes, in one flush. */
+  static final int REWRITE_SLICE = 10_000;
+  /** How often a task calls {@link #sweep}. */
+  static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
+  /** The fewest entries one call of {@link #sweep} examines. */
+  static final int MIN_SWEEP_SLICE = 1_000;
+  /** The calls of {@link #sweep} a pass over the whole store takes (with slices above the least). */
+  static final int SWEEP_PASS_CALLS = 50;
+  /** The key the next sweep call begins at; null: at the store's first. */
+  private String sweepFrom;
 
   WindowCounter(AggregatorSettings settings, WindowSink sink, AggregatorMetrics metrics) {
     this.settings = settings;
@@ -111,7 +129,7 @@ final class WindowCounter {
     for (String key : held) {
       shares.restored(store.entry(key, decoderFor(key))); // counted before the last commit, not yet sent on
     }
-    rewriteAll = any;
+    rewriting = any;
   }
 
   private Function<byte[], WindowState> decoderFor(String key) {
@@ -181,9 +199,10 @@ final class WindowCounter {
     for (int ring = 0; ring < windowStarts.length; ring++) {
       int target = st.slotOf(ring, windowStarts[ring]);
       long old = st.start(target);
-      if ((rewriteAll || (e.marks & (1L << target)) != 0) && old != Long.MIN_VALUE && old < windowStarts[ring]) {
-        // its window not yet written (while every window is to be rewritten, none is marked: any may not
-        // be): written with the next flush, before the newer one takes its slot
+      if (old != Long.MIN_VALUE && old < windowStarts[ring]
+          && ((e.marks & (1L << target)) != 0 || rewriteAhead(storeKey))) {
+        // its window not yet written (marked, or in an entry the rewrite has yet to reach): written with
+        // the next flush, before the newer one takes its slot
         if (overwritten.size() < MAX_OVERWRITTEN) {
           writes.of(storeKey, st, 1L << target, RedisWindowWrites.ANY_TIME, overwritten);
         } else {
@@ -199,10 +218,34 @@ final class WindowCounter {
     }
     if (mask != 0) {
       store.changed(e);
-      if (!rewriteAll) {
+      if (!unmarked) {
         mark(e, mask);
       }
     }
+  }
+
+  /** Whether the rewrite under way has yet to reach {@code storeKey}. */
+  private boolean rewriteAhead(String storeKey) {
+    return rewriting && (rewriteFrom == null || compareAsStored(storeKey, rewriteFrom) >= 0);
+  }
+
+  /**
+   * Compares two keys in the store's order: their UTF-8 bytes, which is the order of their code points
+   * ({@link String#compareTo} compares UTF-16 units, which differs for characters beyond U+FFFF).
+   */
+  static int compareAsStored(String a, String b) {
+    int i = 0;
+    int j = 0;
+    while (i < a.length() && j < b.length()) {
+      int ca = a.codePointAt(i);
+      int cb = b.codePointAt(j);
+      if (ca != cb) {
+        return Integer.compare(ca, cb);
+      }
+      i += Character.charCount(ca);
+      j += Character.charCount(cb);
+    }
+    return Integer.compare(a.length() - i, b.length() - j);
   }
 
   /** Whether records of {@code minute} are still counted; advances the counted minute. */
@@ -254,64 +297,56 @@ final class WindowCounter {
       // task need have failed (it may have had nothing to write while the master was down)
       LOG.info("the Redis nodes taking writes changed from [{}] to [{}]; writing every retained window once more",
           servingNodes, serving);
-      rewriteAll = true;
+      startRewrite();
     }
     servingNodes = serving;
-    if (rewriteAll && !rewriteStore(wallClockMillis)) {
-      return;
-    }
     metrics.pendingEntries = marked.size();
-    if (marked.isEmpty() && overwritten.isEmpty()) {
+    if (!rewriting && marked.isEmpty() && overwritten.isEmpty()) {
       return;
     }
     long started = System.nanoTime();
-    List<WindowWrite> batch = new ArrayList<>(overwritten); // older windows first: a later write of a key wins
     long nowSec = wallClockMillis / 1000;
-    for (WriteBackStore.Entry e : marked) {
-      if (e.state != null) {
-        writes.of(e.key, e.state, e.marks, nowSec, batch);
-      }
-    }
+    int written = 0;
+    List<WindowWrite> batch = new ArrayList<>(overwritten); // older windows first: a later write of a key wins
     try {
-      int commands = sink.write(batch);
-      metrics.redisCommands.add(commands);
-      metrics.windowWrites.add(batch.size());
-      metrics.flushes.increment();
-      metrics.flushLatency((System.nanoTime() - started) / 1000);
-      metrics.redis(true, null);
-      for (WriteBackStore.Entry e : marked) {
-        e.marks = 0;
+      if (rewriting) {
+        written += rewriteSlice(nowSec);
       }
-      marked.clear();
-      overwritten.clear();
-      backoffMillis = 0;
-      retryAt = 0;
-      if (rewriteAfterRecovery) {
-        rewriteAfterRecovery = false;
-        rewriteAll = true; // at the next flush
+      for (WriteBackStore.Entry e : marked) {
+        if (e.state != null) {
+          writes.of(e.key, e.state, e.marks, nowSec, batch);
+        }
+      }
+      if (!batch.isEmpty()) {
+        metrics.redisCommands.add(sink.write(batch));
+        written += batch.size();
       }
     } catch (RuntimeException e) {
-      failed(wallClockMillis, e, batch.size());
+      failed(wallClockMillis, e, "flush of " + (written + batch.size()) + " window writes");
+      startRewrite();
       if (marked.size() > store.maxEntries()) {
-        // no more changes held in memory: the store has them all, and Redis gets the whole store once it answers
+        // no more changes held in memory: the store has them all, and the rewrite writes them once Redis answers
         LOG.warn("{} entries changed while Redis is away, more than the cache holds ({}); writing every retained"
             + " window from the store once Redis answers", marked.size(), store.maxEntries());
         for (WriteBackStore.Entry m : marked) {
           m.marks = 0;
         }
         marked.clear();
-        rewriteAll = true;
-      } else {
-        // a master that failed may have acknowledged earlier writes it never passed to its replica
-        // (Redis Cluster replicates asynchronously): once Redis answers, the changes marked since are
-        // written, then every retained window once more
-        rewriteAfterRecovery = true;
+        unmarked = true;
       }
+      return;
     }
-  }
-
-  private void failed(long wallClockMillis, RuntimeException e, int writes) {
-    failed(wallClockMillis, e, "flush of " + writes + " window writes");
+    metrics.windowWrites.add(written);
+    metrics.flushes.increment();
+    metrics.flushLatency((System.nanoTime() - started) / 1000);
+    metrics.redis(true, null);
+    for (WriteBackStore.Entry e : marked) {
+      e.marks = 0;
+    }
+    marked.clear();
+    overwritten.clear();
+    backoffMillis = 0;
+    retryAt = 0;
   }
 
   private void failed(long wallClockMillis, RuntimeException e, String what) {
@@ -322,70 +357,94 @@ final class WindowCounter {
     LOG.warn("{} failed; keeping them and retrying in {} ms: {}", what, backoffMillis, e.toString());
   }
 
+  /** Every retained window is to be written again, from the store's first key on. */
+  private void startRewrite() {
+    rewriting = true;
+    rewriteFrom = null;
+  }
+
   /**
-   * Writes every window of every retained entry, streamed from the store in batches; true when all were
-   * written (then changes are marked one by one again), false after a failure (retried from the start).
+   * Writes every window of the next {@value #REWRITE_SLICE} entries of the store (after writing back the
+   * cache, so that the store holds every change), and returns how many; after the last entry the rewrite
+   * ends. An entry changed after the slice that held it is marked and written as any change is; one the
+   * rewrite has yet to reach is written when the rewrite reaches it, and a window of it overwritten before
+   * then is kept for the next flush ({@link #rewriteAhead}). A slice that fails throws, and the rewrite
+   * starts again.
    */
-  private boolean rewriteStore(long wallClockMillis) {
-    long nowSec = wallClockMillis / 1000;
+  private int rewriteSlice(long nowSec) {
     List<WindowWrite> batch = new ArrayList<>();
-    int written = 0;
-    try {
-      try (KeyValueIterator<String, byte[]> it = store.all()) {
-        while (it.hasNext()) {
-          KeyValue<String, byte[]> kv = it.next();
-          StoreKey.Kind kind = StoreKey.kindOf(kv.key);
-          if (kind == null || kind.held()) {
-            continue;
-          }
+    String last = null;
+    int examined = 0;
+    boolean more;
+    try (KeyValueIterator<String, byte[]> it = store.allFrom(rewriteFrom)) {
+      while (examined < REWRITE_SLICE && it.hasNext()) {
+        KeyValue<String, byte[]> kv = it.next();
+        last = kv.key;
+        examined++;
+        StoreKey.Kind kind = StoreKey.kindOf(kv.key);
+        if (kind != null && !kind.held()) {
           writes.of(kv.key, decoderFor(kv.key).apply(kv.value), -1L, nowSec, batch);
-          if (batch.size() >= REWRITE_BATCH) {
-            metrics.redisCommands.add(sink.write(batch));
-            written += batch.size();
-            batch.clear();
-          }
         }
       }
-      metrics.redisCommands.add(sink.write(batch));
-      written += batch.size();
-    } catch (RuntimeException e) {
-      failed(wallClockMillis, e, written + batch.size());
-      return false;
+      more = it.hasNext();
     }
-    metrics.windowWrites.add(written);
-    metrics.flushes.increment();
-    metrics.storeRewrites.increment();
-    metrics.redis(true, null);
-    backoffMillis = 0;
-    retryAt = 0;
-    rewriteAll = false;
-    return true;
+    metrics.redisCommands.add(sink.write(batch));
+    unmarked = false; // Redis answers: changes are marked again, and the rewrite reaches those made before
+    if (more) {
+      rewriteFrom = last + '\0'; // the least key after it
+    } else {
+      rewriting = false;
+      rewriteFrom = null;
+      metrics.storeRewrites.increment();
+    }
+    return batch.size();
   }
 
   /**
    * Deletes entries that can no longer be counted into (newest minute before {@link #firstOpenMinute}; a
    * quota's day two days past), so the store holds the addresses of about the last
-   * {@code minuteWindows + 1} minutes, not more.
+   * {@code minuteWindows + 1} minutes, not more. One call examines one slice of the store, going on from
+   * where the last call stopped: at least {@value #MIN_SWEEP_SLICE} entries, and enough that a pass over the
+   * whole store takes about {@value #SWEEP_PASS_CALLS} calls (a call a second: a pass a minute or so). So
+   * the stream thread is held for a slice, whatever the store holds; a sweep over the whole store in one
+   * call held it for more than a second at 120,000 entries a task, and it grows with the addresses.
+   * Entries are read as last written to the inner store, and a cached entry's own state is used instead, so
+   * the sweep writes nothing back: an entry changed since the last commit is judged by its change.
    */
   void sweep(long wallClockMillis) {
+    long started = System.nanoTime();
     long oldDay = Instant.ofEpochMilli(wallClockMillis).atZone(settings.quotaZone()).toLocalDate().minusDays(2).toEpochDay();
+    long slice = Math.max(MIN_SWEEP_SLICE, store.approximateNumEntries() / SWEEP_PASS_CALLS);
     List<String> stale = new ArrayList<>();
-    try (KeyValueIterator<String, byte[]> it = store.all()) {
-      while (it.hasNext()) {
+    String last = null;
+    long examined = 0;
+    try (KeyValueIterator<String, byte[]> it = store.writtenFrom(sweepFrom)) {
+      while (examined < slice && it.hasNext()) {
         KeyValue<String, byte[]> kv = it.next();
+        last = kv.key;
+        examined++;
         StoreKey.Kind kind = StoreKey.kindOf(kv.key);
         if (kind != null && kind.held()) {
           continue; // a quota share not yet sent on: drainHeld deletes it
         }
+        WriteBackStore.Entry cached = store.cached(kv.key);
+        WindowState st = cached == null ? decoderFor(kv.key).apply(kv.value) : cached.state;
+        if (st == null || (cached != null && cached.marks != 0)) {
+          continue; // deleted already, or windows not yet written to Redis
+        }
         boolean quota = kind == StoreKey.Kind.QUOTA || kind == StoreKey.Kind.QUOTA_HOUR;
-        WindowState st = decoderFor(kv.key).apply(kv.value);
-        boolean old = quota ? st.newest(0) < oldDay : st.newest(1) < firstOpenMinute;
-        WriteBackStore.Entry cached = old ? store.cached(kv.key) : null;
-        if (old && (cached == null || cached.marks == 0)) {
+        if (quota ? st.newest(0) < oldDay : st.newest(1) < firstOpenMinute) {
           stale.add(kv.key);
         }
       }
+      // the next slice begins just after the last key examined; after the last key of the store, at the first
+      sweepFrom = examined < slice || !it.hasNext() ? null : last + '\0';
     }
     stale.forEach(store::delete);
+    metrics.sweptEntries.add(examined);
+    if (sweepFrom == null) {
+      metrics.sweepPasses.increment();
+    }
+    metrics.swept((System.nanoTime() - started) / 1000);
   }
 }

@@ -133,6 +133,21 @@ final class WriteBackStore implements KeyValueStore<String, byte[]>, CachedState
     }
   }
 
+  /** Every entry from {@code from} on (every entry if null), in key order, after writing back every change. */
+  KeyValueIterator<String, byte[]> allFrom(String from) {
+    writeBack();
+    return writtenFrom(from);
+  }
+
+  /**
+   * The inner store's entries from {@code from} on (every entry if null), in key order, as last written
+   * back: without writing back first, so a cached entry ({@link #cached}) may be newer than its value here,
+   * and a cached entry not yet written back is not there at all.
+   */
+  KeyValueIterator<String, byte[]> writtenFrom(String from) {
+    return from == null ? inner.all() : inner.range(from, null);
+  }
+
   /** Entries in the cache (for tests and metrics). */
   int cachedEntries() {
     return cache.size();

@@ -31,7 +31,9 @@ class WriteBackStoreTest {
     @Override public void putAll(List<KeyValue<String, byte[]>> entries) { entries.forEach(e -> put(e.key, e.value)); }
     @Override public byte[] delete(String key) { writes++; return data.remove(key); }
     @Override public byte[] get(String key) { return data.get(key); }
-    @Override public KeyValueIterator<String, byte[]> range(String from, String to) { return iterator(data.subMap(from, true, to, true)); }
+    @Override public KeyValueIterator<String, byte[]> range(String from, String to) {
+      return iterator(to == null ? data.tailMap(from, true) : data.subMap(from, true, to, true));
+    }
     @Override public KeyValueIterator<String, byte[]> all() { return iterator(data); }
     @Override public long approximateNumEntries() { return data.size(); }
     @Override public String name() { return "windows"; }
@@ -94,6 +96,24 @@ class WriteBackStoreTest {
     count(store, "k", 7);
     store.flushCache();
     assertThat(DECODE.apply(inner.data.get("k")).count(0)).isEqualTo(7);
+  }
+
+  @Test
+  void writtenFrom_readsTheInnerStoreFromAKeyOn_withoutWritingBackWhatIsCached() {
+    WriteBackStore store = new WriteBackStore(inner, 100);
+    count(store, "a", 1);
+    count(store, "b", 2);
+    count(store, "c", 3);
+    store.flushCache();
+    count(store, "b", 20); // changed, not yet written back
+    count(store, "d", 4); // new, not yet written back
+    List<String> seen = new ArrayList<>();
+    try (KeyValueIterator<String, byte[]> it = store.writtenFrom("a" + '\0')) {
+      it.forEachRemaining(kv -> seen.add(kv.key + "=" + DECODE.apply(kv.value).count(0)));
+    }
+    assertThat(seen).containsExactly("b=2", "c=3");
+    assertThat(store.cached("b").state.count(0)).as("the cache has the change").isEqualTo(20);
+    assertThat(inner.writes).as("nothing written back").isEqualTo(3);
   }
 
   @Test
