@@ -1,5 +1,6 @@
 package dev.portcullis.aggregator;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -61,10 +62,20 @@ public final class TopicAdmin {
 
   /** {@link #ensure(String, List)} through a secured connection. */
   public static Map<String, Integer> ensure(KafkaConnection kafka, List<TopicSpec> specs) {
-    Map<String, Integer> partitions = new java.util.LinkedHashMap<>();
     Map<String, Object> configs = kafka.configs();
     configs.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
     try (Admin admin = Admin.create(configs)) {
+      return ensure(admin, kafka.bootstrapServers(), specs, KNOWN_WITHIN);
+    }
+  }
+
+  /** How long a topic that exists may stay unknown to the broker asked about it. */
+  static final Duration KNOWN_WITHIN = Duration.ofSeconds(15);
+
+  /** {@link #ensure(String, List)} through {@code admin}, which {@code where} names in messages. */
+  static Map<String, Integer> ensure(Admin admin, String where, List<TopicSpec> specs, Duration knownWithin) {
+    Map<String, Integer> partitions = new java.util.LinkedHashMap<>();
+    try {
       for (TopicSpec spec : specs) {
         NewTopic t = new NewTopic(spec.name(), Optional.of(spec.partitions()),
             spec.replication() < 0 ? Optional.empty() : Optional.of(spec.replication())).configs(spec.configs());
@@ -75,7 +86,7 @@ public final class TopicAdmin {
           if (!(e.getCause() instanceof TopicExistsException)) {
             throw new IllegalStateException("cannot create topic " + spec.name() + ": " + e.getCause().getMessage(), e);
           }
-          partitions.put(spec.name(), verifyOnceKnown(admin, spec));
+          partitions.put(spec.name(), verifyOnceKnown(admin, spec, knownWithin));
         }
       }
       return partitions;
@@ -83,7 +94,7 @@ public final class TopicAdmin {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating topics", e);
     } catch (TimeoutException e) {
-      throw new IllegalStateException("Kafka at " + kafka.bootstrapServers() + " did not answer while creating topics", e);
+      throw new IllegalStateException("Kafka at " + where + " did not answer while creating topics", e);
     } catch (ExecutionException e) {
       throw new IllegalStateException("cannot inspect topics: " + e.getCause().getMessage(), e);
     }
@@ -91,17 +102,22 @@ public final class TopicAdmin {
 
   /**
    * A topic that exists may not be known yet to the broker asked (just created: its metadata reaches each
-   * broker a moment later), which answers "does not host this topic-partition": asked again for up to 15 s.
+   * broker a moment later), which answers "does not host this topic-partition": asked again for up to
+   * {@code knownWithin}.
    */
-  private static int verifyOnceKnown(Admin admin, TopicSpec spec)
+  private static int verifyOnceKnown(Admin admin, TopicSpec spec, Duration knownWithin)
       throws ExecutionException, InterruptedException, TimeoutException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    long deadline = System.nanoTime() + knownWithin.toNanos();
     while (true) {
       try {
         return verify(admin, spec);
       } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
           throw e;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("topic " + spec.name() + " exists, but the broker asked about it did not"
+              + " know it within " + knownWithin.toSeconds() + " s: " + e.getCause().getMessage(), e);
         }
         Thread.sleep(200);
       }
