@@ -183,7 +183,8 @@ public final class AggregatorWorker implements AutoCloseable {
     m.put("records", metrics.records());
     m.put("requests", metrics.requests());
     m.put("deadLettered", metrics.deadLettered());
-    m.put("late", metrics.late());
+    m.put("lateRecords", metrics.lateRecords());
+    m.put("lateWindows", metrics.lateWindows());
     m.put("flushes", metrics.flushes());
     m.put("flushFailures", metrics.flushFailures());
     m.put("redisCommands", metrics.redisCommands());

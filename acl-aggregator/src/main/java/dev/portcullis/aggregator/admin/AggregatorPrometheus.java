@@ -29,7 +29,10 @@ public final class AggregatorPrometheus {
     counter(r, "portcullis_aggregator_requests", "requests counted (inside the coalesced records)", m::requests);
     counter(r, "portcullis_aggregator_dead_lettered", "records refused as invalid and sent to the dead-letter topic",
         m::deadLettered);
-    counter(r, "portcullis_aggregator_late_records", "records older than every window kept (not counted)", m::late);
+    counter(r, "portcullis_aggregator_late_records", "records not counted: their minute had closed (quotas still count"
+        + " them)", m::lateRecords);
+    counter(r, "portcullis_aggregator_late_windows", "windows a record was not counted into, one each: its minute had"
+        + " closed, or the window's ring had moved past it while the record's other windows counted", m::lateWindows);
     counter(r, "portcullis_aggregator_flushes", "successful flushes to Redis", m::flushes);
     counter(r, "portcullis_aggregator_flush_failures", "flushes to Redis that failed (kept and retried)",
         m::flushFailures);

@@ -134,7 +134,9 @@ public final class AccessProcessor implements Processor<String, byte[], String, 
     long sec = Math.floorDiv(e.ts(), 1000L);
     long min = Math.floorDiv(e.ts(), 60_000L);
     long[] windows = {sec, min};
-    counter.update(StoreKey.Kind.ADDRESS, StoreKey.Kind.ADDRESS.key(key), windows, e.n(), e.denied());
+    if (!counter.update(StoreKey.Kind.ADDRESS, StoreKey.Kind.ADDRESS.key(key), windows, e.n(), e.denied())) {
+      metrics.lateRecords.increment(); // its other windows are of the same minute: late too, and counted as such
+    }
     counter.update(StoreKey.Kind.TOTAL, totalKey(e.app()), windows, e.n(), e.denied());
     String node = e.node() == null ? null : nodeKey(e.app(), e.node());
     if (node != null) {

@@ -9,7 +9,8 @@ public final class AggregatorMetrics {
   final LongAdder records = new LongAdder();
   final LongAdder requests = new LongAdder();
   final LongAdder deadLettered = new LongAdder();
-  final LongAdder late = new LongAdder();
+  final LongAdder lateRecords = new LongAdder();
+  final LongAdder lateWindows = new LongAdder();
   final LongAdder flushes = new LongAdder();
   final LongAdder flushFailures = new LongAdder();
   final LongAdder redisCommands = new LongAdder();
@@ -42,8 +43,19 @@ public final class AggregatorMetrics {
     return deadLettered.sum();
   }
 
-  public long late() {
-    return late.sum();
+  /** Records not counted at all: their address's minute had closed (a caller's daily quota still counts them). */
+  public long lateRecords() {
+    return lateRecords.sum();
+  }
+
+  /**
+   * Windows a record was not counted into, one each: a record adds to several (its address's second and
+   * minute, the app's total and its node's, its prefixes' and its wide prefixes' shares), and a window is late
+   * when its minute has closed or its ring has moved past it (a second older than the ring keeps, as a
+   * backlog's wide-prefix shares reaching their home task may be) while the record's other windows count.
+   */
+  public long lateWindows() {
+    return lateWindows.sum();
   }
 
   public long flushes() {

@@ -182,12 +182,13 @@ final class WindowCounter {
 
   /**
    * Adds {@code n} requests ({@code denied} of them refused) to the windows starting at
-   * {@code windowStarts} (1 s and 1 min, or one day) of the entry {@code storeKey}, of {@code kind}.
+   * {@code windowStarts} (1 s and 1 min, or one day) of the entry {@code storeKey}, of {@code kind};
+   * false if its minute has closed (late for every window: none is counted).
    */
-  void update(StoreKey.Kind kind, String storeKey, long[] windowStarts, long n, long denied) {
+  boolean update(StoreKey.Kind kind, String storeKey, long[] windowStarts, long n, long denied) {
     if (!kind.daily() && !open(windowStarts[1])) {
-      metrics.late.increment();
-      return;
+      metrics.lateWindows.add(windowStarts.length);
+      return false;
     }
     WriteBackStore.Entry e = store.entry(storeKey, decoderFor(kind));
     WindowState st = e.state;
@@ -211,7 +212,7 @@ final class WindowCounter {
       }
       int slot = st.add(ring, windowStarts[ring], n, denied);
       if (slot == WindowState.LATE) {
-        metrics.late.increment();
+        metrics.lateWindows.increment();
       } else {
         mask |= 1L << slot;
       }
@@ -222,6 +223,7 @@ final class WindowCounter {
         mark(e, mask);
       }
     }
+    return true;
   }
 
   /** Whether the rewrite under way has yet to reach {@code storeKey}. */

@@ -196,7 +196,7 @@ class AggregatorIT {
         awaitExact("every count after the hard kill", Duration.ofSeconds(90), t, redis);
       } catch (AssertionError e) {
         throw new AssertionError(e.getMessage() + "; survivor: records " + survivor.metrics().records()
-            + ", late " + survivor.metrics().late() + ", dead-lettered " + survivor.metrics().deadLettered()
+            + ", late records " + survivor.metrics().lateRecords() + ", dead-lettered " + survivor.metrics().deadLettered()
             + ", state " + survivor.streamsState() + ", sent " + t.records + "; committed/LSO/end offsets " + lag(kafka, s), e);
       }
     }

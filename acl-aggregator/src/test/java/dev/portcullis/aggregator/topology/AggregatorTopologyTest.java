@@ -321,7 +321,8 @@ class AggregatorTopologyTest {
     send("203.0.113.7", behind + 1_000, 4, 0, null, "GET /");
     flush();
     assertThat(minute("203.0.113.7", behind)).as("both records of the minute, not the second alone").isEqualTo(7);
-    assertThat(metrics.late()).isZero();
+    assertThat(metrics.lateRecords()).isZero();
+    assertThat(metrics.lateWindows()).isZero();
   }
 
   @Test
@@ -340,7 +341,8 @@ class AggregatorTopologyTest {
     send("203.0.113.7", T0 + 1_000, 1, 0, null, "GET /"); // four minutes late
     flush();
     assertThat(minute("203.0.113.7", T0)).as("Redis keeps the minute's full count").isEqualTo(5);
-    assertThat(metrics.late()).as("late for the address, the app total and the node, and the /24 and /16").isPositive();
+    assertThat(metrics.lateRecords()).as("one record, not counted").isEqualTo(1);
+    assertThat(metrics.lateWindows()).as("late for the address, the app total and the node, and the /24 and /16").isPositive();
   }
 
   @Test
@@ -550,7 +552,8 @@ class AggregatorTopologyTest {
     flush();
     assertThat(second("203.0.113.7", T0 + 8_000)).isEqualTo(1);
     assertThat(second("203.0.113.7", T0 + 6_000)).isNull();
-    assertThat(metrics.late()).as("late for the address, its /16's held share and the task's own share of it, the app"
+    assertThat(metrics.lateRecords()).as("counted in its minute").isZero();
+    assertThat(metrics.lateWindows()).as("late for the address, its /16's held share and the task's own share of it, the app"
         + " total and the node (a prefix keeps more seconds: its /24 counts it)").isEqualTo(5);
     assertThat(minute("203.0.113.7", T0)).as("the late record still counts in its minute").isEqualTo(3);
   }

@@ -43,6 +43,7 @@ final class SoakGauges {
     long entries = 0;
     long counted = 0;
     long late = 0;
+    long lateRecords = 0;
     for (int i = 0; i < aggregators.size(); i++) {
       ChildAggregator a = aggregators.get(i);
       long[] heap = a.heapAfterGcAndBeyond();
@@ -51,7 +52,8 @@ final class SoakGauges {
       rocks += a.stateBytes();
       JsonNode m = a.metrics();
       long records = m == null ? lastRecords.getOrDefault(i, 0L) : m.path("records").asLong();
-      late += m == null ? 0 : m.path("late").asLong();
+      late += m == null ? 0 : m.path("lateWindows").asLong();
+      lateRecords += m == null ? 0 : m.path("lateRecords").asLong();
       rocksMemory += m == null ? 0 : m.path("storeMemoryBytes").asLong();
       entries += m == null ? 0 : m.path("storeEntries").asLong();
       // a restarted worker counts from 0 again
@@ -65,7 +67,7 @@ final class SoakGauges {
     long[] members = maxMembers();
     return new SoakRow(atSeconds, JvmHeap.ownAfterGc() >> 20, heaps, beyond, rocks >> 20, rocksMemory >> 20, entries, redisUsed() >> 20, perSecond, lag(),
         members[0], members[1], reaction, v6Addresses, clients.get(0).status().activeIntercepts(), dropped, late,
-        event.trim());
+        lateRecords, event.trim());
   }
 
   private long redisUsed() {

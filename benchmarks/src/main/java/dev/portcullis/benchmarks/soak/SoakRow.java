@@ -20,17 +20,19 @@ package dev.portcullis.benchmarks.soak;
  * @param v6Addresses     fresh IPv6 addresses sent so far
  * @param interceptsHeld  intercepts the first client holds
  * @param droppedAccesses accesses the clients could not report (their emitters' bounds)
- * @param late            records the aggregators counted too late for a 1 s window (older than its grace), since they started
+ * @param late            windows the aggregators did not count a record into for being late, one each (a record has
+ *                        several: address, app, node, prefixes), since they started
+ * @param lateRecords     records the aggregators did not count at all (their minute had closed), since they started
  */
 record SoakRow(long atSeconds, long stackHeapMb, long[] aggregatorHeapMb, long[] aggregatorBeyondHeapMb,
     long rocksDbMb, long rocksDbMemoryMb, long storeEntries, long redisUsedMb,
     long recordsPerSecond, long lag, long maxMembers, long maxPastMinuteMembers, long reactionMillis,
-    long v6Addresses, int interceptsHeld, long droppedAccesses, long late, String event) {
+    long v6Addresses, int interceptsHeld, long droppedAccesses, long late, long lateRecords, String event) {
 
   static String header() {
     return "| t (s) | stack heap MB | aggregator heaps MB | aggregator resident beyond heap MB | RocksDB MB | RocksDB memory MB | store entries | Redis used MB | records/s | lag | max members/key"
-        + " | max members/past minute key | reaction ms | IPv6 addresses | intercepts held | dropped | late | event |\n"
-        + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|";
+        + " | max members/past minute key | reaction ms | IPv6 addresses | intercepts held | dropped | late windows | late records | event |\n"
+        + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|";
   }
 
   String markdown() {
@@ -38,7 +40,7 @@ record SoakRow(long atSeconds, long stackHeapMb, long[] aggregatorHeapMb, long[]
         + " | " + rocksDbMb + " | " + rocksDbMemoryMb + " | " + storeEntries + " | " + redisUsedMb + " | "
         + recordsPerSecond + " | " + lag + " | " + maxMembers + " | " + maxPastMinuteMembers + " | "
         + (reactionMillis < 0 ? "none" : reactionMillis)
-        + " | " + v6Addresses + " | " + interceptsHeld + " | " + droppedAccesses + " | " + late + " | " + event + " |";
+        + " | " + v6Addresses + " | " + interceptsHeld + " | " + droppedAccesses + " | " + late + " | " + lateRecords + " | " + event + " |";
   }
 
   private static String perWorker(long[] mb) {
