@@ -117,7 +117,7 @@ public final class TopicAdmin {
         }
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException("topic " + spec.name() + " exists, but the broker asked about it did not"
-              + " know it within " + knownWithin.toSeconds() + " s: " + e.getCause().getMessage(), e);
+              + " know it within " + knownWithin.toMillis() + " ms: " + e.getCause().getMessage(), e);
         }
         Thread.sleep(200);
       }
