@@ -55,12 +55,10 @@ final class WindowCounter {
    * True while Redis must get every retained window again: at start (a restored store), after a failed
    * write (a master that failed may have acknowledged writes it never passed to its replica: Redis Cluster
    * replicates asynchronously) and after a failover. The store is rewritten a slice a flush
-   * ({@link #rewriteSlice}), from {@link #rewriteFrom} on, between which records are counted; a failure
-   * starts it again from the first key.
+   * ({@link #rewriteSlice}), between which records are counted; a failure starts it again from the first key.
    */
   private boolean rewriting;
-  /** The key the rewrite's next slice begins at; null: at the store's first. */
-  private String rewriteFrom;
+  private final StoreWalk rewriteWalk = new StoreWalk();
   /**
    * True while Redis is away and the changes made meanwhile have outgrown the cache: changes are then not
    * marked one by one (marks would pin every changed entry in memory), and the rewrite, which reaches every
@@ -91,8 +89,7 @@ final class WindowCounter {
   static final int MIN_SWEEP_SLICE = 1_000;
   /** The calls of {@link #sweep} a pass over the whole store takes (with slices above the least). */
   static final int SWEEP_PASS_CALLS = 50;
-  /** The key the next sweep call begins at; null: at the store's first. */
-  private String sweepFrom;
+  private final StoreWalk sweepWalk = new StoreWalk();
 
   WindowCounter(AggregatorSettings settings, WindowSink sink, AggregatorMetrics metrics) {
     this.settings = settings;
@@ -228,7 +225,7 @@ final class WindowCounter {
 
   /** Whether the rewrite under way has yet to reach {@code storeKey}. */
   private boolean rewriteAhead(String storeKey) {
-    return rewriting && (rewriteFrom == null || compareAsStored(storeKey, rewriteFrom) >= 0);
+    return rewriting && (rewriteWalk.atStart() || compareAsStored(storeKey, rewriteWalk.from()) >= 0);
   }
 
   /**
@@ -362,7 +359,7 @@ final class WindowCounter {
   /** Every retained window is to be written again, from the store's first key on. */
   private void startRewrite() {
     rewriting = true;
-    rewriteFrom = null;
+    rewriteWalk.restart();
   }
 
   /**
@@ -375,28 +372,17 @@ final class WindowCounter {
    */
   private int rewriteSlice(long nowSec) {
     List<WindowWrite> batch = new ArrayList<>();
-    String last = null;
-    int examined = 0;
-    boolean more;
-    try (KeyValueIterator<String, byte[]> it = store.allFrom(rewriteFrom)) {
-      while (examined < REWRITE_SLICE && it.hasNext()) {
-        KeyValue<String, byte[]> kv = it.next();
-        last = kv.key;
-        examined++;
-        StoreKey.Kind kind = StoreKey.kindOf(kv.key);
-        if (kind != null && !kind.held()) {
-          writes.of(kv.key, decoderFor(kv.key).apply(kv.value), -1L, nowSec, batch);
-        }
+    rewriteWalk.slice(store::allFrom, REWRITE_SLICE, kv -> {
+      StoreKey.Kind kind = StoreKey.kindOf(kv.key);
+      if (kind != null && !kind.held()) {
+        writes.of(kv.key, decoderFor(kv.key).apply(kv.value), -1L, nowSec, batch);
       }
-      more = it.hasNext();
-    }
+    });
     metrics.redisCommands.add(sink.write(batch));
     unmarked = false; // Redis answers: changes are marked again, and the rewrite reaches those made before
-    if (more) {
-      rewriteFrom = last + '\0'; // the least key after it
-    } else {
+    rewriteWalk.advance();
+    if (rewriteWalk.atStart()) {
       rewriting = false;
-      rewriteFrom = null;
       metrics.storeRewrites.increment();
     }
     return batch.size();
@@ -418,33 +404,25 @@ final class WindowCounter {
     long oldDay = Instant.ofEpochMilli(wallClockMillis).atZone(settings.quotaZone()).toLocalDate().minusDays(2).toEpochDay();
     long slice = Math.max(MIN_SWEEP_SLICE, store.approximateNumEntries() / SWEEP_PASS_CALLS);
     List<String> stale = new ArrayList<>();
-    String last = null;
-    long examined = 0;
-    try (KeyValueIterator<String, byte[]> it = store.writtenFrom(sweepFrom)) {
-      while (examined < slice && it.hasNext()) {
-        KeyValue<String, byte[]> kv = it.next();
-        last = kv.key;
-        examined++;
-        StoreKey.Kind kind = StoreKey.kindOf(kv.key);
-        if (kind != null && kind.held()) {
-          continue; // a quota share not yet sent on: drainHeld deletes it
-        }
-        WriteBackStore.Entry cached = store.cached(kv.key);
-        WindowState st = cached == null ? decoderFor(kv.key).apply(kv.value) : cached.state;
-        if (st == null || (cached != null && cached.marks != 0)) {
-          continue; // deleted already, or windows not yet written to Redis
-        }
-        boolean quota = kind == StoreKey.Kind.QUOTA || kind == StoreKey.Kind.QUOTA_HOUR;
-        if (quota ? st.newest(0) < oldDay : st.newest(1) < firstOpenMinute) {
-          stale.add(kv.key);
-        }
+    long examined = sweepWalk.slice(store::writtenFrom, slice, kv -> {
+      StoreKey.Kind kind = StoreKey.kindOf(kv.key);
+      if (kind != null && kind.held()) {
+        return; // a quota share not yet sent on: drainHeld deletes it
       }
-      // the next slice begins just after the last key examined; after the last key of the store, at the first
-      sweepFrom = examined < slice || !it.hasNext() ? null : last + '\0';
-    }
+      WriteBackStore.Entry cached = store.cached(kv.key);
+      WindowState st = cached == null ? decoderFor(kv.key).apply(kv.value) : cached.state;
+      if (st == null || (cached != null && cached.marks != 0)) {
+        return; // deleted already, or windows not yet written to Redis
+      }
+      boolean quota = kind == StoreKey.Kind.QUOTA || kind == StoreKey.Kind.QUOTA_HOUR;
+      if (quota ? st.newest(0) < oldDay : st.newest(1) < firstOpenMinute) {
+        stale.add(kv.key);
+      }
+    });
+    sweepWalk.advance();
     stale.forEach(store::delete);
     metrics.sweptEntries.add(examined);
-    if (sweepFrom == null) {
+    if (sweepWalk.atStart()) {
       metrics.sweepPasses.increment();
     }
     metrics.swept((System.nanoTime() - started) / 1000);
