@@ -1,6 +1,7 @@
 package dev.portcullis.aggregator.topology;
 
 import java.util.Arrays;
+import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
 
 /** Counters shared by every task of one worker. Thread-safe. */
@@ -23,7 +24,7 @@ public final class AggregatorMetrics {
   final LongAdder storeRewrites = new LongAdder();
   final LongAdder sweptEntries = new LongAdder();
   final LongAdder sweepPasses = new LongAdder();
-  private volatile long longestSweepMicros;
+  private final LongAccumulator longestSweepMicros = new LongAccumulator(Math::max, 0);
   volatile long pendingEntries;
   private final long[] latencies = new long[1024];
   private int latencyIndex;
@@ -97,7 +98,7 @@ public final class AggregatorMetrics {
     return nodesNotCounted.sum();
   }
 
-  /** Times a task rewrote every retained window to Redis (at start, and after an outage too long to hold its changes). */
+  /** Times a task finished rewriting every retained window to Redis (at start, after a failed flush, after a failover). */
   public long storeRewrites() {
     return storeRewrites.sum();
   }
@@ -114,13 +115,11 @@ public final class AggregatorMetrics {
 
   /** The longest the sweep held a stream thread in one call, in microseconds (0 before the first). */
   public long longestSweepMicros() {
-    return longestSweepMicros;
+    return longestSweepMicros.get();
   }
 
-  synchronized void swept(long micros) {
-    if (micros > longestSweepMicros) {
-      longestSweepMicros = micros;
-    }
+  void swept(long micros) {
+    longestSweepMicros.accumulate(micros);
   }
 
   /** Store entries with windows not yet written to Redis, as of the last flush of a task (one task's view). */
