@@ -185,6 +185,7 @@ public final class AggregatorWorker implements AutoCloseable {
     m.put("deadLettered", metrics.deadLettered());
     m.put("lateRecords", metrics.lateRecords());
     m.put("lateWindows", metrics.lateWindows());
+    m.put("lateWindowsByKind", metrics.lateWindowsByKind());
     m.put("flushes", metrics.flushes());
     m.put("flushFailures", metrics.flushFailures());
     m.put("redisCommands", metrics.redisCommands());

@@ -92,6 +92,10 @@ class PrometheusScrapeIT {
             "portcullis_client_notice_lag_seconds gauge")));
         assertThat(serviceText).contains("portcullis_client_decisions_total{app=\"shop\",outcome=\"allow\"} 2.0");
         assertThat(notifier).contains("portcullis_notifier_leader 1.0");
+        assertThat(aggregator).as("late windows, one series per kind of entry and window")
+            .contains("portcullis_aggregator_late_windows_total{kind=\"address\",window=\"second\"}")
+            .contains("portcullis_aggregator_late_windows_total{kind=\"prefix\",window=\"minute\"}")
+            .contains("portcullis_aggregator_late_windows_total{kind=\"quota\",window=\"day\"}");
 
         Set<String> queried = new TreeSet<>();
         Pattern name = Pattern.compile("\\b((?:portcullis|jvm)_[a-z_]+)");

@@ -31,8 +31,13 @@ public final class AggregatorPrometheus {
         m::deadLettered);
     counter(r, "portcullis_aggregator_late_records", "records not counted: their minute had closed (quotas still count"
         + " them)", m::lateRecords);
-    counter(r, "portcullis_aggregator_late_windows", "windows a record was not counted into, one each: its minute had"
-        + " closed, or the window's ring had moved past it while the record's other windows counted", m::lateWindows);
+    CounterWithCallback.builder().name("portcullis_aggregator_late_windows")
+        .help("windows a record was not counted into, one each, by the kind of entry and the window that missed them:"
+            + " its minute had closed, or the window's ring had moved past it while the record's other windows counted")
+        .labelNames("kind", "window")
+        .callback(c -> m.lateWindowsByKind().forEach((kind, windows) ->
+            windows.forEach((window, late) -> c.call(late, kind, window))))
+        .register(r);
     counter(r, "portcullis_aggregator_flushes", "successful flushes to Redis", m::flushes);
     counter(r, "portcullis_aggregator_flush_failures", "flushes to Redis that failed (kept and retried)",
         m::flushFailures);

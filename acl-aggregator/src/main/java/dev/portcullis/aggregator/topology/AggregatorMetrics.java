@@ -1,6 +1,9 @@
 package dev.portcullis.aggregator.topology;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -11,7 +14,8 @@ public final class AggregatorMetrics {
   final LongAdder requests = new LongAdder();
   final LongAdder deadLettered = new LongAdder();
   final LongAdder lateRecords = new LongAdder();
-  final LongAdder lateWindows = new LongAdder();
+  /** Late windows by the kind of entry that missed them ({@link StoreKey.Kind#ordinal()}) and its ring (0 or 1). */
+  private final LongAdder[][] lateWindows = new LongAdder[StoreKey.Kind.values().length][2];
   final LongAdder flushes = new LongAdder();
   final LongAdder flushFailures = new LongAdder();
   final LongAdder redisCommands = new LongAdder();
@@ -31,6 +35,12 @@ public final class AggregatorMetrics {
   private int latencyCount;
   private volatile boolean redisHealthy = true;
   private volatile String lastRedisError = "";
+
+  public AggregatorMetrics() {
+    for (LongAdder[] rings : lateWindows) {
+      Arrays.setAll(rings, i -> new LongAdder());
+    }
+  }
 
   public long records() {
     return records.sum();
@@ -56,7 +66,45 @@ public final class AggregatorMetrics {
    * backlog's wide-prefix shares reaching their home task may be) while the record's other windows count.
    */
   public long lateWindows() {
-    return lateWindows.sum();
+    long sum = 0;
+    for (LongAdder[] rings : lateWindows) {
+      for (LongAdder a : rings) {
+        sum += a.sum();
+      }
+    }
+    return sum;
+  }
+
+  /**
+   * {@link #lateWindows()} by the kind of entry that missed them and the window: kinds in lower case
+   * ({@code address}, {@code prefix}: a prefix summed in its home task, {@code total}, {@code node},
+   * {@code prefix_share}: a task's own share of a wide prefix, {@code held_prefix}: that share held to be sent
+   * home, and the quota kinds), each with its windows ({@code second} and {@code minute}, {@code second} alone
+   * for a held prefix share, {@code day} for the quota kinds); every kind present, in a fixed order.
+   */
+  public Map<String, Map<String, Long>> lateWindowsByKind() {
+    Map<String, Map<String, Long>> out = new LinkedHashMap<>();
+    for (StoreKey.Kind k : StoreKey.Kind.values()) {
+      Map<String, Long> windows = new LinkedHashMap<>();
+      for (int ring = 0; ring < rings(k); ring++) {
+        windows.put(windowName(k, ring), lateWindows[k.ordinal()][ring].sum());
+      }
+      out.put(k.name().toLowerCase(Locale.ROOT), windows);
+    }
+    return out;
+  }
+
+  private static int rings(StoreKey.Kind kind) {
+    return kind.daily() || kind == StoreKey.Kind.HELD_PREFIX ? 1 : 2;
+  }
+
+  private static String windowName(StoreKey.Kind kind, int ring) {
+    return kind.daily() ? "day" : ring == 0 ? "second" : "minute";
+  }
+
+  /** One window of {@code ring} (0: the second, or a quota's day; 1: the minute) of a {@code kind} entry missed. */
+  void lateWindow(StoreKey.Kind kind, int ring) {
+    lateWindows[kind.ordinal()][ring].increment();
   }
 
   public long flushes() {

@@ -64,7 +64,7 @@ final class HeldShares {
         }
       }
       if (e.state.add(ring, windowStarts[ring], n, denied) == WindowState.LATE) {
-        metrics.lateWindows.increment();
+        metrics.lateWindow(kind, ring);
       } else {
         changed = true;
       }

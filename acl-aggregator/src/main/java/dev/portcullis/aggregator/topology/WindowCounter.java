@@ -184,7 +184,9 @@ final class WindowCounter {
    */
   boolean update(StoreKey.Kind kind, String storeKey, long[] windowStarts, long n, long denied) {
     if (!kind.daily() && !open(windowStarts[1])) {
-      metrics.lateWindows.add(windowStarts.length);
+      for (int ring = 0; ring < windowStarts.length; ring++) {
+        metrics.lateWindow(kind, ring);
+      }
       return false;
     }
     WriteBackStore.Entry e = store.entry(storeKey, decoderFor(kind));
@@ -209,7 +211,7 @@ final class WindowCounter {
       }
       int slot = st.add(ring, windowStarts[ring], n, denied);
       if (slot == WindowState.LATE) {
-        metrics.lateWindows.increment();
+        metrics.lateWindow(kind, ring);
       } else {
         mask |= 1L << slot;
       }

@@ -343,6 +343,8 @@ class AggregatorTopologyTest {
     assertThat(minute("203.0.113.7", T0)).as("Redis keeps the minute's full count").isEqualTo(5);
     assertThat(metrics.lateRecords()).as("one record, not counted").isEqualTo(1);
     assertThat(metrics.lateWindows()).as("late for the address, the app total and the node, and the /24 and /16").isPositive();
+    assertThat(metrics.lateWindowsByKind().get("address")).as("its minute closed: its second and its minute")
+        .isEqualTo(Map.of("second", 1L, "minute", 1L));
   }
 
   @Test
@@ -555,6 +557,11 @@ class AggregatorTopologyTest {
     assertThat(metrics.lateRecords()).as("counted in its minute").isZero();
     assertThat(metrics.lateWindows()).as("late for the address, its /16's held share and the task's own share of it, the app"
         + " total and the node (a prefix keeps more seconds: its /24 counts it)").isEqualTo(5);
+    Map<String, Long> secondLate = Map.of("second", 1L, "minute", 0L);
+    assertThat(metrics.lateWindowsByKind()).as("late windows by the kind of entry and the window that missed them")
+        .containsEntry("address", secondLate).containsEntry("held_prefix", Map.of("second", 1L))
+        .containsEntry("prefix_share", secondLate).containsEntry("total", secondLate).containsEntry("node", secondLate)
+        .containsEntry("prefix", Map.of("second", 0L, "minute", 0L)).containsEntry("quota", Map.of("day", 0L));
     assertThat(minute("203.0.113.7", T0)).as("the late record still counts in its minute").isEqualTo(3);
   }
 

@@ -161,6 +161,8 @@ public final class Soak {
           await("the aggregators to catch up", catchUp, () -> gauges.lag() == 0);
           log.accept("the aggregators caught up " + (System.currentTimeMillis() - endedAt) / 1000 + " s after the traffic"
               + " ended, " + lagAtEnd + " records behind then");
+          log.accept("late windows by the kind of entry and the window that missed them, over the running workers: "
+              + gauges.lateWindowsByKind());
           Thread.sleep(3_000); // a flush interval and more
           // an attacker the backlog kept from being caught during the run is caught once it is counted
           awaitIntercepted(clients.get(0), traffic.v6InterceptedAt, "2001:db8:7:1::1");

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -32,6 +33,25 @@ final class SoakGauges {
     this.redis = redis;
     this.aggregators = aggregators;
     this.clients = clients;
+  }
+
+  /**
+   * The aggregators' late windows by kind and window ({@code "prefix second"}), summed over the workers running
+   * now (a restarted worker's count began again at its start); those none missed are left out.
+   */
+  Map<String, Long> lateWindowsByKind() {
+    Map<String, Long> sum = new TreeMap<>();
+    for (ChildAggregator a : aggregators) {
+      JsonNode m = a.metrics();
+      if (m != null) {
+        m.path("lateWindowsByKind").fields().forEachRemaining(kind -> kind.getValue().fields().forEachRemaining(w -> {
+          if (w.getValue().asLong() > 0) {
+            sum.merge(kind.getKey() + " " + w.getKey(), w.getValue().asLong(), Long::sum);
+          }
+        }));
+      }
+    }
+    return sum;
   }
 
   SoakRow row(long atSeconds, long reaction, long v6Addresses, String event) {
