@@ -51,8 +51,18 @@ final class ChildAggregator implements AutoCloseable {
   synchronized void start() {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     try {
-      process = new ProcessBuilder(List.of(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
-          "dev.portcullis.aggregator.AggregatorMain", config.toString()))
+      ProcessBuilder pb = new ProcessBuilder(List.of(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
+          "dev.portcullis.aggregator.AggregatorMain", config.toString()));
+      // -Dportcullis.soak.aggregatorEnv=NAME=VALUE,... sets the workers' environment alone (an allocator to compare:
+      // LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2, or MALLOC_ARENA_MAX=2), not the stack's
+      String env = System.getProperty("portcullis.soak.aggregatorEnv", "");
+      for (String pair : env.split(",")) {
+        int eq = pair.indexOf('=');
+        if (eq > 0) {
+          pb.environment().put(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
+        }
+      }
+      process = pb
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("aggregator.log").toFile()))
           .start();
