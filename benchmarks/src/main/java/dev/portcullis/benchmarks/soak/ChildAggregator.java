@@ -40,9 +40,12 @@ final class ChildAggregator implements AutoCloseable {
     // -Dportcullis.soak.storeMemoryMb=64 another RocksDB memory
     String session = System.getProperty("portcullis.soak.sessionTimeout");
     String storeMemory = System.getProperty("portcullis.soak.storeMemoryMb");
+    // -Dportcullis.soak.minuteWindows=2 another number of 1 min windows a key keeps (and so minutes the store holds)
+    String minuteWindows = System.getProperty("portcullis.soak.minuteWindows");
     Files.writeString(config, "kafka:\n  bootstrapServers: " + kafka + "\n  partitions: 4\n"
         + (session == null ? "" : "  sessionTimeout: " + session + "\n")
         + "redis:\n  nodes: [" + redisNode + "]\n  cluster: false\n"
+        + (minuteWindows == null ? "" : "windows:\n  minuteWindows: " + minuteWindows + "\n")
         + "store:\n  type: ROCKSDB\n  stateDir: " + dir.resolve("state") + "\n"
         + (storeMemory == null ? "" : "  memoryMb: " + storeMemory + "\n")
         + "adminPort: " + adminPort + "\n");
