@@ -30,14 +30,15 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *
  * <p>Run: {@code java -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
  * dev.portcullis.benchmarks.AggregatorLoadHarness [records] [ROCKSDB|IN_MEMORY] [streamThreads] [callerShare]
- * [distinct] [skewed|uniform|zipf|v6] [storeMemoryMb]}
+ * [distinct] [skewed|uniform|zipf|v6] [storeMemoryMb] [partitions]}
  * (callerShare: the fraction of records that carry a caller, whose daily quota counts take a second
  * pass through the rekeyed topic; 0 by default. distinct: how many addresses, 100,000 by default;
  * skewed: the default half-normal mix over them; uniform: each record from a uniformly drawn one of
  * {@code distinct} IPv4 addresses of 10.0.0.0/8 (so of many /24s and /16s); zipf: ranks of a Zipf
  * distribution (s = 1) over {@code distinct} addresses of 10.0.0.0/8, the ranks scattered over it (the
  * heaviest addresses are not neighbours); v6: uniformly drawn fresh IPv6 addresses of one /48, every /64
- * of it in use (an attacker's rotation); storeMemoryMb: RocksDB's shared memory, the worker's default if absent)
+ * of it in use (an attacker's rotation); storeMemoryMb: RocksDB's shared memory, the worker's default if absent;
+ * partitions: of {@code acl.access}, 4 by default, each a task of the one worker)
  */
 public final class AggregatorLoadHarness {
 
@@ -52,13 +53,14 @@ public final class AggregatorLoadHarness {
     int distinct = args.length > 4 ? Integer.parseInt(args[4]) : 100_000;
     String mix = args.length > 5 ? args[5] : "skewed";
     int storeMemoryMb = args.length > 6 ? Integer.parseInt(args[6]) : AggregatorSettings.DEFAULT_STORE_MEMORY_MB;
+    int partitions = args.length > 7 ? Integer.parseInt(args[7]) : 4;
     try (KRaftBroker kafka = KRaftBroker.start(); RedisProcess redis = RedisProcess.startStandalone()) {
       Path state = Files.createTempDirectory("agg-state");
       AggregatorSettings s = AggregatorSettings.defaults(kafka.bootstrapServers(),
           RedisEndpoints.of("127.0.0.1:" + redis.port(), false), Files.createTempDirectory("agg-bench"))
-          .withTopics("acl.access", "acl.access.dlq", 4).withStore(type, state)
+          .withTopics("acl.access", "acl.access.dlq", partitions).withStore(type, state)
           .withAdminPort(-1).withStreamThreads(threads).withStoreMemoryMb(storeMemoryMb);
-      TopicAdmin.ensure(kafka.bootstrapServers(), List.of(TopicAdmin.access("acl.access", 4, (short) 1)));
+      TopicAdmin.ensure(kafka.bootstrapServers(), List.of(TopicAdmin.access("acl.access", partitions, (short) 1)));
       long requests = produce(kafka.bootstrapServers(), records, callers, distinct, mix);
       System.out.printf("pre-loaded %d records standing for %d requests (%s over %d addresses)%n", records, requests,
           mix, distinct);
@@ -104,6 +106,9 @@ public final class AggregatorLoadHarness {
         System.out.printf("prefixes counted where their records arrived %d; records sent to their home partition %d%n",
             w.metrics().prefixesCountedLocally(), w.metrics().recordsSentHome());
         System.out.printf("state on disk at the end: %d MB (RocksDB memory %d MB)%n", bytesUnder(state) >> 20, storeMemoryMb);
+        System.gc(); // the worker still open: its caches are live
+        System.out.printf("heap after a full GC at the end, the worker's caches and the broker: %d MB (%d partitions)%n",
+            (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20, partitions);
         printCpu("from the first processed record on", CpuAccount.since(cpuAtFirst, atEnd), records - atFirst,
             (end - first) / 1e9);
         printCpu("the second half of the records (the JIT's warm-up mostly done)", CpuAccount.since(cpuAtHalf, atEnd),
