@@ -38,31 +38,40 @@ public final class AggregatorTopology {
   /** @param accessPartitions the partition count of {@code acl.access} (and of the rekeyed topic) */
   public static Topology build(AggregatorSettings settings, int accessPartitions, WindowSink sink,
       AggregatorMetrics metrics) {
-    return build(settings, accessPartitions, sink, metrics, WriteBackStore.DEFAULT_MAX_ENTRIES);
+    return build(settings, accessPartitions, sink, metrics, CacheBudget.perWorker());
   }
 
   /** @param cachedEntries the most window states each task's store keeps decoded (and changed ones held while Redis is away) */
   static Topology build(AggregatorSettings settings, int accessPartitions, WindowSink sink, AggregatorMetrics metrics,
       int cachedEntries) {
+    return build(settings, accessPartitions, sink, metrics, CacheBudget.fixed(cachedEntries));
+  }
+
+  /**
+   * @param budget the window states the stores of this topology's tasks keep decoded (and changed ones held while
+   *     Redis is away), shared among them: one topology is built per worker
+   */
+  static Topology build(AggregatorSettings settings, int accessPartitions, WindowSink sink, AggregatorMetrics metrics,
+      CacheBudget budget) {
     Topology t = new Topology();
     t.addSource("access", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), settings.accessTopic());
     t.addSource("rekeyed", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), rekeyedTopic(settings));
     t.addProcessor("aggregate", () -> new AccessProcessor(settings, accessPartitions, sink, metrics), "access", "rekeyed");
-    t.addStateStore(store(settings, STORE, cachedEntries), "aggregate");
+    t.addStateStore(store(settings, STORE, budget), "aggregate");
     t.addSink(AccessProcessor.DLQ_SINK, settings.dlqTopic(), Serdes.String().serializer(), Serdes.ByteArray().serializer(),
         "aggregate");
     t.addSink(AccessProcessor.REKEYED_SINK, rekeyedTopic(settings), Serdes.String().serializer(),
         Serdes.ByteArray().serializer(), RekeyedProcessor.homePartition(accessPartitions), "aggregate");
     t.addProcessor(AccessProcessor.REKEYED_LOCAL, () -> new RekeyedProcessor(settings, sink, metrics), "rekeyed", "aggregate");
-    t.addStateStore(store(settings, REKEYED_STORE, cachedEntries), AccessProcessor.REKEYED_LOCAL);
+    t.addStateStore(store(settings, REKEYED_STORE, budget), AccessProcessor.REKEYED_LOCAL);
     return t;
   }
 
-  private static StoreBuilder<?> store(AggregatorSettings settings, String name, int cachedEntries) {
+  private static StoreBuilder<?> store(AggregatorSettings settings, String name, CacheBudget budget) {
     KeyValueBytesStoreSupplier supplier = settings.storeType() == AggregatorSettings.StoreType.ROCKSDB
         ? Stores.persistentKeyValueStore(name)
         : Stores.inMemoryKeyValueStore(name);
     return new WriteBackStoreBuilder(Stores.keyValueStoreBuilder(supplier, Serdes.String(), Serdes.ByteArray())
-        .withLoggingEnabled(java.util.Map.of("cleanup.policy", "compact")), cachedEntries);
+        .withLoggingEnabled(java.util.Map.of("cleanup.policy", "compact")), budget);
   }
 }

@@ -39,8 +39,8 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  * did that; {@code AggregatorIT}'s hard kill found it. {@link CachedStateStore} is the internal
  * interface of Kafka Streams that its own record cache implements; that test guards the contract.) Written
  * entries stay cached (the next records of an address find them) until the cache holds more than
- * {@code maxEntries}; then a write-back drops the entries that are written and not marked by their
- * owner. Iteration and queries write back first, so they always see every entry. The cache is
+ * its share of the worker's {@link CacheBudget}; then a write-back drops the entries that are written and
+ * not marked by their owner. Iteration and queries write back first, so they always see every entry. The cache is
  * emptied when the store closes, which is also how a task that fails or moves discards what it has
  * not committed; the worker runs no standby replicas, whose restoration would bypass it.
  *
@@ -49,9 +49,6 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  * a task's store.
  */
 final class WriteBackStore implements KeyValueStore<String, byte[]>, CachedStateStore<String, byte[]> {
-
-  /** Entries kept by default. */
-  static final int DEFAULT_MAX_ENTRIES = 200_000;
 
   /** One key's cached state. Its fields belong to the stream thread that owns the store. */
   static final class Entry {
@@ -69,18 +66,27 @@ final class WriteBackStore implements KeyValueStore<String, byte[]>, CachedState
   }
 
   private final KeyValueStore<String, byte[]> inner;
-  private final int maxEntries;
+  private final CacheBudget budget;
+  private boolean counted; // in the budget's open stores
   private final Map<String, Entry> cache = new HashMap<>();
   private final List<Entry> unwritten = new ArrayList<>();
 
-  WriteBackStore(KeyValueStore<String, byte[]> inner, int maxEntries) {
+  WriteBackStore(KeyValueStore<String, byte[]> inner, CacheBudget budget) {
     this.inner = inner;
-    this.maxEntries = maxEntries;
+    this.budget = budget;
   }
 
-  /** The most entries the cache keeps once written (changed and marked ones stay beyond it). */
+  /** A store that keeps {@code maxEntries} whatever other stores are open. */
+  WriteBackStore(KeyValueStore<String, byte[]> inner, int maxEntries) {
+    this(inner, CacheBudget.fixed(maxEntries));
+  }
+
+  /**
+   * The most entries the cache keeps once written (changed and marked ones stay beyond it): this store's share of
+   * its worker's {@link CacheBudget}, which changes as its worker's tasks come and go.
+   */
   int maxEntries() {
-    return maxEntries;
+    return budget.share();
   }
 
   @Override
@@ -91,6 +97,10 @@ final class WriteBackStore implements KeyValueStore<String, byte[]>, CachedState
   @Override
   public void init(StateStoreContext context, StateStore root) {
     inner.init(context, root);
+    if (!counted) {
+      counted = true;
+      budget.opened();
+    }
   }
 
   /**
@@ -237,7 +247,7 @@ final class WriteBackStore implements KeyValueStore<String, byte[]>, CachedState
       }
       unwritten.clear();
     }
-    if (cache.size() > maxEntries) {
+    if (cache.size() > maxEntries()) {
       cache.values().removeIf(e -> e.marks == 0);
     }
   }
@@ -286,6 +296,10 @@ final class WriteBackStore implements KeyValueStore<String, byte[]>, CachedState
   @Override
   public void close() {
     clearCache(); // unwritten updates are not committed either: the task replays them
+    if (counted) {
+      counted = false;
+      budget.closed();
+    }
     inner.close();
   }
 

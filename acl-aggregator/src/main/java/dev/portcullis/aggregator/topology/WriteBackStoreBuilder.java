@@ -7,11 +7,12 @@ import org.apache.kafka.streams.state.StoreBuilder;
 /** Builds a {@link WriteBackStore} around what {@code inner} builds (with its own cache disabled). */
 final class WriteBackStoreBuilder implements StoreBuilder<WriteBackStore> {
   private final StoreBuilder<KeyValueStore<String, byte[]>> inner;
-  private final int maxEntries;
+  private final CacheBudget budget;
 
-  WriteBackStoreBuilder(StoreBuilder<KeyValueStore<String, byte[]>> inner, int maxEntries) {
+  /** @param budget shared by every store built, and by the other builders of the worker's topology */
+  WriteBackStoreBuilder(StoreBuilder<KeyValueStore<String, byte[]>> inner, CacheBudget budget) {
     this.inner = inner.withCachingDisabled();
-    this.maxEntries = maxEntries;
+    this.budget = budget;
   }
 
   @Override
@@ -38,7 +39,7 @@ final class WriteBackStoreBuilder implements StoreBuilder<WriteBackStore> {
 
   @Override
   public WriteBackStore build() {
-    return new WriteBackStore(inner.build(), maxEntries);
+    return new WriteBackStore(inner.build(), budget);
   }
 
   @Override

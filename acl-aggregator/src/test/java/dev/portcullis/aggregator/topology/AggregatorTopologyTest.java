@@ -123,7 +123,7 @@ class AggregatorTopologyTest {
   }
 
   private void start(int accessPartitions, Duration flushInterval) {
-    start(accessPartitions, flushInterval, WriteBackStore.DEFAULT_MAX_ENTRIES);
+    start(accessPartitions, flushInterval, CacheBudget.DEFAULT_MOST_PER_STORE);
   }
 
   private void start(int accessPartitions, Duration flushInterval, int cachedEntries) {

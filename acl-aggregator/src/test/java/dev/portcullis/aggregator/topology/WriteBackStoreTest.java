@@ -1,6 +1,7 @@
 package dev.portcullis.aggregator.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -102,6 +103,53 @@ class WriteBackStoreTest {
     assertThat(store.cachedEntries()).isEqualTo(1);
     assertThat(store.cached("b")).isNotNull();
     assertThat(store.entry("a", DECODE).state.count(0)).isEqualTo('a');
+  }
+
+  @Test
+  void storesSharingABudget_eachKeepItsShareOfTheTotal_whichGrowsBackAsOthersClose() {
+    CacheBudget budget = new CacheBudget(300, 200, 50);
+    WriteBackStore first = new WriteBackStore(inner, budget);
+    WriteBackStore second = new WriteBackStore(new SortedMapStore(), budget);
+    WriteBackStore third = new WriteBackStore(new SortedMapStore(), budget);
+    for (WriteBackStore s : List.of(first, second, third)) {
+      s.init(null, s);
+    }
+    assertThat(first.maxEntries()).as("300 over three stores").isEqualTo(100);
+    for (int i = 0; i < 250; i++) {
+      count(first, "k" + i, 1);
+    }
+    first.commit(Map.of());
+    assertThat(first.cachedEntries()).as("over its share: the written entries dropped").isZero();
+    third.close();
+    third.close(); // closing twice frees its share once
+    assertThat(first.maxEntries()).as("300 over two stores").isEqualTo(150);
+    second.close();
+    assertThat(first.maxEntries()).as("300 for one store, but at most 200").isEqualTo(200);
+    for (int i = 0; i < 200; i++) {
+      count(first, "k" + i, 1);
+    }
+    first.commit(Map.of());
+    assertThat(first.cachedEntries()).as("within its share: kept").isEqualTo(200);
+  }
+
+  @Test
+  void aBudget_givesEachOpenStoreAnEqualShare_neverBelowTheLeastNorAboveTheMost() {
+    CacheBudget budget = new CacheBudget(1_600_000, 200_000, 10_000);
+    assertThat(budget.share()).as("no store open yet").isEqualTo(200_000);
+    for (int i = 0; i < 8; i++) {
+      budget.opened();
+    }
+    assertThat(budget.share()).as("eight stores: four tasks").isEqualTo(200_000);
+    for (int i = 0; i < 16; i++) {
+      budget.opened();
+    }
+    assertThat(budget.share()).as("24 stores: twelve tasks").isEqualTo(66_666);
+    for (int i = 0; i < 200; i++) {
+      budget.opened();
+    }
+    assertThat(budget.share()).as("224 stores").isEqualTo(10_000);
+    assertThat(CacheBudget.fixed(7).share()).isEqualTo(7);
+    assertThatThrownBy(() -> new CacheBudget(100, 10, 20)).hasMessageContaining("least <= most");
   }
 
   @Test
