@@ -8,8 +8,8 @@ import java.util.function.Function;
  * A task's shares of counts that another task sums (quota days and hours, wide prefixes' seconds): held
  * in the task's store (so a crash loses nothing the last commit covered) and handed on, then deleted, at
  * each drain. A share whose slot a newer window takes before the drain (a backlog runs through more
- * seconds than the ring keeps) is kept aside and handed on with the next drain; at most
- * {@link WindowCounter#MAX_OVERWRITTEN}. Not thread-safe: one stream thread owns a task.
+ * seconds than the ring keeps) is kept aside and handed on with the next drain; at most the store's
+ * share of its worker's {@link CacheBudget} ({@link WriteBackStore#maxEntries()}). Not thread-safe: one stream thread owns a task.
  */
 final class HeldShares {
 
@@ -57,7 +57,7 @@ final class HeldShares {
       int target = e.state.slotOf(ring, windowStarts[ring]);
       long old = e.state.start(target);
       if (old != Long.MIN_VALUE && old < windowStarts[ring]) {
-        if (overwritten.size() < WindowCounter.MAX_OVERWRITTEN) {
+        if (overwritten.size() < store.maxEntries()) {
           overwritten.add(new Share(kind, appAndMember, old, e.state.count(target), e.state.denied(target)));
         } else {
           metrics.overwrittenLost.increment();

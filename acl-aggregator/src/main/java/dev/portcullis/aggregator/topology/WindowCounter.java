@@ -34,10 +34,10 @@ final class WindowCounter {
   /**
    * Windows whose slot a newer window took before they were written: a backlog (catching up after an
    * outage or a restart) runs through more seconds of event time between two flushes than a ring
-   * keeps. Written with the next flush; bounded.
+   * keeps. Written with the next flush; at most the store's share of its worker's {@link CacheBudget}
+   * ({@link WriteBackStore#maxEntries()}), so that a worker's heap does not grow with its number of tasks here either.
    */
   private final List<WindowWrite> overwritten = new ArrayList<>();
-  static final int MAX_OVERWRITTEN = 200_000;
   private final Function<byte[], WindowState> decodeAddress;
   private final Function<byte[], WindowState> decodePrefix;
   private final Function<byte[], WindowState> decodeQuota;
@@ -203,7 +203,7 @@ final class WindowCounter {
           && ((e.marks & (1L << target)) != 0 || rewriteAhead(storeKey))) {
         // its window not yet written (marked, or in an entry the rewrite has yet to reach): written with
         // the next flush, before the newer one takes its slot
-        if (overwritten.size() < MAX_OVERWRITTEN) {
+        if (overwritten.size() < store.maxEntries()) {
           writes.of(storeKey, st, 1L << target, RedisWindowWrites.ANY_TIME, overwritten);
         } else {
           metrics.overwrittenLost.increment();

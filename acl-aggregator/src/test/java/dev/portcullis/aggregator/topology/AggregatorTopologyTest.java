@@ -296,6 +296,20 @@ class AggregatorTopologyTest {
   }
 
   @Test
+  void aBacklogsOverwrittenWindows_areKeptUpToTheStoresShareOfTheCache_andTheRestCountedAsLost() {
+    start(8, Duration.ofMillis(250), 3); // each store's share: 3 entries, and so 3 overwritten windows
+    for (int sec = 0; sec < 10; sec++) { // the ring keeps 4: seconds 0-5 of the address, total and node overwritten
+      send("203.0.113.7", T0 + sec * 1_000L, sec + 1, 0, null, "GET /");
+    }
+    flush();
+    assertThat(second("203.0.113.7", T0)).as("the first overwritten, kept and written").isEqualTo(1);
+    assertThat(second("203.0.113.7", T0 + 1_000)).as("overwritten beyond the bound: lost").isNull();
+    assertThat(second("203.0.113.7", T0 + 9_000)).as("the newest, in the ring").isEqualTo(10);
+    assertThat(metrics.overwrittenLost()).as("counted").isPositive();
+    assertThat(minute("203.0.113.7", T0)).as("the minute is whole").isEqualTo(55);
+  }
+
+  @Test
   void aBacklog_runningThroughMoreSecondsThanTheRingKeepsBetweenTwoFlushes_stillWritesEverySecond() {
     // a worker catching up: ten seconds of event time counted before its next flush (the ring keeps 4)
     for (int sec = 0; sec < 10; sec++) {
