@@ -194,6 +194,7 @@ public final class AggregatorWorker implements AutoCloseable {
     m.put("recordsSentHome", metrics.recordsSentHome());
     m.put("storeRewrites", metrics.storeRewrites());
     m.put("overwrittenLost", metrics.overwrittenLost());
+    m.put("overwrittenLostMinutes", metrics.overwrittenLostMinutes());
     m.put("pendingEntries", metrics.pendingEntries());
     m.put("flushLatencyP50Micros", metrics.flushLatencyPercentile(50));
     m.put("flushLatencyP99Micros", metrics.flushLatencyPercentile(99));

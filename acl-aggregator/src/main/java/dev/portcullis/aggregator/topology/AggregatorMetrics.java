@@ -23,6 +23,8 @@ public final class AggregatorMetrics {
   final LongAdder prefixesCountedLocally = new LongAdder();
   /** Windows overwritten in their ring before they were written, beyond what is kept for the next flush. */
   final LongAdder overwrittenLost = new LongAdder();
+  /** Of {@link #overwrittenLost}, the minute windows. */
+  final LongAdder overwrittenLostMinutes = new LongAdder();
   final LongAdder recordsSentHome = new LongAdder();
   final LongAdder nodesNotCounted = new LongAdder();
   final LongAdder storeRewrites = new LongAdder();
@@ -123,9 +125,17 @@ public final class AggregatorMetrics {
     return windowWrites.sum();
   }
 
-  /** Windows a backlog overwrote before they were written, when more than 200,000 were waiting: lost to Redis. */
+  /**
+   * Windows a backlog or a Redis outage overwrote before they were written, beyond the store's share of its worker's
+   * cache budget waiting to be written: lost to Redis.
+   */
   public long overwrittenLost() {
     return overwrittenLost.sum();
+  }
+
+  /** Of {@link #overwrittenLost()}, the minute windows (the rest are seconds, and a wide prefix's held seconds). */
+  public long overwrittenLostMinutes() {
+    return overwrittenLostMinutes.sum();
   }
 
   /** Records whose prefix was counted in the task they arrived at (no pass through the rekeyed topic). */

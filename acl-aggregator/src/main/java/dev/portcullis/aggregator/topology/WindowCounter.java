@@ -207,6 +207,9 @@ final class WindowCounter {
           writes.of(storeKey, st, 1L << target, RedisWindowWrites.ANY_TIME, overwritten);
         } else {
           metrics.overwrittenLost.increment();
+          if (ring == 1) {
+            metrics.overwrittenLostMinutes.increment();
+          }
         }
       }
       int slot = st.add(ring, windowStarts[ring], n, denied);
@@ -315,7 +318,7 @@ final class WindowCounter {
       }
       for (WriteBackStore.Entry e : marked) {
         if (e.state != null) {
-          writes.of(e.key, e.state, e.marks, nowSec, batch);
+          writes.of(e, e.marks, nowSec, batch);
         }
       }
       if (!batch.isEmpty()) {
@@ -399,7 +402,9 @@ final class WindowCounter {
    * the stream thread is held for a slice, whatever the store holds; a sweep over the whole store in one
    * call held it for more than a second at 120,000 entries a task, and it grows with the addresses.
    * Entries are read as last written to the inner store, and a cached entry's own state is used instead, so
-   * the sweep writes nothing back: an entry changed since the last commit is judged by its change.
+   * the sweep writes nothing back: an entry changed since the last commit is judged by its change. An entry whose
+   * windows may not be in Redis yet is kept: one marked, and one a rewrite under way has yet to reach (so a Redis
+   * outage of minutes keeps in the store the addresses that went quiet meanwhile until their windows are written).
    */
   void sweep(long wallClockMillis) {
     long started = System.nanoTime();
@@ -413,8 +418,11 @@ final class WindowCounter {
       }
       WriteBackStore.Entry cached = store.cached(kv.key);
       WindowState st = cached == null ? decoderFor(kv.key).apply(kv.value) : cached.state;
-      if (st == null || (cached != null && cached.marks != 0)) {
-        return; // deleted already, or windows not yet written to Redis
+      if (st == null || (cached != null && cached.marks != 0) || rewriteAhead(kv.key)) {
+        // deleted already, or windows not yet written to Redis: marked, or in an entry the rewrite under way has
+        // yet to reach (while Redis is away with more changes than the cache holds, changes are not marked, and
+        // the rewrite is what writes them)
+        return;
       }
       boolean quota = kind == StoreKey.Kind.QUOTA || kind == StoreKey.Kind.QUOTA_HOUR;
       if (quota ? st.newest(0) < oldDay : st.newest(1) < firstOpenMinute) {

@@ -271,6 +271,26 @@ class AggregatorTopologyTest {
   }
 
   @Test
+  void widePrefixes_moreThanTheProcessorKeepsTheKeysOf_areStillEachSummedExactly() {
+    // each record's /48 (and /56) a fresh one, twice round: the keys of the first are no longer kept the second time
+    int prefixes = AccessProcessor.MAX_WIDE_PREFIX_KEYS + 904;
+    for (int round = 1; round <= 2; round++) {
+      for (int i = 0; i < prefixes; i++) {
+        send(String.format("2001:db8:%x::%x", 0x1000 + i, round), T0 + round * 1_000L, round, 0, null, "GET /");
+      }
+      flush();
+    }
+    flush();
+    flush();
+    for (int i : new int[] {0, 1, AccessProcessor.MAX_WIDE_PREFIX_KEYS, prefixes - 1}) {
+      String p48 = String.format("2001:db8:%x::/48", 0x1000 + i);
+      assertThat(prefixMinute(p48, T0)).as(p48).isEqualTo(3);
+      assertThat(prefixSecond(p48, T0 + 2_000)).as(p48).isEqualTo(2);
+      assertThat(prefixMinute(String.format("2001:db8:%x::/56", 0x1000 + i), T0)).isEqualTo(3);
+    }
+  }
+
+  @Test
   void prefixHierarchy_aRotatingV4Slash24_isSummedInItsSlash16() {
     long total = 0;
     for (int net = 0; net < 40; net++) {
@@ -650,6 +670,27 @@ class AggregatorTopologyTest {
       }
     }
     return out;
+  }
+
+  @Test
+  void aRedisOutageOfMinutesLongerThanTheCacheHolds_writesTheMinutesOfAddressesThatWentQuietMeanwhile() {
+    start(1, Duration.ofMillis(250), 50); // a cache of 50 entries per store
+    sink.failing = true;
+    for (int i = 0; i < 300; i++) {
+      send("198.51." + (100 + i / 250) + "." + (i % 250), T0 + i, 1, 0, null, "GET /");
+    }
+    flush(); // fails: more changed entries than the cache holds, so they are no longer marked one by one
+    for (int sec = 1; sec <= 330; sec++) { // five minutes more of traffic from another address, Redis still away
+      send("203.0.113.9", T0 + sec * 1_000L, 1, 0, null, "GET /");
+      driver.advanceWallClockTime(Duration.ofSeconds(1));
+    }
+    sink.failing = false;
+    driver.advanceWallClockTime(Duration.ofSeconds(6)); // past the backoff
+    driver.advanceWallClockTime(Duration.ofSeconds(1));
+    for (int i = 0; i < 300; i++) {
+      String ip = "198.51." + (100 + i / 250) + "." + (i % 250);
+      assertThat(minute(ip, T0)).as(ip).isEqualTo(1);
+    }
   }
 
   @Test
