@@ -272,22 +272,25 @@ class AggregatorTopologyTest {
 
   @Test
   void widePrefixes_moreThanTheProcessorKeepsTheKeysOf_areStillEachSummedExactly() {
-    // each record's /48 (and /56) a fresh one, twice round: the keys of the first are no longer kept the second time
-    int prefixes = AccessProcessor.MAX_WIDE_PREFIX_KEYS + 904;
-    for (int round = 1; round <= 2; round++) {
-      for (int i = 0; i < prefixes; i++) {
-        send(String.format("2001:db8:%x::%x", 0x1000 + i, round), T0 + round * 1_000L, round, 0, null, "GET /");
-      }
-      flush();
+    // each record's /48 (and /56) a fresh one, more than the processor keeps the keys of; then the first ones
+    // again, whose keys it no longer keeps, and the last one, whose keys it does
+    int prefixes = AccessProcessor.MAX_WIDE_PREFIX_KEYS + 10;
+    for (int i = 0; i < prefixes; i++) {
+      send(String.format("2001:db8:%x::1", 0x1000 + i), T0 + 1_000, 1, 0, null, "GET /");
+    }
+    for (int i : new int[] {0, 1, prefixes - 1}) {
+      send(String.format("2001:db8:%x::2", 0x1000 + i), T0 + 2_000, 2, 0, null, "GET /");
     }
     flush();
     flush();
-    for (int i : new int[] {0, 1, AccessProcessor.MAX_WIDE_PREFIX_KEYS, prefixes - 1}) {
+    for (int i : new int[] {0, 1, prefixes - 1}) {
       String p48 = String.format("2001:db8:%x::/48", 0x1000 + i);
       assertThat(prefixMinute(p48, T0)).as(p48).isEqualTo(3);
+      assertThat(prefixSecond(p48, T0 + 1_000)).as(p48).isEqualTo(1);
       assertThat(prefixSecond(p48, T0 + 2_000)).as(p48).isEqualTo(2);
       assertThat(prefixMinute(String.format("2001:db8:%x::/56", 0x1000 + i), T0)).isEqualTo(3);
     }
+    assertThat(prefixMinute(String.format("2001:db8:%x::/48", 0x1000 + 2), T0)).isEqualTo(1);
   }
 
   @Test
