@@ -13,7 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -34,13 +35,14 @@ import org.junit.jupiter.api.io.TempDir;
  * Generated scenarios against a reference. Each scenario draws: one partition or eight (so prefixes are
  * counted where their records arrive, or sent to their home through the rekeyed topic), a cache budget from
  * a handful of entries per store to plenty, a pool of addresses of two apps (IPv4 and IPv6, many sharing a
- * /24, a /16, a /64 or a /48), callers for some records, and in half of the scenarios records now and then seconds
- * to minutes behind the others; then a run of many simulated minutes in which the other records come up to 2.5 s
+ * /24, a /16, a /64 or a /48), callers for some records, in half of the scenarios records now and then seconds
+ * to minutes behind the others, and in a third a quota zone whose day ends during the run, a day of 25 hours (so
+ * callers' days roll over and their hours reach 24); then a run of many simulated minutes in which the other records come up to 2.5 s
  * behind the wall clock (never late by the counter's rules), flushes happen every 250 ms, Redis goes away now and
  * then (mostly for seconds, at times for minutes; back with what it had), the nodes serving Redis change (every
  * retained window is written again), and the traffic pauses long enough for minutes to close and the sweep to delete
  * entries. The reference is a plain sum per window of every record sent. At the end, with Redis back, no address,
- * prefix, total or node window, task's share of a wide prefix or caller's day in the stand-in for Redis may hold
+ * prefix, total or node window, task's share of a wide prefix, caller's day or hour in the stand-in for Redis may hold
  * more than the sum of its records, or a member the reference lacks; and the windows that hold less must be
  * accounted for: at most one per window the counter counted as lost (overwritten beyond its bound) or as missed by
  * a late record (a minute by a lost or late minute), and a second only if Redis was away for all of the 120 s its
@@ -55,6 +57,12 @@ class WindowCountingSimulationTest {
 
   private static final int SCENARIOS = 24;
   private static final long T0 = 1_763_880_000_000L; // a minute boundary (UTC), as in AggregatorTopologyTest
+  /**
+   * The quota zone of a third of the scenarios, and when they start: ten minutes before the end of a 25-hour day
+   * there (summer time ended at 03:00), so quota days roll over and the last hour of the day is hour 24.
+   */
+  private static final ZoneId LONG_DAY_ZONE = ZoneId.of("Europe/Berlin");
+  private static final long LONG_DAY_END = ZonedDateTime.of(2025, 10, 26, 23, 50, 0, 0, LONG_DAY_ZONE).toInstant().toEpochMilli();
   private static final RedisKeys KEYS = new RedisKeys(64);
   private static final String TASK = "0_0"; // the test driver runs every partition in one task
   private static final String NODE = "node-1";
@@ -91,14 +99,21 @@ class WindowCountingSimulationTest {
     int[] budgets = {4, 40, 400, CacheBudget.DEFAULT_MOST_PER_STORE, CacheBudget.DEFAULT_MOST_PER_STORE};
     int budget = budgets[rnd.nextInt(budgets.length)];
     boolean lateRecords = rnd.nextBoolean(); // now and then a record seconds to minutes behind the others
+    boolean longDay = rnd.nextInt(3) == 0;
+    long start = longDay ? LONG_DAY_END : T0;
     List<String> apps = List.of("shop", "api");
     List<IpAddress> pool = pool(rnd, 20 + rnd.nextInt(200));
     String scenario = "scenario " + seed + " (" + partitions + " partitions, " + budget + " cached entries a store, "
-        + pool.size() + " addresses" + (lateRecords ? ", late records" : "") + ")";
+        + pool.size() + " addresses" + (lateRecords ? ", late records" : "") + (longDay ? ", the end of a long day" : "")
+        + ")";
 
     Path dir = Files.createTempDirectory(state, "s" + seed);
-    AggregatorSettings s = AggregatorSettings.defaults("unused:9092", RedisEndpoints.of("127.0.0.1:6379", false), dir)
+    AggregatorSettings d = AggregatorSettings.defaults("unused:9092", RedisEndpoints.of("127.0.0.1:6379", false), dir)
         .withStore(AggregatorSettings.StoreType.IN_MEMORY, dir);
+    AggregatorSettings s = new AggregatorSettings(d.kafka(), d.applicationId(), d.accessTopic(), d.dlqTopic(), d.partitions(),
+        d.redis(), d.shards(), d.flushInterval(), d.commitInterval(), d.secondWindows(), d.minuteWindows(), d.prefixes(),
+        longDay ? LONG_DAY_ZONE : d.quotaZone(), d.storeType(), d.stateDir(), d.streamThreads(), d.exactlyOnce(),
+        d.adminPort(), d.adminHost(), d.storeMemoryMb(), d.sessionTimeout());
     AggregatorTopologyTest.MapSink sink = new AggregatorTopologyTest.MapSink();
     AggregatorMetrics metrics = new AggregatorMetrics();
     Properties p = new Properties();
@@ -107,10 +122,10 @@ class WindowCountingSimulationTest {
     p.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString());
     Reference ref = new Reference(s);
     try (TopologyTestDriver driver = new TopologyTestDriver(AggregatorTopology.build(s, partitions, sink, metrics, budget),
-        p, Instant.ofEpochMilli(T0))) {
+        p, Instant.ofEpochMilli(start))) {
       TestInputTopic<String, byte[]> in = driver.createInputTopic(s.accessTopic(), new StringSerializer(),
           new ByteArraySerializer());
-      long wall = T0;
+      long wall = start;
       long outageEndsAt = Long.MIN_VALUE;
       List<long[]> outages = new ArrayList<>(); // [from, to) of wall-clock time
       int steps = 1_500 + rnd.nextInt(1_500);
@@ -222,8 +237,8 @@ class WindowCountingSimulationTest {
   private static final class Reference {
     /** The kinds of second windows modelled: address, prefix, total, a task's share of a wide prefix, node. */
     private static final Set<String> SECOND_FAMILIES = Set.of("s", "ps", "ts", "ws", "ns");
-    /** The other kinds modelled: address, prefix, total and node minutes, a caller's day. */
-    private static final Set<String> OTHER_FAMILIES = Set.of("m", "pm", "tm", "nm", "q");
+    /** The other kinds modelled: address, prefix, total and node minutes, a caller's day and hours. */
+    private static final Set<String> OTHER_FAMILIES = Set.of("m", "pm", "tm", "nm", "q", "qh");
     private final AggregatorSettings settings;
     private final Map<String, Map<String, Long>> seconds = new TreeMap<>();
     private final Map<String, Map<String, Long>> rest = new TreeMap<>();
@@ -257,8 +272,13 @@ class WindowCountingSimulationTest {
       }
       if (e.caller() != null) {
         String member = e.caller() + "|" + e.iface();
-        int day = RedisKeys.yyyymmdd(LocalDate.ofInstant(Instant.ofEpochMilli(e.ts()), settings.quotaZone()));
+        ZonedDateTime at = Instant.ofEpochMilli(e.ts()).atZone(settings.quotaZone());
+        int day = RedisKeys.yyyymmdd(at.toLocalDate());
         add(rest, KEYS.quotaDay(app, KEYS.shard(member), day), member, e.n());
+        // the hour since the day's midnight, 00 to 23, or 24 in the last hour of a day of 25
+        long hour = Duration.between(at.toLocalDate().atStartOfDay(settings.quotaZone()), at).toHours();
+        String hourly = member + "|" + (hour < 10 ? "0" : "") + hour;
+        add(rest, KEYS.quotaHours(app, KEYS.shard(hourly), day), hourly, e.n());
       }
     }
 
