@@ -73,8 +73,8 @@ public final class AccessProcessor implements Processor<String, byte[], String, 
   /**
    * The keys of the wide prefixes counted lately, by app and prefix: its rekeyed key and this task's share's store
    * key. An attacker's rotation inside one /48 makes every record's /48 and /56 the same few, and formatting them
-   * again for each record was a tenth of what counting a fresh address cost; at most {@value #MAX_WIDE_PREFIX_KEYS}
-   * per app are kept (the map starts again when full).
+   * again for each record took about 2 % of a worker's time under it (BENCHMARKS.md §14); at most
+   * {@value #MAX_WIDE_PREFIX_KEYS} per app are kept (the map starts again when full).
    */
   private final Map<String, Map<Cidr, String[]>> widePrefixKeys = new HashMap<>();
   static final int MAX_WIDE_PREFIX_KEYS = 4_096;
