@@ -70,14 +70,6 @@ public final class AccessProcessor implements Processor<String, byte[], String, 
   /** The most nodes one task counts per-node windows for (over every app). */
   static final int MAX_NODES = 10_000;
   private final Map<String, String> nodeKeys = new HashMap<>();
-  /**
-   * The keys of the wide prefixes counted lately, by app and prefix: its rekeyed key and this task's share's store
-   * key. An attacker's rotation inside one /48 makes every record's /48 and /56 the same few, and formatting them
-   * again for each record took about 2 % of a worker's time under it (BENCHMARKS.md §14); at most
-   * {@value #MAX_WIDE_PREFIX_KEYS} per app are kept (the map starts again when full).
-   */
-  private final Map<String, Map<Cidr, String[]>> widePrefixKeys = new HashMap<>();
-  static final int MAX_WIDE_PREFIX_KEYS = 4_096;
   private long day;
   private long dayStartMillis = Long.MAX_VALUE;
   private long dayEndMillis = Long.MIN_VALUE;
@@ -177,9 +169,9 @@ public final class AccessProcessor implements Processor<String, byte[], String, 
     for (int length : v4 ? v4Lengths : v6Lengths) {
       Cidr prefix = Cidr.covering(ip, length);
       if (length < block) {
-        String[] keys = widePrefixKeys(e.app(), prefix);
-        counter.hold(StoreKey.Kind.HELD_PREFIX, keys[0], heldSecond, e.n(), e.denied());
-        counter.update(StoreKey.Kind.PREFIX_SHARE, keys[1], windows, e.n(), e.denied());
+        String rekeyed = KafkaKeys.rekeyedPrefix(e.app(), prefix);
+        counter.hold(StoreKey.Kind.HELD_PREFIX, rekeyed, heldSecond, e.n(), e.denied());
+        counter.update(StoreKey.Kind.PREFIX_SHARE, shareKey(rekeyed), windows, e.n(), e.denied());
         continue;
       }
       boolean atHome = addressHome == partition;
@@ -234,21 +226,6 @@ public final class AccessProcessor implements Processor<String, byte[], String, 
     byte type = kind == StoreKey.Kind.HELD_QUOTA_HOUR ? RekeyedProcessor.QUOTA_HOUR : RekeyedProcessor.QUOTA;
     context.forward(new Record<>(key, RekeyedProcessor.encode(type, ts, n, denied, RekeyedProcessor.ANY_PARTITION), ts),
         REKEYED_SINK);
-  }
-
-  /** The rekeyed key of a wide prefix ({@code <app>|<prefix>}) and the store key of this task's share of it. */
-  private String[] widePrefixKeys(String app, Cidr prefix) {
-    Map<Cidr, String[]> byPrefix = widePrefixKeys.computeIfAbsent(app, a -> new HashMap<>());
-    String[] keys = byPrefix.get(prefix);
-    if (keys == null) {
-      if (byPrefix.size() >= MAX_WIDE_PREFIX_KEYS) {
-        byPrefix.clear();
-      }
-      String rekeyed = KafkaKeys.rekeyedPrefix(app, prefix);
-      keys = new String[] {rekeyed, shareKey(rekeyed)};
-      byPrefix.put(prefix, keys);
-    }
-    return keys;
   }
 
   /** The store key of this task's share of a wide prefix, {@code e|<app>|<prefix>|<task>}, from its rekeyed key {@code <app>|<prefix>}. */

@@ -54,24 +54,9 @@ final class RedisWindowWrites {
    * (-1: all), skipping those whose Redis key has expired anyway by {@code nowSec}.
    */
   void of(String storeKey, WindowState st, long mask, long nowSec, List<WindowWrite> out) {
-    of(storeKey, st, mask, nowSec, out, null);
-  }
-
-  /**
-   * {@link #of(String, WindowState, long, long, List)} for a cached entry: its member's Redis shard is computed
-   * once (parsing the address again at every flush was about a tenth of a flush's work at a million fresh IPv6
-   * addresses) and kept in the entry.
-   */
-  void of(WriteBackStore.Entry e, long mask, long nowSec, List<WindowWrite> out) {
-    of(e.key, e.state, mask, nowSec, out, e);
-  }
-
-  private void of(String storeKey, WindowState st, long mask, long nowSec, List<WindowWrite> out,
-      WriteBackStore.Entry cached) {
     StoreKey key = StoreKey.parse(storeKey);
     String app = key.app();
     String member = key.member();
-    int shard = cached == null ? -1 : cached.shard;
     for (int slot = 0; slot < st.slots(); slot++) {
       if ((mask & (1L << slot)) == 0 || st.start(slot) == Long.MIN_VALUE) {
         continue;
@@ -90,10 +75,10 @@ final class RedisWindowWrites {
           } else if (key.kind() == StoreKey.Kind.NODE) {
             redisKey = second ? keys.nodeSecondWindow(app, start) : keys.nodeMinuteWindow(app, start);
           } else if (key.kind() == StoreKey.Kind.ADDRESS) {
-            shard = shard >= 0 ? shard : remember(cached, keys.shard(IpAddress.parse(member)));
+            int shard = keys.shard(IpAddress.parse(member));
             redisKey = second ? keys.secondWindow(app, shard, start) : keys.minuteWindow(app, shard, start);
           } else {
-            shard = shard >= 0 ? shard : remember(cached, keys.shard(member));
+            int shard = keys.shard(member);
             redisKey = second ? keys.prefixSecondWindow(app, shard, start) : keys.prefixMinuteWindow(app, shard, start);
           }
           boolean bounded = key.kind() == StoreKey.Kind.ADDRESS || key.kind() == StoreKey.Kind.PREFIX;
@@ -114,12 +99,12 @@ final class RedisWindowWrites {
           out.add(new WindowWrite(keys.prefixShareSecondWindow(app, start), member, count, SECOND_TTL, KEEP_PER_KEY));
         }
         case QUOTA -> {
-          shard = shard >= 0 ? shard : remember(cached, keys.shard(member));
+          int shard = keys.shard(member);
           LocalDate day = LocalDate.ofEpochDay(start);
           out.add(new WindowWrite(keys.quotaDay(app, shard, RedisKeys.yyyymmdd(day)), member, count, DAY_TTL, KEEP_PER_KEY));
         }
         case QUOTA_HOUR -> {
-          shard = shard >= 0 ? shard : remember(cached, keys.shard(member));
+          int shard = keys.shard(member);
           LocalDate day = LocalDate.ofEpochDay(start);
           out.add(new WindowWrite(keys.quotaHours(app, shard, RedisKeys.yyyymmdd(day)), member, count, DAY_TTL,
               KEEP_PER_KEY));
@@ -127,14 +112,6 @@ final class RedisWindowWrites {
         case HELD_QUOTA, HELD_QUOTA_HOUR, HELD_PREFIX -> LOG.warn("a held share is never flushed: {}", storeKey);
       }
     }
-  }
-
-  /** {@code shard}, kept in {@code cached} (if any) for its next flush. */
-  private static int remember(WriteBackStore.Entry cached, int shard) {
-    if (cached != null) {
-      cached.shard = shard;
-    }
-    return shard;
   }
 
   /**

@@ -318,7 +318,7 @@ final class WindowCounter {
       }
       for (WriteBackStore.Entry e : marked) {
         if (e.state != null) {
-          writes.of(e, e.marks, nowSec, batch);
+          writes.of(e.key, e.state, e.marks, nowSec, batch);
         }
       }
       if (!batch.isEmpty()) {

@@ -57,8 +57,6 @@ final class WriteBackStore implements KeyValueStore<String, byte[]>, CachedState
     WindowState state;
     /** For the owner (the counter): windows changed since its last flush to Redis, one bit per slot. */
     long marks;
-    /** For the owner: the Redis shard of the key's member once the first flush has computed it, else -1. */
-    int shard = -1;
     private boolean unwritten;
 
     private Entry(String key, WindowState state) {

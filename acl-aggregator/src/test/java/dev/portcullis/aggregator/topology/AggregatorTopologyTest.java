@@ -271,29 +271,6 @@ class AggregatorTopologyTest {
   }
 
   @Test
-  void widePrefixes_moreThanTheProcessorKeepsTheKeysOf_areStillEachSummedExactly() {
-    // each record's /48 (and /56) a fresh one, more than the processor keeps the keys of; then the first ones
-    // again, whose keys it no longer keeps, and the last one, whose keys it does
-    int prefixes = AccessProcessor.MAX_WIDE_PREFIX_KEYS + 10;
-    for (int i = 0; i < prefixes; i++) {
-      send(String.format("2001:db8:%x::1", 0x1000 + i), T0 + 1_000, 1, 0, null, "GET /");
-    }
-    for (int i : new int[] {0, 1, prefixes - 1}) {
-      send(String.format("2001:db8:%x::2", 0x1000 + i), T0 + 2_000, 2, 0, null, "GET /");
-    }
-    flush();
-    flush();
-    for (int i : new int[] {0, 1, prefixes - 1}) {
-      String p48 = String.format("2001:db8:%x::/48", 0x1000 + i);
-      assertThat(prefixMinute(p48, T0)).as(p48).isEqualTo(3);
-      assertThat(prefixSecond(p48, T0 + 1_000)).as(p48).isEqualTo(1);
-      assertThat(prefixSecond(p48, T0 + 2_000)).as(p48).isEqualTo(2);
-      assertThat(prefixMinute(String.format("2001:db8:%x::/56", 0x1000 + i), T0)).isEqualTo(3);
-    }
-    assertThat(prefixMinute(String.format("2001:db8:%x::/48", 0x1000 + 2), T0)).isEqualTo(1);
-  }
-
-  @Test
   void prefixHierarchy_aRotatingV4Slash24_isSummedInItsSlash16() {
     long total = 0;
     for (int net = 0; net < 40; net++) {
@@ -643,12 +620,12 @@ class AggregatorTopologyTest {
     start(1, Duration.ofMillis(250), 50); // a cache of 50 entries per store
     sink.failing = true;
     for (int i = 0; i < 300; i++) {
-      send("198.51." + (100 + i / 250) + "." + (i % 250), T0 + i, 2, 0, null, "GET /");
+      send(outageAddress(i), T0 + i, 2, 0, null, "GET /");
     }
     flush();
     assertThat(metrics.flushFailures()).isPositive();
     for (int i = 0; i < 300; i++) { // more traffic while Redis is still away
-      send("198.51." + (100 + i / 250) + "." + (i % 250), T0 + i, 1, 0, null, "GET /");
+      send(outageAddress(i), T0 + i, 1, 0, null, "GET /");
     }
     flush();
     assertThat(metrics.pendingEntries()).as("no changed entry held for Redis beyond the cache").isLessThanOrEqualTo(50);
@@ -657,9 +634,14 @@ class AggregatorTopologyTest {
     driver.advanceWallClockTime(Duration.ofSeconds(6)); // past the backoff
     assertThat(metrics.storeRewrites()).as("the stores rewritten once Redis answers").isGreaterThan(rewritesBefore);
     for (int i = 0; i < 300; i++) {
-      String ip = "198.51." + (100 + i / 250) + "." + (i % 250);
+      String ip = outageAddress(i);
       assertThat(second(ip, T0 + i)).as(ip).isEqualTo(3);
     }
+  }
+
+  /** The {@code i}th of the 300 addresses the outage tests send from (two /24s). */
+  private static String outageAddress(int i) {
+    return "198.51." + (100 + i / 250) + "." + (i % 250);
   }
 
   /** {@code n} IPv4 addresses of 10.0.0.0/16 that share one Redis shard. */
@@ -680,7 +662,7 @@ class AggregatorTopologyTest {
     start(1, Duration.ofMillis(250), 50); // a cache of 50 entries per store
     sink.failing = true;
     for (int i = 0; i < 300; i++) {
-      send("198.51." + (100 + i / 250) + "." + (i % 250), T0 + i, 1, 0, null, "GET /");
+      send(outageAddress(i), T0 + i, 1, 0, null, "GET /");
     }
     flush(); // fails: more changed entries than the cache holds, so they are no longer marked one by one
     for (int sec = 1; sec <= 330; sec++) { // five minutes more of traffic from another address, Redis still away
@@ -691,7 +673,7 @@ class AggregatorTopologyTest {
     driver.advanceWallClockTime(Duration.ofSeconds(6)); // past the backoff
     driver.advanceWallClockTime(Duration.ofSeconds(1));
     for (int i = 0; i < 300; i++) {
-      String ip = "198.51." + (100 + i / 250) + "." + (i % 250);
+      String ip = outageAddress(i);
       assertThat(minute(ip, T0)).as(ip).isEqualTo(1);
     }
   }
