@@ -133,7 +133,7 @@ public final class AggregatorMetrics {
     return overwrittenLost.sum();
   }
 
-  /** Of {@link #overwrittenLost()}, the minute windows (the rest are seconds, and a wide prefix's held seconds). */
+  /** Of {@link #overwrittenLost()}, the minute windows (the rest are seconds, and held shares: a wide prefix's seconds, a caller's days). */
   public long overwrittenLostMinutes() {
     return overwrittenLostMinutes.sum();
   }
