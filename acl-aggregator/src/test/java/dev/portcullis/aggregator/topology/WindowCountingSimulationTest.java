@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.portcullis.address.Cidr;
 import dev.portcullis.address.IpAddress;
 import dev.portcullis.aggregator.AggregatorSettings;
+import dev.portcullis.keys.KafkaKeys;
 import dev.portcullis.redis.RedisEndpoints;
 import dev.portcullis.redis.RedisKeys;
 import dev.portcullis.wire.AccessEvent;
@@ -22,6 +23,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
@@ -259,7 +261,7 @@ class WindowCountingSimulationTest {
       add(seconds, KEYS.nodeSecondWindow(app, sec), TASK + "|" + NODE, e.n());
       add(rest, KEYS.nodeMinuteWindow(app, min), TASK + "|" + NODE, e.n());
       List<Integer> lengths = e.ip().isV4() ? settings.prefixes().ipv4() : settings.prefixes().ipv6();
-      int block = e.ip().isV4() ? 24 : 64;
+      int block = e.ip().isV4() ? KafkaKeys.ACCESS_PARTITION_V4_BLOCK : KafkaKeys.ACCESS_PARTITION_V6_BLOCK;
       for (int length : lengths) {
         String prefix = Cidr.covering(e.ip(), length).toString();
         int prefixShard = KEYS.shard(prefix);
@@ -339,11 +341,10 @@ class WindowCountingSimulationTest {
       return key.substring(key.indexOf("}:") + 2, key.lastIndexOf(':'));
     }
 
-    private static List<String> union(Map<String, ?> a, Map<String, ?> b) {
-      TreeMap<String, Boolean> u = new TreeMap<>();
-      a.keySet().forEach(k -> u.put(k, true));
-      b.keySet().forEach(k -> u.put(k, true));
-      return new ArrayList<>(u.keySet());
+    private static Set<String> union(Map<String, ?> a, Map<String, ?> b) {
+      Set<String> u = new TreeSet<>(a.keySet());
+      u.addAll(b.keySet());
+      return u;
     }
   }
 }
