@@ -23,7 +23,8 @@ import redis.clients.jedis.UnifiedJedis;
  * three clients in this JVM; two aggregators in their own JVMs) under {@link SoakTraffic} for a while,
  * with Redis stopped for a time (its data lost: it keeps none) and an aggregator SIGKILLed and started
  * again. Each interval it records a {@link SoakRow}; at the end it checks the counts of the heaviest
- * benign users against Redis for every window that began after Redis came back.
+ * benign users against Redis: every minute of the run (the outage and the kill included), and every second
+ * that began after Redis came back and whose key cannot have expired yet.
  */
 public final class Soak {
 
@@ -40,12 +41,15 @@ public final class Soak {
   /**
    * What it found.
    *
+   * @param sampledMinutes     minutes of the heaviest users compared with Redis (every minute of the run)
+   * @param sampledSeconds     seconds of them compared (after Redis came back, and in the last 100 s: none
+   *                           when the aggregators caught up later than that)
    * @param mismatchedRequests the requests by which the compared windows differ from what was sent, summed
    * @param countedLater       requests the clients reported in a later second than they were decided in
    *                           (their emitters over 2 s behind): each may make one window one short and the next one over
    */
   public record Report(List<SoakRow> rows, long benignSent, long benignRefused, String firstBenignRefusal,
-      long v6Sent, long v6InterceptedAfterMillis, long scraperInterceptedAfterMillis, int sampledWindows,
+      long v6Sent, long v6InterceptedAfterMillis, long scraperInterceptedAfterMillis, int sampledMinutes, int sampledSeconds,
       List<String> mismatches, long mismatchedRequests, long countedLater, long maxMembers) {
 
     public String markdown() {
@@ -55,7 +59,8 @@ public final class Soak {
           .append(firstBenignRefusal == null ? "" : " (first: " + firstBenignRefusal + ")")
           .append("; IPv6 attacker: ").append(v6Sent).append(" fresh addresses, its /48 intercepted after ")
           .append(v6InterceptedAfterMillis).append(" ms; /24 scraper intercepted after ").append(scraperInterceptedAfterMillis)
-          .append(" ms; sampled windows checked ").append(sampledWindows).append(", different ").append(mismatches.size())
+          .append(" ms; sampled windows checked ").append(sampledMinutes).append(" minutes and ").append(sampledSeconds)
+          .append(" seconds, different ").append(mismatches.size())
           .append(" (of them 1 min windows: ").append(mismatches.stream().filter(m -> m.contains("|m|")).count()).append(')')
           .append(mismatches.isEmpty() ? "" : " " + mismatches.subList(0, Math.min(5, mismatches.size())))
           .append("; requests the clients counted in a later second ").append(countedLater)
@@ -169,7 +174,7 @@ public final class Soak {
           awaitIntercepted(clients.get(0), traffic.scraperInterceptedAt, "198.51.100.77");
           List<String> mismatches = new ArrayList<>();
           long[] off = {0};
-          int checked = check(traffic, redis, outageEnd + 2_000, System.currentTimeMillis(), mismatches, off);
+          int[] checked = check(traffic, redis, outageEnd + 2_000, System.currentTimeMillis(), mismatches, off);
           long countedLater = clients.stream().mapToLong(c -> c.status().accessesCountedLater()).sum();
           int excluded = (int) mismatches.stream().filter(AMBIGUOUS::equals).count();
           mismatches.removeIf(AMBIGUOUS::equals);
@@ -177,7 +182,8 @@ public final class Soak {
               + excluded);
           return new Report(rows, traffic.benignSent.sum(), traffic.benignRefused.sum(), traffic.firstBenignRefusal.get(),
               traffic.v6Sent.sum(), since(traffic.v6InterceptedAt, traffic.startedAt),
-              since(traffic.scraperInterceptedAt, traffic.startedAt), checked, mismatches, off[0], countedLater, maxMembers);
+              since(traffic.scraperInterceptedAt, traffic.startedAt), checked[0], checked[1], mismatches, off[0],
+              countedLater, maxMembers);
         }
       } finally {
         for (ChildAggregator a : aggregators) {
@@ -202,21 +208,28 @@ public final class Soak {
   }
 
   /**
-   * Compares the sampled users' counts with Redis for every second (in the last 100 s) and minute that
-   * began after {@code from} and ended before {@code until}; returns how many windows it compared, and adds
-   * the requests by which they differ to {@code off[0]}.
+   * Compares the sampled users' counts with Redis for every minute that ended before {@code until}, and
+   * every second that began after {@code secondsFrom} and in the last 100 s before {@code until}; returns
+   * how many minutes and seconds it compared, and adds the requests by which they differ to {@code off[0]}.
+   *
+   * <p>Minutes are compared over the whole run: a failed write (the outage) starts a rewrite of every
+   * retained window, with its full count, and so does the start of a worker (the kill), so that a minute is
+   * exact again in a Redis that came back empty. A second is compared only once Redis was back (an address's
+   * seconds overwritten in its ring during the outage may be lost, and counted so) and before its key may
+   * have expired: a window is written at most 120 s after it began, each write keeps its key 120 s more,
+   * so a second that began in the last 100 s has every write it got.
    */
-  private static int check(SoakTraffic traffic, UnifiedJedis redis, long from, long until, List<String> mismatches,
-      long[] off) {
+  private static int[] check(SoakTraffic traffic, UnifiedJedis redis, long secondsFrom, long until,
+      List<String> mismatches, long[] off) {
     RedisKeys keys = new RedisKeys();
-    int checked = 0;
+    int[] checked = new int[2];
     for (Map.Entry<String, java.util.concurrent.atomic.LongAdder> e : traffic.expected.entrySet()) {
       String[] p = e.getKey().split("\\|");
       long window = Long.parseLong(p[2]);
       boolean second = p[1].equals("s");
       long start = second ? window * 1000 : window * 60_000;
       long end = start + (second ? 1000 : 60_000);
-      if (start < from || end > until - 2_000 || (second && start < until - 100_000)) {
+      if (end > until - 2_000 || (second && (start < secondsFrom || start < until - 100_000))) {
         continue;
       }
       if (traffic.ambiguous.contains(e.getKey())) {
@@ -226,11 +239,11 @@ public final class Soak {
       dev.portcullis.address.IpAddress ip = dev.portcullis.address.IpAddress.parse(p[0]);
       String key = second ? keys.secondWindow("shop", keys.shard(ip), window) : keys.minuteWindow("shop", keys.shard(ip), window);
       Double actual = redis.zscore(key, ip.toString());
-      checked++;
+      checked[second ? 1 : 0]++;
       long have = actual == null ? 0 : actual.longValue();
       off[0] += Math.abs(have - e.getValue().sum());
       if (actual == null || have != e.getValue().sum()) {
-        mismatches.add(e.getKey() + " (" + (start - from) / 1000 + " s after Redis was back): sent " + e.getValue().sum()
+        mismatches.add(e.getKey() + " (" + (start - secondsFrom) / 1000 + " s after Redis was back; negative: before): sent " + e.getValue().sum()
             + ", Redis has " + actual);
       }
     }

@@ -34,7 +34,9 @@ class SoakIT {
     assertThat(r.benignRefused()).as("benign requests refused (first: %s)", r.firstBenignRefusal()).isZero();
     assertThat(r.v6InterceptedAfterMillis()).as("the rotating /48 intercepted").isNotNegative();
     assertThat(r.scraperInterceptedAfterMillis()).as("the /24 scraper intercepted").isNotNegative();
-    assertThat(r.sampledWindows()).as("windows of the heaviest users compared after Redis came back").isPositive();
+    // every minute of the run is compared, its outage and kill included; seconds only while their keys
+    // surely live, which a slow catch-up can leave none of
+    assertThat(r.sampledMinutes()).as("minutes of the heaviest users compared").isGreaterThanOrEqualTo(SoakTraffic.SAMPLE / 2);
     // exact, but for requests a client reported a second late (its emitter over 2 s behind), which it counts:
     // each moves one request from a window into the next
     assertThat(r.mismatchedRequests()).as("requests by which their counts in Redis differ (%s); the clients counted %d"
