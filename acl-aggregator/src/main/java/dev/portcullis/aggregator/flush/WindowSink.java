@@ -25,6 +25,14 @@ public interface WindowSink extends AutoCloseable {
    */
   String servingNodes();
 
+  /**
+   * Told of a window that will never be written: overwritten by a newer window of its key before a flush took
+   * it, with the task's bound on windows kept for the next flush reached (each counted in the metric
+   * {@code overwrittenLost}). Does nothing by default; a sink that keeps what it was sent (a test's) keeps these
+   * too, so that every window short of its records can be matched to one named lost.
+   */
+  default void lost(WindowWrite window) {}
+
   @Override
   void close();
 }

@@ -210,6 +210,9 @@ final class WindowCounter {
           if (ring == 1) {
             metrics.overwrittenLostMinutes.increment();
           }
+          List<WindowWrite> lost = new ArrayList<>(1);
+          writes.of(storeKey, st, 1L << target, RedisWindowWrites.ANY_TIME, lost);
+          lost.forEach(sink::lost);
         }
       }
       int slot = st.add(ring, windowStarts[ring], n, denied);

@@ -53,6 +53,8 @@ class AggregatorTopologyTest {
     final Map<String, Map<String, Long>> data = new HashMap<>();
     final List<Integer> batches = new ArrayList<>();
     final List<String> trimmed = new ArrayList<>();
+    /** Windows the counter named as lost: key, member, count. */
+    final Map<String, Map<String, Long>> lost = new HashMap<>();
     boolean failing;
     String serving = "127.0.0.1:7000,127.0.0.1:7001,127.0.0.1:7002";
 
@@ -88,6 +90,11 @@ class AggregatorTopologyTest {
       keys.forEach(k -> trimTo(k, keep));
       trimmed.addAll(keys);
       return keys.size();
+    }
+
+    @Override
+    public void lost(WindowWrite window) {
+      lost.computeIfAbsent(window.key(), k -> new HashMap<>()).merge(window.member(), window.count(), Math::max);
     }
 
     private void trimTo(String key, int keep) {
