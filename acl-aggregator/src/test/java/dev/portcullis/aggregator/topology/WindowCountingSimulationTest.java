@@ -260,9 +260,9 @@ class WindowCountingSimulationTest {
 
     /** Adds {@code e} to every window it counts in (and to {@link #late} as well when it was sent {@code late}). */
     void add(AccessEvent e, boolean late) {
-      add(e, late ? this.late : seconds, late ? this.late : rest);
+      add(e, seconds, rest);
       if (late) {
-        add(e, seconds, rest);
+        add(e, this.late, this.late);
       }
     }
 

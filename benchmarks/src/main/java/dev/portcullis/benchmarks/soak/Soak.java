@@ -49,8 +49,9 @@ public final class Soak {
    * @param mismatchedRequests the requests by which the compared windows differ from what was sent, summed
    * @param countedLater       requests the clients reported in a later second than they were decided in
    *                           (their emitters over 2 s behind): each may make one window one short and the next one over
-   * @param usersTotalled      sampled users whose total over the whole run was compared: all of them when those
-   *                           minutes cover the run (a request counted later moves between them, never out), else none
+   * @param usersTotalled      sampled users whose total over the whole run was compared: when those minutes cover
+   *                           the run (a request counted later moves between them, never out), all but any trimmed
+   *                           by design from a full past minute ({@link #TRIMMED}); else none
    * @param totalsOff          the users whose total in Redis differs from what they sent
    */
   public record Report(List<SoakRow> rows, long benignSent, long benignRefused, String firstBenignRefusal,
@@ -286,9 +287,9 @@ public final class Soak {
    * its last, with the requests it sent, when every minute of the run is at or after {@code minutesFrom}:
    * a request the client counted in a later second than it was made in moves from one of those minutes to
    * the next, never out of them (the run ends 20 s or more before a minute does), so the total is exact
-   * whatever the emitters' lag. Returns how many users it
-   * compared (none when the run began before {@code minutesFrom}; not those trimmed by design from a full
-   * past minute, see {@link #TRIMMED}) and adds those that differ to {@code off}.
+   * whatever the emitters' lag. Returns how many users it compared (none when the run began before
+   * {@code minutesFrom}; not those trimmed by design from a full past minute, see {@link #TRIMMED}) and adds
+   * those that differ to {@code off}.
    */
   private static int checkTotals(SoakTraffic traffic, UnifiedJedis redis, long minutesFrom, List<String> off) {
     Map<String, long[]> users = new java.util.TreeMap<>(); // address -> sent, first minute, last minute
