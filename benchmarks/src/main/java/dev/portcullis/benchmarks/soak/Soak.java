@@ -1,5 +1,6 @@
 package dev.portcullis.benchmarks.soak;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.portcullis.app.DemoStack;
 import dev.portcullis.client.AclClient;
 import dev.portcullis.client.decide.Decision;
@@ -53,11 +54,13 @@ public final class Soak {
    *                           the run (a request counted later moves between them, never out), all but any trimmed
    *                           by design from a full past minute ({@link #TRIMMED}); else none
    * @param totalsOff          the users whose total in Redis differs from what they sent
+   * @param restartedWorkerRecords records the SIGKILLed worker counted after its restart, by the end of the catch-up
+   *                           (-1 if it did not answer): 0 if it got no task back
    */
   public record Report(List<SoakRow> rows, long benignSent, long benignRefused, String firstBenignRefusal,
       long v6Sent, long v6InterceptedAfterMillis, long scraperInterceptedAfterMillis, int sampledMinutes, int sampledSeconds,
       List<String> mismatches, long mismatchedRequests, long countedLater, long maxMembers, int usersTotalled,
-      List<String> totalsOff) {
+      List<String> totalsOff, long restartedWorkerRecords) {
 
     public String markdown() {
       StringBuilder b = new StringBuilder(SoakRow.header()).append('\n');
@@ -73,7 +76,8 @@ public final class Soak {
           .append("; requests the clients counted in a later second ").append(countedLater)
           .append("; most members of one window key ").append(maxMembers)
           .append("; users whose total over the run was compared ").append(usersTotalled).append(", different ")
-          .append(totalsOff.size()).append(totalsOff.isEmpty() ? "" : " " + totalsOff).append('\n');
+          .append(totalsOff.size()).append(totalsOff.isEmpty() ? "" : " " + totalsOff)
+          .append("; records the restarted aggregator counted ").append(restartedWorkerRecords).append('\n');
       return b.toString();
     }
   }
@@ -188,6 +192,9 @@ public final class Soak {
               + " ended, " + lagAtEnd + " records behind then");
           log.accept("late windows by the kind of entry and the window that missed them, over the running workers: "
               + gauges.lateWindowsByKind());
+          // tasks move back to a restarted worker only as warm-up replicas caught up at a probing rebalance
+          JsonNode restartedMetrics = aggregators.get(1).metrics();
+          long restartedWorkerRecords = restartedMetrics == null ? -1 : restartedMetrics.path("records").asLong();
           Thread.sleep(3_000); // a flush interval and more
           // an attacker the backlog kept from being caught during the run is caught once it is counted
           awaitIntercepted(clients.get(0), traffic.v6InterceptedAt, "2001:db8:7:1::1");
@@ -210,7 +217,7 @@ public final class Soak {
           return new Report(rows, traffic.benignSent.sum(), traffic.benignRefused.sum(), traffic.firstBenignRefusal.get(),
               traffic.v6Sent.sum(), since(traffic.v6InterceptedAt, traffic.startedAt),
               since(traffic.scraperInterceptedAt, traffic.startedAt), checked[0], checked[1], mismatches, off[0],
-              countedLater, maxMembers, usersTotalled, totalsOff);
+              countedLater, maxMembers, usersTotalled, totalsOff, restartedWorkerRecords);
         }
       } finally {
         for (ChildAggregator a : aggregators) {

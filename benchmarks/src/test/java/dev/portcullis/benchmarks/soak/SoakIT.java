@@ -47,6 +47,11 @@ class SoakIT {
     assertThat(r.mismatchedRequests()).as("requests by which their counts in Redis differ (%s); the clients counted %d"
         + " requests in a later second", r.mismatches(), r.countedLater()).isLessThanOrEqualTo(2 * r.countedLater());
     assertThat(r.maxMembers()).as("members of any window key: the Redis bound").isBetween(1L, 10_000L);
+    // the SIGKILLed worker, started again, gets tasks back and counts before the catch-up ends. (Here it did so with
+    // Kafka Streams' default acceptable recovery lag too, which kept a restarted worker idle in the 10-minute soak:
+    // BENCHMARKS.md §15; this guards the outcome, not that setting.)
+    assertThat(r.restartedWorkerRecords()).as("records the restarted aggregator counted by the end of the catch-up")
+        .isPositive();
     for (SoakRow row : r.rows()) {
       assertThat(row.droppedAccesses()).as("accesses the clients dropped at %d s", row.atSeconds()).isZero();
       for (long heap : row.aggregatorHeapMb()) {
