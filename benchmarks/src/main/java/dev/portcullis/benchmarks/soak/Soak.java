@@ -192,7 +192,8 @@ public final class Soak {
               + " ended, " + lagAtEnd + " records behind then");
           log.accept("late windows by the kind of entry and the window that missed them, over the running workers: "
               + gauges.lateWindowsByKind());
-          // tasks move back to a restarted worker only as warm-up replicas caught up at a probing rebalance
+          // the restarted worker counts only with tasks: kept or taken again as it rejoins, or given back to it at a
+          // probing rebalance once warmed up there
           JsonNode restartedMetrics = aggregators.get(1).metrics();
           long restartedWorkerRecords = restartedMetrics == null ? -1 : restartedMetrics.path("records").asLong();
           Thread.sleep(3_000); // a flush interval and more
